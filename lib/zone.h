@@ -1,0 +1,57 @@
+/*
+ * zone.h - a loaded zone: one record per input feature with what evaluate
+ * found (status, areas, envelopes) and what plan needs (the effective rule
+ * set and footprints of each candidate).  Geometry is not kept: writers
+ * stream the source a second time.
+ */
+#ifndef SL_ZONE_H
+#define SL_ZONE_H
+
+#include "rules.h"
+#include "scenario.h"
+
+typedef enum sl_parcel_status {
+    SL_PARCEL_CANDIDATE,
+    SL_PARCEL_NOT_CANDIDATE,
+    SL_PARCEL_REJECTED
+} sl_parcel_status;
+const char *sl_parcel_status_name(sl_parcel_status s);
+
+/* Invariants: rejected parcels have env == NULL and plan_rules == NULL;
+ * others have env[n_rules] and plan_rules pointing either to the scenario's
+ * plan rule set or (pinned with rule overrides) to own_rules. */
+typedef struct sl_parcel {
+    long long fid;               /* OGR feature id in the source */
+    long long seq;               /* 0-based position in the source */
+    char *id;                    /* NULL when the id field is null */
+    char *land_use;
+    sl_parcel_status status;
+    char *reason;                /* never NULL */
+    double area_m2;              /* NAN for rejected parcels without usable geometry */
+    double current_gfa_m2;
+    double current_far;
+    double tax_per_mu_cny;       /* NAN = null */
+    double current_height_m;     /* NAN = null / not mapped */
+    sl_envelope *env;            /* per rule set of the scenario */
+    double gain_m2;              /* max_gfa (plan rule set) - current_gfa */
+    int pin;                     /* index into scenario pins, -1 none */
+    const sl_ruleset *plan_rules;
+    sl_ruleset own_rules;        /* pin overrides applied */
+    sl_footprints plan_fp;       /* footprints under plan_rules */
+} sl_parcel;
+
+typedef struct sl_zone {
+    const sl_scenario *sc;       /* not owned */
+    int n, cap;
+    sl_parcel *p;
+    char *crs_name;              /* e.g. "EPSG:4547" or the CRS's name */
+    char *driver;                /* OGR driver short name */
+    char *layer_name;
+    long long n_by_status[3];
+} sl_zone;
+
+void sl_zone_destroy(sl_zone *z);
+/* Index of the first non-rejected parcel with this id, or -1. */
+int sl_zone_find(const sl_zone *z, const char *id);
+
+#endif
