@@ -7,6 +7,7 @@
 #ifndef SL_ZONE_H
 #define SL_ZONE_H
 
+#include <ogr_api.h>
 #include "rules.h"
 #include "scenario.h"
 
@@ -18,8 +19,9 @@ typedef enum sl_parcel_status {
 const char *sl_parcel_status_name(sl_parcel_status s);
 
 /* Invariants: rejected parcels have env == NULL and plan_rules == NULL;
- * others have env[n_rules] and plan_rules pointing either to the scenario's
- * plan rule set or (pinned with rule overrides) to own_rules. */
+ * others have env[n_rules] (NULL when the land use is not industrial) and
+ * plan_rules pointing either to the scenario's plan rule set or (pinned
+ * with rule overrides) to own_rules. */
 typedef struct sl_parcel {
     long long fid;               /* OGR feature id in the source */
     long long seq;               /* 0-based position in the source */
@@ -36,12 +38,15 @@ typedef struct sl_parcel {
     double gain_m2;              /* max_gfa (plan rule set) - current_gfa */
     int pin;                     /* index into scenario pins, -1 none */
     const sl_ruleset *plan_rules;
-    sl_ruleset own_rules;        /* pin overrides applied */
+    sl_ruleset *own_rules;       /* pin overrides applied; NULL when none */
     sl_footprints plan_fp;       /* footprints under plan_rules */
 } sl_parcel;
 
+struct sl_source;
 typedef struct sl_zone {
     const sl_scenario *sc;       /* not owned */
+    struct sl_source *src;       /* the open parcel source */
+    struct sl_idmap *ids;        /* id -> first parcel index */
     int n, cap;
     sl_parcel *p;
     char *crs_name;              /* e.g. "EPSG:4547" or the CRS's name */
@@ -50,8 +55,28 @@ typedef struct sl_zone {
     long long n_by_status[3];
 } sl_zone;
 
+/* Open the scenario's parcel source and check the field mapping.  On
+ * failure returns NULL with messages in err (SL_ERR_SOURCE or
+ * SL_ERR_SCENARIO).  Free with sl_zone_destroy(). */
+sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err);
+
+/* Called once per input feature, in source order, with its record and its
+ * usable geometry in the source CRS (NULL for rejected features without
+ * one).  A non-OK return stops the reading with that status. */
+typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_parcel *p,
+                                  OGRFeatureH f, OGRGeometryH geom);
+
+/* Read every feature: status, areas, candidacy, envelopes, footprints.
+ * fn may be NULL.  Fails (SL_ERR_SCENARIO) on text that is not UTF-8 in a
+ * DBF of unknown encoding, and with fn's status. */
+sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
+
+/* Read the source again, calling fn with the records sl_zone_read made
+ * (for writers that need the geometry after planning). */
+sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
+
 void sl_zone_destroy(sl_zone *z);
-/* Index of the first non-rejected parcel with this id, or -1. */
+/* Index of the first parcel with this id (whatever its status), or -1. */
 int sl_zone_find(const sl_zone *z, const char *id);
 
 #endif

@@ -1,0 +1,91 @@
+/* ogrutil.c - GDAL error routing and connection-string redaction. */
+#include "ogrutil.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_error.h>
+#include <gdal.h>
+
+void sl_gdal_init(void)
+{
+    static int done;
+    if (!done) {
+        GDALAllRegister();
+        done = 1;
+    }
+}
+
+static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    sl_gdal_capture *c = CPLGetErrorHandlerUserData();
+    if (!c || cls < CE_Failure)
+        return;
+    c->n_errors++;
+    sl_redact(msg ? msg : "", c->last, sizeof c->last);
+}
+
+void sl_gdal_capture_push(sl_gdal_capture *c)
+{
+    c->last[0] = '\0';
+    c->n_errors = 0;
+    CPLPushErrorHandlerEx(capture_handler, c);
+}
+
+void sl_gdal_capture_pop(void)
+{
+    CPLPopErrorHandler();
+}
+
+void sl_redact(const char *src, char *dst, size_t size)
+{
+    if (size == 0)
+        return;
+    size_t o = 0;
+    const char *p = src ? src : "";
+    while (*p && o + 1 < size) {
+        if (strncasecmp(p, "password", 8) == 0) {
+            const char *q = p + 8;
+            while (*q == ' ')
+                q++;
+            if (*q == '=') {
+                q++;
+                while (*q == ' ')
+                    q++;
+                const char *rep = "password=***";
+                for (const char *r = rep; *r && o + 1 < size; r++)
+                    dst[o++] = *r;
+                if (*q == '\'') { /* quoted value: skip to closing quote */
+                    q++;
+                    while (*q && *q != '\'')
+                        q += (*q == '\\' && q[1]) ? 2 : 1;
+                    if (*q)
+                        q++;
+                } else {
+                    while (*q && !isspace((unsigned char)*q))
+                        q++;
+                }
+                p = q;
+                continue;
+            }
+        }
+        /* postgresql://user:secret@host */
+        if (*p == ':' && p > src && p[1] != '/' ) {
+            const char *at = p + 1;
+            while (*at && *at != '@' && *at != '/' && !isspace((unsigned char)*at))
+                at++;
+            const char *scheme = strstr(src, "://");
+            if (*at == '@' && scheme && scheme < p) {
+                const char *rep = ":***";
+                for (const char *r = rep; *r && o + 1 < size; r++)
+                    dst[o++] = *r;
+                p = at;
+                continue;
+            }
+        }
+        dst[o++] = *p++;
+    }
+    dst[o] = '\0';
+}

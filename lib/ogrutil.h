@@ -1,0 +1,27 @@
+/*
+ * ogrutil.h - glue shared by the modules that call GDAL/OGR: routing
+ * GDAL's error messages into our error object, and hiding passwords of
+ * connection strings in anything we print.
+ */
+#ifndef SL_OGRUTIL_H
+#define SL_OGRUTIL_H
+
+#include <stddef.h>
+
+/* While installed, GDAL messages are not printed; the last failure text is
+ * kept in the capture (truncated to its buffer). */
+typedef struct sl_gdal_capture {
+    char last[1024];
+    int n_errors;
+} sl_gdal_capture;
+
+/* Register GDAL drivers once (thread-unsafe; called by every entry point). */
+void sl_gdal_init(void);
+void sl_gdal_capture_push(sl_gdal_capture *c);
+void sl_gdal_capture_pop(void);
+
+/* Copy src to dst with any "password=..." / "PASSWORD=..." value and any
+ * "user:pass@" URI credentials replaced by "***".  Always NUL-terminates. */
+void sl_redact(const char *src, char *dst, size_t size);
+
+#endif

@@ -1,0 +1,647 @@
+/* parcels.c - open any OGR vector source and measure its parcels. */
+#include "parcels.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <geodesic.h>
+#include <ogr_srs_api.h>
+
+#include "ogrutil.h"
+
+#define SL_MAX_LOCAL_ZONES 8
+
+/* A metric CRS for buffering parcels of a geographic layer, with both
+ * transformations. */
+typedef struct local_zone {
+    int epsg;
+    OGRCoordinateTransformationH to_metric, to_geog;
+} local_zone;
+
+struct sl_source {
+    char *label;                      /* source name, passwords hidden */
+    GDALDatasetH ds;
+    OGRLayerH layer;                  /* owned by ds */
+    OGRSpatialReferenceH srs;         /* own clone, NULL when none */
+    OGRSpatialReferenceH geog;        /* base geographic CRS, lon/lat order */
+    OGRCoordinateTransformationH ct;  /* srs -> geog; NULL when srs is geographic */
+    bool projected;
+    double units_m;                   /* metres per linear unit (projected) */
+    char crs_name[128];
+    char driver[64];
+    bool check_utf8;
+    struct geod_geodesic geod;
+    bool have_aou;                    /* area of use known */
+    double aou_w, aou_s, aou_e, aou_n;
+    local_zone zones[SL_MAX_LOCAL_ZONES];
+    int n_zones;
+    double *x, *y;                    /* scratch point buffers */
+    int cap;
+};
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* path with its extension replaced by ext (tries lower and upper case). */
+static bool sibling_exists(const char *path, const char *ext)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return false;
+    size_t base = (size_t)(dot - path);
+    char buf[4096];
+    if (base + strlen(ext) + 2 > sizeof buf)
+        return false;
+    memcpy(buf, path, base);
+    snprintf(buf + base, sizeof buf - base, ".%s", ext);
+    if (file_exists(buf))
+        return true;
+    for (char *c = buf + base + 1; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    return file_exists(buf);
+}
+
+static bool has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    return n > e && path[n - e - 1] == '.' && strcasecmp(path + n - e, ext) == 0;
+}
+
+/* The DBF's language driver id byte (offset 29), or -1. */
+static int dbf_ldid(const char *shp_path)
+{
+    char buf[4096];
+    size_t n = strlen(shp_path);
+    if (n < 4 || n + 1 > sizeof buf)
+        return -1;
+    memcpy(buf, shp_path, n + 1);
+    const char *exts[] = {"dbf", "DBF"};
+    for (int i = 0; i < 2; i++) {
+        memcpy(buf + n - 3, exts[i], 3);
+        FILE *f = fopen(buf, "rb");
+        if (!f)
+            continue;
+        unsigned char hdr[32];
+        size_t k = fread(hdr, 1, sizeof hdr, f);
+        fclose(f);
+        return k == sizeof hdr ? hdr[29] : -1;
+    }
+    return -1;
+}
+
+bool sl_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        int n;
+        unsigned int cp;
+        if ((*p & 0xE0) == 0xC0) { n = 1; cp = *p & 0x1F; }
+        else if ((*p & 0xF0) == 0xE0) { n = 2; cp = *p & 0x0F; }
+        else if ((*p & 0xF8) == 0xF0) { n = 3; cp = *p & 0x07; }
+        else return false;
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+static void set_crs_name(sl_source *s)
+{
+    const char *auth = OSRGetAuthorityName(s->srs, NULL);
+    const char *code = OSRGetAuthorityCode(s->srs, NULL);
+    if (!auth || !code) {
+        /* A .prj from ESRI rarely carries an authority: ask PROJ which EPSG
+         * CRS it is when the match is certain. */
+        OGRSpatialReferenceH c = OSRClone(s->srs);
+        if (c && OSRAutoIdentifyEPSG(c) == OGRERR_NONE) {
+            auth = OSRGetAuthorityName(c, NULL);
+            code = OSRGetAuthorityCode(c, NULL);
+            if (auth && code) {
+                snprintf(s->crs_name, sizeof s->crs_name, "%s:%s", auth, code);
+                OSRDestroySpatialReference(c);
+                return;
+            }
+        }
+        OSRDestroySpatialReference(c);
+        const char *name = OSRGetName(s->srs);
+        snprintf(s->crs_name, sizeof s->crs_name, "%s", name ? name : "unnamed CRS");
+        return;
+    }
+    snprintf(s->crs_name, sizeof s->crs_name, "%s:%s", auth, code);
+}
+
+static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
+{
+    OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(s->layer);
+    if (lsrs) {
+        s->srs = OSRClone(lsrs);
+    } else if (o->crs) {
+        s->srs = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(s->srs, o->crs) != OGRERR_NONE) {
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "parcels.crs: '%s' is not a coordinate reference system PROJ knows "
+                         "(write it as EPSG:4547, a WKT or a PROJ string)",
+                         o->crs);
+            return false;
+        }
+    } else {
+        if (!o->need_crs)
+            return true;
+        bool prj = has_ext(s->label, "shp") && sibling_exists(s->label, "prj");
+        if (prj)
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "%s: the .prj file could not be read as a coordinate reference system; "
+                         "fix it or set parcels.crs in the scenario (e.g. crs: EPSG:4547)",
+                         s->label);
+        else
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "%s: the layer has no coordinate reference system%s; set parcels.crs in "
+                         "the scenario (e.g. crs: EPSG:4547 for CGCS2000 Gauss-Krüger CM 114E)",
+                         s->label, has_ext(s->label, "shp") ? " (no .prj file)" : "");
+        return false;
+    }
+    OSRSetAxisMappingStrategy(s->srs, OAMS_TRADITIONAL_GIS_ORDER);
+    set_crs_name(s);
+    s->projected = OSRIsProjected(s->srs);
+    if (!s->projected && !OSRIsGeographic(s->srs)) {
+        sl_error_add(err, SL_ERR_SCENARIO,
+                     "%s: CRS %s is neither geographic nor projected; parcels need a map CRS",
+                     s->label, s->crs_name);
+        return false;
+    }
+    s->geog = OSRCloneGeogCS(s->srs);
+    if (!s->geog) {
+        sl_error_add(err, SL_ERR_SCENARIO, "%s: CRS %s has no geographic base CRS",
+                     s->label, s->crs_name);
+        return false;
+    }
+    OSRSetAxisMappingStrategy(s->geog, OAMS_TRADITIONAL_GIS_ORDER);
+    if (s->projected) {
+        s->units_m = OSRGetLinearUnits(s->srs, NULL);
+        s->ct = OCTNewCoordinateTransformation(s->srs, s->geog);
+        if (!s->ct) {
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "%s: cannot transform CRS %s to its geographic CRS", s->label,
+                         s->crs_name);
+            return false;
+        }
+    }
+    OGRErr e1 = OGRERR_NONE, e2 = OGRERR_NONE;
+    double a = OSRGetSemiMajor(s->geog, &e1);
+    double invf = OSRGetInvFlattening(s->geog, &e2);
+    if (e1 != OGRERR_NONE || !(a > 0)) {
+        sl_error_add(err, SL_ERR_SCENARIO, "%s: CRS %s has no usable ellipsoid", s->label,
+                     s->crs_name);
+        return false;
+    }
+    geod_init(&s->geod, a, invf > 0 ? 1.0 / invf : 0.0);
+    const char *aou_name = NULL;
+    s->have_aou = OSRGetAreaOfUse(s->srs, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
+                                  &aou_name) &&
+                  s->aou_w > -1000;
+    return true;
+}
+
+sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
+{
+    sl_gdal_init();
+    sl_source *s = calloc(1, sizeof *s);
+    if (!s) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    size_t lsz = strlen(o->source) + 64;
+    s->label = malloc(lsz);
+    sl_redact(o->source, s->label, lsz);
+
+    char **opts = NULL;
+    bool shp = has_ext(o->source, "shp") || has_ext(o->source, "dbf");
+    if (shp && file_exists(o->source)) {
+        if (has_ext(o->source, "shp") && !sibling_exists(o->source, "shx")) {
+            sl_error_add(err, SL_ERR_SOURCE,
+                         "%s: the index file (.shx) is missing; rebuild it with "
+                         "'ogrinfo --config SHAPE_RESTORE_SHX YES %s' or export the layer again",
+                         s->label, s->label);
+            sl_source_destroy(s);
+            return NULL;
+        }
+        if (!sibling_exists(o->source, "cpg")) {
+            if (o->encoding) {
+                opts = CSLSetNameValue(opts, "ENCODING", o->encoding);
+            } else if (dbf_ldid(o->source) <= 0) {
+                /* No .cpg, no language driver id, no scenario encoding: read
+                 * the bytes as they are and insist they are UTF-8. */
+                opts = CSLSetNameValue(opts, "ENCODING", "");
+                s->check_utf8 = true;
+            }
+        }
+    }
+
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    s->ds = GDALOpenEx(o->source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                       (const char *const *)opts, NULL);
+    sl_gdal_capture_pop();
+    CSLDestroy(opts);
+    if (!s->ds) {
+        if (cap.last[0])
+            sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': %s", s->label,
+                         cap.last);
+        else if (!file_exists(o->source) && !strchr(o->source, ':'))
+            sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': no such file",
+                         s->label);
+        else
+            sl_error_add(err, SL_ERR_SOURCE,
+                         "cannot open parcel source '%s': no vector driver recognises it",
+                         s->label);
+        sl_source_destroy(s);
+        return NULL;
+    }
+    GDALDriverH drv = GDALGetDatasetDriver(s->ds);
+    snprintf(s->driver, sizeof s->driver, "%s", drv ? GDALGetDriverShortName(drv) : "?");
+
+    int nl = GDALDatasetGetLayerCount(s->ds);
+    if (o->layer) {
+        s->layer = GDALDatasetGetLayerByName(s->ds, o->layer);
+        if (!s->layer) {
+            char names[1024] = "";
+            for (int i = 0; i < nl && strlen(names) < 900; i++) {
+                OGRLayerH l = GDALDatasetGetLayer(s->ds, i);
+                size_t len = strlen(names);
+                snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+                         OGR_L_GetName(l));
+            }
+            sl_error_add(err, SL_ERR_SCENARIO, "%s: no layer named '%s' (layers: %s)", s->label,
+                         o->layer, nl ? names : "none");
+            sl_source_destroy(s);
+            return NULL;
+        }
+    } else {
+        if (nl < 1) {
+            sl_error_add(err, SL_ERR_SOURCE, "%s: the source has no layers", s->label);
+            sl_source_destroy(s);
+            return NULL;
+        }
+        s->layer = GDALDatasetGetLayer(s->ds, 0);
+    }
+    if (!setup_crs(s, o, err)) {
+        sl_source_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sl_source_destroy(sl_source *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n_zones; i++) {
+        OCTDestroyCoordinateTransformation(s->zones[i].to_metric);
+        OCTDestroyCoordinateTransformation(s->zones[i].to_geog);
+    }
+    if (s->ct)
+        OCTDestroyCoordinateTransformation(s->ct);
+    if (s->geog)
+        OSRDestroySpatialReference(s->geog);
+    if (s->srs)
+        OSRDestroySpatialReference(s->srs);
+    if (s->ds)
+        GDALClose(s->ds);
+    free(s->x);
+    free(s->y);
+    free(s->label);
+    free(s);
+}
+
+OGRLayerH sl_source_layer(const sl_source *s) { return s->layer; }
+GDALDatasetH sl_source_dataset(const sl_source *s) { return s->ds; }
+const char *sl_source_label(const sl_source *s) { return s->label; }
+OGRSpatialReferenceH sl_source_srs(const sl_source *s) { return s->srs; }
+const char *sl_source_crs_name(const sl_source *s) { return s->srs ? s->crs_name : "none"; }
+const char *sl_source_driver(const sl_source *s) { return s->driver; }
+bool sl_source_check_utf8(const sl_source *s) { return s->check_utf8; }
+void sl_source_rewind(sl_source *s) { OGR_L_ResetReading(s->layer); }
+
+static const char *geom_type_name(OGRwkbGeometryType t)
+{
+    switch (wkbFlatten(t)) {
+    case wkbPoint: return "a Point";
+    case wkbLineString: return "a LineString";
+    case wkbMultiPoint: return "a MultiPoint";
+    case wkbMultiLineString: return "a MultiLineString";
+    case wkbGeometryCollection: return "a GeometryCollection";
+    default: return OGRGeometryTypeToName(t);
+    }
+}
+
+static bool is_polygonal(OGRwkbGeometryType t)
+{
+    t = wkbFlatten(t);
+    return t == wkbPolygon || t == wkbMultiPolygon;
+}
+
+/* The polygonal parts of g (for MakeValid's collections), or NULL. */
+static OGRGeometryH polygonal_part(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (is_polygonal(t))
+        return OGR_G_Clone(g);
+    if (t != wkbGeometryCollection)
+        return NULL;
+    OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
+    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+        OGRGeometryH sub = OGR_G_GetGeometryRef(g, i);
+        OGRwkbGeometryType st = wkbFlatten(OGR_G_GetGeometryType(sub));
+        if (st == wkbPolygon) {
+            OGR_G_AddGeometry(mp, sub);
+        } else if (st == wkbMultiPolygon) {
+            for (int j = 0; j < OGR_G_GetGeometryCount(sub); j++)
+                OGR_G_AddGeometry(mp, OGR_G_GetGeometryRef(sub, j));
+        }
+    }
+    if (OGR_G_GetGeometryCount(mp) == 0) {
+        OGR_G_DestroyGeometry(mp);
+        return NULL;
+    }
+    if (OGR_G_GetGeometryCount(mp) == 1) {
+        OGRGeometryH p = OGR_G_Clone(OGR_G_GetGeometryRef(mp, 0));
+        OGR_G_DestroyGeometry(mp);
+        return p;
+    }
+    return mp;
+}
+
+sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out,
+                                   char *why, size_t why_size)
+{
+    (void)s;
+    *out = NULL;
+    why[0] = '\0';
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g) {
+        snprintf(why, why_size, "no geometry");
+        return SL_GEOM_REJECTED;
+    }
+    OGRwkbGeometryType t = OGR_G_GetGeometryType(g);
+    OGRGeometryH lin = NULL;
+    if (OGR_GT_IsCurve(t) || OGR_GT_IsSurface(t) || wkbFlatten(t) == wkbMultiSurface) {
+        if (!is_polygonal(t) && OGR_G_HasCurveGeometry(g, 0)) {
+            lin = OGR_G_GetLinearGeometry(g, 0, NULL);
+            if (lin) {
+                g = lin;
+                t = OGR_G_GetGeometryType(g);
+            }
+        }
+    }
+    if (!is_polygonal(t)) {
+        snprintf(why, why_size, "geometry is %s, not a polygon", geom_type_name(t));
+        if (lin)
+            OGR_G_DestroyGeometry(lin);
+        return SL_GEOM_REJECTED;
+    }
+    if (OGR_G_IsEmpty(g)) {
+        snprintf(why, why_size, "empty geometry");
+        if (lin)
+            OGR_G_DestroyGeometry(lin);
+        return SL_GEOM_REJECTED;
+    }
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    int valid = OGR_G_IsValid(g);
+    sl_gdal_capture_pop();
+    if (valid) {
+        if (lin) {
+            *out = lin;
+            snprintf(why, why_size, "curved geometry linearised");
+            return SL_GEOM_REPAIRED;
+        }
+        *out = g;
+        return SL_GEOM_OK;
+    }
+    sl_gdal_capture_push(&cap);
+    OGRGeometryH mv = OGR_G_MakeValid(g);
+    sl_gdal_capture_pop();
+    if (lin)
+        OGR_G_DestroyGeometry(lin);
+    OGRGeometryH poly = mv ? polygonal_part(mv) : NULL;
+    if (mv)
+        OGR_G_DestroyGeometry(mv);
+    if (!poly || OGR_G_IsEmpty(poly) || !OGR_G_IsValid(poly)) {
+        if (poly)
+            OGR_G_DestroyGeometry(poly);
+        snprintf(why, why_size, "invalid geometry that MakeValid cannot repair into a polygon");
+        return SL_GEOM_REJECTED;
+    }
+    *out = poly;
+    snprintf(why, why_size, "invalid geometry repaired with MakeValid");
+    return SL_GEOM_REPAIRED;
+}
+
+static bool grow(sl_source *s, int n)
+{
+    if (n <= s->cap)
+        return true;
+    int cap = s->cap ? s->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    double *x = realloc(s->x, (size_t)cap * sizeof *x);
+    if (!x)
+        return false;
+    s->x = x;
+    double *y = realloc(s->y, (size_t)cap * sizeof *y);
+    if (!y)
+        return false;
+    s->y = y;
+    s->cap = cap;
+    return true;
+}
+
+/* |geodesic area| of one ring; ct NULL when coordinates are lon/lat. */
+static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransformationH ct,
+                        char *why, size_t why_size)
+{
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 3)
+        return 0;
+    if (!grow(s, n)) {
+        snprintf(why, why_size, "out of memory");
+        return NAN;
+    }
+    OGR_G_GetPoints(ring, s->x, sizeof(double), s->y, sizeof(double), NULL, 0);
+    if (ct && !OCTTransform(ct, n, s->x, s->y, NULL)) {
+        snprintf(why, why_size,
+                 "coordinates cannot be transformed from %s to geographic coordinates",
+                 s->crs_name);
+        return NAN;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90) {
+            snprintf(why, why_size, "coordinates outside the valid range of %s", s->crs_name);
+            return NAN;
+        }
+    }
+    if (s->have_aou) {
+        const double margin = 1.0; /* degrees */
+        double lon = s->x[0], lat = s->y[0];
+        bool lon_ok = s->aou_w <= s->aou_e
+                          ? lon >= s->aou_w - margin && lon <= s->aou_e + margin
+                          : true;
+        if (!lon_ok || lat < s->aou_s - margin || lat > s->aou_n + margin) {
+            double x0 = 0;
+            OGR_G_GetPoint(ring, 0, &x0, NULL, NULL);
+            snprintf(why, why_size,
+                     "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
+                     "%.1f–%.1f°N)%s",
+                     s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n,
+                     s->projected && fabs(x0) >= 1e6
+                         ? "; an easting above 1,000,000 carries a zone prefix: use the "
+                           "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
+                         : "");
+            return NAN;
+        }
+    }
+    double area = 0, perim = 0;
+    geod_polygonarea(&s->geod, s->y, s->x, n, &area, &perim);
+    return fabs(area);
+}
+
+static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH ct,
+                      char *why, size_t why_size)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        double sum = 0;
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+            double a = area_ct(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+            if (isnan(a))
+                return NAN;
+            sum += a;
+        }
+        return sum;
+    }
+    if (t != wkbPolygon)
+        return 0;
+    double a = 0;
+    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+        double r = ring_area(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+        if (isnan(r))
+            return NAN;
+        a += i == 0 ? r : -r;
+    }
+    return a;
+}
+
+double sl_source_area_m2(sl_source *s, OGRGeometryH g, char *why, size_t why_size)
+{
+    why[0] = '\0';
+    return area_ct(s, g, s->ct, why, why_size);
+}
+
+/* CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554, CM 75°E-135°E)
+ * inside China's extent, else the WGS 84 UTM zone. */
+static int local_epsg(double lon, double lat)
+{
+    if (lon >= 73.5 && lon <= 136.5 && lat >= 3 && lat <= 54) {
+        int cm = (int)floor(lon / 3.0 + 0.5) * 3;
+        if (cm < 75)
+            cm = 75;
+        if (cm > 135)
+            cm = 135;
+        return 4534 + (cm - 75) / 3;
+    }
+    int zone = (int)floor((lon + 180) / 6) + 1;
+    if (zone < 1)
+        zone = 1;
+    if (zone > 60)
+        zone = 60;
+    return (lat >= 0 ? 32600 : 32700) + zone;
+}
+
+static local_zone *get_zone(sl_source *s, int epsg)
+{
+    for (int i = 0; i < s->n_zones; i++)
+        if (s->zones[i].epsg == epsg)
+            return &s->zones[i];
+    if (s->n_zones == SL_MAX_LOCAL_ZONES) {
+        /* Rare: parcels spread over many zones; recycle the oldest slot. */
+        OCTDestroyCoordinateTransformation(s->zones[0].to_metric);
+        OCTDestroyCoordinateTransformation(s->zones[0].to_geog);
+        memmove(&s->zones[0], &s->zones[1], (SL_MAX_LOCAL_ZONES - 1) * sizeof s->zones[0]);
+        s->n_zones--;
+    }
+    OGRSpatialReferenceH m = OSRNewSpatialReference(NULL);
+    if (OSRImportFromEPSG(m, epsg) != OGRERR_NONE) {
+        OSRDestroySpatialReference(m);
+        return NULL;
+    }
+    OSRSetAxisMappingStrategy(m, OAMS_TRADITIONAL_GIS_ORDER);
+    local_zone *z = &s->zones[s->n_zones];
+    z->epsg = epsg;
+    z->to_metric = OCTNewCoordinateTransformation(s->geog, m);
+    z->to_geog = OCTNewCoordinateTransformation(m, s->geog);
+    OSRDestroySpatialReference(m);
+    if (!z->to_metric || !z->to_geog)
+        return NULL;
+    s->n_zones++;
+    return z;
+}
+
+double sl_source_shrunk_area_m2(sl_source *s, OGRGeometryH g, double setback_m,
+                                OGRGeometryH *shrunk)
+{
+    char why[256];
+    if (shrunk)
+        *shrunk = NULL;
+    OGRGeometryH res = NULL;
+    if (s->projected) {
+        res = setback_m > 0 ? OGR_G_Buffer(g, -setback_m / s->units_m, 8) : OGR_G_Clone(g);
+    } else {
+        OGREnvelope env;
+        OGR_G_GetEnvelope(g, &env);
+        local_zone *z = get_zone(s, local_epsg((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2));
+        if (!z)
+            return NAN;
+        OGRGeometryH m = OGR_G_Clone(g);
+        if (OGR_G_Transform(m, z->to_metric) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(m);
+            return NAN;
+        }
+        res = setback_m > 0 ? OGR_G_Buffer(m, -setback_m, 8) : OGR_G_Clone(m);
+        OGR_G_DestroyGeometry(m);
+        if (res && !OGR_G_IsEmpty(res) && OGR_G_Transform(res, z->to_geog) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(res);
+            return NAN;
+        }
+    }
+    if (!res)
+        return NAN;
+    double a = OGR_G_IsEmpty(res) ? 0 : area_ct(s, res, s->ct, why, sizeof why);
+    if (shrunk && !OGR_G_IsEmpty(res))
+        *shrunk = res;
+    else
+        OGR_G_DestroyGeometry(res);
+    return a;
+}
