@@ -1,3 +1,100 @@
+/*
+ * shanglou - command-line front end.  Parses arguments, calls libshanglou,
+ * prints, and chooses the exit code: 0 ok, 1 failure at run time, 2 usage
+ * or scenario error.  Only this file exits the process.
+ */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "commands.h"
 #include "shanglou.h"
-int main(void) { printf("shanglou %s\n", SHANGLOU_VERSION); return 0; }
+
+static const char *usage_text =
+    "usage: shanglou COMMAND [OPTIONS]\n"
+    "\n"
+    "Industrial land-use planning for 工改工 / 工业上楼 (vertical factories).\n"
+    "\n"
+    "commands:\n"
+    "  check SCENARIO                 validate a scenario file and its parcel source\n"
+    "  inspect SOURCE [--layer NAME]  layers, CRS, fields; suggests parcels.fields\n"
+    "  evaluate SCENARIO -o DIR       candidacy and envelopes for every parcel\n"
+    "  plan SCENARIO -o DIR           choose parcels and stack industries (GLPK)\n"
+    "  export-model SCENARIO -o FILE  write the plan's MIP as .lp or .mps\n"
+    "\n"
+    "  shanglou COMMAND --help        help for one command\n"
+    "  shanglou --version\n"
+    "\n"
+    "exit status: 0 ok, 1 failure at run time, 2 usage or scenario error\n";
+
+int sl_exit_code(sl_status st)
+{
+    switch (st) {
+    case SL_OK: return 0;
+    case SL_ERR_USAGE:
+    case SL_ERR_SCENARIO: return 2;
+    default: return 1;
+    }
+}
+
+int sl_print_errors(const sl_error *err)
+{
+    for (int i = 0; i < err->n; i++)
+        fprintf(stderr, "%s\n", err->msgs[i]);
+    if (err->n == 0 && err->code != SL_OK)
+        fprintf(stderr, "shanglou: %s\n", sl_strerror(err->code));
+    return sl_exit_code(err->code);
+}
+
+int sl_usage_error(const char *cmd_usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "shanglou: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", cmd_usage);
+    return 2;
+}
+
+bool sl_parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"check", sl_cmd_check},       {"inspect", sl_cmd_inspect},
+    {"evaluate", sl_cmd_evaluate}, {"plan", sl_cmd_plan},
+    {"export-model", sl_cmd_export_model},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("shanglou %s\n", SHANGLOU_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "shanglou: unknown command '%s'\n%s", argv[1], usage_text);
+    return 2;
+}

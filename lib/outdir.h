@@ -1,0 +1,32 @@
+/*
+ * outdir.h - atomic output: every file of a run is written to a temporary
+ * name inside DIR and renamed into place only when the whole run has
+ * succeeded, so a failed or killed run leaves DIR's previous files intact.
+ */
+#ifndef SL_OUTDIR_H
+#define SL_OUTDIR_H
+
+#include "shanglou.h"
+
+typedef struct sl_outdir sl_outdir;
+
+/* Create DIR (and parents) if needed and check it is writable.  On failure
+ * returns NULL with a message naming the path (SL_ERR_IO).
+ * Free with sl_outdir_abort() or sl_outdir_commit(). */
+sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
+
+/* The temporary path where the file `name` is to be written (owned by the
+ * outdir, valid until commit/abort). */
+const char *sl_outdir_file(sl_outdir *o, const char *name);
+
+/* Flush every file to disk and rename all into place; frees o.  On failure
+ * removes the temporary files, adds a message and returns SL_ERR_IO. */
+sl_status sl_outdir_commit(sl_outdir *o, sl_error *err);
+
+/* Remove the temporary files and free o (NULL is fine). */
+void sl_outdir_abort(sl_outdir *o);
+
+/* The final path DIR/name (heap; caller frees). */
+char *sl_outdir_path(const sl_outdir *o, const char *name);
+
+#endif
