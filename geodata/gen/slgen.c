@@ -394,19 +394,23 @@ static void draw_attrs(rng *r, char block_type, int lot_no, ind_id dominant,
         } else if (a->lu == LU_S3) {
             /* a facility, not a firm: the name is the facility's own */
             for (int k = 0; k < N_HUBS; k++) {
-                snprintf(a->qymc, sizeof a->qymc, "%s", HUBS[(lot_no + k) % N_HUBS]);
-                if (!taken || !taken(a->qymc, user_data))
+                const char *hub = HUBS[(lot_no + k) % N_HUBS];
+                if (!taken || !taken(hub, user_data) || k == N_HUBS - 1) {
+                    snprintf(a->qymc, sizeof a->qymc, "%s", hub);
                     break;
+                }
             }
         }
         draw_other_numbers(r, a->lu, area_m2, a);
     }
     if (word) {
+        char name[sizeof a->qymc];
         for (int tries = 0; tries < 64; tries++) {
-            draw_name(r, word, a->qymc, sizeof a->qymc);
-            if (!taken || !taken(a->qymc, user_data))
+            draw_name(r, word, name, sizeof name);
+            if (!taken || !taken(name, user_data))
                 break;
         }
+        memcpy(a->qymc, name, sizeof name);
     }
 }
 
@@ -1108,12 +1112,14 @@ static void sh_generate(shahe *z)
             l->a.lu = host ? LU_M2 : LU_M1;
             l->a.hylb = INDUSTRIES[ind].hylb;
             draw_industrial_numbers(&r, ind, l->area_m2, &l->a);
+            char name[sizeof l->a.qymc];
+            l->a.qymc[0] = '\0';
             for (int tries = 0; tries < 64; tries++) {
-                draw_name(&r, INDUSTRIES[ind].words[0], l->a.qymc, sizeof l->a.qymc);
-                if (!sh_name_taken(l->a.qymc, z) || tries == 63)
+                draw_name(&r, INDUSTRIES[ind].words[0], name, sizeof name);
+                if (!sh_name_taken(name, z))
                     break;
-                l->a.qymc[0] = '\0';
             }
+            memcpy(l->a.qymc, name, sizeof name);
         }
     }
 
