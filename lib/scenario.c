@@ -303,9 +303,23 @@ typedef struct ctx {
      * sorted by id for lookups */
     ynode **ind_id;
     int *ind_item;
-    int *ind_sorted;
+    struct id_ref *ind_sorted;
     int n_sorted;
 } ctx;
+
+/* A name and the index of what it names: sorted copies let duplicate and
+ * lookup checks run in n log n without a comparator context. */
+typedef struct id_ref {
+    const char *id;
+    int k;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int r = strcmp(x->id, y->id);
+    return r ? r : (x->k > y->k) - (x->k < y->k);
+}
 
 static void vreport(ctx *c, int line, int col, const char *fmt, va_list ap)
 {
@@ -1611,20 +1625,6 @@ static const field industry_fields[] = {
     F_NESTED("demand_m2", false, sub_demand),
 };
 
-static const char *industry_id(const ctx *c, int k)
-{
-    return c->s->industries[c->ind_sorted[k]].id;
-}
-
-static ctx *sort_ctx; /* qsort has no user pointer; set only around the call */
-
-static int cmp_industry(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    int r = strcmp(sort_ctx->s->industries[x].id, sort_ctx->s->industries[y].id);
-    return r ? r : (x > y) - (x < y);
-}
-
 /* Index the industries by id and report duplicate ids. */
 static void index_industries(ctx *c)
 {
@@ -1636,17 +1636,15 @@ static void index_industries(ctx *c)
     }
     for (int k = 0; k < s->n_industries; k++)
         if (s->industries[k].id)
-            c->ind_sorted[c->n_sorted++] = k;
-    sort_ctx = c;
-    qsort(c->ind_sorted, (size_t)c->n_sorted, sizeof *c->ind_sorted, cmp_industry);
-    sort_ctx = NULL;
+            c->ind_sorted[c->n_sorted++] = (id_ref){s->industries[k].id, k};
+    qsort(c->ind_sorted, (size_t)c->n_sorted, sizeof *c->ind_sorted, cmp_id_ref);
     for (int k = 1, first = 0; k < c->n_sorted; k++) {
-        if (strcmp(industry_id(c, k), industry_id(c, first)) != 0) {
+        if (strcmp(c->ind_sorted[k].id, c->ind_sorted[first].id) != 0) {
             first = k;
             continue;
         }
         char tmp[SL_CLIP + 8];
-        int dup = c->ind_sorted[k], orig = c->ind_sorted[first];
+        int dup = c->ind_sorted[k].k, orig = c->ind_sorted[first].k;
         fail(c, c->ind_id[dup], "industries[%d]: duplicate industry id '%s' (first at %d:%d)",
              c->ind_item[dup], clip(s->industries[dup].id, tmp, sizeof tmp),
              c->ind_id[orig]->line, c->ind_id[orig]->col);
@@ -1658,13 +1656,13 @@ static int find_industry(const ctx *c, const char *id)
     int lo = 0, hi = c->n_sorted;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (strcmp(industry_id(c, mid), id) < 0)
+        if (strcmp(c->ind_sorted[mid].id, id) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < c->n_sorted && strcmp(industry_id(c, lo), id) == 0)
-        return c->ind_sorted[lo];
+    if (lo < c->n_sorted && strcmp(c->ind_sorted[lo].id, id) == 0)
+        return c->ind_sorted[lo].k;
     return -1;
 }
 
@@ -1824,39 +1822,44 @@ typedef struct pin_aux {
     ynode **rules;          /* N_RULE_KEYS value nodes of its rules */
 } pin_aux;
 
-static const sl_pin *sort_pins; /* qsort has no user pointer */
+/* Pins sorted by parcel, industry, then file order. */
+typedef struct pin_ref {
+    const char *parcel;
+    int industry;
+    int k;
+} pin_ref;
 
-static int cmp_pin(const void *a, const void *b)
+static int cmp_pin_ref(const void *a, const void *b)
 {
-    int x = *(const int *)a, y = *(const int *)b;
-    const sl_pin *p = &sort_pins[x], *q = &sort_pins[y];
+    const pin_ref *p = a, *q = b;
     int r = strcmp(p->parcel, q->parcel);
     if (r)
         return r;
     if (p->industry != q->industry)
         return p->industry < q->industry ? -1 : 1;
-    return (x > y) - (x < y);
+    return (p->k > q->k) - (p->k < q->k);
 }
 
 /* The pins of one parcel, order[g0..g1) (sorted by industry, then file
  * order): no industry twice; `floors` and rule keys given by several pins
  * agree.  Then every pin of the parcel carries the parcel's floors and
  * merged overrides, so any of them tells the optimizer the whole story. */
-static void check_parcel_pins(ctx *c, const int *order, int g0, int g1, const pin_aux *aux)
+static void check_parcel_pins(ctx *c, const pin_ref *order, int g0, int g1,
+                              const pin_aux *aux)
 {
     sl_scenario *s = c->s;
     char tmp[SL_CLIP + 8], itmp[SL_CLIP + 8];
-    const char *parcel = clip(s->pins[order[g0]].parcel, tmp, sizeof tmp);
+    const char *parcel = clip(order[g0].parcel, tmp, sizeof tmp);
     int ref_floors = -1, ref_rule[N_RULE_KEYS];
     for (int i = 0; i < N_RULE_KEYS; i++)
         ref_rule[i] = -1;
     /* The reference for floors and for each key: the first pin in file
      * order that gives it. */
     for (int g = g0, run = g0; g < g1; g++) {
-        int k = order[g];
+        int k = order[g].k;
         const sl_pin *p = &s->pins[k];
-        if (g > g0 && p->industry == s->pins[order[g - 1]].industry && p->industry >= 0) {
-            const sl_pin *first = &s->pins[order[run]];
+        if (g > g0 && p->industry == order[g - 1].industry && p->industry >= 0) {
+            const sl_pin *first = &s->pins[order[run].k];
             report(c, p->line, p->col,
                    "pins[%d]: duplicate pin of industry '%s' on parcel '%s' (first at %d:%d)",
                    aux[k].item, clip(s->industries[p->industry].id, itmp, sizeof itmp),
@@ -1881,7 +1884,7 @@ static void check_parcel_pins(ctx *c, const int *order, int g0, int g1, const pi
         }
     int floors = ref_floors >= 0 ? s->pins[ref_floors].floors : 0;
     for (int g = g0; g < g1; g++) {
-        int k = order[g];
+        int k = order[g].k;
         sl_pin *p = &s->pins[k];
         if (p->floors > 0 && p->floors != floors)
             fail(c, aux[k].floors, "pins[%d].floors: conflicts with pins[%d] on the same parcel '%s'",
@@ -1894,15 +1897,15 @@ static void check_parcel_pins(ctx *c, const int *order, int g0, int g1, const pi
                      aux[k].item, sl_rule_keys[i].name, aux[ref_rule[i]].item, parcel);
     }
     for (int g = g0; g < g1; g++) {
-        s->pins[order[g]].floors = floors;
-        s->pins[order[g]].rules = merged;
+        s->pins[order[g].k].floors = floors;
+        s->pins[order[g].k].rules = merged;
     }
 }
 
 static void check_pins(ctx *c, const pin_aux *aux)
 {
     sl_scenario *s = c->s;
-    int *order = calloc((size_t)s->n_pins + 1, sizeof *order);
+    pin_ref *order = calloc((size_t)s->n_pins + 1, sizeof *order);
     if (!order) {
         c->oom = true;
         return;
@@ -1910,13 +1913,11 @@ static void check_pins(ctx *c, const pin_aux *aux)
     int n = 0;
     for (int k = 0; k < s->n_pins; k++)
         if (s->pins[k].parcel)
-            order[n++] = k;
-    sort_pins = s->pins;
-    qsort(order, (size_t)n, sizeof *order, cmp_pin);
-    sort_pins = NULL;
+            order[n++] = (pin_ref){s->pins[k].parcel, s->pins[k].industry, k};
+    qsort(order, (size_t)n, sizeof *order, cmp_pin_ref);
     for (int g0 = 0, g1; g0 < n; g0 = g1) {
         for (g1 = g0 + 1; g1 < n; g1++)
-            if (strcmp(s->pins[order[g1]].parcel, s->pins[order[g0]].parcel) != 0)
+            if (strcmp(order[g1].parcel, order[g0].parcel) != 0)
                 break;
         check_parcel_pins(c, order, g0, g1, aux);
     }
