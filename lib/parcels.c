@@ -491,15 +491,29 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         return NAN;
     }
     OGR_G_GetPoints(ring, s->x, sizeof(double), s->y, sizeof(double), NULL, 0);
-    if (ct && !OCTTransform(ct, n, s->x, s->y, NULL)) {
-        snprintf(why, why_size,
-                 "coordinates cannot be transformed from %s to geographic coordinates",
-                 s->crs_name);
-        return NAN;
+    /* An easting of 1,000,000 m or more in a Gauss-Krüger CRS carries a
+     * zone prefix (38 500 000 rather than 500 000). */
+    const char *hint = s->projected && fabs(s->x[0] * s->units_m) >= 1e6
+                           ? "; an easting above 1,000,000 carries a zone prefix: use the "
+                             "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
+                           : "";
+    if (ct) {
+        sl_gdal_capture cap;
+        sl_gdal_capture_push(&cap);
+        int ok = OCTTransform(ct, n, s->x, s->y, NULL);
+        sl_gdal_capture_pop();
+        if (!ok) {
+            snprintf(why, why_size,
+                     "coordinates cannot be transformed from %s to geographic coordinates "
+                     "(outside the CRS's valid area)%s",
+                     s->crs_name, hint);
+            return NAN;
+        }
     }
     for (int i = 0; i < n; i++) {
         if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90) {
-            snprintf(why, why_size, "coordinates outside the valid range of %s", s->crs_name);
+            snprintf(why, why_size, "coordinates outside the valid range of %s%s", s->crs_name,
+                     hint);
             return NAN;
         }
     }
@@ -510,16 +524,10 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
                           ? lon >= s->aou_w - margin && lon <= s->aou_e + margin
                           : true;
         if (!lon_ok || lat < s->aou_s - margin || lat > s->aou_n + margin) {
-            double x0 = 0;
-            OGR_G_GetPoint(ring, 0, &x0, NULL, NULL);
             snprintf(why, why_size,
                      "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
                      "%.1f–%.1f°N)%s",
-                     s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n,
-                     s->projected && fabs(x0) >= 1e6
-                         ? "; an easting above 1,000,000 carries a zone prefix: use the "
-                           "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
-                         : "");
+                     s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n, hint);
             return NAN;
         }
     }

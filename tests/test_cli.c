@@ -117,7 +117,23 @@ Test(cli, evaluate_gonggai_golden, .timeout = 300)
     /* B7-2, worked by hand in tests/golden/README.md. */
     snprintf(path, sizeof path, "%s/parcels.geojson", dir);
     char *gj = sl_slurp(path, NULL);
-    cr_assert(strstr(gj, "\"id\": \"B7-2\""), "B7-2 present");
+    char *b72 = strstr(gj, "\"id\": \"B7-2\"");
+    cr_assert(b72, "B7-2 present");
+    char *eol = strchr(b72, '\n');
+    cr_assert(eol);
+    *eol = '\0';
+    const char *expect[] = {
+        "\"status\": \"candidate\"",
+        "\"reason\": \"FAR 0.46 below 1.00; tax 30006 CNY/mu below 150000\"",
+        "\"area_m2\": 23245.52", "\"current_gfa_m2\": 10641.53",
+        "\"tax_per_mu_cny\": 30005.78",
+        "\"before_max_gfa_m2\": 23245.52", "\"before_binding\": \"far\"",
+        "\"before_factory_floors\": 5", "\"before_office_floors\": 5",
+        "\"after_max_gfa_m2\": 69736.57", "\"after_binding\": \"far\"",
+        "\"after_factory_floors\": 10", "\"after_office_floors\": 14",
+        "\"gain_m2\": 59095.04", "\"QYMC\": \"赣州康泓医用敷料有限公司\""};
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+        cr_assert(strstr(b72, expect[i]), "B7-2 lacks %s: %s", expect[i], b72);
     free(gj);
     sl_rmtree(dir);
     free(dir);

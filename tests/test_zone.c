@@ -310,6 +310,8 @@ Test(zone, bad_geometries_and_duplicate_ids)
              "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
              "[%.1f,%.1f],[%.1f,%.1f]]]}",
              X0 + 200, Y0, X0 + 300, Y0 + 100, X0 + 300, Y0, X0 + 200, Y0 + 100, X0 + 200, Y0);
+    /* GeoJSON cannot say "empty polygon" (GDAL reads [] as no geometry);
+     * empty geometries are tested with a CSV source below. */
     snprintf(g[2], sizeof g[2], "{\"type\":\"Polygon\",\"coordinates\":[]}");
     snprintf(g[3], sizeof g[3], "null");
     snprintf(g[4], sizeof g[4], "{\"type\":\"Point\",\"coordinates\":[%.1f,%.1f]}", X0, Y0);
@@ -331,7 +333,7 @@ Test(zone, bad_geometries_and_duplicate_ids)
     /* The bow-tie's two triangles: 2 x 2500 m² (planar). */
     cr_assert(fabs(z->p[1].area_m2 - 5000) < 5, "bow-tie area %f", z->p[1].area_m2);
     cr_assert_eq(z->p[2].status, SL_PARCEL_REJECTED);
-    cr_assert_str_eq(z->p[2].reason, "empty geometry");
+    cr_assert_str_eq(z->p[2].reason, "no geometry");
     cr_assert_eq(z->p[3].status, SL_PARCEL_REJECTED);
     cr_assert_str_eq(z->p[3].reason, "no geometry");
     cr_assert_eq(z->p[4].status, SL_PARCEL_REJECTED);
@@ -345,24 +347,50 @@ Test(zone, bad_geometries_and_duplicate_ids)
     free(src);
 }
 
-Test(zone, empty_layer_and_missing_field)
+Test(zone, empty_geometry_from_csv)
 {
-    char *src = write_geojson("empty.geojson", 4547, NULL, 0);
+    char *src = sl_write(dir, "p.csv",
+                         "WKT,ID,LU,FAR,TAX\n"
+                         "\"POLYGON EMPTY\",E1,M1,0.5,\n"
+                         "\"POLYGON ((590000 2860000,590100 2860000,590100 2860100,590000 "
+                         "2860000))\",E2,M1,0.5,\n");
     sl_error err;
     sl_error_init(&err);
-    sl_scenario *s = scenario(src, NULL, &err);
+    sl_scenario *s = scenario(src, "  crs: EPSG:4547\n", &err);
+    cr_assert(s, "%s", errtext(&err));
+    sl_zone *z = load(s, &err);
+    cr_assert(z, "%s", errtext(&err));
+    cr_assert_eq(z->n, 2);
+    cr_assert_eq(z->p[0].status, SL_PARCEL_REJECTED);
+    cr_assert_str_eq(z->p[0].reason, "empty geometry");
+    cr_assert_eq(z->p[1].status, SL_PARCEL_CANDIDATE, "%s", z->p[1].reason);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+    free(src);
+}
+
+Test(zone, empty_layer_and_missing_field)
+{
+    /* An empty shapefile layer with the fields but no features. */
+    char *gj = simple_geojson();
+    char *shp = make_shp(gj, "-where \"ID = 'none'\"");
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = scenario("parcels.shp", NULL, &err);
     sl_zone *z = load(s, &err);
     cr_assert(z, "%s", errtext(&err));
     cr_assert_eq(z->n, 0);
     sl_zone_destroy(z);
     sl_scenario_destroy(s);
     sl_error_clear(&err);
+    free(gj);
+    free(shp);
 
     char g[512];
     square(g, sizeof g, X0, Y0, 100);
     char *f[1] = {feature("A", "M1", 0.4, g)};
-    free(src);
-    src = write_geojson("one.geojson", 4547, f, 1);
+    char *src = write_geojson("one.geojson", 4547, f, 1);
     char text[2048];
     snprintf(text, sizeof text,
              "parcels:\n  source: %s\n  fields: {id: ID, land_use: LU, current_far: RJL}\n", src);
