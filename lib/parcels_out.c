@@ -25,6 +25,8 @@ enum {
 
 struct sl_parcels_writer {
     char *path;
+    OGRSpatialReferenceH wgs84;      /* GeoJSON: we reproject ourselves */
+    OGRCoordinateTransformationH ct; /* source CRS -> WGS 84, NULL if same */
     GDALDatasetH ds;
     OGRLayerH layer;
     const sl_zone *z;
@@ -60,6 +62,10 @@ static void destroy(sl_parcels_writer *w)
 {
     if (w->ds)
         GDALClose(w->ds);
+    if (w->ct)
+        OCTDestroyCoordinateTransformation(w->ct);
+    if (w->wgs84)
+        OSRDestroySpatialReference(w->wgs84);
     free(w->src_map);
     free(w->path);
     free(w);
@@ -87,12 +93,25 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     sl_gdal_capture_push(&cap);
     w->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     char **lco = NULL;
+    OGRSpatialReferenceH layer_srs = sl_source_srs(z->src);
     if (strcmp(driver, "GeoJSON") == 0) {
-        lco = CSLSetNameValue(lco, "RFC7946", "YES");
+        /* RFC 7946: WGS 84 lon/lat, right-hand rule, no "crs" member.  We
+         * reproject with one cached transformation and orient the rings
+         * ourselves (rfc7946_orient): the driver's RFC7946 mode copies
+         * every feature and rebuilds CRS objects for it, which doubles
+         * the writing time of a large zone. */
+        lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
         lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
+        w->wgs84 = OSRNewSpatialReference(NULL);
+        OSRImportFromEPSG(w->wgs84, 4326);
+        OSRSetAxisMappingStrategy(w->wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+        if (layer_srs && !OSRIsSame(layer_srs, w->wgs84))
+            w->ct = OCTNewCoordinateTransformation(layer_srs, w->wgs84);
+        layer_srs = NULL; /* no "crs" member: RFC 7946 is always WGS 84 */
     }
-    if (w->ds)
-        w->layer = GDALDatasetCreateLayer(w->ds, "parcels", sl_source_srs(z->src), wkbUnknown, lco);
+    if (w->ds && (!w->wgs84 || w->ct || !sl_source_srs(z->src) ||
+                  OSRIsSame(sl_source_srs(z->src), w->wgs84)))
+        w->layer = GDALDatasetCreateLayer(w->ds, "parcels", layer_srs, wkbUnknown, lco);
     CSLDestroy(lco);
     sl_gdal_capture_pop();
     if (!w->layer) {
@@ -165,6 +184,52 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     return w;
 }
 
+/* Reverse ring r when its orientation is not the wanted one (ccw > 0:
+ * counter-clockwise).  Signed area by the shoelace formula on lon/lat,
+ * enough to tell the orientation of a valid ring. */
+static void orient_ring(OGRGeometryH r, int ccw)
+{
+    int n = OGR_G_GetPointCount(r);
+    if (n < 4)
+        return;
+    double a = 0, x0, y0, x1, y1;
+    OGR_G_GetPoint(r, 0, &x0, &y0, NULL);
+    for (int i = 1; i < n; i++) {
+        OGR_G_GetPoint(r, i, &x1, &y1, NULL);
+        a += x0 * y1 - x1 * y0;
+        x0 = x1;
+        y0 = y1;
+    }
+    if ((a > 0) == (ccw > 0) || a == 0)
+        return;
+    bool z = OGR_G_Is3D(r);
+    for (int i = 0, j = n - 1; i < j; i++, j--) {
+        double xi, yi, zi, xj, yj, zj;
+        OGR_G_GetPoint(r, i, &xi, &yi, &zi);
+        OGR_G_GetPoint(r, j, &xj, &yj, &zj);
+        if (z) {
+            OGR_G_SetPoint(r, i, xj, yj, zj);
+            OGR_G_SetPoint(r, j, xi, yi, zi);
+        } else {
+            OGR_G_SetPoint_2D(r, i, xj, yj);
+            OGR_G_SetPoint_2D(r, j, xi, yi);
+        }
+    }
+}
+
+/* RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise. */
+static void rfc7946_orient(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            rfc7946_orient(OGR_G_GetGeometryRef(g, i));
+    } else if (t == wkbPolygon) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            orient_ring(OGR_G_GetGeometryRef(g, i), i == 0 ? 1 : -1);
+    }
+}
+
 static void set_real(OGRFeatureH f, int i, double v)
 {
     if (isfinite(v))
@@ -229,9 +294,31 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
 {
     const sl_scenario *sc = w->z->sc;
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(w->layer));
-    if (src && w->n_src)
-        OGR_F_SetFromWithMap(f, src, TRUE, w->src_map);
-    OGR_F_SetGeometry(f, geom);
+    /* Field by field: OGR_F_SetFromWithMap would also clone the geometry. */
+    for (int i = 0; src && i < w->n_src; i++) {
+        if (w->src_map[i] < 0)
+            continue;
+        if (OGR_F_IsFieldSetAndNotNull(src, i))
+            OGR_F_SetFieldRaw(f, w->src_map[i], OGR_F_GetRawFieldRef(src, i));
+        else
+            OGR_F_SetFieldNull(f, w->src_map[i]);
+    }
+    /* The source feature is discarded after this call: take its geometry
+     * rather than copy it. */
+    OGRGeometryH g = NULL;
+    if (src && geom && geom == OGR_F_GetGeometryRef(src))
+        g = OGR_F_StealGeometry(src);
+    else if (geom)
+        g = OGR_G_Clone(geom);
+    if (g && w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE) {
+        /* Unreachable for parcels that passed the loader's checks. */
+        OGR_G_DestroyGeometry(g);
+        g = NULL;
+    }
+    if (g && w->wgs84)
+        rfc7946_orient(g);
+    if (g)
+        OGR_F_SetGeometryDirectly(f, g);
     set_text(f, F_ID, p->id);
     const char *status = sl_parcel_status_name(p->status);
     if (w->plan_mode && p->status == SL_PARCEL_CANDIDATE)

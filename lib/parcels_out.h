@@ -21,7 +21,8 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
                                           const sl_zone *z, bool plan_mode, sl_error *err);
 
 /* Write one parcel; geom may be NULL (written as null geometry); pp is the
- * parcel's plan in plan mode, else NULL. */
+ * parcel's plan in plan mode, else NULL.  When geom is src's own geometry
+ * it is taken from src (src is about to be destroyed). */
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err);
 

@@ -18,7 +18,9 @@ int sl_floor_count(double x);
  * Invariant: factory_m2 + office_m2 == total_m2; setback_ok is
  * total_m2 >= coverage_min * area_m2. */
 typedef struct sl_footprints {
-    double shrunk_area_m2;   /* geodesic area of the parcel shrunk by setback_m */
+    double shrunk_area_m2;   /* geodesic area of the parcel shrunk by setback_m, or a
+                              * lower bound of it when the bound already reaches
+                              * coverage_max * area (T is the same either way) */
     double total_m2;         /* T = min(coverage_max * area, shrunk area) */
     double office_m2;        /* F_o */
     double factory_m2;       /* F_f = T - F_o */
