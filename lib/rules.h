@@ -11,7 +11,11 @@
 #include <stddef.h>
 #include "scenario.h"
 
-/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10). */
+/* Floor counts are capped here (no building has more storeys). */
+#define SL_MAX_FLOORS 1000
+
+/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10);
+ * 0 for x <= 0 or NAN, at most SL_MAX_FLOORS. */
 int sl_floor_count(double x);
 
 /* Footprints of a parcel under rule set r.
