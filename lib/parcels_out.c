@@ -7,9 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cpl_string.h>
-#include <ogr_srs_api.h>
 
+#include "layer_out.h"
 #include "ogrutil.h"
 #include "parcels.h"
 
@@ -24,11 +23,8 @@ enum {
 };
 
 struct sl_parcels_writer {
-    char *path;
-    OGRSpatialReferenceH wgs84;      /* GeoJSON: we reproject ourselves */
-    OGRCoordinateTransformationH ct; /* source CRS -> WGS 84, NULL if same */
-    GDALDatasetH ds;
-    OGRLayerH layer;
+    sl_out_dataset *own;  /* the dataset, when the writer created it */
+    sl_out_layer *layer;
     const sl_zone *z;
     bool plan_mode;
     int rule_base;      /* first per-rule-set field: 4 per rule set */
@@ -50,73 +46,43 @@ static double round4(double x)
 
 static int add_field(sl_parcels_writer *w, const char *name, OGRFieldType t, bool json)
 {
-    OGRFieldDefnH fd = OGR_Fld_Create(name, t);
-    if (json)
-        OGR_Fld_SetSubType(fd, OFSTJSON);
-    OGRErr e = OGR_L_CreateField(w->layer, fd, TRUE);
-    OGR_Fld_Destroy(fd);
-    return e == OGRERR_NONE ? OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(w->layer)) - 1 : -1;
+    return sl_out_layer_field(w->layer, name, t, json);
 }
 
 static void destroy(sl_parcels_writer *w)
 {
-    if (w->ds)
-        GDALClose(w->ds);
-    if (w->ct)
-        OCTDestroyCoordinateTransformation(w->ct);
-    if (w->wgs84)
-        OSRDestroySpatialReference(w->wgs84);
+    sl_out_dataset_close(w->own, NULL);
     free(w->src_map);
-    free(w->path);
     free(w);
 }
 
 sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
                                           const sl_zone *z, bool plan_mode, sl_error *err)
 {
-    sl_gdal_init();
+    sl_out_dataset *d = sl_out_dataset_create(path, driver, err);
+    if (!d)
+        return NULL;
+    sl_parcels_writer *w = sl_parcels_writer_open_in(d, z, plan_mode, err);
+    if (!w) {
+        sl_out_dataset_close(d, NULL);
+        return NULL;
+    }
+    w->own = d;
+    return w;
+}
+
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
+                                             bool plan_mode, sl_error *err)
+{
     sl_parcels_writer *w = calloc(1, sizeof *w);
-    if (!w || !(w->path = strdup(path))) {
-        free(w);
+    if (!w) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return NULL;
     }
     w->z = z;
     w->plan_mode = plan_mode;
-    GDALDriverH drv = GDALGetDriverByName(driver);
-    if (!drv) {
-        sl_error_add(err, SL_ERR_IO, "%s: GDAL has no %s driver", path, driver);
-        destroy(w);
-        return NULL;
-    }
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    w->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
-    char **lco = NULL;
-    OGRSpatialReferenceH layer_srs = sl_source_srs(z->src);
-    if (strcmp(driver, "GeoJSON") == 0) {
-        /* RFC 7946: WGS 84 lon/lat, right-hand rule, no "crs" member.  We
-         * reproject with one cached transformation and orient the rings
-         * ourselves (rfc7946_orient): the driver's RFC7946 mode copies
-         * every feature and rebuilds CRS objects for it, which doubles
-         * the writing time of a large zone. */
-        lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
-        lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
-        w->wgs84 = OSRNewSpatialReference(NULL);
-        OSRImportFromEPSG(w->wgs84, 4326);
-        OSRSetAxisMappingStrategy(w->wgs84, OAMS_TRADITIONAL_GIS_ORDER);
-        if (layer_srs && !OSRIsSame(layer_srs, w->wgs84))
-            w->ct = OCTNewCoordinateTransformation(layer_srs, w->wgs84);
-        layer_srs = NULL; /* no "crs" member: RFC 7946 is always WGS 84 */
-    }
-    if (w->ds && (!w->wgs84 || w->ct || !sl_source_srs(z->src) ||
-                  OSRIsSame(sl_source_srs(z->src), w->wgs84)))
-        w->layer = GDALDatasetCreateLayer(w->ds, "parcels", layer_srs, wkbUnknown, lco);
-    CSLDestroy(lco);
-    sl_gdal_capture_pop();
+    w->layer = sl_out_layer_create(d, "parcels", sl_source_srs(z->src), wkbUnknown, err);
     if (!w->layer) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot create: %s", path,
-                     cap.last[0] ? cap.last : "driver failure");
         destroy(w);
         return NULL;
     }
@@ -163,7 +129,7 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
             ok &= add_field(w, pf[i].name, pf[i].type, pf[i].json) == w->plan_base + i;
     }
     if (!ok) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot create the layer's fields", path);
+        sl_error_add(err, SL_ERR_IO, "cannot create the fields of the parcels layer");
         destroy(w);
         return NULL;
     }
@@ -172,62 +138,13 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     OGRFeatureDefnH sd = OGR_L_GetLayerDefn(sl_source_layer(z->src));
     w->n_src = OGR_FD_GetFieldCount(sd);
     w->src_map = malloc(((size_t)w->n_src + 1) * sizeof *w->src_map);
-    OGRFeatureDefnH dd = OGR_L_GetLayerDefn(w->layer);
     for (int i = 0; i < w->n_src; i++) {
         OGRFieldDefnH f = OGR_FD_GetFieldDefn(sd, i);
         w->src_map[i] = -1;
-        if (OGR_FD_GetFieldIndex(dd, OGR_Fld_GetNameRef(f)) >= 0)
-            continue;
-        if (OGR_L_CreateField(w->layer, f, TRUE) == OGRERR_NONE)
-            w->src_map[i] = OGR_FD_GetFieldCount(dd) - 1;
+        if (sl_out_layer_field_index(w->layer, OGR_Fld_GetNameRef(f)) < 0)
+            w->src_map[i] = sl_out_layer_field_like(w->layer, f);
     }
     return w;
-}
-
-/* Reverse ring r when its orientation is not the wanted one (ccw > 0:
- * counter-clockwise).  Signed area by the shoelace formula on lon/lat,
- * enough to tell the orientation of a valid ring. */
-static void orient_ring(OGRGeometryH r, int ccw)
-{
-    int n = OGR_G_GetPointCount(r);
-    if (n < 4)
-        return;
-    double a = 0, x0, y0, x1, y1;
-    OGR_G_GetPoint(r, 0, &x0, &y0, NULL);
-    for (int i = 1; i < n; i++) {
-        OGR_G_GetPoint(r, i, &x1, &y1, NULL);
-        a += x0 * y1 - x1 * y0;
-        x0 = x1;
-        y0 = y1;
-    }
-    if ((a > 0) == (ccw > 0) || a == 0)
-        return;
-    bool z = OGR_G_Is3D(r);
-    for (int i = 0, j = n - 1; i < j; i++, j--) {
-        double xi, yi, zi, xj, yj, zj;
-        OGR_G_GetPoint(r, i, &xi, &yi, &zi);
-        OGR_G_GetPoint(r, j, &xj, &yj, &zj);
-        if (z) {
-            OGR_G_SetPoint(r, i, xj, yj, zj);
-            OGR_G_SetPoint(r, j, xi, yi, zi);
-        } else {
-            OGR_G_SetPoint_2D(r, i, xj, yj);
-            OGR_G_SetPoint_2D(r, j, xi, yi);
-        }
-    }
-}
-
-/* RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise. */
-static void rfc7946_orient(OGRGeometryH g)
-{
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
-            rfc7946_orient(OGR_G_GetGeometryRef(g, i));
-    } else if (t == wkbPolygon) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
-            orient_ring(OGR_G_GetGeometryRef(g, i), i == 0 ? 1 : -1);
-    }
 }
 
 static void set_real(OGRFeatureH f, int i, double v)
@@ -293,7 +210,7 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err)
 {
     const sl_scenario *sc = w->z->sc;
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(w->layer));
+    OGRFeatureH f = sl_out_layer_feature(w->layer);
     /* Field by field: OGR_F_SetFromWithMap would also clone the geometry. */
     for (int i = 0; src && i < w->n_src; i++) {
         if (w->src_map[i] < 0)
@@ -310,15 +227,6 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
         g = OGR_F_StealGeometry(src);
     else if (geom)
         g = OGR_G_Clone(geom);
-    if (g && w->ct && OGR_G_Transform(g, w->ct) != OGRERR_NONE) {
-        /* Unreachable for parcels that passed the loader's checks. */
-        OGR_G_DestroyGeometry(g);
-        g = NULL;
-    }
-    if (g && w->wgs84)
-        rfc7946_orient(g);
-    if (g)
-        OGR_F_SetGeometryDirectly(f, g);
     set_text(f, F_ID, p->id);
     const char *status = sl_parcel_status_name(p->status);
     if (w->plan_mode && p->status == SL_PARCEL_CANDIDATE)
@@ -370,34 +278,17 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
                 OGR_F_SetFieldNull(f, b + k);
         }
     }
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    OGRErr e = OGR_L_CreateFeature(w->layer, f);
-    sl_gdal_capture_pop();
-    OGR_F_Destroy(f);
-    if (e != OGRERR_NONE) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write parcel %s: %s", w->path,
-                     p->id ? p->id : "(null id)", cap.last[0] ? cap.last : "driver failure");
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    char what[300];
+    snprintf(what, sizeof what, "parcel %s", p->id ? p->id : "(null id)");
+    return sl_out_layer_write(w->layer, f, g, what, err);
 }
 
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err)
 {
     if (!w)
         return SL_OK;
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    GDALClose(w->ds);
-    sl_gdal_capture_pop();
-    w->ds = NULL;
-    sl_status st = SL_OK;
-    if (cap.n_errors) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", w->path,
-                     cap.last[0] ? cap.last : "driver failure");
-        st = SL_ERR_IO;
-    }
+    sl_status st = sl_out_dataset_close(w->own, err);
+    w->own = NULL;
     destroy(w);
     return st;
 }
