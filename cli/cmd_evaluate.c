@@ -3,10 +3,15 @@
 #include <string.h>
 
 #include "commands.h"
+#include "csv_out.h"
+#include "layer_out.h"
 #include "outdir.h"
 #include "parcels.h"
 #include "parcels_out.h"
+#include "progress.h"
+#include "report.h"
 #include "scenario.h"
+#include "styles.h"
 #include "summary.h"
 #include "zone.h"
 
@@ -21,11 +26,13 @@ static const char *evaluate_usage =
     "usage: shanglou evaluate SCENARIO -o DIR [--quiet]\n"
     "\n"
     "For every parcel: candidacy (low FAR, low tax per mu) and what it could hold\n"
-    "under each rule set.  Writes DIR/parcels.geojson and DIR/summary.json,\n"
-    "atomically: a failed run leaves DIR's previous files intact.\n"
+    "under each rule set.  Writes into DIR: parcels.geojson, shanglou.gpkg (the\n"
+    "parcels layer in the source CRS, styled for QGIS), parcels.csv (UTF-8 with\n"
+    "BOM, for Excel), report.html and summary.json, atomically: a failed run\n"
+    "leaves DIR's previous files intact.  Progress goes to stderr.\n"
     "\n"
     "  -o, --output DIR   output directory (created if missing)\n"
-    "  -q, --quiet        print nothing but errors\n";
+    "  -q, --quiet        print nothing but errors (no progress)\n";
 
 int sl_cmd_check(int argc, char **argv)
 {
@@ -67,12 +74,29 @@ int sl_cmd_check(int argc, char **argv)
     return 0;
 }
 
+/* What evaluate's parcel callback writes to. */
+typedef struct eval_ctx {
+    sl_parcels_writer *geojson, *gpkg;
+    sl_progress *progress;
+    long long n;
+    sl_error *err;
+} eval_ctx;
+
 static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatureH f,
                               OGRGeometryH geom)
 {
     (void)z;
-    void **ctx = user;
-    return sl_parcels_writer_add(ctx[0], p, f, geom, NULL, ctx[1]);
+    eval_ctx *c = user;
+    sl_progress_step(c->progress, (double)++c->n);
+    /* The GeoJSON writer takes the source's geometry over: the GeoPackage
+     * gets its copy first. */
+    OGRGeometryH copy = geom ? OGR_G_Clone(geom) : NULL;
+    sl_status st = sl_parcels_writer_add(c->gpkg, p, f, copy, NULL, c->err);
+    if (copy)
+        OGR_G_DestroyGeometry(copy);
+    if (st != SL_OK)
+        return st;
+    return sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err);
 }
 
 int sl_cmd_evaluate(int argc, char **argv)
@@ -111,7 +135,9 @@ int sl_cmd_evaluate(int argc, char **argv)
     sl_error_init(&err);
     sl_zone *z = NULL;
     sl_outdir *od = NULL;
-    sl_parcels_writer *w = NULL;
+    sl_parcels_writer *w = NULL, *gw = NULL;
+    sl_out_dataset *gd = NULL;
+    sl_progress *prog = NULL;
     sl_status st = SL_OK;
 
     if (!(z = sl_zone_open(sc, &err)) || !(od = sl_outdir_begin(dir, &err))) {
@@ -119,17 +145,49 @@ int sl_cmd_evaluate(int argc, char **argv)
         goto done;
     }
     const char *gj = sl_outdir_file(od, "parcels.geojson");
+    const char *gp = sl_outdir_file(od, "shanglou.gpkg");
+    const char *cv = sl_outdir_file(od, "parcels.csv");
+    const char *rp = sl_outdir_file(od, "report.html");
     const char *sj = sl_outdir_file(od, "summary.json");
-    if (!(w = sl_parcels_writer_open(gj, "GeoJSON", z, false, &err))) {
+    if (!gj || !gp || !cv || !rp || !sj) {
+        sl_error_add(&err, SL_ERR_NOMEM, "out of memory");
         st = err.code;
         goto done;
     }
-    void *ctx[2] = {w, &err};
-    st = sl_zone_read(z, write_parcel, ctx, &err);
+    if (!(w = sl_parcels_writer_open(gj, "GeoJSON", z, false, &err)) ||
+        !(gd = sl_out_dataset_create(gp, "GPKG", &err)) ||
+        !(gw = sl_parcels_writer_open_in(gd, z, false, &err))) {
+        st = err.code;
+        goto done;
+    }
+    sl_progress_options po;
+    sl_progress_options_init(&po);
+    if (quiet)
+        po.mode = SL_PROGRESS_OFF;
+    prog = sl_progress_create(stderr, &po);
+    sl_progress_begin(prog, "evaluating parcels",
+                      (double)OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE));
+    eval_ctx ctx = {w, gw, prog, 0, &err};
+    st = sl_zone_read(z, write_parcel, &ctx, &err);
+    sl_progress_end(prog);
     sl_status cst = sl_parcels_writer_close(w, &err);
     w = NULL;
     if (st == SL_OK)
         st = cst;
+    cst = sl_parcels_writer_close(gw, &err);
+    gw = NULL;
+    if (st == SL_OK)
+        st = cst;
+    cst = sl_out_dataset_close(gd, &err);
+    gd = NULL;
+    if (st == SL_OK)
+        st = cst;
+    if (st == SL_OK)
+        st = sl_styles_write_gpkg(gp, sc, false, &err);
+    if (st == SL_OK)
+        st = sl_csv_write_layer(gp, "parcels", cv, &err);
+    if (st == SL_OK)
+        st = sl_report_write(rp, z, NULL, &err);
     if (st == SL_OK)
         st = sl_summary_write(sj, z, NULL, &err);
     if (st == SL_OK) {
@@ -138,13 +196,17 @@ int sl_cmd_evaluate(int argc, char **argv)
     }
     if (st == SL_OK && !quiet)
         printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected; "
-               "wrote %s/parcels.geojson and %s/summary.json\n",
+               "wrote parcels.geojson, shanglou.gpkg, parcels.csv, report.html and "
+               "summary.json in %s\n",
                z->n, z->n_by_status[SL_PARCEL_CANDIDATE],
-               z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED], dir,
-               dir);
+               z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED], dir);
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
+    if (gw)
+        sl_parcels_writer_close(gw, NULL);
+    sl_out_dataset_close(gd, NULL);
+    sl_progress_destroy(prog);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);
     sl_zone_destroy(z);

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Open shanglou.gpkg files in headless QGIS and check what a planner sees.
+
+usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_gpkg.py MODE GPKG [MODE GPKG ...]
+
+MODE is "evaluate" or "plan".  For every layer (parcels; for plan also
+buildings and floors): it opens, has the source CRS (EPSG:4547 for the
+sample), has a default style stored in the GeoPackage's layer_styles table,
+and QGIS applied it when opening the layer: parcels categorized by status
+with "id\\nFAR" labels, floors categorized by industry with the industries'
+names as legend and a rule-based 3-D renderer extruding base_m..top_m.
+The map is then rendered once to check that every layer draws.
+
+One process for all files: QGIS takes a second or two to start.  Prints
+one line per check and "N passed, N failed" at the end; exit 1 on failure.
+"""
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsMapRendererParallelJob,
+                       QgsMapSettings, QgsProject, QgsVectorLayer)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+app = QgsApplication([], False)
+app.initQgis()
+try:
+    from qgis._3d import Qgs3D
+    Qgs3D.initialize()  # registers the 3-D renderers so that styles keep them
+    HAVE_3D = True
+except ImportError:
+    HAVE_3D = False
+
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok    " + what)
+    else:
+        failed += 1
+        print("FAIL  " + what)
+    return ok
+
+
+EXPECT = {
+    "evaluate": {"parcels": ("status", {"candidate", "not_candidate", "rejected"})},
+    "plan": {"parcels": ("status", {"redeveloped", "kept", "not_candidate", "rejected"}),
+             "buildings": (None, None),
+             "floors": ("industry", None)},
+}
+
+
+def check_file(mode, path, crs):
+    layers = []
+    for name, (attr, values) in EXPECT[mode].items():
+        lyr = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+        tag = f"{os.path.basename(os.path.dirname(path))}/{name}"
+        if not check(lyr.isValid(), f"{tag}: opens"):
+            continue
+        layers.append(lyr)
+        check(lyr.crs().authid() == crs, f"{tag}: CRS {lyr.crs().authid()} == {crs}")
+        n, ids, names, descs, err = lyr.listStylesInDatabase()
+        check(n >= 1 and name in names[:n], f"{tag}: default style stored in layer_styles ({names})")
+        r = lyr.renderer()
+        if attr is None:
+            check(r.type() == "singleSymbol", f"{tag}: single-symbol renderer ({r.type()})")
+            continue
+        check(r.type() == "categorizedSymbol" and r.classAttribute() == attr,
+              f"{tag}: categorized by {attr} ({r.type()}, {getattr(r, 'classAttribute', lambda: '')()})")
+        if r.type() != "categorizedSymbol":
+            continue
+        cats = {c.value(): c for c in r.categories()}
+        if values is not None:
+            check(set(cats) == values, f"{tag}: categories {sorted(cats)}")
+            present = {f[attr] for f in lyr.getFeatures()}
+            check(present <= values, f"{tag}: every status in the data has a category ({sorted(present)})")
+            check(lyr.labelsEnabled(), f"{tag}: labels on")
+            lab = lyr.labeling().settings() if lyr.labeling() else None
+            check(lab is not None and lab.isExpression and '"id"' in lab.fieldName
+                  and "far" in lab.fieldName, f"{tag}: labels id and FAR ({lab.fieldName if lab else None})")
+            continue
+        # floors: one category per industry of the data, legend = names
+        present = {}
+        for f in lyr.getFeatures():
+            present[f["industry"]] = f["industry_name"]
+        check(set(present) <= set(cats), f"{tag}: every industry in the data has a category")
+        check(all(cats[k].label() == v for k, v in present.items()),
+              f"{tag}: legend shows the industries' names ({[cats[k].label() for k in present]})")
+        colours = [c.symbol().color().name() for c in r.categories()]
+        check(len(set(colours)) == len(colours), f"{tag}: a distinct colour per industry")
+        chains = {}
+        for f in lyr.getFeatures():
+            chains.setdefault(f["chain"], set()).add(cats[f["industry"]].symbol().color().hue())
+        # one colour family per chain: hues of a chain lie close together
+        spread = [max(h) - min(h) for h in chains.values() if len(h) > 1]
+        check(all(s <= 40 for s in spread), f"{tag}: one hue family per chain (spreads {spread})")
+        if HAVE_3D:
+            r3 = lyr.renderer3D()
+            check(r3 is not None and r3.type() == "rulebased", f"{tag}: 3-D renderer "
+                  f"({r3.type() if r3 else None})")
+            if r3 is not None and r3.type() == "rulebased":
+                rules = r3.rootRule().children()
+                check(len(rules) == len(cats), f"{tag}: one 3-D rule per industry ({len(rules)})")
+                sym = rules[0].symbol()
+                props = sym.dataDefinedProperties()
+                from qgis._3d import QgsAbstract3DSymbol
+                h = props.property(QgsAbstract3DSymbol.PropertyHeight)
+                e = props.property(QgsAbstract3DSymbol.PropertyExtrusionHeight)
+                check(h.isActive() and h.expressionString() == '"base_m"'
+                      and e.isActive() and "top_m" in e.expressionString(),
+                      f"{tag}: extruded from base_m to top_m ({h.expressionString()}, "
+                      f"{e.expressionString()})")
+    # Render once: every layer draws without error.
+    if layers:
+        ms = QgsMapSettings()
+        ms.setLayers(list(reversed(layers)))
+        ms.setDestinationCrs(layers[0].crs())
+        ms.setExtent(layers[0].extent())
+        ms.setOutputSize(QSize(400, 400))
+        ms.setBackgroundColor(QColor("white"))
+        job = QgsMapRendererParallelJob(ms)
+        job.start()
+        job.waitForFinished()
+        img = job.renderedImage()
+        errs = [e.message for e in job.errors()]
+        nonwhite = sum(1 for x in range(0, 400, 8) for y in range(0, 400, 8)
+                       if img.pixelColor(x, y).name() != "#ffffff")
+        check(not errs and nonwhite > 100, f"{mode}: map renders ({nonwhite} coloured samples, "
+              f"errors {errs})")
+
+
+args = sys.argv[1:]
+crs = "EPSG:4547"
+if args and args[0].startswith("--crs="):
+    crs = args.pop(0)[6:]
+if not args or len(args) % 2:
+    sys.exit(__doc__)
+for i in range(0, len(args), 2):
+    check_file(args[i], args[i + 1], crs)
+print(f"{passed} passed, {failed} failed")
+app.exitQgis()
+sys.exit(1 if failed else 0)
