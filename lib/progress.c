@@ -68,11 +68,13 @@ void sl_progress_destroy(sl_progress *p)
     free(p);
 }
 
-/* "1:05" or "12 s" */
+/* "0.4 s", "12 s" or "2:05" */
 static void fmt_time(char *buf, size_t n, double s)
 {
-    if (s < 60)
-        snprintf(buf, n, "%.0f s", s < 0 ? 0 : s);
+    if (s < 10)
+        snprintf(buf, n, "%.1f s", s < 0 ? 0 : s);
+    else if (s < 100)
+        snprintf(buf, n, "%.0f s", s);
     else
         snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
 }
@@ -114,6 +116,8 @@ static void state_text(const sl_progress *p, double t, bool final, char *buf, si
         snprintf(buf, n, "%.0f of %.0f (%.0f %%), %s%s%s%s", p->done, p->total,
                  100 * p->done / p->total, el, isfinite(rest) ? ", about " : "",
                  isfinite(rest) ? left : "", isfinite(rest) ? " left" : "");
+    } else if (final && p->total > 0) {
+        snprintf(buf, n, "%.0f of %.0f, done in %s", p->done, p->total, el);
     } else if (final) {
         snprintf(buf, n, "%.0f, done in %s", p->done, el);
     } else {

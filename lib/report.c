@@ -536,6 +536,9 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
     sl_textbuf b = {0};
     sl_textbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                        /* Self-contained: the browser may fetch nothing. */
+                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                        "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
                         "<title>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
     sl_textbuf_printf(&b, " — shanglou %s report</title>\n<style>%s</style>\n</head>\n<body>\n",

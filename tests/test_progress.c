@@ -1,0 +1,100 @@
+/* test_progress.c - lib/progress.c: plain lines off a terminal, the bar on
+ * one, nothing when quiet; and what the CLI prints. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "progress.h"
+#include "support.h"
+
+static char *run_with(sl_progress_mode mode, double interval)
+{
+    FILE *f = tmpfile();
+    cr_assert(f);
+    sl_progress_options o;
+    sl_progress_options_init(&o);
+    o.mode = mode;
+    o.interval_s = interval;
+    o.width = 100;
+    sl_progress *p = sl_progress_create(f, &o);
+    cr_assert(p);
+    sl_progress_begin(p, "reading parcels", 4);
+    for (int i = 1; i <= 4; i++)
+        sl_progress_step(p, i);
+    sl_progress_end(p);
+    sl_progress_begin(p, "solving", 0);
+    sl_progress_set_limit(p, 60);
+    sl_progress_plan_fn(p, 1.0, NAN, 1000);
+    sl_progress_plan_fn(p, 2.0, 900, 1000);
+    sl_progress_end(p);
+    sl_progress_destroy(p);
+    long n = ftell(f);
+    rewind(f);
+    char *s = calloc(1, (size_t)n + 1);
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return s;
+}
+
+Test(progress, lines)
+{
+    char *s = run_with(SL_PROGRESS_LINES, 0);
+    cr_assert(strstr(s, "reading parcels: 2 of 4 (50 %), "), "%s", s);
+    cr_assert(strstr(s, "left\n"), "time left: %s", s);
+    cr_assert(strstr(s, "reading parcels: 4 of 4, done in "), "%s", s);
+    cr_assert(strstr(s, "solving: no plan yet, bound 1000, 1.0 s of at most 60 s\n"), "%s", s);
+    cr_assert(strstr(s, "solving: best 900, bound 1000, gap 11.11 %, 2.0 s of at most 60 s\n"),
+              "%s", s);
+    cr_assert(strstr(s, "solving: best 900, bound 1000, gap 11.11 %, 2.0 s\n"), "final: %s", s);
+    cr_assert_null(strchr(s, '\r'), "no carriage returns in a log");
+    free(s);
+}
+
+Test(progress, lines_are_throttled)
+{
+    char *s = run_with(SL_PROGRESS_LINES, 1000);
+    int lines = 0;
+    for (char *c = s; *c; c++)
+        lines += *c == '\n';
+    cr_assert_eq(lines, 2, "only the final line of each task: %s", s);
+    free(s);
+}
+
+Test(progress, bar)
+{
+    char *s = run_with(SL_PROGRESS_BAR, 0);
+    cr_assert(strstr(s, "\rreading parcels [============>           ] 2 of 4 (50 %)"), "%s", s);
+    cr_assert(strstr(s, "\033[K"), "clears the rest of the line");
+    cr_assert(strstr(s, "\rsolving [>"), "%s", s);
+    free(s);
+}
+
+Test(progress, off)
+{
+    char *s = run_with(SL_PROGRESS_OFF, 0);
+    cr_assert_str_eq(s, "");
+    free(s);
+    sl_progress_begin(NULL, "x", 1); /* NULL is harmless */
+    sl_progress_step(NULL, 1);
+    sl_progress_end(NULL);
+    sl_progress_destroy(NULL);
+}
+
+Test(progress, cli_quiet_and_not_a_terminal)
+{
+    char *dir = sl_tmpdir();
+    sl_run r = sl_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, "--quiet", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, "", "--quiet: nothing on stderr");
+    cr_assert_str_eq(r.out, "");
+    sl_run_free(&r);
+    r = sl_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "evaluating parcels: 188 of 188, done in "), "%s", r.err);
+    cr_assert_null(strchr(r.err, '\r'), "stderr is a file: plain lines");
+    sl_run_free(&r);
+    sl_rmtree(dir);
+    free(dir);
+}
