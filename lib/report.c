@@ -182,6 +182,7 @@ static const char *css =
     ".meta{color:#555}table{border-collapse:collapse;margin:.5em 0 1em}"
     "th,td{border:1px solid #ccc;padding:.25em .6em;vertical-align:top}"
     "th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td:first-child{white-space:nowrap}"
     ".sw{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;margin-right:.35em;"
     "border:1px solid #555}.bar{background:#eee;width:220px;height:.9em;position:relative}"
     ".bar span{position:absolute;left:0;top:0;bottom:0}.bar i{position:absolute;top:-2px;"

@@ -1,0 +1,132 @@
+/* test_report.c - lib/report.c: report.html is self-contained and loads in
+ * headless Chromium without a console message; the stacking plan draws
+ * storeys to scale. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "report.h"
+#include "scenario.h"
+#include "styles.h"
+#include "support.h"
+#include "zone.h"
+
+#define GONGGAI "../scenarios/gonggai.yaml"
+
+/* Load html in headless Chromium (fresh profile, no network services) and
+ * return its stderr; the DOM goes to *dom.  Console messages (script
+ * errors, Content-Security-Policy violations, i.e. attempted fetches) are
+ * logged as "CONSOLE" lines. */
+static char *chromium(const char *html, char **dom)
+{
+    char *prof = sl_tmpdir();
+    sl_run r = sl_sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
+                     "--disable-background-networking --disable-component-update --disable-sync "
+                     "--no-first-run --user-data-dir='%s' --enable-logging=stderr --v=0 "
+                     "--dump-dom 'file://%s'",
+                     prof, html);
+    cr_assert_eq(r.status, 0, "chromium: %s", r.err);
+    sl_rmtree(prof);
+    free(prof);
+    *dom = r.out;
+    return r.err;
+}
+
+static void assert_self_contained(const char *html_path)
+{
+    char *html = sl_slurp(html_path, NULL);
+    cr_assert(html, "%s", html_path);
+    cr_assert(strstr(html, "Content-Security-Policy"));
+    cr_assert_null(strstr(html, "<script"), "no script");
+    cr_assert_null(strstr(html, "<link"), "no linked stylesheet");
+    cr_assert_null(strstr(html, " src="), "nothing loaded from elsewhere");
+    cr_assert_null(strstr(html, "url("), "no CSS fetches");
+    free(html);
+    char *dom = NULL;
+    char *err = chromium(html_path, &dom);
+    cr_assert_null(strstr(err, "CONSOLE"), "console messages: %s", err);
+    cr_assert(strstr(dom, "<h2>"), "rendered: %.300s", dom);
+    free(err);
+    free(dom);
+}
+
+Test(report, evaluate_report_in_chromium, .timeout = 200)
+{
+    char *dir = sl_tmpdir();
+    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "--quiet", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char p[4200];
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    char *html = sl_slurp(p, NULL);
+    cr_assert(strstr(html, "片区概况 Zone summary"));
+    cr_assert(strstr(html, "<tr><th>all 全部</th><td class=\"n\">188</td>"), "188 parcels");
+    cr_assert(strstr(html, "低效工业用地 Candidates, by gain"));
+    cr_assert(strstr(html, "<td>B7-2</td>"));
+    free(html);
+    assert_self_contained(p);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+/* A hand-made plan for B7-2: 7 factory storeys, 2 office storeys. */
+Test(report, stacking_plan_to_scale)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(GONGGAI, &err);
+    cr_assert(sc);
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert(z);
+    cr_assert_eq(sl_zone_read(z, NULL, NULL, &err), SL_OK);
+    int i = sl_zone_find(z, "B7-2");
+    cr_assert_geq(i, 0);
+    const sl_parcel *p = &z->p[i];
+    int dev = sl_scenario_industry(sc, "med-device"), rnd = sl_scenario_industry(sc, "med-rnd");
+    sl_storey st[9];
+    sl_parcel_plan pp = {.redeveloped = true, .n_storeys = 9, .storeys = st,
+                         .factory_floors = 7, .office_floors = 2};
+    for (int k = 0; k < 7; k++) {
+        st[k] = (sl_storey){SL_BLOCK_FACTORY, k + 1, k < 3 ? dev : rnd, k ? 5.4 : 6.0,
+                            p->plan_fp.factory_m2};
+        if (k >= 3)
+            st[k].height_m = 4.5;
+        pp.factory_height_m += st[k].height_m;
+        pp.gfa_m2 += st[k].gfa_m2;
+    }
+    for (int k = 0; k < 2; k++) {
+        st[7 + k] = (sl_storey){SL_BLOCK_OFFICE, k + 1, rnd, 4.5, p->plan_fp.office_m2};
+        pp.office_height_m += 4.5;
+        pp.gfa_m2 += st[7 + k].gfa_m2;
+    }
+    pp.counted_gfa_m2 = pp.gfa_m2;
+    sl_rgb colours[64];
+    sl_style_industry_colours(sc, colours);
+    char *svg = sl_report_stack_svg(z, p, &pp, colours);
+    cr_assert(svg);
+    cr_assert(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
+    /* 7 px per metre: a 6.0 m ground floor is 42 px, a 4.5 m storey 31.5 px */
+    cr_assert(strstr(svg, "height=\"42.0\""), "%s", svg);
+    cr_assert(strstr(svg, "height=\"31.5\""));
+    cr_assert(strstr(svg, "医疗器械生产"), "industry names");
+    cr_assert(strstr(svg, "8/25 kN/m²"), "ground floor: load 8 of a 25 kN/m² slab");
+    cr_assert(strstr(svg, "限高 cap 50 m") && strstr(svg, "限高 cap 60 m"), "height caps");
+    char hex[8];
+    cr_assert(strstr(svg, sl_rgb_hex(colours[dev], hex)), "industry colour");
+    /* the office block's storeys sit on the ground too */
+    int rects = 0;
+    for (const char *c = svg; (c = strstr(c, "<rect x=")); c++)
+        rects++;
+    cr_assert_eq(rects, 9, "one rectangle per storey");
+    free(svg);
+    char name[64];
+    cr_assert_str_eq(sl_report_svg_name("B7-2", name, sizeof name), "B7-2.svg");
+    cr_assert_str_eq(sl_report_svg_name("../a b/c", name, sizeof name), "_._a_b_c.svg");
+    cr_assert_str_eq(sl_report_svg_name("地块 1", name, sizeof name), "地块_1.svg");
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+}
