@@ -1,6 +1,8 @@
 /* layer_out.c - OGR output datasets and layers, RFC 7946 for GeoJSON. */
 #include "layer_out.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +12,26 @@
 #include "ogrutil.h"
 
 #define SL_MAX_OUT_LAYERS 8
+#define SL_QUEUE_LEN 512
+
+/* Features are serialised by a writer thread of the dataset, so that
+ * GDAL's formatting (most of the time of a large run) overlaps with
+ * reading and measuring the next parcels.  Everything GDAL does with the
+ * dataset after the layers are created happens on that thread; the
+ * queue keeps the input order, so output files are deterministic. */
+typedef struct out_item {
+    sl_out_layer *layer;
+    OGRFeatureH f;
+    OGRGeometryH g;
+    char *what;
+} out_item;
 
 struct sl_out_layer {
     sl_out_dataset *d;
     OGRLayerH layer;
-    OGRCoordinateTransformationH ct; /* GeoJSON: source CRS -> WGS 84 */
+    OGRSpatialReferenceH srs;        /* GeoJSON: the geometries' CRS (clone) */
+    OGRCoordinateTransformationH ct; /* GeoJSON: srs -> WGS 84, made by the writer thread */
+    bool ct_ready;
 };
 
 struct sl_out_dataset {
@@ -24,6 +41,15 @@ struct sl_out_dataset {
     OGRSpatialReferenceH wgs84;
     int n;
     sl_out_layer layers[SL_MAX_OUT_LAYERS];
+    /* writer thread and its queue (ring buffer), guarded by mu */
+    bool started, stopping;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    out_item q[SL_QUEUE_LEN];
+    int head, count;
+    sl_status failed;                /* first failure of the writer thread */
+    char *failure;                   /* its message */
 };
 
 sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_error *err)
@@ -60,24 +86,46 @@ sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_e
     return d;
 }
 
+static void stop_writer(sl_out_dataset *d)
+{
+    if (!d->started)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->stopping = true;
+    pthread_cond_signal(&d->not_empty);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    d->started = false;
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->not_empty);
+    pthread_cond_destroy(&d->not_full);
+}
+
 sl_status sl_out_dataset_close(sl_out_dataset *d, sl_error *err)
 {
     if (!d)
         return SL_OK;
-    sl_status st = SL_OK;
+    stop_writer(d);
+    sl_status st = d->failed;
+    if (st != SL_OK)
+        sl_error_add(err, st, "%s", d->failure ? d->failure : "write failure");
     if (d->ds) {
         sl_gdal_capture cap;
         sl_gdal_capture_push(&cap);
         GDALClose(d->ds);
         sl_gdal_capture_pop();
-        if (cap.n_errors) {
+        if (cap.n_errors && st == SL_OK) {
             sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", d->path, cap.last);
             st = SL_ERR_IO;
         }
     }
-    for (int i = 0; i < d->n; i++)
+    for (int i = 0; i < d->n; i++) {
         if (d->layers[i].ct)
             OCTDestroyCoordinateTransformation(d->layers[i].ct);
+        if (d->layers[i].srs)
+            OSRDestroySpatialReference(d->layers[i].srs);
+    }
+    free(d->failure);
     if (d->wgs84)
         OSRDestroySpatialReference(d->wgs84);
     free(d->path);
@@ -106,13 +154,17 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
         lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
         lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
         if (srs && !OSRIsSame(srs, d->wgs84)) {
-            l->ct = OCTNewCoordinateTransformation(srs, d->wgs84);
-            if (!l->ct) {
+            /* The transformation itself is made on the writer thread:
+             * PROJ objects belong to the thread that uses them. */
+            OGRCoordinateTransformationH probe = OCTNewCoordinateTransformation(srs, d->wgs84);
+            if (!probe) {
                 sl_error_add(err, SL_ERR_IO, "%s: cannot transform the parcels' CRS to WGS 84",
                              d->path);
                 CSLDestroy(lco);
                 return NULL;
             }
+            OCTDestroyCoordinateTransformation(probe);
+            l->srs = OSRClone(srs);
         }
         layer_srs = NULL;
     }
@@ -122,8 +174,8 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
     sl_gdal_capture_pop();
     CSLDestroy(lco);
     if (!l->layer) {
-        if (l->ct)
-            OCTDestroyCoordinateTransformation(l->ct);
+        if (l->srs)
+            OSRDestroySpatialReference(l->srs);
         sl_error_add(err, SL_ERR_IO, "%s: cannot create layer %s: %s", d->path, name,
                      cap.last[0] ? cap.last : "driver failure");
         return NULL;
@@ -207,9 +259,14 @@ static void rfc7946_orient(OGRGeometryH g)
     }
 }
 
-sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
-                             sl_error *err)
+/* Runs on the writer thread. */
+static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
+                          char **failure)
 {
+    if (l->srs && !l->ct_ready) {
+        l->ct = OCTNewCoordinateTransformation(l->srs, l->d->wgs84);
+        l->ct_ready = true;
+    }
     if (g && l->ct && OGR_G_Transform(g, l->ct) != OGRERR_NONE) {
         /* Unreachable for parcels that passed the loader's checks. */
         OGR_G_DestroyGeometry(g);
@@ -225,9 +282,78 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
     sl_gdal_capture_pop();
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write %s: %s", l->d->path, what,
-                     cap.last[0] ? cap.last : "driver failure");
+        const char *why = cap.last[0] ? cap.last : "driver failure";
+        size_t n = strlen(l->d->path) + strlen(what) + strlen(why) + 32;
+        *failure = malloc(n);
+        if (*failure)
+            snprintf(*failure, n, "%s: cannot write %s: %s", l->d->path, what, why);
         return SL_ERR_IO;
     }
     return SL_OK;
+}
+
+static void *writer_main(void *arg)
+{
+    sl_out_dataset *d = arg;
+    for (;;) {
+        pthread_mutex_lock(&d->mu);
+        while (d->count == 0 && !d->stopping)
+            pthread_cond_wait(&d->not_empty, &d->mu);
+        if (d->count == 0) {
+            pthread_mutex_unlock(&d->mu);
+            return NULL;
+        }
+        out_item it = d->q[d->head];
+        d->head = (d->head + 1) % SL_QUEUE_LEN;
+        d->count--;
+        bool failed = d->failed != SL_OK;
+        pthread_cond_signal(&d->not_full);
+        pthread_mutex_unlock(&d->mu);
+        if (failed) { /* drain: after a failure nothing more is written */
+            OGR_F_Destroy(it.f);
+            if (it.g)
+                OGR_G_DestroyGeometry(it.g);
+        } else {
+            char *failure = NULL;
+            sl_status st = do_write(it.layer, it.f, it.g, it.what, &failure);
+            if (st != SL_OK) {
+                pthread_mutex_lock(&d->mu);
+                d->failed = st;
+                d->failure = failure;
+                pthread_mutex_unlock(&d->mu);
+            }
+        }
+        free(it.what);
+    }
+}
+
+sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
+                             sl_error *err)
+{
+    sl_out_dataset *d = l->d;
+    if (!d->started) {
+        pthread_mutex_init(&d->mu, NULL);
+        pthread_cond_init(&d->not_empty, NULL);
+        pthread_cond_init(&d->not_full, NULL);
+        if (pthread_create(&d->thread, NULL, writer_main, d) != 0) {
+            sl_error_add(err, SL_ERR_IO, "%s: cannot start the writer thread", d->path);
+            OGR_F_Destroy(f);
+            if (g)
+                OGR_G_DestroyGeometry(g);
+            return SL_ERR_IO;
+        }
+        d->started = true;
+    }
+    out_item it = {l, f, g, strdup(what)};
+    pthread_mutex_lock(&d->mu);
+    while (d->count == SL_QUEUE_LEN)
+        pthread_cond_wait(&d->not_full, &d->mu);
+    sl_status failed = d->failed;
+    d->q[(d->head + d->count) % SL_QUEUE_LEN] = it;
+    d->count++;
+    pthread_cond_signal(&d->not_empty);
+    pthread_mutex_unlock(&d->mu);
+    /* A failure is reported once, by sl_out_dataset_close(); callers stop
+     * feeding as soon as they see it. */
+    return failed == SL_OK ? SL_OK : SL_ERR_IO;
 }

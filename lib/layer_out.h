@@ -43,7 +43,11 @@ int sl_out_layer_field_index(const sl_out_layer *l, const char *name);
 OGRFeatureH sl_out_layer_feature(sl_out_layer *l);
 
 /* Set geometry g (in the layer's source CRS; taken over, may be NULL) on f,
- * write f and destroy it.  `what` names the feature in messages. */
+ * write f and destroy it.  `what` names the feature in messages.  Writing
+ * happens on the dataset's writer thread, in call order: a failure shows
+ * as SL_ERR_IO from a later call, and its message comes from
+ * sl_out_dataset_close().  Do not use the dataset's GDAL handles directly
+ * once writing has begun. */
 sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
                              sl_error *err);
 

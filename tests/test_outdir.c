@@ -1,0 +1,68 @@
+/* test_outdir.c - lib/outdir.c: files appear only on commit; abort and
+ * failures leave the directory as it was. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outdir.h"
+#include "support.h"
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(outdir, commit_renames_abort_removes)
+{
+    char *dir = sl_tmpdir();
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/a/b", dir); /* created with parents */
+    sl_error err;
+    sl_error_init(&err);
+    sl_outdir *o = sl_outdir_begin(sub, &err);
+    cr_assert(o);
+    put(sl_outdir_file(o, "x.txt"), "new");
+    cr_assert_str_eq(sl_outdir_file(o, "x.txt"), sl_outdir_file(o, "x.txt"));
+    char *final = sl_outdir_path(o, "x.txt");
+    cr_assert_null(sl_slurp(final, NULL), "nothing visible before commit");
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    char *got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new");
+    free(got);
+
+    o = sl_outdir_begin(sub, &err);
+    put(sl_outdir_file(o, "x.txt"), "half");
+    sl_outdir_abort(o);
+    got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new", "abort keeps the previous file");
+    free(got);
+    sl_run r = sl_sh("ls -A %s", sub);
+    cr_assert_str_eq(r.out, "x.txt\n", "no temporaries: %s", r.out);
+    sl_run_free(&r);
+    free(final);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+Test(outdir, unwritable_directory_is_named)
+{
+    char *dir = sl_tmpdir();
+    char file[4096];
+    snprintf(file, sizeof file, "%s/plain", dir);
+    put(file, "not a directory");
+    sl_error err;
+    sl_error_init(&err);
+    cr_assert_null(sl_outdir_begin(file, &err));
+    cr_assert_eq(err.code, SL_ERR_IO);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: cannot create output directory: File exists", file);
+    cr_assert_str_eq(err.msgs[0], want);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
