@@ -188,7 +188,8 @@ Test(cli, failed_run_keeps_previous_output, .timeout = 300)
     cr_assert_str_eq(r.out, before);
     sl_run_free(&r);
     r = sl_sh("ls -A %s", dir);
-    cr_assert_str_eq(r.out, "parcels.geojson\nsummary.json\n", "no temporaries left: %s", r.out);
+    cr_assert_str_eq(r.out, "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nsummary.json\n",
+                     "no temporaries left: %s", r.out);
     sl_run_free(&r);
     free(before);
     sl_rmtree(tmp);
