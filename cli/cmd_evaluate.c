@@ -4,14 +4,13 @@
 
 #include "commands.h"
 #include "csv_out.h"
-#include "layer_out.h"
+#include "gpkg_out.h"
 #include "outdir.h"
 #include "parcels.h"
 #include "parcels_out.h"
 #include "progress.h"
 #include "report.h"
 #include "scenario.h"
-#include "styles.h"
 #include "summary.h"
 #include "zone.h"
 
@@ -76,7 +75,8 @@ int sl_cmd_check(int argc, char **argv)
 
 /* What evaluate's parcel callback writes to. */
 typedef struct eval_ctx {
-    sl_parcels_writer *geojson, *gpkg;
+    sl_parcels_writer *geojson;
+    sl_gpkg_writer *gpkg;
     sl_progress *progress;
     long long n;
     sl_error *err;
@@ -89,11 +89,8 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     eval_ctx *c = user;
     sl_progress_step(c->progress, (double)++c->n);
     /* The GeoJSON writer takes the source's geometry over: the GeoPackage
-     * gets its copy first. */
-    OGRGeometryH copy = geom ? OGR_G_Clone(geom) : NULL;
-    sl_status st = sl_parcels_writer_add(c->gpkg, p, f, copy, NULL, c->err);
-    if (copy)
-        OGR_G_DestroyGeometry(copy);
+     * copies it first. */
+    sl_status st = sl_gpkg_writer_add(c->gpkg, p, f, geom, NULL, NULL, NULL, c->err);
     if (st != SL_OK)
         return st;
     return sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err);
@@ -135,8 +132,8 @@ int sl_cmd_evaluate(int argc, char **argv)
     sl_error_init(&err);
     sl_zone *z = NULL;
     sl_outdir *od = NULL;
-    sl_parcels_writer *w = NULL, *gw = NULL;
-    sl_out_dataset *gd = NULL;
+    sl_parcels_writer *w = NULL;
+    sl_gpkg_writer *gw = NULL;
     sl_progress *prog = NULL;
     sl_status st = SL_OK;
 
@@ -155,8 +152,7 @@ int sl_cmd_evaluate(int argc, char **argv)
         goto done;
     }
     if (!(w = sl_parcels_writer_open(gj, "GeoJSON", z, false, &err)) ||
-        !(gd = sl_out_dataset_create(gp, "GPKG", &err)) ||
-        !(gw = sl_parcels_writer_open_in(gd, z, false, &err))) {
+        !(gw = sl_gpkg_writer_open(gp, z, false, &err))) {
         st = err.code;
         goto done;
     }
@@ -174,16 +170,10 @@ int sl_cmd_evaluate(int argc, char **argv)
     w = NULL;
     if (st == SL_OK)
         st = cst;
-    cst = sl_parcels_writer_close(gw, &err);
+    cst = sl_gpkg_writer_close(gw, st == SL_OK ? &err : NULL);
     gw = NULL;
     if (st == SL_OK)
         st = cst;
-    cst = sl_out_dataset_close(gd, &err);
-    gd = NULL;
-    if (st == SL_OK)
-        st = cst;
-    if (st == SL_OK)
-        st = sl_styles_write_gpkg(gp, sc, false, &err);
     if (st == SL_OK)
         st = sl_csv_write_layer(gp, "parcels", cv, &err);
     if (st == SL_OK)
@@ -203,9 +193,7 @@ int sl_cmd_evaluate(int argc, char **argv)
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
-    if (gw)
-        sl_parcels_writer_close(gw, NULL);
-    sl_out_dataset_close(gd, NULL);
+    sl_gpkg_writer_close(gw, NULL);
     sl_progress_destroy(prog);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);

@@ -1,0 +1,39 @@
+/*
+ * gpkg_out.h - shanglou.gpkg, the planner's map in one file: the layer
+ * parcels (the properties of parcels.geojson, in the source CRS) and, for a
+ * plan, buildings (one footprint per block) and floors (one per storey),
+ * with QGIS default styles stored in its layer_styles table (styles.h), so
+ * that QGIS opens every layer already styled.
+ */
+#ifndef SL_GPKG_OUT_H
+#define SL_GPKG_OUT_H
+
+#include <stdbool.h>
+#include "plan.h"
+#include "zone.h"
+
+typedef struct sl_gpkg_writer sl_gpkg_writer;
+
+/* Create the GeoPackage at path (a temporary name is fine) with its
+ * layers: parcels; plan_mode adds the plan's properties and the layers
+ * buildings and floors.  Returns NULL with a message naming the path on
+ * failure (SL_ERR_IO).  Free with sl_gpkg_writer_close(). */
+sl_gpkg_writer *sl_gpkg_writer_open(const char *path, const sl_zone *z, bool plan_mode,
+                                    sl_error *err);
+
+/* Write one parcel (src and geom as sl_parcel_fn gives them; geom may be
+ * NULL).  The geometry is copied, never taken from src, so the caller can
+ * hand it to another writer afterwards.  In plan mode pp is the parcel's
+ * plan, and for a redeveloped parcel factory/office are its block
+ * footprints (office NULL when the office block is empty), not taken
+ * over. */
+sl_status sl_gpkg_writer_add(sl_gpkg_writer *w, const sl_parcel *p, OGRFeatureH src,
+                             OGRGeometryH geom, const sl_parcel_plan *pp, OGRGeometryH factory,
+                             OGRGeometryH office, sl_error *err);
+
+/* Finish the file: close its layers and store the QGIS styles.  w is freed
+ * whatever happens; returns SL_ERR_IO with a message on failure.  With
+ * err NULL (abandoning a failed run) nothing is stored or reported. */
+sl_status sl_gpkg_writer_close(sl_gpkg_writer *w, sl_error *err);
+
+#endif
