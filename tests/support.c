@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "plan.h"
 
 static char *read_fd_all(int fd)
 {
@@ -147,4 +150,80 @@ char *sl_src(const char *rel)
     char *p = malloc(n);
     snprintf(p, n, "%s/%s", SL_SRC, rel);
     return p;
+}
+
+/* ---- a hand-made plan --------------------------------------------------- */
+
+sl_plan *sl_test_plan(const sl_zone *z)
+{
+    const sl_scenario *sc = z->sc;
+    sl_plan *pl = calloc(1, sizeof *pl);
+    pl->n = z->n;
+    pl->pp = calloc((size_t)z->n + 1, sizeof *pl->pp);
+    pl->n_industries = sc->n_industries;
+    pl->gfa_by_industry_m2 = calloc((size_t)sc->n_industries + 1, sizeof(double));
+    pl->status = SL_PLAN_OPTIMAL;
+    int office_ind = -1;
+    for (int k = 0; k < sc->n_industries && office_ind < 0; k++)
+        if (sc->industries[k].kind == SL_KIND_OFFICE || sc->industries[k].kind == SL_KIND_RND)
+            office_ind = k;
+    int turn = 0;
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        sl_parcel_plan *pp = &pl->pp[i];
+        if (p->status != SL_PARCEL_CANDIDATE || !p->env || !p->plan_fp.setback_ok ||
+            p->gain_m2 <= 30000)
+            continue;
+        const sl_ruleset *r = p->plan_rules;
+        bool office = p->plan_fp.office_m2 > 0 && office_ind >= 0;
+        pp->redeveloped = true;
+        pp->storeys = calloc(9, sizeof *pp->storeys);
+        int a = turn % sc->n_industries, b = (turn + 1) % sc->n_industries;
+        turn += 2;
+        for (int k = 0; k < 6; k++) {
+            sl_storey *st = &pp->storeys[pp->n_storeys++];
+            st->block = SL_BLOCK_FACTORY;
+            st->level = k + 1;
+            st->industry = k < 3 ? a : b;
+            st->height_m = sc->industries[st->industry].floor_height_m;
+            if (k == 0)
+                st->height_m = fmax(st->height_m, r->ground_floor_height_min_m);
+            st->gfa_m2 = p->plan_fp.factory_m2;
+            pp->factory_height_m += st->height_m;
+            pp->factory_floors++;
+        }
+        for (int k = 0; office && k < 3; k++) {
+            sl_storey *st = &pp->storeys[pp->n_storeys++];
+            st->block = SL_BLOCK_OFFICE;
+            st->level = k + 1;
+            st->industry = office_ind;
+            st->height_m = sc->industries[office_ind].floor_height_m;
+            st->gfa_m2 = p->plan_fp.office_m2;
+            pp->office_height_m += st->height_m;
+            pp->office_floors++;
+        }
+        for (int k = 0; k < pp->n_storeys; k++) {
+            const sl_storey *st = &pp->storeys[k];
+            pp->gfa_m2 += st->gfa_m2;
+            pp->counted_gfa_m2 += st->gfa_m2 * (st->height_m > r->tall_storey_m ? 2 : 1);
+            pp->value_m2eq += st->gfa_m2 * sc->industries[st->industry].priority;
+            pl->gfa_by_industry_m2[st->industry] += st->gfa_m2;
+        }
+        pp->value_m2eq -= sc->existing_value * p->current_gfa_m2;
+        pl->objective += pp->value_m2eq;
+    }
+    pl->bound = pl->objective * 1.01;
+    pl->gap = 0.01;
+    return pl;
+}
+
+void sl_test_plan_free(sl_plan *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n; i++)
+        free(p->pp[i].storeys);
+    free(p->pp);
+    free(p->gfa_by_industry_m2);
+    free(p);
 }

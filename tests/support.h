@@ -29,3 +29,14 @@ char *sl_write(const char *dir, const char *name, const char *text);
 char *sl_src(const char *rel);
 
 #endif
+
+struct sl_zone;
+struct sl_plan;
+/* A plan made by hand for output tests while the optimizer is not needed:
+ * every candidate whose gain under the plan rules exceeds 30,000 m² is
+ * redeveloped with 6 factory storeys (two industries of one chain, level 1
+ * at the ground-floor minimum) and, when it has an office footprint, 3
+ * office storeys of the first office or rnd industry.  The zone must have
+ * been read.  Free with sl_test_plan_free(). */
+struct sl_plan *sl_test_plan(const struct sl_zone *z);
+void sl_test_plan_free(struct sl_plan *p);

@@ -182,24 +182,3 @@ Test(styles, layer_styles_table)
     sl_rmtree(dir);
     free(dir);
 }
-
-/* Headless QGIS (python3-qgis) opens shanglou.gpkg: every layer with its
- * CRS, stored default style and expected renderer (tests/qgis/check_gpkg.py).
- * One Python process checks every output: QGIS is slow to start. */
-Test(styles, qgis_opens_layers_styled, .timeout = 300)
-{
-    char *dir = sl_tmpdir();
-    char ev[4200];
-    snprintf(ev, sizeof ev, "%s/evaluate", dir);
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", ev, "--quiet", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=%s /usr/bin/python3 "
-              "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg",
-              dir, SL_SRC, ev);
-    cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
-    cr_assert(strstr(r.out, " passed, 0 failed"), "%s", r.out);
-    sl_run_free(&r);
-    sl_rmtree(dir);
-    free(dir);
-}

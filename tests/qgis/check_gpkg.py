@@ -104,11 +104,13 @@ def check_file(mode, path, crs):
             check(r3 is not None and r3.type() == "rulebased", f"{tag}: 3-D renderer "
                   f"({r3.type() if r3 else None})")
             if r3 is not None and r3.type() == "rulebased":
-                rules = r3.rootRule().children()
+                from qgis.PyQt import sip
+                from qgis._3d import QgsRuleBased3DRenderer
+                rules = sip.cast(r3, QgsRuleBased3DRenderer).rootRule().children()
                 check(len(rules) == len(cats), f"{tag}: one 3-D rule per industry ({len(rules)})")
                 sym = rules[0].symbol()
                 props = sym.dataDefinedProperties()
-                from qgis._3d import QgsAbstract3DSymbol
+                from qgis.core import QgsAbstract3DSymbol
                 h = props.property(QgsAbstract3DSymbol.PropertyHeight)
                 e = props.property(QgsAbstract3DSymbol.PropertyExtrusionHeight)
                 check(h.isActive() and h.expressionString() == '"base_m"'
