@@ -16,8 +16,15 @@ typedef struct sl_outdir sl_outdir;
 sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
 
 /* The temporary path where the file `name` is to be written (owned by the
- * outdir, valid until commit/abort). */
+ * outdir, valid until commit/abort), or NULL when out of memory.  `name`
+ * may be "sub/file", one level down: the subdirectory DIR/sub is then
+ * written aside and replaces the previous DIR/sub whole on commit. */
 const char *sl_outdir_file(sl_outdir *o, const char *name);
+
+/* Declare the subdirectory DIR/sub as an output even if no file is
+ * written into it (an empty run then empties it).  Returns NULL when sub
+ * is not a plain name or the directory cannot be made. */
+const char *sl_outdir_subdir(sl_outdir *o, const char *sub);
 
 /* Flush every file to disk and rename all into place; frees o.  On failure
  * removes the temporary files, adds a message and returns SL_ERR_IO. */

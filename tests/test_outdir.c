@@ -66,3 +66,51 @@ Test(outdir, unwritable_directory_is_named)
     sl_rmtree(dir);
     free(dir);
 }
+
+/* A subdirectory (stacks/) is replaced whole on commit and left alone on
+ * abort; many files are fine. */
+Test(outdir, subdirectory_replaced_whole)
+{
+    char *dir = sl_tmpdir();
+    sl_error err;
+    sl_error_init(&err);
+    sl_outdir *o = sl_outdir_begin(dir, &err);
+    put(sl_outdir_file(o, "stacks/a.svg"), "a1");
+    put(sl_outdir_file(o, "stacks/b.svg"), "b1");
+    for (int i = 0; i < 100; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "f%03d.txt", i);
+        put(sl_outdir_file(o, name), "x");
+    }
+    cr_assert_null(sl_outdir_file(o, "a/b/c.txt"), "one level only");
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    sl_run r = sl_sh("cd %s && ls -A stacks && ls | wc -l", dir);
+    cr_assert_str_eq(r.out, "a.svg\nb.svg\n101\n", "%s", r.out);
+    sl_run_free(&r);
+
+    o = sl_outdir_begin(dir, &err);
+    put(sl_outdir_file(o, "stacks/b.svg"), "b2");
+    sl_outdir_abort(o);
+    r = sl_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.' ", dir);
+    cr_assert_str_eq(r.out, "a.svg\nb.svg\nb1" "0\n", "abort: as before, no temporaries: %s",
+                     r.out);
+    sl_run_free(&r);
+
+    o = sl_outdir_begin(dir, &err);
+    put(sl_outdir_file(o, "stacks/b.svg"), "b3");
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    r = sl_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.'", dir);
+    cr_assert_str_eq(r.out, "b.svg\nb3" "0\n", "a.svg of the earlier run is gone: %s", r.out);
+    sl_run_free(&r);
+
+    o = sl_outdir_begin(dir, &err);
+    cr_assert(sl_outdir_subdir(o, "stacks"));
+    cr_assert_null(sl_outdir_subdir(o, "../x"));
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    r = sl_sh("ls -A %s/stacks | wc -l", dir);
+    cr_assert_str_eq(r.out, "0\n", "declared and empty: emptied");
+    sl_run_free(&r);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
