@@ -172,6 +172,58 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     return sl_textbuf_take(&b);
 }
 
+sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan *plan,
+                                 sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    if (!sl_outdir_subdir(od, "stacks")) {
+        sl_error_add(err, SL_ERR_IO, "cannot create the stacks directory: %s", strerror(errno));
+        return SL_ERR_IO;
+    }
+    sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
+    if (!colours) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    sl_style_industry_colours(sc, colours);
+    sl_status st = SL_OK;
+    for (int i = 0; i < z->n && st == SL_OK; i++) {
+        if (!plan->pp[i].redeveloped)
+            continue;
+        char name[600], base[560];
+        sl_report_svg_name(z->p[i].id, base, sizeof base);
+        snprintf(name, sizeof name, "stacks/%s", base);
+        /* Ids that differ only in replaced characters: number the later. */
+        int same = 0;
+        for (int j = 0; j < i; j++) {
+            char other[560];
+            same += plan->pp[j].redeveloped &&
+                    strcmp(sl_report_svg_name(z->p[j].id, other, sizeof other), base) == 0;
+        }
+        if (same)
+            snprintf(name, sizeof name, "stacks/%.*s-%d.svg", (int)strlen(base) - 4, base,
+                     same + 1);
+        const char *path = sl_outdir_file(od, name);
+        char *svg = sl_report_stack_svg(z, &z->p[i], &plan->pp[i], colours);
+        if (!path || !svg) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            st = SL_ERR_NOMEM;
+        } else {
+            sl_textbuf b = {0};
+            sl_textbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            sl_textbuf_puts(&b, svg);
+            if (!sl_textbuf_save(&b, path)) {
+                sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+                st = SL_ERR_IO;
+            }
+            sl_textbuf_clear(&b);
+        }
+        free(svg);
+    }
+    free(colours);
+    return st;
+}
+
 /* ---- report.html -------------------------------------------------------- */
 
 static const char *css =

@@ -7,6 +7,7 @@
 #ifndef SL_REPORT_H
 #define SL_REPORT_H
 
+#include "outdir.h"
 #include "plan.h"
 #include "styles.h"
 #include "zone.h"
@@ -28,6 +29,13 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
  * memory).  Free with free(). */
 char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
                           const sl_rgb *colours);
+
+/* Write the stacking plan of every redeveloped parcel of the plan to
+ * DIR/stacks/<id>.svg through the output directory (stacks/ is replaced
+ * whole: an empty plan empties it).  Returns SL_ERR_IO or SL_ERR_NOMEM
+ * with a message on failure. */
+sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan *plan,
+                                 sl_error *err);
 
 /* A file name for parcel id: the id with characters other than letters,
  * digits, '-', '_' and '.' (and any non-ASCII byte kept as is) replaced by
