@@ -11,6 +11,7 @@ int sl_cmd_inspect(int argc, char **argv);
 int sl_cmd_evaluate(int argc, char **argv);
 int sl_cmd_plan(int argc, char **argv);
 int sl_cmd_export_model(int argc, char **argv);
+int sl_cmd_compare(int argc, char **argv);
 
 int sl_exit_code(sl_status st);
 /* Print every message, one per line, to stderr; returns the exit code. */

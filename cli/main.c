@@ -25,6 +25,7 @@ static const char *usage_text =
     "  evaluate SCENARIO -o DIR       candidacy and envelopes for every parcel\n"
     "  plan SCENARIO -o DIR           choose parcels and stack industries (GLPK)\n"
     "  export-model SCENARIO -o FILE  write the plan's MIP as .lp or .mps\n"
+    "  compare SCENARIO... -o DIR     plan several scenarios and put them side by side\n"
     "\n"
     "  shanglou COMMAND --help        help for one command\n"
     "  shanglou --version\n"
@@ -88,7 +89,7 @@ static const struct {
 } commands[] = {
     {"check", sl_cmd_check},       {"inspect", sl_cmd_inspect},
     {"evaluate", sl_cmd_evaluate}, {"plan", sl_cmd_plan},
-    {"export-model", sl_cmd_export_model},
+    {"export-model", sl_cmd_export_model}, {"compare", sl_cmd_compare},
 };
 
 int main(int argc, char **argv)
