@@ -145,6 +145,7 @@ int sl_cmd_evaluate(int argc, char **argv)
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
+    sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     int rc = st == SL_OK ? 0 : sl_print_errors(&err);
     sl_zone_destroy(z);
