@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 
 #include <cpl_string.h>
 #include <ogr_srs_api.h>
@@ -25,6 +26,7 @@ enum {
 
 struct sl_parcels_writer {
     char *path;
+    bool geojson;       /* RFC 7946 GeoJSON (checked for completeness at close) */
     GDALDatasetH ds;
     OGRLayerH layer;
     const sl_zone *z;
@@ -87,7 +89,8 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     sl_gdal_capture_push(&cap);
     w->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     char **lco = NULL;
-    if (strcmp(driver, "GeoJSON") == 0) {
+    w->geojson = strcmp(driver, "GeoJSON") == 0;
+    if (w->geojson) {
         lco = CSLSetNameValue(lco, "RFC7946", "YES");
         lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
     }
@@ -296,6 +299,29 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
     return SL_OK;
 }
 
+/* Does the GeoJSON file end as a FeatureCollection does ("]" then "}")?
+ * GDAL's GeoJSON writer ignores failed writes (a full disk), so a file
+ * cut short is found here. */
+static bool geojson_complete(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char tail[64];
+    size_t n = 0;
+    if (fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+        rewind(f);
+    n = fread(tail, 1, sizeof tail, f);
+    fclose(f);
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' || tail[n - 1] == '\r'))
+        n--;
+    if (n == 0 || tail[--n] != '}')
+        return false;
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' || tail[n - 1] == '\r'))
+        n--;
+    return n > 0 && tail[n - 1] == ']';
+}
+
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err)
 {
     if (!w)
@@ -309,6 +335,12 @@ sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err)
     if (cap.n_errors) {
         sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", w->path,
                      cap.last[0] ? cap.last : "driver failure");
+        st = SL_ERR_IO;
+    } else if (w->geojson && !geojson_complete(w->path)) {
+        struct statvfs fs;
+        bool full = statvfs(w->path, &fs) == 0 && fs.f_bavail * fs.f_frsize < 65536;
+        sl_error_add(err, SL_ERR_IO, "%s: cannot write: the file was cut short (%s)", w->path,
+                     full ? "no space left on device" : "is the disk full?");
         st = SL_ERR_IO;
     }
     destroy(w);
