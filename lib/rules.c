@@ -5,10 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* More storeys than any building has; absurd but valid rule values (a
+ * 1e-300 m storey, a 1e300 m height cap) saturate here instead of
+ * overflowing the int, which is undefined behaviour. */
+#define SL_FLOORS_CAP 1000000
+
 int sl_floor_count(double x)
 {
     if (!(x > 0))
         return 0;
+    if (x >= SL_FLOORS_CAP)
+        return SL_FLOORS_CAP;
     return (int)floor(x + 1e-9);
 }
 

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include "scenario.h"
 
-/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10). */
+/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10); 0
+ * for x <= 0 or NaN, at most 1,000,000. */
 int sl_floor_count(double x);
 
 /* Footprints of a parcel under rule set r.
