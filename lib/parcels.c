@@ -296,6 +296,16 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
     s->have_aou = OSRGetAreaOfUse(s->srs, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
                                   &aou_name) &&
                   s->aou_w > -1000;
+    if (!s->have_aou && strncmp(s->crs_name, "EPSG:", 5) == 0) {
+        /* A CRS rebuilt by a driver (GeoJSON's "crs" member) may have lost
+         * its area of use: take it from the EPSG definition. */
+        OGRSpatialReferenceH e = OSRNewSpatialReference(NULL);
+        if (OSRImportFromEPSG(e, atoi(s->crs_name + 5)) == OGRERR_NONE)
+            s->have_aou = OSRGetAreaOfUse(e, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
+                                          &aou_name) &&
+                          s->aou_w > -1000;
+        OSRDestroySpatialReference(e);
+    }
     return true;
 }
 
@@ -707,10 +717,12 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         return NAN;
     }
     OGR_G_GetPoints(ring, s->x, sizeof(double), s->y, sizeof(double), NULL, 0);
-    /* An easting of 1,000,000 m or more in a Gauss-Krüger CRS carries a
-     * zone prefix (38 500 000 rather than 500 000). */
-    const char *hint = s->projected && fabs(s->x[0] * s->units_m) >= 1e6
-                           ? "; an easting above 1,000,000 carries a zone prefix: use the "
+    /* An easting of 13,000,000 to 45,999,999 m in a Gauss-Krüger CRS
+     * carries a zone prefix (38 500 000 rather than 500 000): zones 13-23
+     * of 6° and 25-45 of 3°. */
+    double e0 = fabs(s->x[0] * s->units_m);
+    const char *hint = s->projected && e0 >= 13e6 && e0 < 46e6
+                           ? "; an easting of 13,000,000 or more carries a zone prefix: use the "
                              "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
                            : "";
     if (ct) {
@@ -727,7 +739,8 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         }
     }
     for (int i = 0; i < n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90 ||
+            fabs(s->x[i]) > 360) {
             snprintf(why, why_size, "coordinates outside the valid range of %s%s", s->crs_name,
                      hint);
             return NAN;
