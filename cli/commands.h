@@ -19,4 +19,9 @@ int sl_print_errors(const sl_error *err);
 int sl_usage_error(const char *cmd_usage, const char *fmt, const char *arg);
 bool sl_parse_double(const char *s, double *out);
 
+struct sl_scenario;
+/* Load a scenario file; on failure print every message and set *rc to 2
+ * (a scenario that cannot be read is a usage error too). */
+struct sl_scenario *sl_cli_load_scenario(const char *path, int *rc);
+
 #endif

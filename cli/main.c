@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "scenario.h"
 #include "shanglou.h"
 
 static const char *usage_text =
@@ -66,6 +67,19 @@ bool sl_parse_double(const char *s, double *out)
         return false;
     *out = v;
     return true;
+}
+
+sl_scenario *sl_cli_load_scenario(const char *path, int *rc)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(path, &err);
+    if (!sc) {
+        sl_print_errors(&err);
+        *rc = 2;
+    }
+    sl_error_clear(&err);
+    return sc;
 }
 
 static const struct {

@@ -3,6 +3,9 @@
 
 #include <ctype.h>
 #include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -649,10 +652,15 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
         snprintf(why, why_size, "a polygon ring has fewer than 3 points");
         goto reject;
     }
+    /* A strictly convex simple ring is valid: skip GEOS for the common
+     * rectangular lot. */
     sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    int valid = OGR_G_IsValid(g);
-    sl_gdal_capture_pop();
+    int valid = sl_geom_convex(g);
+    if (!valid) {
+        sl_gdal_capture_push(&cap);
+        valid = OGR_G_IsValid(g);
+        sl_gdal_capture_pop();
+    }
     if (valid) {
         if (own) {
             *out = own;
@@ -707,7 +715,7 @@ static bool grow(sl_source *s, int n)
 
 /* |geodesic area| of one ring; ct NULL when coordinates are lon/lat. */
 static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransformationH ct,
-                        char *why, size_t why_size)
+                        double *perimeter_m, char *why, size_t why_size)
 {
     int n = OGR_G_GetPointCount(ring);
     if (n < 3)
@@ -762,17 +770,18 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
     }
     double area = 0, perim = 0;
     geod_polygonarea(&s->geod, s->y, s->x, n, &area, &perim);
+    *perimeter_m += perim;
     return fabs(area);
 }
 
 static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH ct,
-                      char *why, size_t why_size)
+                      double *perimeter_m, char *why, size_t why_size)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
         double sum = 0;
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
-            double a = area_ct(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+            double a = area_ct(s, OGR_G_GetGeometryRef(g, i), ct, perimeter_m, why, why_size);
             if (isnan(a))
                 return NAN;
             sum += a;
@@ -783,7 +792,7 @@ static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH
         return 0;
     double a = 0;
     for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
-        double r = ring_area(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+        double r = ring_area(s, OGR_G_GetGeometryRef(g, i), ct, perimeter_m, why, why_size);
         if (isnan(r))
             return NAN;
         a += i == 0 ? r : -r;
@@ -791,10 +800,47 @@ static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH
     return a;
 }
 
-double sl_source_area_m2(sl_source *s, OGRGeometryH g, char *why, size_t why_size)
+double sl_source_area_m2(sl_source *s, OGRGeometryH g, double *perimeter_m, char *why,
+                         size_t why_size)
 {
+    double perim = 0;
     why[0] = '\0';
-    return area_ct(s, g, s->ct, why, why_size);
+    double a = area_ct(s, g, s->ct, &perim, why, why_size);
+    if (perimeter_m)
+        *perimeter_m = perim;
+    return a;
+}
+
+bool sl_geom_convex(OGRGeometryH g)
+{
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPolygon || OGR_G_GetGeometryCount(g) != 1)
+        return false;
+    OGRGeometryH ring = OGR_G_GetGeometryRef(g, 0);
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 4 || n > 64)
+        return false;
+    double x[64], y[64];
+    OGR_G_GetPoints(ring, x, sizeof(double), y, sizeof(double), NULL, 0);
+    if (x[0] != x[n - 1] || y[0] != y[n - 1])
+        return false;
+    int m = n - 1, sign = 0;
+    double turning = 0;
+    for (int i = 0; i < m; i++) {
+        int j = (i + 1) % m, k = (i + 2) % m;
+        double ax = x[j] - x[i], ay = y[j] - y[i], bx = x[k] - x[j], by = y[k] - y[j];
+        double cross = ax * by - ay * bx;
+        if (!isfinite(cross) || cross == 0)
+            return false; /* collinear or repeated points: let GEOS judge */
+        int sg = cross > 0 ? 1 : -1;
+        if (sign == 0)
+            sign = sg;
+        else if (sg != sign)
+            return false;
+        turning += atan2(fabs(cross), ax * bx + ay * by);
+    }
+    /* Turns of one sign adding up to one full turn: a simple convex ring
+     * (a pentagram turns twice). */
+    return fabs(turning - 2 * M_PI) < 1e-6;
 }
 
 /* CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554, CM 75°E-135°E)
@@ -875,7 +921,8 @@ double sl_source_shrunk_area_m2(sl_source *s, OGRGeometryH g, double setback_m,
     }
     if (!res)
         return NAN;
-    double a = OGR_G_IsEmpty(res) ? 0 : area_ct(s, res, s->ct, why, sizeof why);
+    double perim = 0;
+    double a = OGR_G_IsEmpty(res) ? 0 : area_ct(s, res, s->ct, &perim, why, sizeof why);
     if (shrunk && !OGR_G_IsEmpty(res))
         *shrunk = res;
     else

@@ -64,10 +64,17 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
                                    char *why, size_t why_size);
 
 /* Geodesic area (m²) of a polygonal geometry in the source CRS, on the
- * ellipsoid of its geographic CRS, holes subtracted, parts summed.
+ * ellipsoid of its geographic CRS, holes subtracted, parts summed; the
+ * geodesic length of all its rings goes to *perimeter_m (may be NULL).
  * Returns NAN and fills why when the coordinates cannot be transformed or
  * lie outside the CRS's area of use. */
-double sl_source_area_m2(sl_source *s, OGRGeometryH g, char *why, size_t why_size);
+double sl_source_area_m2(sl_source *s, OGRGeometryH g, double *perimeter_m, char *why,
+                         size_t why_size);
+
+/* A polygon of one strictly convex simple ring (no holes, no collinear or
+ * repeated points, at most 63 vertices)?  Such a ring is valid, and its
+ * inward buffer by d keeps at least area - perimeter * d. */
+bool sl_geom_convex(OGRGeometryH g);
 
 /* The geometry shrunk inward by setback_m, buffered in a metric CRS (the
  * layer's own when projected, else the local CGCS2000 Gauss-Krüger or UTM

@@ -5,17 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* More storeys than any building has; absurd but valid rule values (a
- * 1e-300 m storey, a 1e300 m height cap) saturate here instead of
- * overflowing the int, which is undefined behaviour. */
-#define SL_FLOORS_CAP 1000000
-
 int sl_floor_count(double x)
 {
     if (!(x > 0))
         return 0;
-    if (x >= SL_FLOORS_CAP)
-        return SL_FLOORS_CAP;
+    /* Scenario values are validated, not bounded: 1e-300 m storeys must
+     * not overflow an int. */
+    if (x > SL_MAX_FLOORS)
+        return SL_MAX_FLOORS;
     return (int)floor(x + 1e-9);
 }
 

@@ -15,6 +15,7 @@
  */
 #include "scenario.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -1026,11 +1027,10 @@ static bool get_number(ctx *c, const char *path, const ynode *n, const num_range
     const char *expected = integer ? "an integer" : "a number";
     double v = 0;
     switch (read_number(n, &v)) {
-    case NUM_NULL:
+    case NUM_NULL: /* a list item or a required value cannot be empty */
         if (null_ok)
             return false;
-        fail(c, n, "%s: expected %s, got %s", path, expected, describe(n, got, sizeof got));
-        return false;
+        /* fall through */
     case NUM_BAD:
         fail(c, n, "%s: expected %s, got %s", path, expected, describe(n, got, sizeof got));
         return false;
@@ -1218,6 +1218,7 @@ static void parse_fields(ctx *c, const char *where, ynode *map, const field *f, 
 {
     bool present[SL_MAX_FIELDS] = {false};
     const char *names[SL_MAX_FIELDS];
+    assert(nf <= SL_MAX_FIELDS);
     for (int i = 0; i < nf; i++) {
         names[i] = f[i].key;
         if (found)

@@ -268,8 +268,26 @@ typedef struct shrink_cache {
     double setback_m[8], area_m2[8];
 } shrink_cache;
 
-static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, double setback_m)
+/* The parcel's geometry facts that decide whether a buffer is needed. */
+typedef struct shape_facts {
+    double area_m2, perimeter_m;
+    bool convex;
+} shape_facts;
+
+/* The geodesic area left after an inward setback, or a lower bound of it
+ * when that bound already reaches coverage_max × area, so that the total
+ * footprint T = min(coverage_max × area, shrunk area) is the same either
+ * way.  For a convex parcel the inward buffer by d keeps at least
+ * area − perimeter × d; the 1 % margin covers the ellipsoid's curvature
+ * and the buffer's arc approximation many times over. */
+static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const shape_facts *sf,
+                          double setback_m, double coverage_max)
 {
+    if (sf->convex) {
+        double bound = sf->area_m2 - 1.01 * sf->perimeter_m * setback_m;
+        if (bound >= coverage_max * sf->area_m2 * (1 + 1e-9))
+            return bound;
+    }
     for (int i = 0; i < c->n; i++)
         if (c->setback_m[i] == setback_m)
             return c->area_m2[i];
@@ -284,8 +302,8 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, double se
 
 /* Evaluate one usable parcel (area known): candidacy, envelopes, plan
  * rules and footprints. */
-static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const char *prefix,
-                                 sl_error *err)
+static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
+                                 const shape_facts *sf, const char *prefix, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     char why[512];
@@ -306,7 +324,8 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
     }
     for (int r = 0; r < sc->n_rules; r++) {
         sl_footprints fp;
-        double sa = shrunk_area(z, &cache, g, sc->rules[r].setback_m);
+        double sa = shrunk_area(z, &cache, g, sf, sc->rules[r].setback_m,
+                                sc->rules[r].coverage_max);
         sl_footprints_compute(&sc->rules[r], p->area_m2, isnan(sa) ? 0 : sa, &fp);
         sl_envelope_compute(&sc->rules[r], p->area_m2, &fp, &p->env[r]);
     }
@@ -327,7 +346,8 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
         }
         break;
     }
-    double sa = shrunk_area(z, &cache, g, p->plan_rules->setback_m);
+    double sa = shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m,
+                            p->plan_rules->coverage_max);
     sl_footprints_compute(p->plan_rules, p->area_m2, isnan(sa) ? 0 : sa, &p->plan_fp);
     return SL_OK;
 }
@@ -442,7 +462,8 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     if (v == SL_GEOM_REPAIRED)
         *owned = g;
     char whya[512];
-    double a = sl_source_area_m2(z->src, g, whya, sizeof whya);
+    shape_facts sf = {0};
+    double a = sl_source_area_m2(z->src, g, &sf.perimeter_m, whya, sizeof whya);
     if (isnan(a) || !(a > 0)) {
         set_reason(p, isnan(a) ? whya : "zero area", NULL);
         if (*owned)
@@ -463,7 +484,9 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
                  prefix ? prefix : "", prefix ? "; " : "");
         prefix = pre;
     }
-    return evaluate_parcel(z, p, g, prefix, err);
+    sf.area_m2 = a;
+    sf.convex = sl_geom_convex(g);
+    return evaluate_parcel(z, p, g, &sf, prefix, err);
 }
 
 static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_error *err)

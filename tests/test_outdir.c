@@ -1,10 +1,11 @@
-/* test_outdir.c - lib/outdir.c through `shanglou evaluate`: output is
- * atomic under SIGKILL, a full disk and a read-only directory (MODEL §8:
- * a run that fails leaves DIR's previous files intact). */
+/* test_outdir.c - lib/outdir.c: files appear only on commit; abort and
+ * failures leave the directory as it was; and through `shanglou evaluate`,
+ * atomic output under SIGKILL, a full disk and a read-only directory
+ * (MODEL §8: a run that fails leaves DIR's previous files intact). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +14,83 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outdir.h"
 #include "support.h"
 
-#define GONGGAI "../scenarios/gonggai.yaml"
-
-static char *dir;
-
-static void setup(void) { dir = sl_tmpdir(); }
-static void teardown(void)
+static void put(const char *path, const char *text)
 {
-    sl_run r = sl_sh("umount -l %s/mnt 2>/dev/null; true", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(outdir, commit_renames_abort_removes)
+{
+    char *dir = sl_tmpdir();
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/a/b", dir); /* created with parents */
+    sl_error err;
+    sl_error_init(&err);
+    sl_outdir *o = sl_outdir_begin(sub, &err);
+    cr_assert(o);
+    put(sl_outdir_file(o, "x.txt"), "new");
+    cr_assert_str_eq(sl_outdir_file(o, "x.txt"), sl_outdir_file(o, "x.txt"));
+    char *final = sl_outdir_path(o, "x.txt");
+    cr_assert_null(sl_slurp(final, NULL), "nothing visible before commit");
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    char *got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new");
+    free(got);
+
+    o = sl_outdir_begin(sub, &err);
+    put(sl_outdir_file(o, "x.txt"), "half");
+    sl_outdir_abort(o);
+    got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new", "abort keeps the previous file");
+    free(got);
+    sl_run r = sl_sh("ls -A %s", sub);
+    cr_assert_str_eq(r.out, "x.txt\n", "no temporaries: %s", r.out);
     sl_run_free(&r);
+    free(final);
+    sl_error_clear(&err);
     sl_rmtree(dir);
     free(dir);
 }
-TestSuite(outdir, .init = setup, .fini = teardown, .timeout = 600);
+
+Test(outdir, unwritable_directory_is_named)
+{
+    char *dir = sl_tmpdir();
+    char file[4096];
+    snprintf(file, sizeof file, "%s/plain", dir);
+    put(file, "not a directory");
+    sl_error err;
+    sl_error_init(&err);
+    cr_assert_null(sl_outdir_begin(file, &err));
+    cr_assert_eq(err.code, SL_ERR_IO);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: cannot create output directory: File exists", file);
+    cr_assert_str_eq(err.msgs[0], want);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+/* ---- atomic output through the CLI ---------------------------------- */
+
+#define GONGGAI "../scenarios/gonggai.yaml"
+
+static char *work;   /* parent of the output directories of one test */
+
+static void setup(void) { work = sl_tmpdir(); }
+static void teardown(void)
+{
+    sl_run r = sl_sh("umount -l %s/mnt 2>/dev/null; true", work);
+    sl_run_free(&r);
+    sl_rmtree(work);
+    free(work);
+}
+TestSuite(atomic, .init = setup, .fini = teardown, .timeout = 600);
 
 /* md5sum of every file in d, and the list of its entries. */
 static char *snapshot(const char *d)
@@ -38,11 +101,11 @@ static char *snapshot(const char *d)
     return r.out;
 }
 
-/* Entries of dir (the parent of every output directory here) that are
+/* Entries of work (the parent of every output directory here) that are
  * staging directories. */
 static char *staging(void)
 {
-    sl_run r = sl_sh("ls -A %s | grep shanglou; true", dir);
+    sl_run r = sl_sh("ls -A %s | grep shanglou; true", work);
     free(r.err);
     return r.out;
 }
@@ -63,11 +126,11 @@ static long long size_of(const char *path)
 /* Kill evaluate with SIGKILL while it writes parcels.geojson of a 200,000
  * parcel zone: DIR keeps the previous run's files, byte for byte, and
  * nothing else; the next run removes the killed run's staging directory. */
-Test(outdir, sigkill_while_writing)
+Test(atomic, sigkill_while_writing)
 {
     char zone[4096], scen[4096], out[4096];
-    snprintf(zone, sizeof zone, "%s/zone", dir);
-    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(zone, sizeof zone, "%s/zone", work);
+    snprintf(out, sizeof out, "%s/out", work);
     sl_run r = sl_sh("%s/slgen bench 200000 %s", SL_BUILD, zone);
     cr_assert_eq(r.status, 0, "slgen: %s", r.err);
     sl_run_free(&r);
@@ -82,7 +145,7 @@ Test(outdir, sigkill_while_writing)
              "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n"
              "  after:  {far_max: 3.0}\n",
              zone);
-    char *sp = sl_write(dir, "bench.yaml", text);
+    char *sp = sl_write(work, "bench.yaml", text);
     snprintf(scen, sizeof scen, "%s", sp);
     free(sp);
     free(text);
@@ -103,7 +166,7 @@ Test(outdir, sigkill_while_writing)
     }
     cr_assert_gt(pid, 0);
     char staged[4096];
-    snprintf(staged, sizeof staged, "%s/.out.shanglou-%ld/parcels.geojson", dir, (long)pid);
+    snprintf(staged, sizeof staged, "%s/.out.shanglou-%ld/parcels.geojson", work, (long)pid);
     /* Wait until it has written 1 MB of the new parcels.geojson. */
     double t0 = now_s();
     long long sz = -1;
@@ -122,10 +185,7 @@ Test(outdir, sigkill_while_writing)
     cr_assert(strstr(left, ".out.shanglou-"), "the killed run's staging directory: %s", left);
     free(left);
 
-    /* The next run (a failing one, even) removes it. */
-    r = sl_cli("evaluate", "no-such-scenario.yaml", "-o", out, NULL);
-    cr_assert_eq(r.status, 1, "%s", r.err);
-    sl_run_free(&r);
+    /* The next run removes it. */
     r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     sl_run_free(&r);
@@ -138,11 +198,11 @@ Test(outdir, sigkill_while_writing)
     free(before);
 }
 
-/* A tmpfs of `size`, mounted at dir/mnt; false when mounting is not
+/* A tmpfs of `size`, mounted at work/mnt; false when mounting is not
  * permitted here (not root, or in a container without CAP_SYS_ADMIN). */
 static bool mount_tmpfs(const char *size)
 {
-    sl_run r = sl_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", dir, size, dir);
+    sl_run r = sl_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", work, size, work);
     bool ok = r.status == 0;
     sl_run_free(&r);
     return ok;
@@ -150,12 +210,12 @@ static bool mount_tmpfs(const char *size)
 
 /* The disk fills up while parcels.geojson is written: exit 1, a message
  * naming the file, the previous run's files intact, nothing else left. */
-Test(outdir, disk_full)
+Test(atomic, disk_full)
 {
     if (!mount_tmpfs("256k"))
         cr_skip_test("cannot mount a tmpfs here");
     char out[4096];
-    snprintf(out, sizeof out, "%s/mnt/out", dir);
+    snprintf(out, sizeof out, "%s/mnt/out", work);
     /* The previous run takes 170 kB of the 256 kB; the next needs as much
      * again before it can replace it. */
     sl_run r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
@@ -176,33 +236,33 @@ Test(outdir, disk_full)
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
-    r = sl_sh("ls -A %s/mnt", dir);
+    r = sl_sh("ls -A %s/mnt", work);
     cr_assert_str_eq(r.out, "out\n", "no staging directory left: %s", r.out);
     sl_run_free(&r);
 
     /* Too small for anything: the summary cannot be written either. */
-    r = sl_sh("umount %s/mnt", dir);
+    r = sl_sh("umount %s/mnt", work);
     sl_run_free(&r);
     cr_assert(mount_tmpfs("64k"));
     r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_str_eq(r.err, want);
     sl_run_free(&r);
-    r = sl_sh("ls -A %s/mnt/out; ls -A %s/mnt", dir, dir);
+    r = sl_sh("ls -A %s/mnt/out; ls -A %s/mnt", work, work);
     cr_assert_str_eq(r.out, "out\n", "nothing but the empty directory: %s", r.out);
     sl_run_free(&r);
 }
 
 /* A read-only output directory: exit 1, the path named, nothing written. */
-Test(outdir, read_only_output)
+Test(atomic, read_only_output)
 {
     if (!mount_tmpfs("1m"))
         cr_skip_test("cannot mount a tmpfs here");
-    sl_run r = sl_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", dir, dir);
+    sl_run r = sl_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", work, work);
     cr_assert_eq(r.status, 0, "%s", r.err);
     sl_run_free(&r);
     char out[4096];
-    snprintf(out, sizeof out, "%s/mnt/out", dir);
+    snprintf(out, sizeof out, "%s/mnt/out", work);
     r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
@@ -211,14 +271,14 @@ Test(outdir, read_only_output)
     cr_assert_str_eq(r.err, want);
     sl_run_free(&r);
     /* A directory that cannot be created. */
-    snprintf(out, sizeof out, "%s/mnt/new/out", dir);
+    snprintf(out, sizeof out, "%s/mnt/new/out", work);
     r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want, "%s: cannot create output directory: Read-only file system\n",
              out);
     cr_assert_str_eq(r.err, want);
     sl_run_free(&r);
-    r = sl_sh("ls -A %s/mnt/out", dir);
+    r = sl_sh("ls -A %s/mnt/out", work);
     cr_assert_str_eq(r.out, "");
     sl_run_free(&r);
 }

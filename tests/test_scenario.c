@@ -943,3 +943,86 @@ Test(hostile, nul_and_garbage)
     sl_error_clear(&err);
     sl_scenario_destroy(NULL);
 }
+
+/* ---- the reference's own example and YAML details ------------------- */
+
+Test(scenario, docs_example_parses)
+{
+    /* The last ```yaml block of docs/scenario.md is its annotated example. */
+    char *path = sl_src("docs/scenario.md");
+    char *md = sl_slurp(path, NULL);
+    cr_assert_not_null(md, "%s", path);
+    char *start = NULL, *p = md;
+    while ((p = strstr(p, "```yaml\n")))
+        start = p = p + 8;
+    cr_assert_not_null(start);
+    char *end = strstr(start, "\n```");
+    cr_assert_not_null(end);
+    end[1] = '\0';
+    sl_scenario *s = parse_ok("docs/example.yaml", start);
+    cr_assert_str_eq(s->name, "shahe-gonggai");
+    cr_assert_str_eq(s->source, "docs/../geodata/shahe/parcels.shp");
+    cr_assert_eq(s->n_rules, 2);
+    cr_assert_eq(s->rules[0].far_max, 1.0);
+    cr_assert_eq(s->rules[0].setback_m, 5);
+    cr_assert_eq(s->rules[1].factory_height_max_m, 50);
+    cr_assert_eq(s->plan_rules, 1);
+    cr_assert_eq(s->n_industries, 4);
+    cr_assert_eq(s->industries[0].fire_class, 'C');
+    cr_assert_eq(s->n_links, 2);
+    cr_assert_eq(s->n_pins, 2);
+    cr_assert_str_eq(s->pins[1].parcel, "0412");
+    cr_assert_eq(s->pins[1].rules.values.ramp_floor, 2);
+    sl_scenario_destroy(s);
+    free(md);
+    free(path);
+}
+
+Test(scenario, columns_count_characters)
+{
+    EXPECT_PARSE("parcels: {source: p, fields: {id: 工业用地, foo: 1}}\n",
+                 "t.yaml:1:30: parcels.fields: missing required key 'land_use'",
+                 "t.yaml:1:41: unknown key 'foo' in parcels.fields");
+}
+
+Test(scenario, utf16_with_bom)
+{
+    /* "parcels: {source: 工.shp, fields: {id: a, land_use: b}}\n" in UTF-16LE */
+    const char *text = "parcels: {source: \xe5\xb7\xa5.shp, fields: {id: a, land_use: b}}\n";
+    size_t n = strlen(text);
+    unsigned char buf[256];
+    size_t len = 0;
+    buf[len++] = 0xFF;
+    buf[len++] = 0xFE;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cp = (unsigned char)text[i];
+        if (cp == 0xE5) { /* 工 = U+5DE5 */
+            cp = 0x5DE5;
+            i += 2;
+        }
+        buf[len++] = (unsigned char)(cp & 0xFF);
+        buf[len++] = (unsigned char)(cp >> 8);
+    }
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = sl_scenario_parse("t.yaml", (const char *)buf, len, &err);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s->source, "工.shp");
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+}
+
+Test(scenario, numbers_as_written)
+{
+    sl_scenario *s = parse_ok("t.yaml", HEAD "candidacy: {far_below: '0.8', min_area_m2: 1e3, "
+                                            "tax_per_mu_below_cny: +120000}\n"
+                                            "rules: {r: {ramp_floor: 2.0}}\n");
+    cr_assert_eq(s->far_below, 0.8);
+    cr_assert_eq(s->min_area_m2, 1000);
+    cr_assert_eq(s->tax_per_mu_below_cny, 120000);
+    cr_assert_eq(s->rules[0].ramp_floor, 2);
+    sl_scenario_destroy(s);
+    EXPECT_PARSE(HEAD "candidacy: {far_below: 1_000, min_area_m2: 5 m}\n",
+                 "t.yaml:2:24: candidacy.far_below: expected a number, got '1_000'",
+                 "t.yaml:2:44: candidacy.min_area_m2: expected a number, got '5 m'");
+}

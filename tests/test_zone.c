@@ -17,7 +17,12 @@
 
 static char *dir;
 
-static void setup(void) { dir = sl_tmpdir(); }
+static const char *after_rules;
+static void setup(void)
+{
+    dir = sl_tmpdir();
+    after_rules = "{far_max: 3.0}";
+}
 static void teardown(void)
 {
     sl_rmtree(dir);
@@ -33,7 +38,12 @@ static const char *SCEN =
     "  industrial_land_uses: [M1]\n"
     "rules:\n"
     "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n"
-    "  after: {far_max: 3.0}\n";
+    "  after: %s\n";
+
+/* The after rule set of the next scenario(); coverage_max 1 makes the
+ * total footprint the setback-shrunk area itself, so the buffer is
+ * measured exactly rather than bounded. */
+
 
 /* A square of side s metres with lower-left corner (x, y), as GeoJSON. */
 static void square(char *buf, size_t n, double x, double y, double s)
@@ -81,7 +91,7 @@ static char *write_geojson(const char *name, int epsg, char **feats, int n)
 static sl_scenario *scenario(const char *source, const char *extra, sl_error *err)
 {
     char text[4096];
-    snprintf(text, sizeof text, SCEN, source, extra ? extra : "");
+    snprintf(text, sizeof text, SCEN, source, extra ? extra : "", after_rules);
     char *path = sl_write(dir, "s.yaml", text);
     sl_scenario *s = sl_scenario_load(path, err);
     free(path);
@@ -130,6 +140,7 @@ Test(zone, areas_holes_multipolygons)
     char *f[3] = {feature("A", "M1", 0.5, g[0]), feature("B", "M1", 0.5, g[1]),
                   feature("C", "R2", 0.5, g[2])};
     char *src = write_geojson("p.geojson", 4547, f, 3);
+    after_rules = "{far_max: 3.0, coverage_max: 1.0}";
     sl_error err;
     sl_error_init(&err);
     sl_scenario *s = scenario(src, NULL, &err);
@@ -150,10 +161,39 @@ Test(zone, areas_holes_multipolygons)
     cr_assert_float_eq(z->p[0].current_gfa_m2, 0.5 * z->p[0].area_m2, 1e-6);
     cr_assert_eq(z->p[2].status, SL_PARCEL_NOT_CANDIDATE);
     cr_assert_null(z->p[2].env, "no envelope for a non-industrial parcel");
-    /* Setback 5 m on a 100 m square leaves 90 x 90 = 8100 m² (planar). */
+    /* Setback 5 m on a 100 m square leaves 90 x 90 = 8100 m² (planar);
+     * with coverage_max 1 that is T itself. */
     cr_assert(fabs(z->p[0].plan_fp.shrunk_area_m2 - 8100) < 3);
-    /* T = min(0.6 * A, 8100) = 0.6 * A ≈ 6000. */
-    cr_assert_float_eq(z->p[0].plan_fp.total_m2, 0.6 * z->p[0].area_m2, 1e-6);
+    cr_assert_float_eq(z->p[0].plan_fp.total_m2, z->p[0].plan_fp.shrunk_area_m2, 1e-9);
+    /* The holed square: the buffer also grows the 20 m hole to 30 m with
+     * rounded corners: 90 x 90 - (30 x 30 - (4 - pi) x 25) ≈ 7221 m². */
+    double holed = z->p[1].plan_fp.shrunk_area_m2;
+    cr_assert(holed > 7200 - 3 && holed < 7200 + 25, "holed shrunk %f", holed);
+    cr_assert_eq(z->p[0].env[0].factory_floors, 5);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+    free(src);
+}
+
+/* With the default coverage_max 0.6, a convex parcel's buffer is not
+ * needed: area - 1.01 * perimeter * setback = 10000 - 2020 ≥ 0.6 * area,
+ * so T = 0.6 * area either way and shrunk_area_m2 holds that bound. */
+Test(zone, convex_bound_gives_same_footprint)
+{
+    char g[512];
+    square(g, sizeof g, X0, Y0, 100);
+    char *f[1] = {feature("A", "M1", 0.5, g)};
+    char *src = write_geojson("c.geojson", 4547, f, 1);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = scenario(src, NULL, &err);
+    sl_zone *z = load(s, &err);
+    cr_assert(z, "%s", errtext(&err));
+    const sl_parcel *p = &z->p[0];
+    cr_assert_float_eq(p->plan_fp.total_m2, 0.6 * p->area_m2, 1e-6);
+    cr_assert(p->plan_fp.shrunk_area_m2 <= 8100 && p->plan_fp.shrunk_area_m2 >= 0.6 * p->area_m2,
+              "bound %f", p->plan_fp.shrunk_area_m2);
     sl_zone_destroy(z);
     sl_scenario_destroy(s);
     sl_error_clear(&err);
@@ -170,6 +210,7 @@ Test(zone, geographic_source_buffers_in_metres)
              "[114.902,25.852],[114.9,25.852],[114.9,25.85]]]}");
     char *f[1] = {feature("G", "M1", 0.2, g)};
     char *src = write_geojson("g.geojson", 4490, f, 1);
+    after_rules = "{far_max: 3.0, coverage_max: 1.0}";
     sl_error err;
     sl_error_init(&err);
     sl_scenario *s = scenario(src, NULL, &err);
