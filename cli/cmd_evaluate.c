@@ -165,12 +165,15 @@ int sl_cmd_evaluate(int argc, char **argv)
                       (double)OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE));
     eval_ctx ctx = {w, gw, prog, 0, &err};
     st = sl_zone_read(z, write_parcel, &ctx, &err);
-    sl_progress_end(prog);
+    if (st == SL_OK) /* a failure's message is enough */
+        sl_progress_end(prog);
     sl_status cst = sl_parcels_writer_close(w, &err);
     w = NULL;
     if (st == SL_OK)
         st = cst;
-    cst = sl_gpkg_writer_close(gw, st == SL_OK ? &err : NULL);
+    /* With err even after a failure: a write that failed on the writer
+     * thread is reported by the close. */
+    cst = sl_gpkg_writer_close(gw, &err);
     gw = NULL;
     if (st == SL_OK)
         st = cst;
@@ -195,6 +198,7 @@ done:
         sl_parcels_writer_close(w, NULL);
     sl_gpkg_writer_close(gw, NULL);
     sl_progress_destroy(prog);
+    sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);
     sl_zone_destroy(z);

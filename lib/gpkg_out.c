@@ -1,8 +1,13 @@
 /* gpkg_out.c - shanglou.gpkg: parcels, buildings, floors and their styles. */
 #include "gpkg_out.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/statvfs.h>
+
+#include <cpl_conv.h>
 
 #include "buildings_out.h"
 #include "floors_out.h"
@@ -19,6 +24,20 @@ struct sl_gpkg_writer {
     sl_buildings_writer *buildings;
     sl_floors_writer *floors;
 };
+
+/* Is the filesystem of path (nearly) full?  A GeoPackage is written in
+ * SQLite pages of up to 64 KiB. */
+static bool disk_full(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    struct statvfs sv;
+    return statvfs(slash ? dir : ".", &sv) == 0 &&
+           (double)sv.f_bavail * (double)sv.f_frsize < 65536.0;
+}
 
 static void release(sl_gpkg_writer *w)
 {
@@ -39,6 +58,9 @@ sl_gpkg_writer *sl_gpkg_writer_open(const char *path, const sl_zone *z, bool pla
     }
     w->z = z;
     w->plan_mode = plan_mode;
+    /* The same input gives the same bytes: GDAL stamps gpkg_contents with
+     * the current time unless told otherwise (reset on close). */
+    CPLSetConfigOption("OGR_CURRENT_DATE", SL_GPKG_DATE);
     bool ok = (w->d = sl_out_dataset_create(path, "GPKG", err)) &&
               (w->parcels = sl_parcels_writer_open_in(w->d, z, plan_mode, err));
     if (ok && plan_mode)
@@ -82,6 +104,11 @@ sl_status sl_gpkg_writer_close(sl_gpkg_writer *w, sl_error *err)
      * dataset's writer thread owns its handles until then. */
     if (st == SL_OK && err && w->d)
         st = sl_styles_write_gpkg(w->path, w->z->sc, w->plan_mode, err);
+    CPLSetConfigOption("OGR_CURRENT_DATE", NULL);
+    /* SQLite on a full disk fails with messages about missing tables or
+     * I/O: say what happened. */
+    if (st != SL_OK && err && disk_full(w->path))
+        sl_error_add(err, SL_ERR_IO, "%s: cannot write: no space left on device", w->path);
     release(w);
     return st;
 }

@@ -12,6 +12,11 @@
 #include "plan.h"
 #include "zone.h"
 
+/* The timestamp written into the file (gpkg_contents.last_change,
+ * layer_styles.update_time): fixed, so that the same input gives a
+ * byte-identical file. */
+#define SL_GPKG_DATE "2000-01-01T00:00:00.000Z"
+
 typedef struct sl_gpkg_writer sl_gpkg_writer;
 
 /* Create the GeoPackage at path (a temporary name is fine) with its
@@ -31,9 +36,11 @@ sl_status sl_gpkg_writer_add(sl_gpkg_writer *w, const sl_parcel *p, OGRFeatureH 
                              OGRGeometryH geom, const sl_parcel_plan *pp, OGRGeometryH factory,
                              OGRGeometryH office, sl_error *err);
 
-/* Finish the file: close its layers and store the QGIS styles.  w is freed
- * whatever happens; returns SL_ERR_IO with a message on failure.  With
- * err NULL (abandoning a failed run) nothing is stored or reported. */
+/* Finish the file: close its layers and, when they were written without
+ * failure, store the QGIS styles.  w is freed whatever happens; returns
+ * SL_ERR_IO with a message on failure (a failed write is reported here,
+ * so pass err after a failed run too).  With err NULL (abandoning) nothing
+ * is stored or reported. */
 sl_status sl_gpkg_writer_close(sl_gpkg_writer *w, sl_error *err);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * outdir.h - atomic output: every file of a run is written to a temporary
- * name inside DIR and renamed into place only when the whole run has
- * succeeded, so a failed or killed run leaves DIR's previous files intact.
+ * outdir.h - atomic output: every file of a run is written in a staging
+ * directory beside DIR (hidden, same filesystem) and renamed into place
+ * only when the whole run has succeeded, so a failed or killed run leaves
+ * DIR's previous files intact, and DIR holds nothing else even after
+ * SIGKILL.  A later run removes the staging directories of dead runs.
  */
 #ifndef SL_OUTDIR_H
 #define SL_OUTDIR_H
@@ -18,13 +20,18 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
 /* The temporary path where the file `name` is to be written (owned by the
  * outdir, valid until commit/abort), or NULL when out of memory.  `name`
  * may be "sub/file", one level down: the subdirectory DIR/sub is then
- * written aside and replaces the previous DIR/sub whole on commit. */
+ * replaced whole on commit. */
 const char *sl_outdir_file(sl_outdir *o, const char *name);
 
 /* Declare the subdirectory DIR/sub as an output even if no file is
- * written into it (an empty run then empties it).  Returns NULL when sub
- * is not a plain name or the directory cannot be made. */
+ * written into it (a run without files then empties it).  Returns NULL
+ * when sub is not a plain name or cannot be made. */
 const char *sl_outdir_subdir(sl_outdir *o, const char *sub);
+
+/* Rewrite the temporary paths in err's messages (a writer names the file
+ * it failed on) as the final paths DIR/name, which the user knows.
+ * Call before sl_outdir_abort(). */
+void sl_outdir_final_names(const sl_outdir *o, sl_error *err);
 
 /* Flush every file to disk and rename all into place; frees o.  On failure
  * removes the temporary files, adds a message and returns SL_ERR_IO. */

@@ -452,6 +452,8 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
         OGR_F_SetFieldInteger(f, C_DEFAULT, 1);
         OGR_F_SetFieldString(f, C_DESC, styled_layers[i].description);
         OGR_F_SetFieldString(f, C_OWNER, "");
+        /* fixed, as gpkg_contents' (gpkg_out.h): same input, same bytes */
+        OGR_F_SetFieldDateTimeEx(f, C_TIME, 2000, 1, 1, 0, 0, 0.0f, 100);
         ok = OGR_L_CreateFeature(t, f) == OGRERR_NONE;
         OGR_F_Destroy(f);
         free(qml);
