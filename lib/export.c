@@ -209,19 +209,19 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         int nfar = row.n;
         row_add(&row, y, -r->far_max * A);
         snprintf(name, sizeof name, "farmax_p%d", pi);
-        row_put(P, &row, name, GLP_UP, 0, 0);
         if (r->far_min > 0 && nfar > 0) {
-            for (int b = 0; b < 2; b++)
-                for (int k = 1; k <= K[b]; k++)
-                    for (int i = 0; i < ni; i++)
-                        if (X(b, k, i)) {
-                            double h = storey_h(r, &sc->industries[i], b, k);
-                            row_add(&row, X(b, k, i), (h > r->tall_storey_m ? 2 : 1) * F[b]);
-                        }
-            row_add(&row, y, -r->far_min * A);
-            snprintf(name, sizeof name, "farmin_p%d", pi);
-            row_put(P, &row, name, GLP_LO, 0, 0);
+            /* The same terms bounded from below, with y's coefficient
+             * changed: put a copy first, since row_put consumes the row. */
+            row_buf lo = {0};
+            for (int t = 1; t <= row.n; t++)
+                row_add(&lo, row.ind[t], t == row.n ? -r->far_min * A : row.val[t]);
+            char lo_name[64];
+            snprintf(lo_name, sizeof lo_name, "farmin_p%d", pi);
+            row_put(P, &lo, lo_name, GLP_LO, 0, 0);
+            free(lo.ind);
+            free(lo.val);
         }
+        row_put(P, &row, name, GLP_UP, 0, 0);
         /* 3. coverage: F_f + F_o (when the office block has storeys) */
         row_add(&row, y, F[0] - r->coverage_min * A);
         for (int i = 0; i < ni && K[1] > 0; i++)
