@@ -36,7 +36,7 @@ Test(cli, version_and_help)
 Test(cli, check_bundled_scenarios)
 {
     const char *files[] = {"../scenarios/gonggai.yaml", "../scenarios/old-rules.yaml",
-                           "../scenarios/cap40.yaml"};
+                           "../scenarios/cap40.yaml", "../scenarios/no-office.yaml"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sl_run r = sl_cli("check", files[i], NULL);
         cr_assert_eq(r.status, 0, "%s: %s", files[i], r.err);

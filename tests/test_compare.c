@@ -1,0 +1,167 @@
+/* test_compare.c - lib/compare.c: the clustering score, comparison.csv and
+ * comparison.html, and `shanglou compare` agreeing with the individual
+ * `shanglou plan` runs' summary.json. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "scenario.h"
+#include "support.h"
+
+#define GONGGAI "../scenarios/gonggai.yaml"
+
+static sl_scenario *load(const char *path)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(path, &err);
+    cr_assert(sc);
+    sl_error_clear(&err);
+    return sc;
+}
+
+/* gonggai's links: med-rnd–med-device 1.0, med-rnd–pharma-form 1.0,
+ * med-device–med-cold 0.5 …; bonuses 2000 (same building), 1000 (adjacent). */
+Test(compare, clustering_score)
+{
+    sl_scenario *sc = load(GONGGAI);
+    int rnd = sl_scenario_industry(sc, "med-rnd"), dev = sl_scenario_industry(sc, "med-device");
+    int cold = sl_scenario_industry(sc, "med-cold"), gar = sl_scenario_industry(sc, "garment");
+    sl_storey st[4] = {
+        {SL_BLOCK_FACTORY, 1, dev, 6.0, 1000}, {SL_BLOCK_FACTORY, 2, dev, 5.4, 1000},
+        {SL_BLOCK_FACTORY, 3, cold, 7.0, 1000}, {SL_BLOCK_OFFICE, 1, rnd, 4.5, 200},
+    };
+    sl_parcel_plan pp = {.redeveloped = true, .n_storeys = 4, .storeys = st};
+    /* med-rnd & med-device in one building: 1.0 × 2000 (not adjacent: other
+     * blocks); med-device & med-cold: 0.5 × (2000 + 1000), levels 2 and 3 */
+    cr_assert_float_eq(sl_compare_clustering(sc, &pp), 2000 + 1500, 1e-9);
+    st[2].industry = gar; /* garment has no link here */
+    cr_assert_float_eq(sl_compare_clustering(sc, &pp), 2000, 1e-9);
+    /* adjacency within the office block, either order, counted once */
+    sl_storey so[3] = {{SL_BLOCK_FACTORY, 1, dev, 6.0, 1000},
+                       {SL_BLOCK_FACTORY, 2, rnd, 4.5, 1000},
+                       {SL_BLOCK_FACTORY, 3, dev, 5.4, 1000}};
+    sl_parcel_plan p2 = {.redeveloped = true, .n_storeys = 3, .storeys = so};
+    cr_assert_float_eq(sl_compare_clustering(sc, &p2), 3000, 1e-9);
+    p2.redeveloped = false;
+    cr_assert_float_eq(sl_compare_clustering(sc, &p2), 0, 1e-9, "kept parcels score 0");
+    sl_scenario_destroy(sc);
+}
+
+Test(compare, csv_and_html)
+{
+    double g1[] = {100, 200, NAN}, g2[] = {150, 0, 50};
+    char *ids[] = {"a", "b,c", "d"}, *names[] = {"甲", "乙", "丙"};
+    sl_compare_row rows[2] = {
+        {.path = "x.yaml", .name = "x", .plan_rules = "after", .status = SL_PLAN_OPTIMAL,
+         .parcels = 10, .candidates = 4, .redeveloped = 2, .current_gfa_m2 = 1000,
+         .gfa_m2 = 5000, .gfa_gain_m2 = 4000, .clustering_m2eq = 2500, .objective = 6000.004,
+         .bound = 6001, .gap = 0.0002, .gfa_by_industry_m2 = g1},
+        {.path = "y.yaml", .name = "y \"new\"", .plan_rules = "cap40",
+         .status = SL_PLAN_FEASIBLE, .parcels = 10, .candidates = 4, .redeveloped = 1,
+         .gfa_by_industry_m2 = g2},
+    };
+    sl_compare c = {2, rows, 3, ids, names};
+    char *dir = sl_tmpdir();
+    char p[4200];
+    snprintf(p, sizeof p, "%s/c.csv", dir);
+    sl_error err;
+    sl_error_init(&err);
+    cr_assert_eq(sl_compare_write_csv(&c, p, &err), SL_OK);
+    char *csv = sl_slurp(p, NULL);
+    cr_assert_str_eq(csv,
+                     "\xEF\xBB\xBF"
+                     "scenario,file,plan_rules,status,parcels,candidates,redeveloped,"
+                     "current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,objective,bound,gap,"
+                     "gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
+                     "x,x.yaml,after,optimal,10,4,2,1000.00,5000.00,4000.00,2500.00,6000.00,"
+                     "6001.00,0.0002,100.00,200.00,\r\n"
+                     "\"y \"\"new\"\"\",y.yaml,cap40,feasible,10,4,1,0.00,0.00,0.00,0.00,0.00,"
+                     "0.00,0,150.00,0.00,50.00\r\n");
+    free(csv);
+    snprintf(p, sizeof p, "%s/c.html", dir);
+    cr_assert_eq(sl_compare_write_html(&c, p, &err), SL_OK);
+    char *html = sl_slurp(p, NULL);
+    cr_assert(strstr(html, "Content-Security-Policy"));
+    cr_assert(strstr(html, "y &quot;new&quot;"), "escaped");
+    cr_assert(strstr(html, "丙 <small>d</small>"));
+    cr_assert(strstr(html, "6,000"), "thousands separators");
+    free(html);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+/* The number after "key": in a JSON text (first occurrence). */
+static double json_num(const char *json, const char *key)
+{
+    char pat[128];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(json, pat);
+    cr_assert(p, "%s in %s", key, json);
+    return strtod(p + strlen(pat), NULL);
+}
+
+/* One CSV field (0-based) of the line that starts with `name,`. */
+static double csv_field(const char *csv, const char *name, int field)
+{
+    char pat[128];
+    snprintf(pat, sizeof pat, "\n%s,", name);
+    const char *p = strstr(csv, pat);
+    cr_assert(p, "%s row", name);
+    p++;
+    for (int i = 0; i < field; i++)
+        p = strchr(p, ',') + 1;
+    return strtod(p, NULL);
+}
+
+/* compare agrees with the individual plan runs (same time limit): the
+ * redeveloped count, GFA, objective and GFA per industry of each scenario's
+ * summary.json, and clustering = objective − the GFA part. */
+Test(compare, agrees_with_plan_summaries, .timeout = 600)
+{
+    sl_run r = sl_cli("plan", "--help", NULL);
+    int have_plan = r.status == 0;
+    sl_run_free(&r);
+    if (!have_plan)
+        cr_skip_test("shanglou plan is not in this build");
+    char *dir = sl_tmpdir();
+    const char *scen[] = {"../scenarios/gonggai.yaml", "../scenarios/old-rules.yaml"};
+    const char *names[] = {"shahe-gonggai", "shahe-old-rules"};
+    char cmp[4200];
+    snprintf(cmp, sizeof cmp, "%s/cmp", dir);
+    r = sl_cli("compare", scen[0], scen[1], "-o", cmp, "--time-limit", "30", "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char p[8800];
+    snprintf(p, sizeof p, "%s/comparison.csv", cmp);
+    char *csv = sl_slurp(p, NULL);
+    cr_assert(csv);
+    for (int s = 0; s < 2; s++) {
+        char out[4300];
+        snprintf(out, sizeof out, "%s/plan%d", dir, s);
+        r = sl_cli("plan", scen[s], "-o", out, "--time-limit", "30", "-q", NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        sl_run_free(&r);
+        snprintf(p, sizeof p, "%s/summary.json", out);
+        char *sum = sl_slurp(p, NULL);
+        cr_assert(sum);
+        cr_assert_float_eq(csv_field(csv, names[s], 6), json_num(sum, "redeveloped"), 0.5,
+                           "%s redeveloped", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], 8), json_num(sum, "gfa_m2"), 0.011,
+                           "%s gfa", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], 11), json_num(sum, "objective"), 0.011,
+                           "%s objective", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], 12), json_num(sum, "bound"),
+                           fmax(1, 1e-3 * fabs(json_num(sum, "bound"))), "%s bound", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], 14), json_num(sum, "med-rnd"), 0.011,
+                           "%s med-rnd", names[s]);
+        free(sum);
+    }
+    free(csv);
+    sl_rmtree(dir);
+    free(dir);
+}
