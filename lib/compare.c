@@ -276,28 +276,6 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
     return SL_OK;
 }
 
-/* 12,345 */
-static void num(sl_textbuf *b, double v, int dec)
-{
-    if (!isfinite(v)) {
-        sl_textbuf_puts(b, "—");
-        return;
-    }
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.*f", dec, v);
-    const char *p = raw;
-    if (*p == '-')
-        sl_textbuf_puts(b, "-"), p++;
-    size_t int_len = strcspn(p, ".");
-    for (size_t i = 0; i < int_len; i++) {
-        sl_textbuf_printf(b, "%c", p[i]);
-        size_t rest = int_len - i - 1;
-        if (rest && rest % 3 == 0)
-            sl_textbuf_puts(b, ",");
-    }
-    sl_textbuf_puts(b, p + int_len);
-}
-
 /* A row of the table with a bar per scenario, scaled to the row's largest. */
 static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const double *v,
                     int dec, const char *colour)
@@ -311,7 +289,7 @@ static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const
     sl_textbuf_puts(b, "</th>");
     for (int i = 0; i < c->n; i++) {
         sl_textbuf_puts(b, "<td class=\"n\">");
-        num(b, v[i], dec);
+        sl_textbuf_num(b, v[i], dec);
         if (mx > 0 && isfinite(v[i]))
             sl_textbuf_printf(b, "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\">"
                                  "</span></div>",

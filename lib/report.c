@@ -10,30 +10,7 @@
 #include "parcels.h"
 #include "textbuf.h"
 
-/* ---- numbers ------------------------------------------------------------ */
-
-/* v with `dec` decimals and thousands separators; "—" for NAN. */
-static void num(sl_textbuf *b, double v, int dec)
-{
-    if (!isfinite(v)) {
-        sl_textbuf_puts(b, "—");
-        return;
-    }
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.*f", dec, fabs(v) < 0.5 * pow(10, -dec) ? 0.0 : v);
-    const char *p = raw;
-    if (*p == '-')
-        sl_textbuf_puts(b, "-"), p++;
-    size_t int_len = strcspn(p, ".");
-    for (size_t i = 0; i < int_len; i++) {
-        char c[2] = {p[i], 0};
-        sl_textbuf_puts(b, c);
-        size_t rest = int_len - i - 1;
-        if (rest && rest % 3 == 0)
-            sl_textbuf_puts(b, ",");
-    }
-    sl_textbuf_puts(b, p + int_len);
-}
+/* ---- colours ------------------------------------------------------------ */
 
 static const char *text_colour(sl_rgb c)
 {
@@ -111,7 +88,7 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
                          "%dF · %.1f m · ",
                       x, ground_y + 16, block == SL_BLOCK_OFFICE ? "办公" : "厂房",
                       block_name(block), n, base);
-    num(b, fp, 0);
+    sl_textbuf_num(b, fp, 0);
     sl_textbuf_puts(b, " m²/floor</text>\n");
     double cy = ground_y - cap_m * PX_PER_M;
     sl_textbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
@@ -145,11 +122,11 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     sl_textbuf_xml(&b, p->id);
     sl_textbuf_puts(&b, " 竖向布局 stacking plan</text>\n<text x=\"10\" y=\"40\" font-size=\"11\" "
                         "fill=\"#444\">GFA ");
-    num(&b, pp->gfa_m2, 0);
+    sl_textbuf_num(&b, pp->gfa_m2, 0);
     sl_textbuf_puts(&b, " m² · FAR ");
-    num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
+    sl_textbuf_num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
     sl_textbuf_puts(&b, " · site ");
-    num(&b, p->area_m2, 0);
+    sl_textbuf_num(&b, p->area_m2, 0);
     sl_textbuf_puts(&b, " m² · storey height, load/slab cap</text>\n");
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
@@ -257,7 +234,7 @@ static void th_row(sl_textbuf *b, const char *const *cols, int n)
 static void td_num(sl_textbuf *b, double v, int dec)
 {
     sl_textbuf_puts(b, "<td class=\"n\">");
-    num(b, v, dec);
+    sl_textbuf_num(b, v, dec);
     sl_textbuf_puts(b, "</td>");
 }
 
@@ -335,7 +312,7 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
                          "<td></td><td></td></tr>\n</table>\n",
                       z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
     sl_textbuf_puts(b, "<p>Candidates could gain up to ");
-    num(b, t.gain, 0);
+    sl_textbuf_num(b, t.gain, 0);
     sl_textbuf_puts(b, " m² of floor area under the plan rule set <b>");
     sl_textbuf_xml(b, z->sc->rules[z->sc->plan_rules].name);
     sl_textbuf_puts(b, "</b> (sum of <code>gain_m2</code>).</p>\n");
@@ -482,10 +459,10 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
         td_text(b, ind->chain);
         td_num(b, g, 0);
         sl_textbuf_puts(b, "<td class=\"n\">");
-        num(b, ind->demand_min_m2, 0);
+        sl_textbuf_num(b, ind->demand_min_m2, 0);
         sl_textbuf_puts(b, " – ");
         if (isfinite(ind->demand_max_m2))
-            num(b, ind->demand_max_m2, 0);
+            sl_textbuf_num(b, ind->demand_max_m2, 0);
         else
             sl_textbuf_puts(b, "∞");
         sl_textbuf_printf(b, "</td><td><div class=\"bar\"><span style=\"width:%.1f%%;"

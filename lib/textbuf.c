@@ -2,6 +2,7 @@
 #include "textbuf.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,28 @@ void sl_textbuf_csv(sl_textbuf *b, const char *text)
         put(b, p, 1);
     }
     put(b, "\"", 1);
+}
+
+void sl_textbuf_num(sl_textbuf *b, double v, int dec)
+{
+    if (!isfinite(v)) {
+        sl_textbuf_puts(b, "—");
+        return;
+    }
+    char raw[400];
+    /* no "-0" for values that round to zero */
+    snprintf(raw, sizeof raw, "%.*f", dec, fabs(v) < 0.5 * pow(10, -dec) ? 0.0 : v);
+    const char *p = raw;
+    if (*p == '-')
+        put(b, p++, 1);
+    size_t int_len = strcspn(p, ".");
+    for (size_t i = 0; i < int_len; i++) {
+        put(b, p + i, 1);
+        size_t rest = int_len - i - 1;
+        if (rest && rest % 3 == 0)
+            put(b, ",", 1);
+    }
+    sl_textbuf_puts(b, p + int_len);
 }
 
 char *sl_textbuf_take(sl_textbuf *b)

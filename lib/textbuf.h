@@ -28,6 +28,9 @@ void sl_textbuf_xml(sl_textbuf *b, const char *text);
 /* Append text as one CSV field (RFC 4180: quoted when it holds a comma,
  * quote, CR or LF; quotes doubled); NULL appends nothing. */
 void sl_textbuf_csv(sl_textbuf *b, const char *text);
+/* Append v with `dec` decimals and thousands separators ("12,345.6"), for
+ * people to read; "—" for NAN or infinity. */
+void sl_textbuf_num(sl_textbuf *b, double v, int dec);
 /* The text (heap, caller frees), or NULL when an append failed; the
  * buffer is left empty either way. */
 char *sl_textbuf_take(sl_textbuf *b);
