@@ -74,7 +74,7 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
         sl_textbuf_xml(b, ind->name);
         sl_textbuf_puts(b, "</text>\n");
         sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
-                             "text-anchor=\"end\">%.1f m · %g/%g kN/m²</text>\n",
+                             "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
                           x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc, st->height_m,
                           ind->floor_load_kN_m2, sl_ruleset_load_at(p->plan_rules, st->level));
         base += st->height_m;
@@ -106,7 +106,7 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     double top_m = fmax(r->factory_height_max_m, pp->factory_height_m);
     if (office)
         top_m = fmax(top_m, fmax(r->office_height_max_m, pp->office_height_m));
-    double fw = 330, ow = 230, gap = 36;
+    double fw = 330, ow = 250, gap = 36;
     double width = AXIS_X + 16 + fw + (office ? gap + ow : 0) + 20;
     double ground_y = MARGIN_TOP + top_m * PX_PER_M;
     double height = ground_y + MARGIN_BOTTOM;
@@ -127,7 +127,7 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     sl_textbuf_num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
     sl_textbuf_puts(&b, " · site ");
     sl_textbuf_num(&b, p->area_m2, 0);
-    sl_textbuf_puts(&b, " m² · storey height, load/slab cap</text>\n");
+    sl_textbuf_puts(&b, " m² · per storey: height m · floor load / slab cap kN/m²</text>\n");
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
         double y = ground_y - m * PX_PER_M;
@@ -416,7 +416,7 @@ static void optimizer(sl_textbuf *b, const sl_plan *plan)
     td_num(b, plan->objective, 0);
     sl_textbuf_puts(b, "</tr>\n<tr><th>bound 上界 (m²-eq)</th>");
     td_num(b, plan->bound, 0);
-    sl_textbuf_puts(b, "</tr>\n<tr><th>gap</th>");
+    sl_textbuf_puts(b, "</tr>\n<tr><th>gap %</th>");
     td_num(b, 100 * (isfinite(plan->gap) ? plan->gap : 0), 3);
     sl_textbuf_puts(b, "</tr>\n<tr><th>solve time s</th>");
     td_num(b, plan->solve_seconds, 1);

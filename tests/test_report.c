@@ -112,7 +112,7 @@ Test(report, stacking_plan_to_scale)
     cr_assert(strstr(svg, "height=\"42.0\""), "%s", svg);
     cr_assert(strstr(svg, "height=\"31.5\""));
     cr_assert(strstr(svg, "医疗器械生产"), "industry names");
-    cr_assert(strstr(svg, "8/25 kN/m²"), "ground floor: load 8 of a 25 kN/m² slab");
+    cr_assert(strstr(svg, "6.0 m · 8/25<"), "ground floor: 6 m, load 8 of a 25 kN/m² slab");
     cr_assert(strstr(svg, "限高 cap 50 m") && strstr(svg, "限高 cap 60 m"), "height caps");
     char hex[8];
     cr_assert(strstr(svg, sl_rgb_hex(colours[dev], hex)), "industry colour");
