@@ -111,6 +111,11 @@ int sl_cmd_compare(int argc, char **argv)
     if (st == SL_OK && !quiet) {
         for (int i = 0; i < c->n; i++) {
             const sl_compare_row *r = &c->rows[i];
+            if (r->status == SL_PLAN_INFEASIBLE) {
+                printf("%s: infeasible (run `shanglou plan %s` for the conflicting rules)\n",
+                       r->name, r->path);
+                continue;
+            }
             printf("%s: %s, %lld of %lld candidates redeveloped, GFA gain %.0f m², "
                    "clustering %.0f, objective %.0f, gap %.3g %%\n",
                    r->name, sl_plan_status_name(r->status), r->redeveloped, r->candidates,

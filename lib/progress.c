@@ -118,8 +118,10 @@ static void state_text(const sl_progress *p, double t, bool final, char *buf, si
                  isfinite(rest) ? left : "", isfinite(rest) ? " left" : "");
     } else if (final && p->total > 0) {
         snprintf(buf, n, "%.0f of %.0f, done in %s", p->done, p->total, el);
-    } else if (final) {
+    } else if (final && p->done > 0) {
         snprintf(buf, n, "%.0f, done in %s", p->done, el);
+    } else if (final) {
+        snprintf(buf, n, "done in %s", el);
     } else {
         snprintf(buf, n, "%.0f, %s", p->done, el);
     }
