@@ -49,6 +49,7 @@ struct sl_out_dataset {
     pthread_cond_t not_empty, not_full;
     out_item q[SL_QUEUE_LEN];
     int head, count;
+    bool transactions;               /* GPKG: all features in one transaction */
     sl_status failed;                /* first failure of the writer thread */
     char *failure;                   /* its message */
 };
@@ -321,15 +322,42 @@ static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const 
     return SL_OK;
 }
 
+/* Runs on the writer thread: end the transaction begun by writer_main. */
+static void commit(sl_out_dataset *d)
+{
+    if (!d->transactions)
+        return;
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    bool ok = GDALDatasetCommitTransaction(d->ds) == OGRERR_NONE;
+    sl_gdal_capture_pop();
+    pthread_mutex_lock(&d->mu);
+    if (!ok && d->failed == SL_OK) {
+        const char *why = cap.last[0] ? cap.last : "driver failure";
+        size_t n = strlen(d->path) + strlen(why) + 32;
+        d->failure = malloc(n);
+        if (d->failure)
+            snprintf(d->failure, n, "%s: cannot write: %s", d->path, why);
+        d->failed = SL_ERR_IO;
+    }
+    pthread_mutex_unlock(&d->mu);
+}
+
 static void *writer_main(void *arg)
 {
     sl_out_dataset *d = arg;
+    /* SQLite-based formats (GPKG) commit every feature on its own unless
+     * told otherwise: a dozen page writes per parcel.  One transaction for
+     * the whole run, as ogr2ogr does. */
+    d->transactions = GDALDatasetTestCapability(d->ds, ODsCTransactions) &&
+                      GDALDatasetStartTransaction(d->ds, FALSE) == OGRERR_NONE;
     for (;;) {
         pthread_mutex_lock(&d->mu);
         while (d->count == 0 && !d->stopping)
             pthread_cond_wait(&d->not_empty, &d->mu);
         if (d->count == 0) {
             pthread_mutex_unlock(&d->mu);
+            commit(d);
             return NULL;
         }
         out_item it = d->q[d->head];

@@ -348,28 +348,34 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
 }
 
 
-/* Candidates by gain, largest first (stable on input order). */
+typedef struct by_gain {
+    double gain;
+    int idx;
+} by_gain;
+
+/* Largest gain first; equal gains in input order. */
+static int cmp_gain(const void *a, const void *b)
+{
+    const by_gain *x = a, *y = b;
+    if (x->gain != y->gain)
+        return x->gain > y->gain ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Candidates by gain, largest first. */
 static void candidates(sl_textbuf *b, const sl_zone *z)
 {
     const sl_scenario *sc = z->sc;
     int n = 0;
-    int *idx = malloc(((size_t)z->n + 1) * sizeof *idx);
-    if (!idx) {
+    by_gain *order = malloc(((size_t)z->n + 1) * sizeof *order);
+    if (!order) {
         b->failed = true;
         return;
     }
     for (int i = 0; i < z->n; i++)
         if (z->p[i].status == SL_PARCEL_CANDIDATE)
-            idx[n++] = i;
-    /* insertion sort: zones have hundreds of candidates, not millions */
-    for (int i = 1; i < n; i++) {
-        int v = idx[i], j = i;
-        while (j > 0 && z->p[idx[j - 1]].gain_m2 < z->p[v].gain_m2) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = v;
-    }
+            order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
+    qsort(order, (size_t)n, sizeof *order, cmp_gain);
     sl_textbuf_puts(b, "<h2>低效工业用地 Candidates, by gain</h2>\n<table>\n<tr><th>id</th>"
                        "<th>land use</th><th>area m²</th><th>current GFA m²</th><th>FAR</th>"
                        "<th>tax CNY/mu</th>");
@@ -380,7 +386,7 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
     }
     sl_textbuf_puts(b, "<th>gain m²</th><th>reason</th></tr>\n");
     for (int k = 0; k < n; k++) {
-        const sl_parcel *p = &z->p[idx[k]];
+        const sl_parcel *p = &z->p[order[k].idx];
         sl_textbuf_puts(b, "<tr>");
         td_text(b, p->id);
         td_text(b, p->land_use);
@@ -395,7 +401,7 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
         sl_textbuf_puts(b, "</tr>\n");
     }
     sl_textbuf_puts(b, "</table>\n");
-    free(idx);
+    free(order);
 }
 
 static const char *plan_status_text(sl_plan_status s)
