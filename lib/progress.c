@@ -113,6 +113,11 @@ static void state_text(const sl_progress *p, double t, bool final, char *buf, si
         double rest = p->done > 0 ? elapsed * (p->total - p->done) / p->done : NAN;
         if (isfinite(rest))
             fmt_time(left, sizeof left, rest);
+        if (p->mode == SL_PROGRESS_BAR) { /* fits 80 columns beside the bar */
+            snprintf(buf, n, "%3.0f %% %.0f/%.0f ETA %s", 100 * p->done / p->total, p->done,
+                     p->total, isfinite(rest) ? left : "?");
+            return;
+        }
         snprintf(buf, n, "%.0f of %.0f (%.0f %%), %s%s%s%s", p->done, p->total,
                  100 * p->done / p->total, el, isfinite(rest) ? ", about " : "",
                  isfinite(rest) ? left : "", isfinite(rest) ? " left" : "");
