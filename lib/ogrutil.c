@@ -2,6 +2,8 @@
 #include "ogrutil.h"
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -86,6 +88,52 @@ void sl_redact(const char *src, char *dst, size_t size)
             }
         }
         dst[o++] = *p++;
+    }
+    dst[o] = '\0';
+}
+
+void sl_gdal_message(const char *msg, char *dst, size_t size)
+{
+    if (size == 0)
+        return;
+    static const char pq[] = "PQconnectdb failed.";
+    /* Lines of libpq's and the server's messages that are left out:
+     * "LINE n:" quotes the SQL GDAL wrapped around the user's query (a
+     * cursor declaration), CONTEXT the COPY data (hex geometries), and a
+     * "Failing row contains" DETAIL every value of the row. */
+    static const char *const cut[] = {"\nLINE ", "\nCONTEXT:", "\nDETAIL:  Failing row contains"};
+    const char *p = msg ? msg : "";
+    const char *end = p + strlen(p);
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        const char *c = strstr(p, cut[i]);
+        if (c && c < end)
+            end = c;
+    }
+    size_t o = 0;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    if ((size_t)(end - p) >= sizeof pq - 1 && strncmp(p, pq, sizeof pq - 1) == 0) {
+        p += sizeof pq - 1;
+        o = (size_t)snprintf(dst, size, "cannot connect:");
+        if (o >= size)
+            return;
+    }
+    for (; p < end && o + 1 < size; p++) {
+        if (!isspace((unsigned char)*p)) {
+            dst[o++] = *p;
+            continue;
+        }
+        bool line = false;
+        while (p + 1 < end && isspace((unsigned char)p[1]))
+            line |= *p++ == '\n';
+        line |= *p == '\n';
+        if (p + 1 == end)
+            break;
+        /* A line that ends without punctuation ends a sentence. */
+        if (line && o > 0 && o + 2 < size && isalnum((unsigned char)dst[o - 1]))
+            dst[o++] = '.';
+        if (o > 0 && o + 1 < size)
+            dst[o++] = ' ';
     }
     dst[o] = '\0';
 }

@@ -24,4 +24,12 @@ void sl_gdal_capture_pop(void);
  * "user:pass@" URI credentials replaced by "***".  Always NUL-terminates. */
 void sl_redact(const char *src, char *dst, size_t size);
 
+/* GDAL's message msg made one line of ours, into dst: runs of blanks and
+ * line breaks become one space (a line ending without punctuation gets a
+ * full stop), the PostgreSQL driver's "PQconnectdb failed." becomes
+ * "cannot connect:", and the server's LINE, CONTEXT and "Failing row
+ * contains" details (SQL of GDAL's making, the row's data) are left out.
+ * Always NUL-terminates. */
+void sl_gdal_message(const char *msg, char *dst, size_t size);
+
 #endif

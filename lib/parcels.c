@@ -33,6 +33,8 @@ struct sl_source {
     char *label;                      /* source name, passwords hidden */
     GDALDatasetH ds;
     OGRLayerH layer;                  /* owned by ds */
+    bool sql_layer;                   /* layer is a result set: release it */
+    char *layer_name;                 /* the table name, or the SQL query */
     OGRSpatialReferenceH srs;         /* own clone, NULL when none */
     OGRSpatialReferenceH geog;        /* base geographic CRS, lon/lat order */
     OGRCoordinateTransformationH ct;  /* srs -> geog; NULL when srs is geographic */
@@ -129,6 +131,20 @@ bool sl_utf8_valid(const char *s)
         p += n + 1;
     }
     return true;
+}
+
+bool sl_is_sql_query(const char *layer)
+{
+    while (isspace((unsigned char)*layer))
+        layer++;
+    static const char *const verbs[] = {"select", "with"};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        size_t n = strlen(verbs[i]);
+        if (strncasecmp(layer, verbs[i], n) == 0 &&
+            (isspace((unsigned char)layer[n]) || layer[n] == '('))
+            return true;
+    }
+    return false;
 }
 
 static void set_crs_name(sl_source *s)
@@ -270,9 +286,11 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
     sl_gdal_capture_pop();
     CSLDestroy(opts);
     if (!s->ds) {
+        char why[sizeof cap.last];
+        sl_gdal_message(cap.last, why, sizeof why);
         if (cap.last[0])
             sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': %s", s->label,
-                         cap.last);
+                         why);
         else if (!file_exists(o->source) && !strchr(o->source, ':'))
             sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': no such file",
                          s->label);
@@ -287,7 +305,23 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
     snprintf(s->driver, sizeof s->driver, "%s", drv ? GDALGetDriverShortName(drv) : "?");
 
     int nl = GDALDatasetGetLayerCount(s->ds);
-    if (o->layer) {
+    if (o->layer && sl_is_sql_query(o->layer)) {
+        /* A query is run by the source's own SQL engine (PostgreSQL's for
+         * PG: sources); its result set is read like a layer. */
+        sl_gdal_capture_push(&cap);
+        s->layer = GDALDatasetExecuteSQL(s->ds, o->layer, NULL, NULL);
+        sl_gdal_capture_pop();
+        if (!s->layer) {
+            char why[sizeof cap.last];
+            sl_gdal_message(cap.last[0] ? cap.last : "the query returned no result set", why,
+                               sizeof why);
+            sl_error_add(err, SL_ERR_SCENARIO, "%s: the SQL query of parcels.layer failed: %s",
+                         s->label, why);
+            sl_source_destroy(s);
+            return NULL;
+        }
+        s->sql_layer = true;
+    } else if (o->layer) {
         s->layer = GDALDatasetGetLayerByName(s->ds, o->layer);
         if (!s->layer) {
             char names[1024] = "";
@@ -310,6 +344,12 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
         }
         s->layer = GDALDatasetGetLayer(s->ds, 0);
     }
+    s->layer_name = strdup(o->layer && s->sql_layer ? o->layer : OGR_L_GetName(s->layer));
+    if (!s->layer_name) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        sl_source_destroy(s);
+        return NULL;
+    }
     if (!setup_crs(s, o, err)) {
         sl_source_destroy(s);
         return NULL;
@@ -331,8 +371,11 @@ void sl_source_destroy(sl_source *s)
         OSRDestroySpatialReference(s->geog);
     if (s->srs)
         OSRDestroySpatialReference(s->srs);
+    if (s->sql_layer && s->layer)
+        GDALDatasetReleaseResultSet(s->ds, s->layer);
     if (s->ds)
         GDALClose(s->ds);
+    free(s->layer_name);
     free(s->x);
     free(s->y);
     free(s->label);
@@ -340,6 +383,7 @@ void sl_source_destroy(sl_source *s)
 }
 
 OGRLayerH sl_source_layer(const sl_source *s) { return s->layer; }
+const char *sl_source_layer_name(const sl_source *s) { return s->layer_name; }
 GDALDatasetH sl_source_dataset(const sl_source *s) { return s->ds; }
 const char *sl_source_label(const sl_source *s) { return s->label; }
 OGRSpatialReferenceH sl_source_srs(const sl_source *s) { return s->srs; }

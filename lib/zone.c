@@ -155,7 +155,7 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     z->ids = calloc(1, sizeof *z->ids);
     z->crs_name = dupstr(sl_source_crs_name(z->src));
     z->driver = dupstr(sl_source_driver(z->src));
-    z->layer_name = dupstr(OGR_L_GetName(sl_source_layer(z->src)));
+    z->layer_name = dupstr(sl_source_layer_name(z->src));
     if (!z->ids || !z->crs_name || !z->driver || !z->layer_name) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         sl_zone_destroy(z);
