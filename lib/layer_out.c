@@ -331,7 +331,7 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
         GDALFlushCache(d->ds);
         sl_gdal_capture_pop();
         if (cap.n_errors) {
-            sl_gdal_message(cap.last, why, sizeof why);
+            sl_gdal_message(cap.first, why, sizeof why);
             sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", d->path, why);
             st = SL_ERR_IO;
         }
@@ -350,7 +350,7 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
             if (r)
                 GDALDatasetReleaseResultSet(d->ds, r);
             if (cap.n_errors) {
-                sl_gdal_message(cap.last, why, sizeof why);
+                sl_gdal_message(cap.first, why, sizeof why);
                 sl_error_add(err, SL_ERR_IO, "%s: cannot index table %s: %s", d->path,
                              pl->table, why);
                 st = SL_ERR_IO;
@@ -361,7 +361,7 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
             OGRErr e = GDALDatasetCommitTransaction(d->ds);
             sl_gdal_capture_pop();
             if (e != OGRERR_NONE || cap.n_errors) {
-                sl_gdal_message(cap.last[0] ? cap.last : "driver failure", why, sizeof why);
+                sl_gdal_message(cap.first[0] ? cap.first : "driver failure", why, sizeof why);
                 sl_error_add(err, SL_ERR_IO, "%s: cannot commit: %s", d->path, why);
                 st = SL_ERR_IO;
             }
@@ -707,6 +707,11 @@ int sl_out_layer_field_index(const sl_out_layer *l, const char *name)
     return OGR_FD_GetFieldIndex(l->pg ? l->pg->logical : OGR_L_GetLayerDefn(l->layer), name);
 }
 
+int sl_out_layer_field_count(const sl_out_layer *l)
+{
+    return OGR_FD_GetFieldCount(l->pg ? l->pg->logical : OGR_L_GetLayerDefn(l->layer));
+}
+
 OGRFeatureH sl_out_layer_feature(sl_out_layer *l)
 {
     return OGR_F_Create(l->pg ? l->pg->logical : OGR_L_GetLayerDefn(l->layer));
@@ -795,10 +800,15 @@ static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const 
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE) {
         char why[sizeof cap.last];
-        sl_gdal_message(cap.last[0] ? cap.last : "driver failure", why, sizeof why);
+        sl_gdal_message(cap.first[0] ? cap.first : "driver failure", why, sizeof why);
         size_t n = strlen(l->d->path) + strlen(what) + strlen(why) + 32;
         *failure = malloc(n);
-        if (*failure)
+        /* Rows go to PostgreSQL with COPY, whose failures the server
+         * reports at a later row, maybe of another table: its message
+         * names the table, this feature would mislead. */
+        if (*failure && l->pg)
+            snprintf(*failure, n, "%s: cannot write: %s", l->d->path, why);
+        else if (*failure)
             snprintf(*failure, n, "%s: cannot write %s: %s", l->d->path, what, why);
         return SL_ERR_IO;
     }

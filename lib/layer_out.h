@@ -106,6 +106,8 @@ int sl_out_layer_field(sl_out_layer *l, const char *name, OGRFieldType type, boo
 int sl_out_layer_field_like(sl_out_layer *l, OGRFieldDefnH fd);
 /* The index of a field by name, or -1. */
 int sl_out_layer_field_index(const sl_out_layer *l, const char *name);
+/* How many fields have been added. */
+int sl_out_layer_field_count(const sl_out_layer *l);
 
 /* A new empty feature of the layer (write it with sl_out_layer_write). */
 OGRFeatureH sl_out_layer_feature(sl_out_layer *l);

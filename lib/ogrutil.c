@@ -25,13 +25,15 @@ static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char 
     sl_gdal_capture *c = CPLGetErrorHandlerUserData();
     if (!c || cls < CE_Failure)
         return;
-    c->n_errors++;
     sl_redact(msg ? msg : "", c->last, sizeof c->last);
+    if (c->n_errors++ == 0)
+        memcpy(c->first, c->last, sizeof c->first);
 }
 
 void sl_gdal_capture_push(sl_gdal_capture *c)
 {
     c->last[0] = '\0';
+    c->first[0] = '\0';
     c->n_errors = 0;
     CPLPushErrorHandlerEx(capture_handler, c);
 }
