@@ -172,11 +172,107 @@ static void set_crs_name(sl_source *s)
     snprintf(s->crs_name, sizeof s->crs_name, "%s:%s", auth, code);
 }
 
+/* The first field of each row of an SQL query, as text, into v[max][64];
+ * returns how many rows, or -1 when the query fails. */
+static int sql_rows(GDALDatasetH ds, const char *sql, char (*v)[64], int max)
+{
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    int n = 0;
+    if (r) {
+        OGRFeatureH f;
+        while (n < max && (f = OGR_L_GetNextFeature(r)) != NULL) {
+            snprintf(v[n++], 64, "%s", OGR_F_GetFieldAsString(f, 0));
+            OGR_F_Destroy(f);
+        }
+        GDALDatasetReleaseResultSet(ds, r);
+    }
+    sl_gdal_capture_pop();
+    return r ? n : -1;
+}
+
+/* GDAL finds no CRS for the result of a PostgreSQL query whose geometry
+ * column passes through a subquery, a CTE or a function: take the SRID of
+ * the geometries themselves, through a temporary view of the query (which
+ * also names the geometry column when GDAL could not).  Returns the CRS
+ * (caller destroys), or NULL when there is none to take; srid[] gets the
+ * SRIDs found, *n_srid how many (2 when they disagree). */
+static OGRSpatialReferenceH pg_query_srs(sl_source *s, const char *query, char srid[2][64],
+                                         int *n_srid)
+{
+    *n_srid = 0;
+    if (strcmp(s->driver, "PostgreSQL") != 0)
+        return NULL;
+    size_t qn = strlen(query);
+    while (qn > 0 && (isspace((unsigned char)query[qn - 1]) || query[qn - 1] == ';'))
+        qn--;
+    size_t cap = qn + 128;
+    char *sql = malloc(cap);
+    if (!sql)
+        return NULL;
+    snprintf(sql, cap, "CREATE OR REPLACE TEMPORARY VIEW shanglou_query AS %.*s", (int)qn, query);
+    char col[1][64];
+    sql_rows(s->ds, sql, col, 0);
+    free(sql);
+    /* A name without quotes in it, so that it can be quoted below. */
+    if (sql_rows(s->ds,
+                 "SELECT attname FROM pg_attribute WHERE attrelid = "
+                 "'pg_temp.shanglou_query'::regclass AND atttypid = 'geometry'::regtype AND "
+                 "attnum > 0 AND position('\"' in attname) = 0 ORDER BY attnum LIMIT 1",
+                 col, 1) != 1)
+        return NULL;
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT DISTINCT ST_SRID(\"%s\") FROM pg_temp.shanglou_query WHERE \"%s\" IS NOT "
+             "NULL ORDER BY 1 LIMIT 2",
+             col[0], col[0]);
+    int n = sql_rows(s->ds, q, srid, 2);
+    if (n <= 0)
+        return NULL;
+    *n_srid = n;
+    if (n != 1 || atoll(srid[0]) <= 0)
+        return NULL;
+    /* The SRID's authority code, as PostGIS records it. */
+    char code[1][64];
+    snprintf(q, sizeof q,
+             "SELECT auth_srid FROM spatial_ref_sys WHERE srid = %lld AND upper(auth_name) = "
+             "'EPSG'",
+             atoll(srid[0]));
+    if (sql_rows(s->ds, q, code, 1) != 1 || atoi(code[0]) <= 0)
+        return NULL;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (OSRImportFromEPSG(srs, atoi(code[0])) != OGRERR_NONE) {
+        OSRDestroySpatialReference(srs);
+        return NULL;
+    }
+    return srs;
+}
+
 static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
 {
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(s->layer);
+    OGRSpatialReferenceH qsrs = NULL;
+    if (s->sql_layer) {
+        /* GDAL takes a computed geometry column's CRS from its first row:
+         * make sure the others agree. */
+        char srid[2][64];
+        int n_srid = 0;
+        qsrs = pg_query_srs(s, o->layer, srid, &n_srid);
+        if (n_srid > 1) {
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "%s: the geometries of the parcels.layer query have several SRIDs "
+                         "(%s, %s); bring them to one with ST_Transform",
+                         s->label, srid[0], srid[1]);
+            return false;
+        }
+    }
     if (lsrs) {
         s->srs = OSRClone(lsrs);
+        if (qsrs)
+            OSRDestroySpatialReference(qsrs);
+    } else if (qsrs) {
+        s->srs = qsrs; /* the SRID of the query's geometries */
     } else if (o->crs) {
         s->srs = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(s->srs, o->crs) != OGRERR_NONE) {

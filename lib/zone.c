@@ -117,7 +117,7 @@ static bool check_field(sl_zone *z, OGRFeatureDefnH defn, const char *key, const
     }
     sl_error_add(err, SL_ERR_SCENARIO,
                  "parcels.fields.%s: field '%s' is not in layer '%s' of %s (fields: %s)", key, name,
-                 OGR_L_GetName(sl_source_layer(z->src)), sl_source_label(z->src),
+                 sl_source_layer_name(z->src), sl_source_label(z->src),
                  list[0] ? list : "none");
     return false;
 }

@@ -340,6 +340,30 @@ Test(pg, read_zone_from_table_and_query)
     free(n);
     free(q);
 
+    /* Computed geometries: the CRS is their SRID's. */
+    q = pg_scenario("computed.yaml",
+                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, ST_Transform(geom, 4326) AS g "
+                    "FROM zone_parcels",
+                    NULL);
+    r = sl_cli("check", q, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "188 features, CRS EPSG:4326\n"), "%s", r.out);
+    sl_run_free(&r);
+    free(q);
+    q = pg_scenario("mixed.yaml",
+                    "SELECT dkbh, yddm, CASE WHEN yddm = 'M1' THEN ST_Transform(geom, 4326) "
+                    "ELSE geom END AS g FROM zone_parcels",
+                    NULL);
+    r = sl_cli("check", q, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    snprintf(want, sizeof want,
+             "%s: the geometries of the parcels.layer query have several SRIDs (4326, 4547); "
+             "bring them to one with ST_Transform\n",
+             shown);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    free(q);
+
     /* A query PostgreSQL refuses: a scenario error naming the query's
      * problem, not GDAL's cursor around it. */
     q = pg_scenario("bad.yaml", "SELECT * FROM no_such_table", NULL);
@@ -352,6 +376,48 @@ Test(pg, read_zone_from_table_and_query)
     cr_assert_str_eq(r.err, want);
     sl_run_free(&r);
     free(q);
+    free(scen);
+}
+
+static sl_status count_parcel(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatureH f,
+                              OGRGeometryH geom)
+{
+    (void)z;
+    (void)f;
+    long long *n = user;
+    n[0]++;
+    n[1] += geom != NULL && p->status != SL_PARCEL_REJECTED;
+    return SL_OK;
+}
+
+/* plan reads its source twice (sl_zone_rescan): a query's result set
+ * too. */
+Test(pg, zone_from_query_reads_twice)
+{
+    load_zone();
+    char *scen = pg_scenario("twice.yaml", "WITH m AS (SELECT * FROM zone_parcels WHERE yddm "
+                                           "LIKE 'M%') SELECT * FROM m ORDER BY dkbh",
+                             NULL);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(scen, &err);
+    cr_assert(sc, "%s", err.n ? err.msgs[0] : "");
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert(z, "%s", err.n ? err.msgs[0] : "");
+    long long first[2] = {0, 0}, second[2] = {0, 0};
+    cr_assert_eq(sl_zone_read(z, count_parcel, first, &err), SL_OK);
+    cr_assert_eq(sl_zone_rescan(z, count_parcel, second, &err), SL_OK,
+                 "%s", err.n ? err.msgs[0] : "");
+    char *n = sql("SELECT count(*) FROM zone_parcels WHERE yddm LIKE 'M%%'");
+    cr_assert_eq(first[0], atoll(n));
+    cr_assert_eq(second[0], first[0]);
+    cr_assert_eq(second[1], first[1]);
+    cr_assert_str_eq(z->layer_name, "WITH m AS (SELECT * FROM zone_parcels WHERE yddm LIKE "
+                                    "'M%') SELECT * FROM m ORDER BY dkbh");
+    free(n);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
     free(scen);
 }
 
@@ -427,6 +493,59 @@ Test(pg, evaluate_round_trip)
     snprintf(want, sizeof want, "\"parcels\": {\"total\": 188, \"candidate\": %s,", v);
     cr_assert(strstr(summary, want), "%s not in %s", want, summary);
     free(summary);
+    free(v);
+    free(run);
+    free(scen);
+}
+
+/* The same round trip for plan: parcels and floors tables against the
+ * file-based plan.  Runs once `shanglou plan` takes --to (the optimizer
+ * lands on main after this branch). */
+Test(pg, plan_round_trip, .timeout = 110)
+{
+    sl_run r = sl_cli("plan", "--help", NULL);
+    bool ready = r.status == 0 && strstr(r.out, "--to PG:");
+    sl_run_free(&r);
+    if (!ready)
+        cr_skip_test("shanglou plan does not take --to PG:... in this build");
+    drop_tables("pl_");
+    load_zone();
+    char *scen = pg_scenario("plan.yaml", "zone_parcels", NULL);
+    char out_pg[1024], out_file[1024];
+    snprintf(out_pg, sizeof out_pg, "%s/pg", dir);
+    snprintf(out_file, sizeof out_file, "%s/file", dir);
+    r = sl_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_no_password(&r, NULL);
+    char *run = run_id_of(r.out);
+    cr_assert(strstr(r.out, "plan: wrote tables pl_parcels"), "%s", r.out);
+    sl_run_free(&r);
+    r = sl_cli("plan", GONGGAI, "-o", out_file, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+
+    GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    cr_assert(db);
+    static const char *const layers[] = {"parcels", "floors"};
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        char q[512], path[1100], what[64];
+        snprintf(q, sizeof q, "SELECT * FROM pl_%s WHERE run_id = '%s' ORDER BY ogc_fid",
+                 layers[i], run);
+        OGRLayerH rows = GDALDatasetExecuteSQL(db, q, NULL, NULL);
+        cr_assert(rows, "%s", q);
+        snprintf(path, sizeof path, "%s/%s.geojson", out_file, layers[i]);
+        GDALDatasetH gj = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+        cr_assert(gj, "no %s", path);
+        snprintf(what, sizeof what, "pl_%s vs file run", layers[i]);
+        cr_assert_gt(compare_layers(GDALDatasetGetLayer(gj, 0), rows, what), 0);
+        GDALClose(gj);
+        GDALDatasetReleaseResultSet(db, rows);
+    }
+    GDALClose(db);
+    char *v = sql("SELECT string_agg(f_table_name || ' ' || type || ' ' || srid, ', ' ORDER BY "
+                  "f_table_name) FROM geometry_columns WHERE f_table_name IN ('pl_parcels', "
+                  "'pl_floors')");
+    cr_assert_str_eq(v, "pl_floors MULTIPOLYGON 4547, pl_parcels MULTIPOLYGON 4547");
     free(v);
     free(run);
     free(scen);
