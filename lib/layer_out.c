@@ -44,7 +44,8 @@ typedef struct pg_layer {
     int n_col, cap_col;
     int run_col, scenario_col;       /* the table's run_id and scenario columns */
     bool multi;                      /* promote polygons to the column's MultiPolygon */
-    bool checked;                    /* the append schema check has passed */
+    bool existing;                   /* appending to a table that exists: columns are
+                                        looked up, not made, and no index is added */
     char *table;
     char *missing;                   /* append: "a, b (integer, not real)", or NULL */
 } pg_layer;
@@ -76,6 +77,8 @@ struct sl_out_dataset {
     pthread_cond_t not_empty, not_full;
     out_item q[SL_QUEUE_LEN];
     int head, count;
+    bool busy;                       /* the writer thread is writing an item */
+    pthread_cond_t idle;             /* signalled when the queue is empty and !busy */
     bool aborted;                    /* drain the queue without writing */
     sl_status failed;                /* first failure of the writer thread */
     char *failure;                   /* its message */
@@ -268,6 +271,20 @@ static void stop_writer(sl_out_dataset *d)
     pthread_mutex_destroy(&d->mu);
     pthread_cond_destroy(&d->not_empty);
     pthread_cond_destroy(&d->not_full);
+    pthread_cond_destroy(&d->idle);
+}
+
+/* Wait until the writer thread has written everything queued, so that
+ * the caller may use GDAL on the dataset (a layer created after writing
+ * began). */
+static void wait_idle(sl_out_dataset *d)
+{
+    if (!d->started)
+        return;
+    pthread_mutex_lock(&d->mu);
+    while (d->count > 0 || d->busy)
+        pthread_cond_wait(&d->idle, &d->mu);
+    pthread_mutex_unlock(&d->mu);
 }
 
 static void pg_layer_free(pg_layer *pl)
@@ -338,7 +355,7 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
         /* Runs appended side by side are picked by run_id. */
         for (int i = 0; st == SL_OK && i < d->n; i++) {
             const pg_layer *pl = d->layers[i].pg;
-            if (pl->run_col < 0)
+            if (pl->existing) /* not ours to index */
                 continue;
             char sql[300];
             const char *dot = strchr(pl->table, '.');
@@ -447,7 +464,7 @@ static const char *crs_label(OGRSpatialReferenceH srs, char *buf, size_t size)
 static int pg_column(sl_out_layer *l, OGRFieldDefnH fd)
 {
     OGRFeatureDefnH pd = OGR_L_GetLayerDefn(l->layer);
-    if (l->pg->checked) { /* the table existed: find the column */
+    if (l->pg->existing) { /* find the column */
         int c = OGR_FD_GetFieldIndex(pd, OGR_Fld_GetNameRef(fd));
         if (c < 0) {
             /* The name as GDAL's laundering made it (LAUNDER=YES). */
@@ -503,6 +520,33 @@ static sl_out_layer *pg_layer_create(sl_out_dataset *d, sl_out_layer *l, const c
                      d->path, pl->table);
         goto fail;
     }
+    if (existing && d->mode == SL_PG_OVERWRITE) {
+        /* GDAL drops the table with CASCADE, which would take the views
+         * a planner built on it along: refuse instead. */
+        char q[512], views[512] = "";
+        snprintf(q, sizeof q,
+                 "SELECT string_agg(DISTINCT v.oid::regclass::text, ', ') FROM pg_depend d "
+                 "JOIN pg_rewrite w ON w.oid = d.objid JOIN pg_class v ON v.oid = w.ev_class "
+                 "WHERE d.refobjid = to_regclass('%s') AND v.oid <> d.refobjid",
+                 pl->table);
+        sl_gdal_capture_push(&cap);
+        OGRLayerH r = GDALDatasetExecuteSQL(d->ds, q, NULL, NULL);
+        sl_gdal_capture_pop();
+        if (r) {
+            OGRFeatureH f = OGR_L_GetNextFeature(r);
+            if (f && OGR_F_IsFieldSetAndNotNull(f, 0))
+                snprintf(views, sizeof views, "%s", OGR_F_GetFieldAsString(f, 0));
+            OGR_F_Destroy(f);
+            GDALDatasetReleaseResultSet(d->ds, r);
+        }
+        if (views[0]) {
+            sl_error_add(err, SL_ERR_IO,
+                         "%s: cannot overwrite table %s: views depend on it (%s); drop them "
+                         "first, or use --mode append",
+                         d->path, pl->table, views);
+            goto fail;
+        }
+    }
     if (existing && d->mode == SL_PG_APPEND) {
         OGRSpatialReferenceH es = OGR_L_GetSpatialRef(existing);
         if ((srs != NULL) != (es != NULL) || (srs && !OSRIsSame(es, srs))) {
@@ -515,7 +559,7 @@ static sl_out_layer *pg_layer_create(sl_out_dataset *d, sl_out_layer *l, const c
             goto fail;
         }
         l->layer = existing;
-        pl->checked = true; /* columns are looked up, not made */
+        pl->existing = true;
         OGRFeatureDefnH pd = OGR_L_GetLayerDefn(existing);
         pl->run_col = OGR_FD_GetFieldIndex(pd, "run_id");
         pl->scenario_col = OGR_FD_GetFieldIndex(pd, "scenario");
@@ -568,6 +612,7 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
         sl_error_add(err, SL_ERR_IO, "%s: too many layers", d->path);
         return NULL;
     }
+    wait_idle(d);
     sl_out_layer *l = &d->layers[d->n];
     memset(l, 0, sizeof *l);
     l->d = d;
@@ -639,8 +684,12 @@ static int pg_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
 {
     pg_layer *pl = l->pg;
     const char *name = OGR_Fld_GetNameRef(fd);
-    if (OGR_FD_GetFieldIndex(pl->logical, name) >= 0 || strcasecmp(name, "run_id") == 0 ||
-        strcasecmp(name, "scenario") == 0)
+    /* The run's columns, the geometry and the key are ours. */
+    static const char *const reserved[] = {"run_id", "scenario", "geom", "ogc_fid"};
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strcasecmp(name, reserved[i]) == 0)
+            return -1;
+    if (OGR_FD_GetFieldIndex(pl->logical, name) >= 0)
         return -1;
     if (pl->n_col == pl->cap_col) {
         int cap = pl->cap_col ? 2 * pl->cap_col : 32;
@@ -651,7 +700,7 @@ static int pg_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
         pl->cap_col = cap;
     }
     int c = pg_column(l, fd);
-    if (pl->checked) { /* appending to a table that exists */
+    if (pl->existing) {
         OGRFeatureDefnH pd = OGR_L_GetLayerDefn(l->layer);
         if (c >= 0 && !type_fits(OGR_Fld_GetType(fd),
                                  OGR_Fld_GetType(OGR_FD_GetFieldDefn(pd, c)))) {
@@ -678,6 +727,7 @@ static int pg_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
 
 static int add_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
 {
+    wait_idle(l->d);
     if (l->pg)
         return pg_field(l, fd, own);
     sl_gdal_capture cap;
@@ -833,6 +883,7 @@ static void *writer_main(void *arg)
         out_item it = d->q[d->head];
         d->head = (d->head + 1) % SL_QUEUE_LEN;
         d->count--;
+        d->busy = true;
         bool failed = d->failed != SL_OK || d->aborted;
         pthread_cond_signal(&d->not_full);
         pthread_mutex_unlock(&d->mu);
@@ -851,6 +902,11 @@ static void *writer_main(void *arg)
             }
         }
         free(it.what);
+        pthread_mutex_lock(&d->mu);
+        d->busy = false;
+        if (d->count == 0)
+            pthread_cond_broadcast(&d->idle);
+        pthread_mutex_unlock(&d->mu);
     }
 }
 
@@ -881,6 +937,7 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
         pthread_mutex_init(&d->mu, NULL);
         pthread_cond_init(&d->not_empty, NULL);
         pthread_cond_init(&d->not_full, NULL);
+        pthread_cond_init(&d->idle, NULL);
         if (pthread_create(&d->thread, NULL, writer_main, d) != 0) {
             sl_error_add(err, SL_ERR_IO, "%s: cannot start the writer thread", d->path);
             OGR_F_Destroy(f);

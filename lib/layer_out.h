@@ -88,7 +88,9 @@ void sl_out_dataset_abort(sl_out_dataset *d, sl_error *err);
 /* A new layer; geometries will be given in srs (may be NULL).  Owned by
  * the dataset.  In a PostgreSQL dataset, a table that is in the way
  * fails here (mode create) with a message naming it; in mode append an
- * existing table is reused when its CRS is srs. */
+ * existing table is reused when its CRS is srs.  Layers and fields may
+ * be added after writing began: the call waits for the features queued
+ * so far to be written. */
 sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatialReferenceH srs,
                                   OGRwkbGeometryType type, sl_error *err);
 

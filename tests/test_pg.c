@@ -600,6 +600,22 @@ Test(pg, modes)
     cr_assert_str_eq(v, want);
     free(v);
 
+    /* Overwriting never takes a planner's views along. */
+    free(sql("CREATE VIEW md_by_status AS SELECT status, count(*) FROM md_parcels GROUP BY "
+             "status"));
+    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
+               "overwrite", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    snprintf(want, sizeof want,
+             "%s: cannot overwrite table md_parcels: views depend on it (md_by_status); drop "
+             "them first, or use --mode append\n",
+             shown);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    v = sql("SELECT count(*) FROM md_by_status");
+    cr_assert_str_eq(v, "2", "candidate and not_candidate");
+    free(v);
+
     /* A table of the old rules lacks the after_* columns. */
     r = sl_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "old_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
