@@ -193,6 +193,7 @@ done:
         sl_parcels_writer_close(w, NULL);
     sl_parcels_writer_close(pw, NULL);
     sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
+    sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);
     sl_zone_destroy(z);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -397,6 +398,28 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
     return st;
 }
 
+/* Does the GeoJSON file end as a FeatureCollection does ("]" then "}")?
+ * GDAL's GeoJSON writer ignores failed writes, so a file cut short by a
+ * full disk is found here. */
+static bool geojson_complete(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char tail[64];
+    if (fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+        rewind(f);
+    size_t n = fread(tail, 1, sizeof tail, f);
+    fclose(f);
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' || tail[n - 1] == '\r'))
+        n--;
+    if (n == 0 || tail[--n] != '}')
+        return false;
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' || tail[n - 1] == '\r'))
+        n--;
+    return n > 0 && tail[n - 1] == ']';
+}
+
 sl_status sl_out_dataset_close(sl_out_dataset *d, sl_error *err)
 {
     if (!d)
@@ -414,6 +437,12 @@ sl_status sl_out_dataset_close(sl_out_dataset *d, sl_error *err)
         sl_gdal_capture_pop();
         if (cap.n_errors && st == SL_OK) {
             sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", d->path, cap.last);
+            st = SL_ERR_IO;
+        } else if (st == SL_OK && d->geojson && !geojson_complete(d->path)) {
+            struct statvfs fs;
+            bool full = statvfs(d->path, &fs) == 0 && fs.f_bavail * fs.f_frsize < 65536;
+            sl_error_add(err, SL_ERR_IO, "%s: cannot write: the file was cut short (%s)",
+                         d->path, full ? "no space left on device" : "is the disk full?");
             st = SL_ERR_IO;
         }
     }

@@ -49,6 +49,14 @@ const char *sl_source_crs_name(const sl_source *s);
 const char *sl_source_driver(const sl_source *s);
 /* Text fields must be checked for valid UTF-8 (DBF with unknown encoding). */
 bool sl_source_check_utf8(const sl_source *s);
+/* The encoding GDAL decodes the layer's text from ("CP1252", "GBK" ...) and
+ * in *declared_by who said so ("the .cpg file", "the DBF's language driver
+ * id", "parcels.encoding"); NULL when text is taken as UTF-8 as it is. */
+const char *sl_source_encoding(const sl_source *s, const char **declared_by);
+/* Text of a layer decoded from a single-byte code page (CP1252 ...) that
+ * looks like GBK bytes misread in that code page: *gbk gets the text read
+ * as GBK (free with CPLFree()).  False, *gbk NULL, otherwise. */
+bool sl_source_text_misdecoded(const sl_source *s, const char *text, char **gbk);
 /* Reset reading to the first feature. */
 void sl_source_rewind(sl_source *s);
 

@@ -472,3 +472,34 @@ Test(zone, prefixed_eastings_outside_area_of_use)
     sl_error_clear(&err);
     free(src);
 }
+
+/* The same parcels through GeoPackage and FlatGeobuf give the same
+ * records as the shapefile. */
+Test(zone, gpkg_and_flatgeobuf_sources)
+{
+    char *gj = simple_geojson();
+    const char *drivers[][2] = {{"GPKG", "p.gpkg"}, {"FlatGeobuf", "p.fgb"}, {"ESRI Shapefile", "p.shp"}};
+    double area[3];
+    for (int d = 0; d < 3; d++) {
+        sl_run r = sl_sh("ogr2ogr -f '%s' %s/%s '%s' 2>&1", drivers[d][0], dir, drivers[d][1], gj);
+        cr_assert_eq(r.status, 0, "%s", r.out);
+        sl_run_free(&r);
+        sl_error err;
+        sl_error_init(&err);
+        sl_scenario *s = scenario(drivers[d][1], NULL, &err);
+        sl_zone *z = load(s, &err);
+        cr_assert(z, "%s: %s", drivers[d][0], errtext(&err));
+        cr_assert_eq(z->n, 2);
+        /* FlatGeobuf's spatial index may reorder features: find by id. */
+        int i = sl_zone_find(z, "B7-2");
+        cr_assert_geq(i, 0);
+        cr_assert_str_eq(z->crs_name, "EPSG:4547", "%s: %s", drivers[d][0], z->crs_name);
+        area[d] = z->p[i].area_m2;
+        sl_zone_destroy(z);
+        sl_scenario_destroy(s);
+        sl_error_clear(&err);
+    }
+    cr_assert_float_eq(area[0], area[2], 1e-6);
+    cr_assert_float_eq(area[1], area[2], 1e-6);
+    free(gj);
+}
