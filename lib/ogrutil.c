@@ -131,8 +131,11 @@ void sl_gdal_message(const char *msg, char *dst, size_t size)
         line |= *p == '\n';
         if (p + 1 == end)
             break;
-        /* A line that ends without punctuation ends a sentence. */
-        if (line && o > 0 && o + 2 < size && isalnum((unsigned char)dst[o - 1]))
+        /* A line that ends without punctuation before one that starts
+         * with a capital ends a sentence ("Connection refused\n\tIs the
+         * server running ..."); other lines go on with the sentence. */
+        if (line && o > 0 && o + 2 < size && isalnum((unsigned char)dst[o - 1]) &&
+            isupper((unsigned char)p[1]))
             dst[o++] = '.';
         if (o > 0 && o + 1 < size)
             dst[o++] = ' ';

@@ -26,8 +26,8 @@ void sl_gdal_capture_pop(void);
 void sl_redact(const char *src, char *dst, size_t size);
 
 /* GDAL's message msg made one line of ours, into dst: runs of blanks and
- * line breaks become one space (a line ending without punctuation gets a
- * full stop), the PostgreSQL driver's "PQconnectdb failed." becomes
+ * line breaks become one space (a line ending without punctuation before
+ * one starting with a capital gets a full stop), the PostgreSQL driver's "PQconnectdb failed." becomes
  * "cannot connect:", and the server's LINE, CONTEXT and "Failing row
  * contains" details (SQL of GDAL's making, the row's data) are left out.
  * Always NUL-terminates. */

@@ -723,12 +723,18 @@ Test(pg, rollback_when_the_connection_dies_during_overwrite)
                "overwrite", NULL);
     su_sql("DROP EVENT TRIGGER sl_arm;");
     cr_assert_eq(r.status, 1, "%s", r.err);
-    char want[8192];
+    /* What libpq reports depends on whether it reads the server's goodbye
+     * before it finds the socket closed. */
+    char want[8192], also[8192];
     snprintf(want, sizeof want,
              "%s: cannot write: COPY statement failed. FATAL: terminating connection due to "
              "administrator command\n",
              shown);
-    cr_assert_str_eq(r.err, want);
+    snprintf(also, sizeof also,
+             "%s: cannot write: server closed the connection unexpectedly. This probably means "
+             "the server terminated abnormally before or while processing the request.\n",
+             shown);
+    cr_assert(strcmp(r.err, want) == 0 || strcmp(r.err, also) == 0, "%s", r.err);
     sl_run_free(&r);
     char *after = sql("%s", digest);
     cr_assert_str_eq(after, before, "the old table is back as it was");
