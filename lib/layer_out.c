@@ -246,6 +246,9 @@ sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_
         return NULL;
     }
     GDALDatasetReleaseResultSet(d->ds, v);
+    /* A table another session keeps locked (QGIS editing it, say) fails
+     * the run after a while instead of hanging it. */
+    sl_pg_set_lock_timeout(d->ds);
     sl_gdal_capture_push(&cap);
     OGRErr e = GDALDatasetStartTransaction(d->ds, FALSE);
     sl_gdal_capture_pop();
@@ -610,9 +613,13 @@ static sl_out_layer *pg_layer_create(sl_out_dataset *d, sl_out_layer *l, const c
     l->layer = GDALDatasetCreateLayer(d->ds, pl->table, srs, type, lco);
     sl_gdal_capture_pop();
     CSLDestroy(lco);
-    if (!l->layer) {
-        sl_gdal_message(cap.last[0] ? cap.last : "driver failure", why, sizeof why);
-        sl_error_add(err, SL_ERR_IO, "%s: cannot create table %s: %s", d->path, pl->table, why);
+    /* The driver goes on when dropping the old table fails (a lock
+     * timeout): the transaction is lost all the same. */
+    if (!l->layer || cap.n_errors) {
+        sl_gdal_message(cap.first[0] ? cap.first : "driver failure", why, sizeof why);
+        sl_error_add(err, SL_ERR_IO, "%s: cannot %s table %s: %s", d->path,
+                     existing ? "replace" : "create", pl->table, why);
+        l->layer = NULL;
         goto fail;
     }
     /* The run's columns come first, for whoever reads the table in SQL. */

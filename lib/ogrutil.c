@@ -9,6 +9,7 @@
 
 #include <cpl_error.h>
 #include <gdal.h>
+#include <ogr_api.h>
 
 void sl_gdal_init(void)
 {
@@ -141,4 +142,24 @@ void sl_gdal_message(const char *msg, char *dst, size_t size)
             dst[o++] = ' ';
     }
     dst[o] = '\0';
+}
+
+void sl_pg_set_lock_timeout(GDALDatasetH ds)
+{
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT current_setting('lock_timeout')", NULL, NULL);
+    bool unset = false;
+    if (r) {
+        OGRFeatureH f = OGR_L_GetNextFeature(r);
+        unset = f && strcmp(OGR_F_GetFieldAsString(f, 0), "0") == 0;
+        OGR_F_Destroy(f);
+        GDALDatasetReleaseResultSet(ds, r);
+    }
+    if (unset) {
+        r = GDALDatasetExecuteSQL(ds, "SET lock_timeout = '" SL_PG_LOCK_TIMEOUT "'", NULL, NULL);
+        if (r)
+            GDALDatasetReleaseResultSet(ds, r);
+    }
+    sl_gdal_capture_pop();
 }

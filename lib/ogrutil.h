@@ -7,6 +7,7 @@
 #define SL_OGRUTIL_H
 
 #include <stddef.h>
+#include <gdal.h>
 
 /* While installed, GDAL messages are not printed; the last failure text is
  * kept in the capture (truncated to its buffer). */
@@ -32,5 +33,14 @@ void sl_redact(const char *src, char *dst, size_t size);
  * contains" details (SQL of GDAL's making, the row's data) are left out.
  * Always NUL-terminates. */
 void sl_gdal_message(const char *msg, char *dst, size_t size);
+
+/* A PostgreSQL connection waits at most this long for a lock (unless the
+ * server, role or PGOPTIONS set lock_timeout already): a run blocked by
+ * another session fails with the server's message rather than hang. */
+#define SL_PG_LOCK_TIMEOUT "30s"
+
+/* Apply SL_PG_LOCK_TIMEOUT to the open PostgreSQL dataset ds when its
+ * session has no lock_timeout. */
+void sl_pg_set_lock_timeout(GDALDatasetH ds);
 
 #endif

@@ -574,6 +574,11 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
     }
     GDALDriverH drv = GDALGetDatasetDriver(s->ds);
     snprintf(s->driver, sizeof s->driver, "%s", drv ? GDALGetDriverShortName(drv) : "?");
+    /* Reading a table that a run is overwriting (--to into the source's
+     * own table) would wait for that run's transaction, which waits for
+     * the reading: a lock timeout ends it with a message. */
+    if (strcmp(s->driver, "PostgreSQL") == 0)
+        sl_pg_set_lock_timeout(s->ds);
 
     int nl = GDALDatasetGetLayerCount(s->ds);
     if (o->layer && sl_is_sql_query(o->layer)) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gdal.h>
@@ -748,6 +749,73 @@ Test(pg, rollback_when_the_connection_dies_during_overwrite)
     free(before);
     free(after);
     free(old_run);
+}
+
+/* Wait (10 s at most) until another session holds a lock on table, or
+ * until none does. */
+static void wait_lock(const char *table, bool held)
+{
+    for (int i = 0; i < 100; i++) {
+        char *n = sql("SELECT count(*) FROM pg_locks WHERE relation = '%s'::regclass AND pid "
+                      "<> pg_backend_pid()",
+                      table);
+        bool now = strcmp(n, "0") != 0;
+        free(n);
+        if (now == held)
+            return;
+        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+    cr_assert_fail("the lock on %s was never %s", table, held ? "taken" : "released");
+}
+
+/* A table locked by another session (QGIS editing it), or the table the
+ * parcels are read from being overwritten: the run fails after
+ * lock_timeout (PGOPTIONS here, 30 s by default) instead of hanging. */
+Test(pg, locks_end_in_a_message_not_a_hang)
+{
+    drop_tables("lk_");
+    load_zone();
+    sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    setenv("PGOPTIONS", "-c lock_timeout=1s", 1);
+
+    /* Another session holds the table for 3 s. */
+    r = sl_sh("PGPASSWORD='%s' nohup '%s/psql' -X -q -h %s -p %s -U %s -d %s -c \"BEGIN; LOCK "
+              "TABLE lk_parcels IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\" "
+              ">/dev/null 2>&1 &",
+              pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db);
+    sl_run_free(&r);
+    wait_lock("lk_parcels", true);
+    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "--mode",
+               "overwrite", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "%s: cannot replace table lk_parcels: ERROR: canceling statement due to lock "
+             "timeout\n",
+             shown);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+
+    wait_lock("lk_parcels", false);
+
+    /* Overwriting the table the parcels are read from. */
+    char *scen = pg_scenario("self.yaml", "lk_parcels", NULL); /* it has dkbh, yddm ... */
+    r = sl_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite",
+               NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    snprintf(want, sizeof want,
+             "%s: reading stopped at feature 1: ERROR: canceling statement due to lock "
+             "timeout\n",
+             shown);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    char *v = sql("SELECT count(DISTINCT run_id) || ' ' || count(*) FROM lk_parcels");
+    cr_assert_str_eq(v, "1 188");
+    free(v);
+    free(scen);
+    unsetenv("PGOPTIONS");
 }
 
 Test(pg, wrong_password)
