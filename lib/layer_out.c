@@ -225,7 +225,7 @@ sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_
     sl_gdal_capture_pop();
     char why[sizeof cap.last];
     if (!d->ds) {
-        sl_gdal_message(cap.last[0] ? cap.last : "cannot connect: no reason given", why,
+        sl_gdal_message(cap.first[0] ? cap.first : "cannot connect: no reason given", why,
                         sizeof why);
         sl_error_add(err, SL_ERR_IO, "%s: %s%s", d->path,
                      strncmp(why, "cannot connect", 14) == 0 ? "" : "cannot connect: ", why);
@@ -253,7 +253,7 @@ sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_
     OGRErr e = GDALDatasetStartTransaction(d->ds, FALSE);
     sl_gdal_capture_pop();
     if (e != OGRERR_NONE) {
-        sl_gdal_message(cap.last[0] ? cap.last : "driver failure", why, sizeof why);
+        sl_gdal_message(cap.first[0] ? cap.first : "driver failure", why, sizeof why);
         sl_error_add(err, SL_ERR_IO, "%s: cannot start a transaction: %s", d->path, why);
         sl_out_dataset_abort(d, NULL);
         return NULL;

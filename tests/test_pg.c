@@ -888,6 +888,25 @@ Test(pg, unreachable_server)
     cr_assert(access(path, F_OK) != 0, "no output from a run that could not connect");
 }
 
+Test(pg, database_without_postgis)
+{
+    su_sql("DROP DATABASE IF EXISTS plain_pg; CREATE DATABASE plain_pg OWNER shanglou;");
+    char c[1024];
+    snprintf(c, sizeof c, "PG:host=%s port=%s dbname=plain_pg user=%s password=%s", pg.host,
+             pg.port, pg.user, pg.password);
+    sl_run r = sl_cli("evaluate", GONGGAI, "--to", c, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "PG:host=%s port=%s dbname=plain_pg user=%s password=***: the database has no "
+             "PostGIS; a superuser adds it with CREATE EXTENSION postgis\n",
+             pg.host, pg.port, pg.user);
+    cr_assert_str_eq(r.err, want);
+    assert_no_password(&r, NULL);
+    sl_run_free(&r);
+    su_sql("DROP DATABASE plain_pg;");
+}
+
 Test(pg, usage_errors)
 {
     sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--mode", "replace", NULL);
