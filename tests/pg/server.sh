@@ -89,9 +89,15 @@ fi
 mkdir -p "$state"
 stop_server # a server left over by an interrupted run
 
-data=$(mktemp -d "${TMPDIR:-/tmp}/shanglou-pg.XXXXXX")
+# As root the server runs as 'postgres', which must reach the directory:
+# /tmp rather than a TMPDIR that may be root's own.
+if [ "$(id -u)" = 0 ]; then
+    data=$(mktemp -d /tmp/shanglou-pg.XXXXXX)
+    chown postgres: "$data"
+else
+    data=$(mktemp -d "${TMPDIR:-/tmp}/shanglou-pg.XXXXXX")
+fi
 chmod 700 "$data"
-[ "$(id -u)" = 0 ] && chown postgres: "$data"
 
 # Anything that fails from here on removes the data directory.
 trap 'as_owner "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$data"' EXIT
