@@ -571,6 +571,19 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
             return st;
         seq++;
     }
+    /* A damaged file may also end early without a word from GDAL (a
+     * FlatGeobuf cut inside its features); where the layer knows its own
+     * count cheaply, hold the reading to it. */
+    if (record && OGR_L_TestCapability(layer, OLCFastFeatureCount)) {
+        long long announced = (long long)OGR_L_GetFeatureCount(layer, FALSE);
+        if (announced >= 0 && announced != seq) {
+            sl_error_add(err, SL_ERR_SOURCE,
+                         "%s: the layer announces %lld features but %lld could be read; the "
+                         "file is damaged or cut short",
+                         sl_source_label(z->src), announced, seq);
+            return SL_ERR_SOURCE;
+        }
+    }
     return SL_OK;
 }
 

@@ -466,6 +466,35 @@ Test(data_input, truncated_shp)
     free(shp);
 }
 
+/* A FlatGeobuf cut short: inside the features (GDAL says so) or before
+ * them (GDAL just stops: the header's count gives it away). */
+Test(data_input, flatgeobuf_cut_short)
+{
+    char *shp = five_parcels_shp(NULL);
+    char *fgb = path_in("p.fgb");
+    sl_run r = sl_sh("ogr2ogr -f FlatGeobuf %s %s && stat -c %%s %s", fgb, shp, fgb);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "2560\n", "layout as measured: %s", r.out);
+    sl_run_free(&r);
+    char *s = scenario(fgb, NULL);
+    r = sl_sh("truncate -s 2000 %s", fgb);
+    sl_run_free(&r);
+    char want[4096];
+    snprintf(want, sizeof want, "%s: reading stopped at feature 2: Fatal error parsing feature",
+             fgb);
+    evaluate_fails(s, 1, want);
+    r = sl_sh("truncate -s 1500 %s", fgb);
+    sl_run_free(&r);
+    snprintf(want, sizeof want,
+             "%s: the layer announces 5 features but 0 could be read; the file is damaged or "
+             "cut short",
+             fgb);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(fgb);
+    free(shp);
+}
+
 Test(data_input, dbf_with_fewer_records_than_shp)
 {
     char *shp = five_parcels_shp(NULL);
