@@ -885,8 +885,11 @@ static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const 
     sl_gdal_capture_pop();
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE) {
+        /* In PostgreSQL the first error aborts the transaction and the
+         * driver's later ones only follow from it. */
+        const char *cause = l->pg ? cap.first : cap.last;
         char why[sizeof cap.last];
-        sl_gdal_message(cap.first[0] ? cap.first : "driver failure", why, sizeof why);
+        sl_gdal_message(cause[0] ? cause : "driver failure", why, sizeof why);
         size_t n = strlen(l->d->path) + strlen(what) + strlen(why) + 32;
         *failure = malloc(n);
         /* Rows go to PostgreSQL with COPY, whose failures the server

@@ -505,8 +505,11 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
         sl_gdal_capture_pop();
         if (!f) {
             if (rc.n_errors) {
-                char why[sizeof rc.first];
-                sl_gdal_message(rc.first, why, sizeof why);
+                /* In PostgreSQL the first error aborts the transaction
+                 * and the driver's later ones only follow from it. */
+                bool pg = strcmp(sl_source_driver(z->src), "PostgreSQL") == 0;
+                char why[sizeof rc.last];
+                sl_gdal_message(pg ? rc.first : rc.last, why, sizeof why);
                 sl_error_add(err, SL_ERR_SOURCE, "%s: reading stopped at feature %lld: %s",
                              sl_source_label(z->src), seq + 1, why);
                 return SL_ERR_SOURCE;
