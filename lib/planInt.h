@@ -55,15 +55,20 @@ typedef struct pl_rtab {
     long long *hu[2];           /* storey height in µm: [lvl1 ? 0 : 1][i] */
     bool *tall[2];              /* storey height > tall_storey_m: same index */
     long long hcap_u[2];        /* block height cap in µm */
-    /* Quantized heights for the bound tables (rounded down: a relaxation). */
-    double q_m;
+    /* Quantized heights and trips for the bound tables (rounded down, so
+     * the tables relax the real problem). */
+    double q_m;                 /* height quantum */
     int hq_max[2];
     int *hq[2];                 /* [lvl1 ? 0 : 1][i] */
+    double qt;                  /* trips quantum (trips per 1000 m² per day) */
+    int tq_max;
+    int *tq;                    /* [i], 0 for none */
     /* Max storeys from level k with quantized height h: M[k*(hq+1)+h]. */
     int *M[2];
     /* Per pricing weights: best value per m² of footprint from level k on
-     * with quantized height h (G) or with at most n storeys (P). */
-    double *G[2], *P[2];
+     * with at most n more storeys and quantized height h (G), or (factory)
+     * quantized trips t above the ramp (Tt).  Index (k, h|t, n). */
+    double *G[2], *Tt;
     const double *G_for;        /* weights the tables were built for */
     unsigned long long G_stamp;
 } pl_rtab;

@@ -182,6 +182,43 @@ static bool eligible(const pl_sc *s, const sl_ruleset *r, int b, int k, int i)
 }
 
 #define T_IDX(t, b, k, h) ((size_t)(k) * (size_t)((t)->hq_max[b] + 1) + (size_t)(h))
+/* (k, h, n) cell of G[b]; n = 0..maxlev */
+#define G_IDX(t, b, k, h, n) \
+    (T_IDX(t, b, k, h) * (size_t)((t)->maxlev[b] + 1) + (size_t)(n))
+#define TT_IDX(t, k, q, n) \
+    (((size_t)(k) * (size_t)((t)->tq_max + 1) + (size_t)(q)) * (size_t)((t)->maxlev[0] + 1) + (size_t)(n))
+
+static long long gcd_ll(long long a, long long b)
+{
+    while (b) {
+        long long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Height quantum: the common divisor of every storey height when it is
+ * coarse enough (then the tables are exact in height), else a fine grid. */
+static long long height_quantum_u(const pl_sc *s, const sl_ruleset *r)
+{
+    double hmax = fmax(r->factory_height_max_m, r->office_height_max_m);
+    long long fine = llround(fmax(hmax / 1000.0, 0.001) * 1e6);
+    long long g = 0;
+    double vals[2] = {r->ground_floor_height_min_m, 0};
+    for (int i = -1; i < s->nind; i++) {
+        double h = i < 0 ? vals[0] : s->sc->industries[i].floor_height_m;
+        long long mm = llround(h * 1000);
+        if (fabs(h * 1000 - mm) > 1e-6)
+            return fine;
+        if (mm > 0)
+            g = gcd_ll(g, mm);
+    }
+    if (g <= 0)
+        return fine;
+    long long gu = g * 1000;
+    return hmax * 1e6 / gu <= 3000 ? gu : fine;
+}
 
 int pl_rtab_init(pl_rtab *t, const pl_sc *s, const sl_ruleset *r)
 {
@@ -191,9 +228,7 @@ int pl_rtab_init(pl_rtab *t, const pl_sc *s, const sl_ruleset *r)
     size_t nn = (size_t)(n > 0 ? n : 1);
     t->hcap_u[0] = llround(r->factory_height_max_m * 1e6);
     t->hcap_u[1] = llround(r->office_height_max_m * 1e6);
-    double hmax = fmax(r->factory_height_max_m, r->office_height_max_m);
-    t->q_m = fmax(hmax / 1500.0, 0.001);
-    long long q_u = llround(t->q_m * 1e6);
+    long long q_u = height_quantum_u(s, r);
     t->q_m = q_u / 1e6;
     for (int b = 0; b < 2; b++) {
         t->hu[b] = calloc(2 * nn, sizeof *t->hu[b]);
@@ -235,9 +270,8 @@ int pl_rtab_init(pl_rtab *t, const pl_sc *s, const sl_ruleset *r)
         t->elig[b] = calloc((size_t)(ml + 2) * nn, 1);
         size_t cells = (size_t)(ml + 2) * (size_t)(t->hq_max[b] + 1);
         t->M[b] = calloc(cells, sizeof *t->M[b]);
-        t->G[b] = calloc(cells, sizeof *t->G[b]);
-        t->P[b] = calloc((size_t)(ml + 2) * (size_t)(ml + 2), sizeof *t->P[b]);
-        if (!t->elig[b] || !t->M[b] || !t->G[b] || !t->P[b])
+        t->G[b] = calloc(cells * (size_t)(ml + 1), sizeof *t->G[b]);
+        if (!t->elig[b] || !t->M[b] || !t->G[b])
             goto fail;
         for (int k = 1; k <= ml; k++)
             for (int i = 0; i < n; i++)
@@ -259,6 +293,26 @@ int pl_rtab_init(pl_rtab *t, const pl_sc *s, const sl_ruleset *r)
                 t->M[b][T_IDX(t, b, k, h)] = best;
             }
     }
+    /* Trips: quantum so that a full block spans at most ~600 steps. */
+    double tmax = 0;
+    for (int i = 0; i < n; i++)
+        tmax = fmax(tmax, s->sc->industries[i].trips_per_1000m2_day);
+    int ml0 = t->maxlev[0];
+    t->qt = fmax(tmax * (ml0 > 0 ? ml0 : 1) / 600.0, 1e-3);
+    t->tq = calloc(nn, sizeof *t->tq);
+    if (!t->tq)
+        goto fail;
+    int tsum = 0;
+    for (int i = 0; i < n; i++) {
+        double v = s->sc->industries[i].trips_per_1000m2_day;
+        t->tq[i] = v > 0 ? (int)floor(v / t->qt + 1e-9) : 0;
+        if (t->tq[i] > tsum)
+            tsum = t->tq[i];
+    }
+    t->tq_max = tsum * (ml0 > 0 ? ml0 : 1);
+    t->Tt = calloc((size_t)(ml0 + 2) * (size_t)(t->tq_max + 1) * (size_t)(ml0 + 1), sizeof *t->Tt);
+    if (!t->Tt)
+        goto fail;
     return 0;
 fail:
     pl_rtab_free(t);
@@ -276,12 +330,15 @@ void pl_rtab_free(pl_rtab *t)
         free(t->hq[b]);
         free(t->M[b]);
         free(t->G[b]);
-        free(t->P[b]);
     }
+    free(t->tq);
+    free(t->Tt);
     memset(t, 0, sizeof *t);
 }
 
-/* Tabulate G and P for weights w (once per rule set and pricing round). */
+/* Tabulate G and Tt for weights w (once per rule set and pricing round):
+ * best Σ r over the storeys from level k on, at most n of them, within
+ * quantized height h (G) or quantized trips t (Tt, factory). */
 static void rtab_weigh(pl_rtab *t, const pl_sc *s, const pl_weights *w)
 {
     if (w->stamp != 0 && t->G_for == w->r && t->G_stamp == w->stamp)
@@ -291,37 +348,60 @@ static void rtab_weigh(pl_rtab *t, const pl_sc *s, const pl_weights *w)
         int ml = t->maxlev[b];
         int H = t->hq_max[b];
         for (int h = 0; h <= H; h++)
-            t->G[b][T_IDX(t, b, ml + 1, h)] = 0;
-        for (int nn = 0; nn <= ml + 1; nn++)
-            t->P[b][(size_t)(ml + 1) * (size_t)(ml + 2) + (size_t)nn] = 0;
-        for (int k = ml; k >= 1; k--) {
-            double bestlvl = -INFINITY;
-            for (int i = 0; i < n; i++)
-                if (t->elig[b][(size_t)k * (size_t)n + (size_t)i] && w->r[i] > bestlvl)
-                    bestlvl = w->r[i];
+            for (int c = 0; c <= ml; c++)
+                t->G[b][G_IDX(t, b, ml + 1, h, c)] = 0;
+        for (int k = ml; k >= 1; k--)
             for (int h = 0; h <= H; h++) {
-                double best = 0;
+                double *cell = &t->G[b][G_IDX(t, b, k, h, 0)];
+                cell[0] = 0;
+                for (int c = 1; c <= ml; c++)
+                    cell[c] = 0;
                 for (int i = 0; i < n; i++) {
                     if (!t->elig[b][(size_t)k * (size_t)n + (size_t)i])
                         continue;
                     int hq = t->hq[b][(k == 1 ? 0 : n) + i];
                     if (hq > h)
                         continue;
-                    double v = w->r[i] + t->G[b][T_IDX(t, b, k + 1, h - hq)];
-                    if (v > best)
-                        best = v;
+                    const double *nx = &t->G[b][G_IDX(t, b, k + 1, h - hq, 0)];
+                    for (int c = 1; c <= ml; c++) {
+                        double v = w->r[i] + nx[c - 1];
+                        if (v > cell[c])
+                            cell[c] = v;
+                    }
                 }
-                t->G[b][T_IDX(t, b, k, h)] = best;
+                for (int c = 1; c <= ml; c++)
+                    if (cell[c - 1] > cell[c])
+                        cell[c] = cell[c - 1];
             }
-            double *Pk = t->P[b] + (size_t)k * (size_t)(ml + 2);
-            const double *Pk1 = t->P[b] + (size_t)(k + 1) * (size_t)(ml + 2);
-            Pk[0] = 0;
-            for (int nn = 1; nn <= ml + 1; nn++) {
-                double v = bestlvl + Pk1[nn - 1];
-                Pk[nn] = v > 0 ? v : 0;
-            }
-        }
     }
+    int ml = t->maxlev[0];
+    int TQ = t->tq_max;
+    int ramp = t->r->ramp_floor;
+    for (int q = 0; q <= TQ; q++)
+        for (int c = 0; c <= ml; c++)
+            t->Tt[TT_IDX(t, ml + 1, q, c)] = 0;
+    for (int k = ml; k >= 1; k--)
+        for (int q = 0; q <= TQ; q++) {
+            double *cell = &t->Tt[TT_IDX(t, k, q, 0)];
+            for (int c = 0; c <= ml; c++)
+                cell[c] = 0;
+            for (int i = 0; i < n; i++) {
+                if (!t->elig[0][(size_t)k * (size_t)n + (size_t)i])
+                    continue;
+                int tq = k > ramp ? t->tq[i] : 0;
+                if (tq > q)
+                    continue;
+                const double *nx = &t->Tt[TT_IDX(t, k + 1, q - tq, 0)];
+                for (int c = 1; c <= ml; c++) {
+                    double v = w->r[i] + nx[c - 1];
+                    if (v > cell[c])
+                        cell[c] = v;
+                }
+            }
+            for (int c = 1; c <= ml; c++)
+                if (cell[c - 1] > cell[c])
+                    cell[c] = cell[c - 1];
+        }
     t->G_for = w->r;
     t->G_stamp = w->stamp;
 }
@@ -409,8 +489,14 @@ typedef struct srch {
     memo_ent *ents;
     uint32_t stamp;
     uint64_t *key;              /* scratch */
+    unsigned char *placeable;   /* [(b*(MAX+2)+k)*nind + i]: i may still stand
+                                   on a level >= k of block b (or the office
+                                   block after the factory) */
+    unsigned char *placeable_blk; /* same, within block b only */
+    double *delta;              /* [b*nind + i]: least value per m² given up
+                                   by hosting i instead of an industry that
+                                   fits wherever i fits (0 when none) */
     long long q_u;
-    int depth_max;
 } srch;
 
 static bool bit_get(const uint64_t *w, int i)
@@ -576,7 +662,9 @@ static double sum_top(double *v, int nv, int m)
     return s;
 }
 
-/* Upper bound on the value of any completion of state t. */
+/* Upper bound on the value of any completion of state t.  The factory's
+ * remaining storeys and the office block share the FAR budget: try every
+ * split. */
 static double bound(srch *S, const pl_state *t, const uint64_t *bits)
 {
     const pl_ctx *c = S->c;
@@ -584,43 +672,74 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
     const pl_rtab *T = c->t;
     double ub = t->val;
     double far_rem = c->far_cap_m2 - (c->F[0] * t->cnt[0] + c->F[1] * t->cnt[1]);
-    int mrem = 0;
     int b = t->b, k = t->k;
     bool single = k >= 2 && s->fire_single[t->prev];
+    /* the current block: at most nb more storeys, value per count n */
+    int nb = 0, hq = -1, tq = -1;
     if (!single && k <= c->maxlev[b] && c->F[b] > 0) {
         long long hrem = T->hcap_u[b] - t->h + 1;
-        int hq = hrem < 0 ? -1 : (int)(hrem / S->q_u);
+        hq = hrem < 0 ? -1 : (int)(hrem / S->q_u);
         if (hq > T->hq_max[b])
             hq = T->hq_max[b];
         int nlev = c->maxlev[b] - (k - 1);
         int nf = (int)floor(far_rem / c->F[b] + 1e-9);
-        int nn = nlev < nf ? nlev : nf;
-        if (hq >= 0 && nn > 0) {
-            double g = T->G[b][T_IDX(T, b, k, hq)];
-            double pp = T->P[b][(size_t)k * (size_t)(T->maxlev[b] + 2) + (size_t)nn];
-            ub += c->F[b] * (g < pp ? g : pp);
-            int m = T->M[b][T_IDX(T, b, k, hq)];
-            mrem += m < nn ? m : nn;
+        nb = nlev < nf ? nlev : nf;
+        if (hq < 0)
+            nb = 0;
+        else if (T->M[b][T_IDX(T, b, k, hq)] < nb)
+            nb = T->M[b][T_IDX(T, b, k, hq)];
+        if (b == 0) {
+            double trem = (c->trips_cap_u - (double)t->trips) * 1e-6 / T->qt;
+            tq = trem < 0 ? 0 : trem >= T->tq_max ? T->tq_max : (int)floor(trem + 1e-9);
         }
     }
-    if (b == 0 && c->maxlev[1] > 0) {
-        int nlev = c->maxlev[1];
-        int nf = (int)floor(far_rem / c->F[1] + 1e-9);
-        int nn = nlev < nf ? nlev : nf;
-        if (nn > 0) {
-            int hq = T->hq_max[1];
-            double g = T->G[1][T_IDX(T, 1, 1, hq)];
-            double pp = T->P[1][(size_t)1 * (size_t)(T->maxlev[1] + 2) + (size_t)nn];
-            ub += c->F[1] * (g < pp ? g : pp);
-            int m = T->M[1][T_IDX(T, 1, 1, hq)];
-            mrem += m < nn ? m : nn;
-        }
+    int nmin = 0;
+    if (b == 0 && c->floors > 0) {
+        nmin = c->floors - (k - 1);
+        if (nmin > nb)
+            return -INFINITY;   /* cannot reach the fixed floor count */
+        nb = nmin;
     }
+    bool office_next = b == 0 && c->maxlev[1] > 0;
+    int ho = T->hq_max[1];
+    double best = -INFINITY;
+    int mrem = 0;
+    for (int n = nmin; n <= nb; n++) {
+        double v = 0;
+        if (n > 0) {
+            double g = T->G[b][G_IDX(T, b, k, hq, n)];
+            if (b == 0) {
+                double tt = T->Tt[TT_IDX(T, k, tq, n)];
+                if (tt < g)
+                    g = tt;
+            }
+            v = c->F[b] * g;
+        }
+        int no = 0;
+        if (office_next) {
+            double rem = far_rem - n * c->F[0];
+            no = (int)floor(rem / c->F[1] + 1e-9);
+            if (no > c->maxlev[1])
+                no = c->maxlev[1];
+            if (no < 0)
+                no = 0;
+            if (no > 0)
+                v += c->F[1] * T->G[1][G_IDX(T, 1, 1, ho, no)];
+        }
+        if (v > best)
+            best = v;
+        if (n + no > mrem)
+            mrem = n + no;
+    }
+    if (!(best > -INFINITY))
+        return -INFINITY;
+    ub += best;
     if (!S->bonus || mrem == 0)
         return ub;
     /* Link bonuses still to collect: each new industry brings the links to
      * industries present (in full) and to absent ones (half each, since
-     * both ends must come); each new storey adds at most one adjacency. */
+     * both ends must come); each new storey adds at most one adjacency.
+     * Only industries that may still stand on a remaining level count. */
     const uint64_t *pres = bits, *ab = bits + s->words_pres;
     double pot[256], abv[512];
     double *potv = s->nind <= 256 ? pot : malloc(sizeof(double) * (size_t)s->nind);
@@ -632,10 +751,17 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
             free(abvv);
         return INFINITY;
     }
+    const unsigned char *pl = S->placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
+    /* industries that may still stand in the current block, and in the
+     * office block still to come */
+    const unsigned char *pcur = S->placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
+    const unsigned char *poff = b == 0 && c->maxlev[1] > 0
+                                    ? S->placeable_blk + (size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)s->nind
+                                    : NULL;
     int np = 0, na = 0;
     for (int i = 0; i < s->nind; i++) {
         int lb = s->linked_bit[i];
-        if (lb < 0 || bit_get(pres, lb))
+        if (lb < 0 || bit_get(pres, lb) || !pl[i])
             continue;
         double v = 0;
         for (int x = s->inc_start[i]; x < s->inc_start[i + 1]; x++) {
@@ -643,14 +769,29 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
             int o = s->lfrom[l] == i ? s->lto[l] : s->lfrom[l];
             if (o == i || bit_get(pres, s->linked_bit[o]))
                 v += s->lw[l] * S->w->sb;
-            else
+            else if (pl[o])
                 v += 0.5 * s->lw[l] * S->w->sb;
         }
-        potv[np++] = v;
+        /* hosting i costs at least the value given up on one storey */
+        double loss = INFINITY;
+        if (pcur[i])
+            loss = c->F[b] * S->delta[b * s->nind + i];
+        if (poff && poff[i] && c->F[1] * S->delta[s->nind + i] < loss)
+            loss = c->F[1] * S->delta[s->nind + i];
+        if (v - loss > 0)
+            potv[np++] = v - loss;
     }
-    for (int l = 0; l < s->nlink; l++)
-        if (!bit_get(ab, l))
+    for (int l = 0; l < s->nlink; l++) {
+        if (bit_get(ab, l))
+            continue;
+        int f = s->lfrom[l], o = s->lto[l];
+        /* an adjacency needs both ends in one block: the current one (the
+         * storey below counts) or the office block to come */
+        bool cur_ok = (pcur[f] || f == t->prev) && (pcur[o] || o == t->prev) && (pcur[f] || pcur[o]);
+        bool off_ok = poff && poff[f] && poff[o];
+        if (cur_ok || off_ok)
             abvv[na++] = s->lw[l] * S->w->ab;
+    }
     ub += sum_top(potv, np, mrem) + sum_top(abvv, na, mrem);
     if (potv != pot)
         free(potv);
@@ -851,6 +992,42 @@ static void expand(srch *S, pl_state *st, int depth)
         free(gn);
 }
 
+/* delta[b*n+i]: for industry i in block b, the least r[i'] − r[i] over
+ * industries i' that could replace one storey of i anywhere without
+ * breaking a rule: eligible on every level where i is, no taller, not
+ * tall when i is not, no more trips, not office-kind unless i is, same
+ * vibration class, not single-storey, not pinned.  0 when no such i'
+ * exists or i is pinned (swapping it would lose pinned GFA). */
+static void pl_deltas(const pl_ctx *c, const pl_weights *w, double *delta)
+{
+    const pl_sc *s = c->s;
+    const pl_rtab *T = c->t;
+    int n = s->nind;
+    for (int b = 0; b < 2; b++)
+        for (int i = 0; i < n; i++) {
+            double best = w->r[i];
+            bool pinned = false;
+            for (int j = 0; j < c->npin; j++)
+                pinned |= c->pin_ind[j] == i;
+            for (int j = 0; j < n && !pinned; j++) {
+                if (j == i || w->r[j] <= best || s->fire_single[j] || s->vib[j] != s->vib[i] ||
+                    (s->office_kind[j] && !s->office_kind[i]) || s->trips_u[j] > s->trips_u[i])
+                    continue;
+                bool ok = true;
+                for (int l1 = 0; l1 < 2 && ok; l1++)
+                    ok = T->hu[b][l1 * n + j] <= T->hu[b][l1 * n + i] &&
+                         (!T->tall[b][l1 * n + j] || T->tall[b][l1 * n + i]);
+                for (int k = 1; k <= c->maxlev[b] && ok; k++)
+                    if (T->elig[b][(size_t)k * (size_t)n + (size_t)i] &&
+                        !T->elig[b][(size_t)k * (size_t)n + (size_t)j])
+                        ok = false;
+                if (ok)
+                    best = w->r[j];
+            }
+            delta[b * n + i] = best - w->r[i];
+        }
+}
+
 /* The search object is rebuilt per call but keeps its memory in a cache
  * hung on the pl_search (q->found is the only owned output). */
 int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
@@ -879,11 +1056,37 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.KW = 6 + S.W;
     S.stamp = 1;
     S.q_u = llround(c->t->q_m * 1e6);
+    int n = c->s->nind;
+    S.placeable = calloc((size_t)2 * (PL_MAX_LEVELS + 2) * (size_t)(n > 0 ? n : 1), 1);
+    S.placeable_blk = calloc((size_t)2 * (PL_MAX_LEVELS + 2) * (size_t)(n > 0 ? n : 1), 1);
+    S.delta = calloc((size_t)2 * (size_t)(n > 0 ? n : 1), sizeof(double));
+    if (S.placeable_blk)
+        for (int b = 1; b >= 0; b--)
+            for (int k = c->maxlev[b]; k >= 1; k--)
+                for (int i = 0; i < n; i++) {
+                    unsigned char *cell = S.placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
+                    cell[i] = c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] || cell[n + i];
+                }
+    if (S.delta)
+        pl_deltas(c, w, S.delta);
+    if (S.placeable) {
+        for (int b = 1; b >= 0; b--)
+            for (int k = c->maxlev[b]; k >= 1; k--)
+                for (int i = 0; i < n; i++) {
+                    unsigned char *cell = S.placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
+                    cell[i] = c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] || cell[n + i] ||
+                              (b == 0 && S.placeable[(size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)n + (size_t)i]);
+                }
+    }
     int depth = c->maxlev[0] + c->maxlev[1] + 4;
     state_stack *st = malloc(sizeof *st);
     S.bits = calloc((size_t)(depth + 1) * (size_t)(S.W > 0 ? S.W : 1), sizeof(uint64_t));
     S.key = calloc((size_t)S.KW, sizeof(uint64_t));
-    if (!st || !S.bits || !S.key || (!q->enumerate && memo_grow(&S) != 0)) {
+    if (!st || !S.bits || !S.key || !S.placeable || !S.placeable_blk || !S.delta ||
+        (!q->enumerate && memo_grow(&S) != 0)) {
+        free(S.placeable);
+        free(S.placeable_blk);
+        free(S.delta);
         free(st);
         free(S.bits);
         free(S.key);
@@ -898,6 +1101,9 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     t0->prev = -1;
     t0->val = -w->ev * c->cur;
     expand(&S, st->st, 0);
+    free(S.placeable);
+    free(S.placeable_blk);
+    free(S.delta);
     free(st);
     free(S.bits);
     free(S.key);
