@@ -165,7 +165,7 @@ zg_zone *zg_make(const zg_params *p)
         if (sc->industries[ind].kind == SL_KIND_OFFICE)
             ind = (ind + nch) % ni;
         pin->industry = ind;
-        pin->min_gfa_m2 = round(q->plan_fp.factory_m2 * 2);
+        pin->min_gfa_m2 = floor(q->plan_fp.factory_m2 * 1.5);
         pin->floors = 0;
         q->pin = placed;
         placed++;

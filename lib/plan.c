@@ -115,6 +115,7 @@ typedef struct solver {
     double *dmin, *dmax;
     int nart;
     int *art_cols;
+    double *art_pen;            /* composite-phase penalty per unit */
     /* weights */
     double *r;
     double *y, *ybest;
@@ -344,10 +345,16 @@ static int add_column(solver *S, int par, int cls, int s)
     return j;
 }
 
+/* Phase 1: minimise the artificials alone (certifies infeasibility).
+ * Phase 2: the real objective, artificials fixed at 0.
+ * Phase 3 (composite): the real objective with the artificials at a large
+ * penalty, which usually reaches a feasible master without phase 1's
+ * flat pricing problems. */
 static void set_phase_costs(solver *S, int phase)
 {
     for (int a = 0; a < S->nart; a++)
-        glp_set_obj_coef(S->lp, S->art_cols[a], phase == 1 ? -1.0 : 0.0);
+        glp_set_obj_coef(S->lp, S->art_cols[a],
+                         phase == 1 ? -1.0 : phase == 3 ? -S->art_pen[a] : 0.0);
     for (int c = 0; c < S->ncol; c++) {
         const col *cl = &S->cols[c];
         glp_set_obj_coef(S->lp, S->nart + 1 + c,
@@ -397,7 +404,8 @@ static int master_init(solver *S)
      * and demand maximums when pins force building. */
     int cap = S->npar + 2 * S->nind + 1;
     S->art_cols = malloc(sizeof(int) * (size_t)cap);
-    if (!S->art_cols)
+    S->art_pen = malloc(sizeof(double) * (size_t)cap);
+    if (!S->art_cols || !S->art_pen)
         return -1;
     for (int p = 0; p < S->npar; p++)
         if (S->par[p].pinned) {
@@ -406,6 +414,7 @@ static int master_init(solver *S)
             double v[2] = {0, 1};
             glp_set_col_bnds(lp, j, GLP_DB, 0, 1);
             glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = 1e3 * fmax(1, S->z->p[S->par[p].zi].area_m2 * 10);
             S->art_cols[S->nart++] = j;
         }
     for (int i = 0; i < S->nind; i++) {
@@ -417,6 +426,7 @@ static int master_init(solver *S)
             double v[2] = {0, 1};
             glp_set_col_bnds(lp, j, GLP_DB, 0, S->dmin[i]);
             glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = 1e3;
             S->art_cols[S->nart++] = j;
         }
         if (isfinite(S->dmax[i]) && any_pinned) {
@@ -425,6 +435,7 @@ static int master_init(solver *S)
             double v[2] = {0, -1};
             glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
             glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = 1e3;
             S->art_cols[S->nart++] = j;
         }
     }
@@ -502,9 +513,14 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
+        double tq0 = now_s();
         if (pl_price(&C->ctx, &w, &q) != 0) {
             free(u);
             return -1;
+        }
+        if (getenv("PL_PROF") && now_s() - tq0 > 0.05) {
+            fprintf(stderr, "class %d phase %d nodes %lld t %.3f thr %.1f best %.1f F %.0f/%.0f\n", c, phase, q.nodes, now_s() - tq0, q.threshold, q.best, C->ctx.F[0], C->ctx.F[1]);
+            if (getenv("PL_PROF")[0] == '2') { for (int i = 0; i < S->nind; i++) fprintf(stderr, " r%d=%.4f", i, S->r[i]); fprintf(stderr, "\n"); }
         }
         C->best_y = q.best;
         C->best_exact = q.complete;
@@ -529,7 +545,7 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
                         free(u);
                         return -1;
                     }
-                    if (phase == 2)
+                    if (phase != 1)
                         glp_set_obj_coef(S->lp, glp_get_num_cols(S->lp), C->stk[s].cval);
                     added++;
                 }
@@ -543,7 +559,7 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
         }
     }
     free(u);
-    *lag = exact && phase == 2 ? L : INFINITY;
+    *lag = exact && phase != 1 ? L : INFINITY;
     return added;
 }
 
@@ -779,6 +795,7 @@ typedef struct mip_cb {
     solver *S;
     double *x;                  /* heuristic solution, 1-based, or NULL */
     bool given;
+    double stop_gap;            /* stop once within this of S->bound; <0 never */
 } mip_cb;
 
 static void mip_callback(glp_tree *T, void *info)
@@ -791,15 +808,18 @@ static void mip_callback(glp_tree *T, void *info)
             glp_ios_heur_sol(T, cb->x);
         }
         break;
-    case GLP_IBINGO:
-        if (cb->S->o->progress) {
-            glp_prob *P = glp_ios_get_prob(T);
-            double v = glp_mip_obj_val(P);
+    case GLP_IBINGO: {
+        glp_prob *P = glp_ios_get_prob(T);
+        double v = glp_mip_obj_val(P);
+        if (cb->S->o->progress)
             cb->S->o->progress(cb->S->o->user_data, now_s() - cb->S->t0,
                                cb->S->have_inc && cb->S->inc_val > v ? cb->S->inc_val : v,
                                cb->S->bound);
-        }
+        /* good enough against the proven bound of the whole problem */
+        if (cb->stop_gap >= 0 && cb->S->bound - v <= cb->stop_gap * fmax(1, fabs(v)))
+            glp_ios_terminate(T);
         break;
+    }
     default:
         break;
     }
@@ -808,7 +828,7 @@ static void mip_callback(glp_tree *T, void *info)
 /* Solve the master with binary λ over the columns generated so far.
  * Returns 0 (incumbent updated when better), -1 on failure; *proved is set
  * when GLPK proved its solution optimal over these columns (mip_gap 0). */
-static int integer_master(solver *S, double mip_gap, bool *proved)
+static int integer_master(solver *S, double mip_gap, double stop_gap, bool *proved)
 {
     *proved = false;
     int ncols = glp_get_num_cols(S->lp);
@@ -841,7 +861,8 @@ static int integer_master(solver *S, double mip_gap, bool *proved)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
     double left = S->deadline - now_s();
     int rc = 0;
-    if (left > 0.05) {
+    if (left > 0.05 && (stop_gap < 0 || !S->have_inc ||
+                        S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
         glp_iocp parm;
         glp_init_iocp(&parm);
         parm.msg_lev = S->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
@@ -851,7 +872,7 @@ static int integer_master(solver *S, double mip_gap, bool *proved)
         parm.br_tech = GLP_BR_PCH;
         parm.bt_tech = GLP_BT_BLB;
         parm.fp_heur = GLP_OFF;
-        mip_cb cb = {S, S->have_inc ? x : NULL, false};
+        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap};
         parm.cb_func = mip_callback;
         parm.cb_info = &cb;
         int r = glp_intopt(S->lp, &parm);
@@ -974,11 +995,12 @@ static int cg_loop(solver *S, int phase)
         read_duals(S);
         if (phase == 1 && art_sum(S) <= 1e-6)
             return 0;
+        int pw = phase == 1 ? 1 : 2;   /* pricing weights */
         double lag;
-        int added = price_all(S, phase, false, &lag);
+        int added = price_all(S, pw, false, &lag);
         if (added < 0)
             return -1;
-        if (phase == 2)
+        if (pw == 2)
             note_bound(S, lag);
         progress(S);
         if (S->timed_out)
@@ -986,6 +1008,9 @@ static int cg_loop(solver *S, int phase)
         if (added == 0)
             return 0;
         if (phase == 2 && S->bound - S->lp_val <= 1e-9 * fmax(1, fabs(S->lp_val)))
+            return 0;
+        if (phase == 3 && art_sum(S) <= 1e-6 &&
+            S->bound - S->lp_val <= 1e-9 * fmax(1, fabs(S->lp_val)))
             return 0;
     }
 }
@@ -1209,6 +1234,7 @@ static void solver_free(solver *S)
     free(S->dmin);
     free(S->dmax);
     free(S->art_cols);
+    free(S->art_pen);
     free(S->r);
     free(S->y);
     free(S->ybest);
@@ -1372,12 +1398,21 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             goto infeasible;
         int rc = 0;
         if (S.nart > 0) {
-            set_phase_costs(&S, 1);
-            rc = cg_loop(&S, 1);
+            set_phase_costs(&S, 3);
+            rc = cg_loop(&S, 3);
             if (rc < 0)
                 goto solver_fail;
             if (master_lp(&S) != 0)
                 goto solver_fail;
+            if (art_sum(&S) > 1e-6 && rc == 0) {
+                /* the penalty did not suffice: settle it with phase 1 */
+                set_phase_costs(&S, 1);
+                rc = cg_loop(&S, 1);
+                if (rc < 0)
+                    goto solver_fail;
+                if (master_lp(&S) != 0)
+                    goto solver_fail;
+            }
             if (art_sum(&S) > 1e-6) {
                 if (rc == 1)
                     pl_msg(&S.msgs, &S.nmsgs,
@@ -1395,14 +1430,14 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         if (rc < 0)
             goto solver_fail;
         bool proved;
-        if (integer_master(&S, o->gap * 0.25, &proved) != 0)
+        if (integer_master(&S, 0, o->gap, &proved) != 0)
             goto solver_fail;
         if (!S.have_inc) {
             /* the columns so far admit no plan: widen them and retry */
             bool ex;
             if (isfinite(S.bound) && enumerate_columns(&S, &ex) != 0)
                 goto nomem;
-            if (integer_master(&S, o->gap * 0.25, &proved) != 0)
+            if (integer_master(&S, 0, o->gap, &proved) != 0)
                 goto solver_fail;
         }
         if (S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
@@ -1410,7 +1445,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             bool exhaustive;
             if (enumerate_columns(&S, &exhaustive) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, &proved) != 0)
+            if (integer_master(&S, 0, -1, &proved) != 0)
                 goto solver_fail;
             if (exhaustive && proved)
                 S.bound = S.inc_val;

@@ -66,8 +66,9 @@ typedef struct pl_rtab {
     /* Max storeys from level k with quantized height h: M[k*(hq+1)+h]. */
     int *M[2];
     /* Per pricing weights: best value per m² of footprint from level k on
-     * with at most n more storeys and quantized height h (G), or (factory)
-     * quantized trips t above the ramp (Tt).  Index (k, h|t, n). */
+     * with at most n more storeys of which at most a office-kind, within
+     * quantized height h (G, index (k, h, n, a)); for the factory also
+     * within quantized trips t above the ramp (Tt, index (k, t, n)). */
     double *G[2], *Tt;
     const double *G_for;        /* weights the tables were built for */
     unsigned long long G_stamp;

@@ -182,9 +182,10 @@ static bool eligible(const pl_sc *s, const sl_ruleset *r, int b, int k, int i)
 }
 
 #define T_IDX(t, b, k, h) ((size_t)(k) * (size_t)((t)->hq_max[b] + 1) + (size_t)(h))
-/* (k, h, n) cell of G[b]; n = 0..maxlev */
-#define G_IDX(t, b, k, h, n) \
-    (T_IDX(t, b, k, h) * (size_t)((t)->maxlev[b] + 1) + (size_t)(n))
+/* (k, h, n, a) cell of G[b]; n, a = 0..maxlev */
+#define G_IDX(t, b, k, h, n, a) \
+    ((T_IDX(t, b, k, h) * (size_t)((t)->maxlev[b] + 1) + (size_t)(n)) * \
+         (size_t)((t)->maxlev[b] + 1) + (size_t)(a))
 #define TT_IDX(t, k, q, n) \
     (((size_t)(k) * (size_t)((t)->tq_max + 1) + (size_t)(q)) * (size_t)((t)->maxlev[0] + 1) + (size_t)(n))
 
@@ -270,7 +271,7 @@ int pl_rtab_init(pl_rtab *t, const pl_sc *s, const sl_ruleset *r)
         t->elig[b] = calloc((size_t)(ml + 2) * nn, 1);
         size_t cells = (size_t)(ml + 2) * (size_t)(t->hq_max[b] + 1);
         t->M[b] = calloc(cells, sizeof *t->M[b]);
-        t->G[b] = calloc(cells * (size_t)(ml + 1), sizeof *t->G[b]);
+        t->G[b] = calloc(cells * (size_t)(ml + 1) * (size_t)(ml + 1), sizeof *t->G[b]);
         if (!t->elig[b] || !t->M[b] || !t->G[b])
             goto fail;
         for (int k = 1; k <= ml; k++)
@@ -345,33 +346,41 @@ static void rtab_weigh(pl_rtab *t, const pl_sc *s, const pl_weights *w)
         return;
     int n = s->nind;
     for (int b = 0; b < 2; b++) {
-        int ml = t->maxlev[b];
-        int H = t->hq_max[b];
-        for (int h = 0; h <= H; h++)
-            for (int c = 0; c <= ml; c++)
-                t->G[b][G_IDX(t, b, ml + 1, h, c)] = 0;
-        for (int k = ml; k >= 1; k--)
-            for (int h = 0; h <= H; h++) {
-                double *cell = &t->G[b][G_IDX(t, b, k, h, 0)];
-                cell[0] = 0;
-                for (int c = 1; c <= ml; c++)
-                    cell[c] = 0;
+        int m1 = t->maxlev[b];
+        int H1 = t->hq_max[b];
+        size_t A1 = (size_t)(m1 + 1);
+        for (int h = 0; h <= H1; h++)
+            for (size_t x = 0; x < A1 * A1; x++)
+                t->G[b][G_IDX(t, b, m1 + 1, h, 0, 0) + x] = 0;
+        for (int k = m1; k >= 1; k--)
+            for (int h = 0; h <= H1; h++) {
+                double *cell = &t->G[b][G_IDX(t, b, k, h, 0, 0)];
+                for (size_t x = 0; x < A1 * A1; x++)
+                    cell[x] = 0;
                 for (int i = 0; i < n; i++) {
                     if (!t->elig[b][(size_t)k * (size_t)n + (size_t)i])
                         continue;
                     int hq = t->hq[b][(k == 1 ? 0 : n) + i];
                     if (hq > h)
                         continue;
-                    const double *nx = &t->G[b][G_IDX(t, b, k + 1, h - hq, 0)];
-                    for (int c = 1; c <= ml; c++) {
-                        double v = w->r[i] + nx[c - 1];
-                        if (v > cell[c])
-                            cell[c] = v;
-                    }
+                    int ok = s->office_kind[i] ? 1 : 0;
+                    const double *nx = &t->G[b][G_IDX(t, b, k + 1, h - hq, 0, 0)];
+                    for (int c = 1; c <= m1; c++)
+                        for (int a2 = ok; a2 <= m1; a2++) {
+                            double v = w->r[i] + nx[(size_t)(c - 1) * A1 + (size_t)(a2 - ok)];
+                            double *d = &cell[(size_t)c * A1 + (size_t)a2];
+                            if (v > *d)
+                                *d = v;
+                        }
                 }
-                for (int c = 1; c <= ml; c++)
-                    if (cell[c - 1] > cell[c])
-                        cell[c] = cell[c - 1];
+                for (int c = 0; c <= m1; c++)
+                    for (int a2 = 0; a2 <= m1; a2++) {
+                        double *d = &cell[(size_t)c * A1 + (size_t)a2];
+                        if (c > 0 && cell[(size_t)(c - 1) * A1 + (size_t)a2] > *d)
+                            *d = cell[(size_t)(c - 1) * A1 + (size_t)a2];
+                        if (a2 > 0 && cell[(size_t)c * A1 + (size_t)(a2 - 1)] > *d)
+                            *d = cell[(size_t)c * A1 + (size_t)(a2 - 1)];
+                    }
             }
     }
     int ml = t->maxlev[0];
@@ -704,17 +713,23 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
     int ho = T->hq_max[1];
     double best = -INFINITY;
     int mrem = 0;
+    /* storeys still open to each pinned industry: current block, office */
+    int pin_cur[PL_MAX_PINS], pin_off[PL_MAX_PINS];
+    for (int j = 0; j < c->npin; j++) {
+        int i = c->pin_ind[j];
+        pin_cur[j] = 0;
+        pin_off[j] = 0;
+        if (!single)
+            for (int kk = k; kk <= c->maxlev[b]; kk++)
+                pin_cur[j] += T->elig[b][(size_t)kk * (size_t)s->nind + (size_t)i];
+        if (office_next)
+            for (int kk = 1; kk <= c->maxlev[1]; kk++)
+                pin_off[j] += T->elig[1][(size_t)kk * (size_t)s->nind + (size_t)i];
+    }
+    double gfa_now = c->F[0] * t->n[0] + c->F[1] * t->n[1];
+    double cnt_now = c->F[0] * t->cnt[0] + c->F[1] * t->cnt[1];
+    double tall2 = 2;   /* a storey counts at most twice */
     for (int n = nmin; n <= nb; n++) {
-        double v = 0;
-        if (n > 0) {
-            double g = T->G[b][G_IDX(T, b, k, hq, n)];
-            if (b == 0) {
-                double tt = T->Tt[TT_IDX(T, k, tq, n)];
-                if (tt < g)
-                    g = tt;
-            }
-            v = c->F[b] * g;
-        }
         int no = 0;
         if (office_next) {
             double rem = far_rem - n * c->F[0];
@@ -723,8 +738,51 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
                 no = c->maxlev[1];
             if (no < 0)
                 no = 0;
-            if (no > 0)
-                v += c->F[1] * T->G[1][G_IDX(T, 1, 1, ho, no)];
+        }
+        /* can this split still reach current GFA, far_min and the pins? */
+        double gfa_max = gfa_now + c->F[b] * n + (office_next ? c->F[1] * no : 0);
+        if (gfa_max < c->cur - PL_TOL_M2 - PL_TOL_REL * c->cur)
+            continue;
+        if (cnt_now + tall2 * (c->F[b] * n + (office_next ? c->F[1] * no : 0)) < c->far_min_m2)
+            continue;
+        bool pins_ok = true;
+        for (int j = 0; j < c->npin && pins_ok; j++) {
+            int pc = pin_cur[j] < n ? pin_cur[j] : n;
+            int po = pin_off[j] < no ? pin_off[j] : no;
+            double g = c->F[0] * t->pinc[j][0] + c->F[1] * t->pinc[j][1] + c->F[b] * pc +
+                       c->F[1] * po;
+            pins_ok = g >= c->pin_min_m2[j];
+        }
+        if (!pins_ok)
+            continue;
+        /* office-kind storeys (rule 9): a in the current block, the rest
+         * of the budget in the office block to come */
+        double budget0 = c->off_share * (gfa_now + c->F[b] * n + (office_next ? c->F[1] * no : 0)) -
+                         c->F[0] * t->off[0] - c->F[1] * t->off[1] + PL_TOL_M2 +
+                         PL_TOL_REL * gfa_now;
+        if (budget0 < 0)
+            continue;
+        double v = -INFINITY;
+        double gt = INFINITY;
+        if (n > 0 && b == 0)
+            gt = T->Tt[TT_IDX(T, k, tq, n)];
+        for (int a = 0; a <= n; a++) {
+            double budget = budget0 - c->F[b] * a;
+            if (budget < 0 && a > 0)
+                break;
+            double vv = 0;
+            if (n > 0) {
+                double g = T->G[b][G_IDX(T, b, k, hq, n, a)];
+                vv = c->F[b] * (g < gt ? g : gt);
+            }
+            if (no > 0) {
+                int ao = budget > 0 ? (int)floor(budget / c->F[1] + 1e-9) : 0;
+                if (ao > no)
+                    ao = no;
+                vv += c->F[1] * T->G[1][G_IDX(T, 1, 1, ho, no, ao)];
+            }
+            if (vv > v)
+                v = vv;
         }
         if (v > best)
             best = v;
@@ -896,7 +954,7 @@ static void leaf(srch *S, const pl_state *t)
     if (q->enumerate) {
         if (t->val >= q->threshold - PL_EPS_VALUE)
             record(S, t);
-    } else if (t->val > q->best + PL_EPS_VALUE) {
+    } else if (t->val > q->best + PL_EPS_VALUE + 1e-9 * fabs(q->best)) {
         q->best = t->val;
         record(S, t);
     }
@@ -922,7 +980,8 @@ static void expand(srch *S, pl_state *st, int depth)
         return;
     }
     double ub = bound(S, t, bits);
-    if (q->enumerate ? ub < q->threshold - PL_EPS_VALUE : ub <= q->best + PL_EPS_VALUE)
+    if (q->enumerate ? ub < q->threshold - PL_EPS_VALUE - 1e-9 * fabs(q->threshold)
+                     : ub <= q->best + PL_EPS_VALUE + 1e-9 * fabs(q->best))
         return;
     if (!q->enumerate && memo_seen(S, t, bits))
         return;
