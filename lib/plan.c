@@ -513,14 +513,9 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
-        double tq0 = now_s();
         if (pl_price(&C->ctx, &w, &q) != 0) {
             free(u);
             return -1;
-        }
-        if (getenv("PL_PROF") && now_s() - tq0 > 0.05) {
-            fprintf(stderr, "class %d phase %d nodes %lld t %.3f thr %.1f best %.1f F %.0f/%.0f\n", c, phase, q.nodes, now_s() - tq0, q.threshold, q.best, C->ctx.F[0], C->ctx.F[1]);
-            if (getenv("PL_PROF")[0] == '2') { for (int i = 0; i < S->nind; i++) fprintf(stderr, " r%d=%.4f", i, S->r[i]); fprintf(stderr, "\n"); }
         }
         C->best_y = q.best;
         C->best_exact = q.complete;

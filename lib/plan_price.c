@@ -1129,11 +1129,15 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     if (S.delta)
         pl_deltas(c, w, S.delta);
     if (S.placeable) {
+        /* from the level above the factory's top too: the office is
+         * still to come there */
         for (int b = 1; b >= 0; b--)
-            for (int k = c->maxlev[b]; k >= 1; k--)
+            for (int k = c->maxlev[b] + 1; k >= 1; k--)
                 for (int i = 0; i < n; i++) {
                     unsigned char *cell = S.placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
-                    cell[i] = c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] || cell[n + i] ||
+                    bool here = k <= c->maxlev[b] && c->t->elig[b][(size_t)k * (size_t)n + (size_t)i];
+                    bool above = k <= c->maxlev[b] && cell[n + i];
+                    cell[i] = here || above ||
                               (b == 0 && S.placeable[(size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)n + (size_t)i]);
                 }
     }
