@@ -624,6 +624,10 @@ static void place(srch *S, const pl_state *t, const uint64_t *bits, int i, pl_st
     u->prev = i;
     u->k = k + 1;
     S->ind[b][k - 1] = (short)i;
+    if (S->q->enumerate) {
+        unsigned char *cnt = (unsigned char *)(ubits + s->words_pres + s->words_ab);
+        cnt[b * n + i]++;
+    }
     if (!S->bonus)
         return;
     int lb = s->linked_bit[i];
@@ -983,7 +987,10 @@ static void expand(srch *S, pl_state *st, int depth)
     if (q->enumerate ? ub < q->threshold - PL_EPS_VALUE - 1e-9 * fabs(q->threshold)
                      : ub <= q->best + PL_EPS_VALUE + 1e-9 * fabs(q->best))
         return;
-    if (!q->enumerate && memo_seen(S, t, bits))
+    /* In enumerate mode the key holds the storeys per industry too: a
+     * prefix reaching the same key with no more value can only produce
+     * stacks with the same GFA and less value than one already found. */
+    if (memo_seen(S, t, bits))
         return;
     const pl_sc *s = S->s;
     int n = s->nind;
@@ -1110,7 +1117,8 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.s = c->s;
     S.w = w;
     S.q = q;
-    S.W = c->s->words_pres + c->s->words_ab;
+    S.W = c->s->words_pres + c->s->words_ab +
+          (q->enumerate ? (2 * c->s->nind + 7) / 8 : 0);
     S.bonus = (w->sb != 0 || w->ab != 0) && c->s->nlink > 0;
     S.KW = 6 + S.W;
     S.stamp = 1;
@@ -1146,7 +1154,7 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.bits = calloc((size_t)(depth + 1) * (size_t)(S.W > 0 ? S.W : 1), sizeof(uint64_t));
     S.key = calloc((size_t)S.KW, sizeof(uint64_t));
     if (!st || !S.bits || !S.key || !S.placeable || !S.placeable_blk || !S.delta ||
-        (!q->enumerate && memo_grow(&S) != 0)) {
+        memo_grow(&S) != 0) {
         free(S.placeable);
         free(S.placeable_blk);
         free(S.delta);
