@@ -116,6 +116,7 @@ typedef struct solver {
     int nart;
     int *art_cols;
     double *art_pen;            /* composite-phase penalty per unit */
+    double pen_m2;              /* the penalty per m² of demand shortfall */
     /* weights */
     double *r;
     double *y, *ybest;
@@ -403,6 +404,11 @@ static int master_init(solver *S)
     /* Artificial columns (phase 1): pinned convexity rows, demand minimums,
      * and demand maximums when pins force building. */
     int cap = S->npar + 2 * S->nind + 1;
+    /* well above any value one m² can bring (priority, bonuses) */
+    double pmax = 0;
+    for (int i = 0; i < S->nind; i++)
+        pmax = fmax(pmax, fabs(S->s.prio[i]));
+    S->pen_m2 = 10 * (1 + pmax);
     S->art_cols = malloc(sizeof(int) * (size_t)cap);
     S->art_pen = malloc(sizeof(double) * (size_t)cap);
     if (!S->art_cols || !S->art_pen)
@@ -414,7 +420,8 @@ static int master_init(solver *S)
             double v[2] = {0, 1};
             glp_set_col_bnds(lp, j, GLP_DB, 0, 1);
             glp_set_mat_col(lp, j, 1, ind, v);
-            S->art_pen[S->nart] = 1e3 * fmax(1, S->z->p[S->par[p].zi].area_m2 * 10);
+            S->art_pen[S->nart] = S->pen_m2 * 2 * fmax(1, S->z->p[S->par[p].zi].area_m2 *
+                                                              S->z->p[S->par[p].zi].plan_rules->far_max);
             S->art_cols[S->nart++] = j;
         }
     for (int i = 0; i < S->nind; i++) {
@@ -426,7 +433,7 @@ static int master_init(solver *S)
             double v[2] = {0, 1};
             glp_set_col_bnds(lp, j, GLP_DB, 0, S->dmin[i]);
             glp_set_mat_col(lp, j, 1, ind, v);
-            S->art_pen[S->nart] = 1e3;
+            S->art_pen[S->nart] = S->pen_m2;
             S->art_cols[S->nart++] = j;
         }
         if (isfinite(S->dmax[i]) && any_pinned) {
@@ -435,7 +442,7 @@ static int master_init(solver *S)
             double v[2] = {0, -1};
             glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
             glp_set_mat_col(lp, j, 1, ind, v);
-            S->art_pen[S->nart] = 1e3;
+            S->art_pen[S->nart] = S->pen_m2;
             S->art_cols[S->nart++] = j;
         }
     }
@@ -481,7 +488,8 @@ static void read_duals(solver *S)
  * phase 2: priority − y with bonuses).  Adds improving columns; returns the
  * number added, or -1 on failure.  *lag gets L(y) when every search was
  * exhaustive (phase 2), else INFINITY. */
-static int price_all(solver *S, int phase, bool seed, double *lag)
+static int price_all(solver *S, int phase, bool seed, long long node_limit, double *lag,
+                     bool *all_exact)
 {
     for (int i = 0; i < S->nind; i++)
         S->r[i] = (phase == 1 ? 0 : S->s.prio[i]) - S->y[i];
@@ -513,6 +521,7 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
+        q.node_limit = node_limit;
         if (pl_price(&C->ctx, &w, &q) != 0) {
             free(u);
             return -1;
@@ -555,6 +564,7 @@ static int price_all(solver *S, int phase, bool seed, double *lag)
     }
     free(u);
     *lag = exact && phase != 1 ? L : INFINITY;
+    *all_exact = exact;
     return added;
 }
 
@@ -984,6 +994,12 @@ static void note_bound(solver *S, double lag)
 /* Returns 0 converged, 1 stopped by time, -1 failure. */
 static int cg_loop(solver *S, int phase)
 {
+    /* Fast rounds cap each search (most finish within the cap and are
+     * exact anyway); when a fast round adds nothing, an exact round
+     * either proves convergence or finds the missing columns. */
+    const long long fast = 4000;
+    long long limit = fast;
+    double want = phase == 1 ? 0 : fmax(1e-9, S->o->gap / 4);
     for (;;) {
         if (master_lp(S) != 0)
             return -1;
@@ -992,7 +1008,8 @@ static int cg_loop(solver *S, int phase)
             return 0;
         int pw = phase == 1 ? 1 : 2;   /* pricing weights */
         double lag;
-        int added = price_all(S, pw, false, &lag);
+        bool exact;
+        int added = price_all(S, pw, false, limit, &lag, &exact);
         if (added < 0)
             return -1;
         if (pw == 2)
@@ -1000,12 +1017,16 @@ static int cg_loop(solver *S, int phase)
         progress(S);
         if (S->timed_out)
             return 1;
-        if (added == 0)
-            return 0;
-        if (phase == 2 && S->bound - S->lp_val <= 1e-9 * fmax(1, fabs(S->lp_val)))
-            return 0;
-        if (phase == 3 && art_sum(S) <= 1e-6 &&
-            S->bound - S->lp_val <= 1e-9 * fmax(1, fabs(S->lp_val)))
+        if (added == 0) {
+            if (exact)
+                return 0;
+            limit = 0;
+            continue;
+        }
+        limit = fast;
+        /* close enough: the LP is within a quarter of the requested gap */
+        if (phase != 1 && (phase == 2 || art_sum(S) <= 1e-6) &&
+            S->bound - S->lp_val <= want * fmax(1, fabs(S->lp_val)))
             return 0;
     }
 }
@@ -1373,7 +1394,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             goto nomem;
         /* Seed: every class priced at y = 0 (also a first bound). */
         double lag;
-        if (price_all(&S, 2, true, &lag) < 0)
+        bool exact0;
+        if (price_all(&S, 2, true, 0, &lag, &exact0) < 0)
             goto nomem;
         note_bound(&S, lag);
         for (int c = 0; c < S.ncls; c++) {
