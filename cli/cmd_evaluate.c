@@ -43,17 +43,15 @@ int sl_cmd_check(int argc, char **argv)
     }
     if (!path)
         return sl_usage_error(check_usage, "check: missing %s", "SCENARIO");
+    int rc = 0;
+    sl_scenario *sc = sl_cli_load_scenario(path, &rc);
+    if (!sc)
+        return rc;
     sl_error err;
     sl_error_init(&err);
-    sl_scenario *sc = sl_scenario_load(path, &err);
-    if (!sc) {
-        int rc = sl_print_errors(&err);
-        sl_error_clear(&err);
-        return rc;
-    }
     sl_zone *z = sl_zone_open(sc, &err);
     if (!z) {
-        int rc = sl_print_errors(&err);
+        rc = sl_print_errors(&err);
         sl_error_clear(&err);
         sl_scenario_destroy(sc);
         return rc;
@@ -105,16 +103,18 @@ int sl_cmd_evaluate(int argc, char **argv)
     if (!dir)
         return sl_usage_error(evaluate_usage, "evaluate: missing %s", "-o DIR");
 
+    int rc = 0;
+    sl_scenario *sc = sl_cli_load_scenario(path, &rc);
+    if (!sc)
+        return rc;
     sl_error err;
     sl_error_init(&err);
-    sl_scenario *sc = NULL;
     sl_zone *z = NULL;
     sl_outdir *od = NULL;
     sl_parcels_writer *w = NULL;
     sl_status st = SL_OK;
 
-    if (!(sc = sl_scenario_load(path, &err)) || !(z = sl_zone_open(sc, &err)) ||
-        !(od = sl_outdir_begin(dir, &err))) {
+    if (!(z = sl_zone_open(sc, &err)) || !(od = sl_outdir_begin(dir, &err))) {
         st = err.code;
         goto done;
     }
@@ -145,8 +145,9 @@ int sl_cmd_evaluate(int argc, char **argv)
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
+    sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
-    int rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    rc = st == SL_OK ? 0 : sl_print_errors(&err);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

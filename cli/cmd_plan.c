@@ -11,11 +11,3 @@ int sl_cmd_plan(int argc, char **argv)
     fputs("shanglou: plan: not available in this build\n", stderr);
     return 1;
 }
-
-int sl_cmd_export_model(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fputs("shanglou: export-model: not available in this build\n", stderr);
-    return 1;
-}

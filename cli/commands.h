@@ -19,4 +19,26 @@ int sl_print_errors(const sl_error *err);
 int sl_usage_error(const char *cmd_usage, const char *fmt, const char *arg);
 bool sl_parse_double(const char *s, double *out);
 
+struct sl_scenario;
+struct sl_zone;
+
+/* Arguments of the commands that run a scenario (plan, export-model). */
+typedef struct sl_run_args {
+    const char *path, *out;
+    double time_limit_s, gap;
+    bool has_time, has_gap, quiet, verbose;
+} sl_run_args;
+
+/* Parse SCENARIO -o OUT [--time-limit S] [--gap G] [-q] [-v] (the last four
+ * only when plan is true).  Returns -1 when parsed, else the exit code
+ * (0 after --help). */
+int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a);
+
+/* Load the scenario, open and read its zone; on failure print every
+ * message, set *rc and return NULL. */
+struct sl_zone *sl_cli_load_zone(const char *path, struct sl_scenario **sc, int *rc);
+/* Load a scenario file; on failure print every message and set *rc to 2
+ * (a scenario that cannot be read is a usage error too). */
+struct sl_scenario *sl_cli_load_scenario(const char *path, int *rc);
+
 #endif

@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "scenario.h"
+#include "zone.h"
 #include "shanglou.h"
 
 static const char *usage_text =
@@ -66,6 +68,88 @@ bool sl_parse_double(const char *s, double *out)
         return false;
     *out = v;
     return true;
+}
+
+sl_scenario *sl_cli_load_scenario(const char *path, int *rc)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(path, &err);
+    if (!sc) {
+        sl_print_errors(&err);
+        *rc = 2;
+    }
+    sl_error_clear(&err);
+    return sc;
+}
+
+int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+            if (++i == argc)
+                return sl_usage_error(usage, "%s needs a value", s);
+            a->out = argv[i];
+        } else if (plan && (strcmp(s, "--time-limit") == 0 || strcmp(s, "--gap") == 0)) {
+            if (++i == argc)
+                return sl_usage_error(usage, "%s needs a value", s);
+            double v;
+            bool gap = strcmp(s, "--gap") == 0;
+            if (!sl_parse_double(argv[i], &v) || v < 0 || (!gap && v == 0))
+                return sl_usage_error(usage, gap ? "--gap: '%s' is not a number >= 0"
+                                                 : "--time-limit: '%s' is not a number of seconds > 0",
+                                      argv[i]);
+            if (gap) {
+                a->gap = v;
+                a->has_gap = true;
+            } else {
+                a->time_limit_s = v;
+                a->has_time = true;
+            }
+        } else if (plan && (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0)) {
+            a->quiet = true;
+        } else if (plan && (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)) {
+            a->verbose = true;
+        } else if (s[0] == '-' && s[1]) {
+            return sl_usage_error(usage, "unknown option '%s'", s);
+        } else if (a->path) {
+            return sl_usage_error(usage, "unexpected argument '%s'", s);
+        } else {
+            a->path = s;
+        }
+    }
+    if (!a->path)
+        return sl_usage_error(usage, "missing %s", "SCENARIO");
+    if (!a->out)
+        return sl_usage_error(usage, "missing %s", plan ? "-o DIR" : "-o FILE");
+    return -1;
+}
+
+/* Load the scenario and read the zone; returns NULL after printing. */
+sl_zone *sl_cli_load_zone(const char *path, sl_scenario **sc, int *rc)
+{
+    *sc = sl_cli_load_scenario(path, rc);
+    if (!*sc)
+        return NULL;
+    sl_error err;
+    sl_error_init(&err);
+    sl_zone *z = sl_zone_open(*sc, &err);
+    if (z && sl_zone_read(z, NULL, NULL, &err) != SL_OK) {
+        sl_zone_destroy(z);
+        z = NULL;
+    }
+    if (!z) {
+        *rc = sl_print_errors(&err);
+        sl_scenario_destroy(*sc);
+        *sc = NULL;
+    }
+    sl_error_clear(&err);
+    return z;
 }
 
 static const struct {

@@ -1,21 +1,32 @@
-/* outdir.c - write a run's files under temporary names, then rename. */
+/* outdir.c - write a run's files in a staging directory, then rename.
+ *
+ * The staging directory is a hidden sibling of DIR (DIR/../.NAME.shanglou-PID)
+ * so that a run killed with SIGKILL, which cannot clean up, leaves DIR
+ * itself exactly as it was.  When the parent is on another filesystem or
+ * not writable, the staging directory goes inside DIR (DIR/.shanglou-PID)
+ * instead.  Either way the next run removes the leftovers of dead runs. */
 #include "outdir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define SL_MAX_OUT_FILES 32
 
 struct sl_outdir {
-    char *dir;
+    char *dir;                      /* DIR as given, without trailing '/' */
+    char *stage;                    /* staging directory (exists until commit/abort) */
     int n;
     char *name[SL_MAX_OUT_FILES];   /* final base name */
-    char *tmp[SL_MAX_OUT_FILES];    /* DIR/.name.tmp-PID */
+    char *tmp[SL_MAX_OUT_FILES];    /* stage/name */
 };
 
 static int mkdir_p(const char *dir)
@@ -40,9 +51,104 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+/* Remove every file in a staging directory, then the directory. */
+static void remove_stage(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *p = join(stage, e->d_name);
+            if (p)
+                unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Remove staging directories named prefix + PID in `where` whose run is
+ * gone (or that carry our own pid: a leftover of an earlier run). */
+static void remove_stale(const char *where, const char *prefix)
+{
+    DIR *d = opendir(where);
+    if (!d)
+        return;
+    size_t pl = strlen(prefix);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, pl) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + pl, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char *p = join(where, e->d_name);
+        if (p)
+            remove_stage(p);
+        free(p);
+    }
+    closedir(d);
+}
+
+/* Choose and create the staging directory of o->dir. */
+static int make_stage(sl_outdir *o)
+{
+    char *parent = strdup(o->dir);
+    if (!parent)
+        return -1;
+    char *slash = strrchr(parent, '/');
+    const char *base;
+    if (!slash) {
+        base = o->dir;
+        free(parent);
+        parent = strdup(".");
+        if (!parent)
+            return -1;
+    } else {
+        base = o->dir + (slash - parent) + 1;
+        if (slash == parent)
+            slash[1] = '\0'; /* "/out": parent "/" */
+        else
+            *slash = '\0';
+    }
+    struct stat sd, sp;
+    bool sibling = *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+                   stat(o->dir, &sd) == 0 && stat(parent, &sp) == 0 && sd.st_dev == sp.st_dev &&
+                   access(parent, W_OK | X_OK) == 0;
+    char prefix[300], name[340];
+    if (sibling)
+        snprintf(prefix, sizeof prefix, ".%.200s.shanglou-", base);
+    else
+        snprintf(prefix, sizeof prefix, ".shanglou-");
+    snprintf(name, sizeof name, "%s%ld", prefix, (long)getpid());
+    const char *where = sibling ? parent : o->dir;
+    remove_stale(where, prefix);
+    o->stage = join(where, name);
+    free(parent);
+    if (!o->stage)
+        return -1;
+    return mkdir(o->stage, 0700);
+}
+
 sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
 {
     struct stat st;
+    errno = 0;
     if (mkdir_p(dir) != 0 || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         sl_error_add(err, SL_ERR_IO, "%s: cannot create output directory: %s", dir,
                      errno ? strerror(errno) : "not a directory");
@@ -59,16 +165,23 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    size_t n = strlen(o->dir);
+    while (n > 1 && o->dir[n - 1] == '/')
+        o->dir[--n] = '\0';
+    if (make_stage(o) != 0) {
+        sl_error_add(err, SL_ERR_IO, "%s: cannot create a staging directory for the output: %s",
+                     dir, strerror(errno));
+        free(o->stage);
+        free(o->dir);
+        free(o);
+        return NULL;
+    }
     return o;
 }
 
 char *sl_outdir_path(const sl_outdir *o, const char *name)
 {
-    size_t n = strlen(o->dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", o->dir, name);
-    return p;
+    return join(o->dir, name);
 }
 
 const char *sl_outdir_file(sl_outdir *o, const char *name)
@@ -76,31 +189,54 @@ const char *sl_outdir_file(sl_outdir *o, const char *name)
     for (int i = 0; i < o->n; i++)
         if (strcmp(o->name[i], name) == 0)
             return o->tmp[i];
-    if (o->n == SL_MAX_OUT_FILES)
+    if (o->n == SL_MAX_OUT_FILES || strchr(name, '/'))
         return NULL;
-    size_t n = strlen(o->dir) + strlen(name) + 40;
-    char *t = malloc(n);
+    char *t = join(o->stage, name);
     char *nm = strdup(name);
     if (!t || !nm) {
         free(t);
         free(nm);
         return NULL;
     }
-    snprintf(t, n, "%s/.%s.tmp-%ld", o->dir, name, (long)getpid());
-    unlink(t); /* a leftover of an earlier killed run with the same pid */
     o->name[o->n] = nm;
     o->tmp[o->n] = t;
     return o->tmp[o->n++];
 }
 
-static void release(sl_outdir *o, int unlink_tmp)
+void sl_outdir_final_names(const sl_outdir *o, sl_error *err)
 {
+    if (!o || !err)
+        return;
+    for (int m = 0; m < err->n; m++) {
+        for (int i = 0; i < o->n; i++) {
+            char *at = strstr(err->msgs[m], o->tmp[i]);
+            if (!at)
+                continue;
+            char *final = sl_outdir_path(o, o->name[i]);
+            size_t tl = strlen(o->tmp[i]), fl = final ? strlen(final) : 0;
+            size_t len = strlen(err->msgs[m]) - tl + fl + 1;
+            char *s = final ? malloc(len) : NULL;
+            if (s) {
+                size_t pre = (size_t)(at - err->msgs[m]);
+                memcpy(s, err->msgs[m], pre);
+                memcpy(s + pre, final, fl);
+                strcpy(s + pre + fl, at + tl);
+                free(err->msgs[m]);
+                err->msgs[m] = s;
+            }
+            free(final);
+        }
+    }
+}
+
+static void release(sl_outdir *o)
+{
+    remove_stage(o->stage);
     for (int i = 0; i < o->n; i++) {
-        if (unlink_tmp)
-            unlink(o->tmp[i]);
         free(o->tmp[i]);
         free(o->name[i]);
     }
+    free(o->stage);
     free(o->dir);
     free(o);
 }
@@ -108,7 +244,7 @@ static void release(sl_outdir *o, int unlink_tmp)
 void sl_outdir_abort(sl_outdir *o)
 {
     if (o)
-        release(o, 1);
+        release(o);
 }
 
 static int sync_path(const char *path, int flags)
@@ -129,7 +265,7 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
             sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", final ? final : o->name[i],
                          strerror(errno));
             free(final);
-            release(o, 1);
+            release(o);
             return SL_ERR_IO;
         }
     }
@@ -139,12 +275,12 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
             sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s",
                          final ? final : o->name[i], strerror(errno));
             free(final);
-            release(o, 1);
+            release(o);
             return SL_ERR_IO;
         }
         free(final);
     }
     sync_path(o->dir, O_RDONLY | O_DIRECTORY);
-    release(o, 0);
+    release(o);
     return SL_OK;
 }

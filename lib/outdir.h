@@ -1,7 +1,9 @@
 /*
- * outdir.h - atomic output: every file of a run is written to a temporary
- * name inside DIR and renamed into place only when the whole run has
- * succeeded, so a failed or killed run leaves DIR's previous files intact.
+ * outdir.h - atomic output: every file of a run is written in a staging
+ * directory beside DIR (hidden, same filesystem) and renamed into place
+ * only when the whole run has succeeded, so a failed or killed run leaves
+ * DIR's previous files intact, and DIR holds nothing else even after
+ * SIGKILL.  A later run removes the staging directories of dead runs.
  */
 #ifndef SL_OUTDIR_H
 #define SL_OUTDIR_H
@@ -18,6 +20,11 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
 /* The temporary path where the file `name` is to be written (owned by the
  * outdir, valid until commit/abort). */
 const char *sl_outdir_file(sl_outdir *o, const char *name);
+
+/* Rewrite the temporary paths in err's messages (a writer names the file
+ * it failed on) as the final paths DIR/name, which the user knows.
+ * Call before sl_outdir_abort(). */
+void sl_outdir_final_names(const sl_outdir *o, sl_error *err);
 
 /* Flush every file to disk and rename all into place; frees o.  On failure
  * removes the temporary files, adds a message and returns SL_ERR_IO. */

@@ -3,6 +3,9 @@
 
 #include <ctype.h>
 #include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,9 @@ struct sl_source {
     char crs_name[128];
     char driver[64];
     bool check_utf8;
+    char encoding[64];                /* GDAL recodes text from this ("" = none) */
+    const char *encoding_by;          /* who declared it, for messages; NULL: nobody */
+    bool single_byte;                 /* encoding is a single-byte code page */
     struct geod_geodesic geod;
     bool have_aou;                    /* area of use known */
     double aou_w, aou_s, aou_e, aou_n;
@@ -53,24 +59,91 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* path with its extension replaced by ext (tries lower and upper case). */
-static bool sibling_exists(const char *path, const char *ext)
+/* path with its extension replaced by ext, lower or upper case, into buf
+ * when that file exists. */
+static bool sibling_path(const char *path, const char *ext, char *buf, size_t size)
 {
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
     if (!dot || (slash && dot < slash))
         return false;
     size_t base = (size_t)(dot - path);
-    char buf[4096];
-    if (base + strlen(ext) + 2 > sizeof buf)
+    if (base + strlen(ext) + 2 > size)
         return false;
     memcpy(buf, path, base);
-    snprintf(buf + base, sizeof buf - base, ".%s", ext);
+    snprintf(buf + base, size - base, ".%s", ext);
     if (file_exists(buf))
         return true;
     for (char *c = buf + base + 1; *c; c++)
         *c = (char)toupper((unsigned char)*c);
     return file_exists(buf);
+}
+
+static bool sibling_exists(const char *path, const char *ext)
+{
+    char buf[4096];
+    return sibling_path(path, ext, buf, sizeof buf);
+}
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* A shapefile's three files must agree before GDAL reads them: GDAL
+ * iterates over the .dbf's records, so a .dbf shorter than the .shp
+ * would silently drop parcels.  Checks the .shx and .dbf headers and
+ * sizes; adds a message and returns false when they disagree. */
+static bool check_shapefile(const sl_source *s, const char *shp, sl_error *err)
+{
+    char shx[4096], dbf[4096];
+    if (!sibling_path(shp, "dbf", dbf, sizeof dbf)) {
+        sl_error_add(err, SL_ERR_SOURCE,
+                     "%s: the attribute file (.dbf) is missing; it holds the parcels' ids and "
+                     "land uses: copy it beside the .shp",
+                     s->label);
+        return false;
+    }
+    if (!sibling_path(shp, "shx", shx, sizeof shx))
+        return true; /* reported by the caller */
+    long long shx_size = file_size(shx), dbf_size = file_size(dbf);
+    unsigned char h[32];
+    FILE *f = fopen(dbf, "rb");
+    size_t k = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    if (k < sizeof h) {
+        sl_error_add(err, SL_ERR_SOURCE, "%s: the .dbf file is damaged (no complete header)",
+                     s->label);
+        return false;
+    }
+    long long n_dbf = (long long)h[4] | (long long)h[5] << 8 | (long long)h[6] << 16 |
+                      (long long)h[7] << 24;
+    long long hdr = h[8] | h[9] << 8, rec = h[10] | h[11] << 8;
+    if (dbf_size < hdr + n_dbf * rec) {
+        sl_error_add(err, SL_ERR_SOURCE,
+                     "%s: the .dbf file is cut short: its header announces %lld records but "
+                     "the file holds %lld; export the layer again",
+                     s->label, n_dbf, rec > 0 && dbf_size > hdr ? (dbf_size - hdr) / rec : 0);
+        return false;
+    }
+    if (shx_size < 100 || (shx_size - 100) % 8 != 0) {
+        sl_error_add(err, SL_ERR_SOURCE,
+                     "%s: the index file (.shx) is damaged; rebuild it with 'ogrinfo --config "
+                     "SHAPE_RESTORE_SHX YES %s' or export the layer again",
+                     s->label, s->label);
+        return false;
+    }
+    long long n_shx = (shx_size - 100) / 8;
+    if (n_shx != n_dbf) {
+        sl_error_add(err, SL_ERR_SOURCE,
+                     "%s: the .shp has %lld shapes but the .dbf has %lld records; the files do "
+                     "not belong together or one was cut short: export the layer again",
+                     s->label, n_shx, n_dbf);
+        return false;
+    }
+    return true;
 }
 
 static bool has_ext(const char *path, const char *ext)
@@ -155,7 +228,11 @@ static void set_crs_name(sl_source *s)
 
 static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
 {
+    /* The Shapefile driver reads the .prj only now. */
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(s->layer);
+    sl_gdal_capture_pop();
     if (lsrs) {
         s->srs = OSRClone(lsrs);
     } else if (o->crs) {
@@ -173,9 +250,9 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
         bool prj = has_ext(s->label, "shp") && sibling_exists(s->label, "prj");
         if (prj)
             sl_error_add(err, SL_ERR_SCENARIO,
-                         "%s: the .prj file could not be read as a coordinate reference system; "
+                         "%s: the .prj file could not be read as a coordinate reference system%s%s%s; "
                          "fix it or set parcels.crs in the scenario (e.g. crs: EPSG:4547)",
-                         s->label);
+                         s->label, cap.last[0] ? " (" : "", cap.last, cap.last[0] ? ")" : "");
         else
             sl_error_add(err, SL_ERR_SCENARIO,
                          "%s: the layer has no coordinate reference system%s; set parcels.crs in "
@@ -222,7 +299,103 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
     s->have_aou = OSRGetAreaOfUse(s->srs, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
                                   &aou_name) &&
                   s->aou_w > -1000;
+    if (!s->have_aou && strncmp(s->crs_name, "EPSG:", 5) == 0) {
+        /* A CRS rebuilt by a driver (GeoJSON's "crs" member) may have lost
+         * its area of use: take it from the EPSG definition. */
+        OGRSpatialReferenceH e = OSRNewSpatialReference(NULL);
+        if (OSRImportFromEPSG(e, atoi(s->crs_name + 5)) == OGRERR_NONE)
+            s->have_aou = OSRGetAreaOfUse(e, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
+                                          &aou_name) &&
+                          s->aou_w > -1000;
+        OSRDestroySpatialReference(e);
+    }
     return true;
+}
+
+/* Code pages in which one character may take several bytes: text read
+ * through them cannot be GBK misread byte by byte. */
+static bool multibyte_encoding(const char *enc)
+{
+    static const char *const mb[] = {"UTF", "936", "GBK", "GB2312", "GB18030", "950", "BIG5",
+                                     "932", "SHIFT", "SJIS", "949", "EUC", "KSC", "UHC", "1361"};
+    char up[64];
+    size_t n = 0;
+    for (; enc[n] && n + 1 < sizeof up; n++)
+        up[n] = (char)toupper((unsigned char)enc[n]);
+    up[n] = '\0';
+    for (size_t i = 0; i < sizeof mb / sizeof mb[0]; i++)
+        if (strstr(up, mb[i]))
+            return true;
+    return false;
+}
+
+/* The encoding the Shapefile driver recodes text from, and from where. */
+static void find_encoding(sl_source *s)
+{
+    const char *enc = GDALGetMetadataItem((GDALMajorObjectH)s->layer, "SOURCE_ENCODING", "SHAPEFILE");
+    if (!enc || !*enc)
+        return;
+    snprintf(s->encoding, sizeof s->encoding, "%s", enc);
+    if (!s->encoding_by) {
+        if (GDALGetMetadataItem((GDALMajorObjectH)s->layer, "ENCODING_FROM_CPG", "SHAPEFILE"))
+            s->encoding_by = "the .cpg file";
+        else if (GDALGetMetadataItem((GDALMajorObjectH)s->layer, "ENCODING_FROM_LDID", "SHAPEFILE"))
+            s->encoding_by = "the DBF's language driver id";
+    }
+    s->single_byte = !multibyte_encoding(s->encoding);
+}
+
+const char *sl_source_encoding(const sl_source *s, const char **declared_by)
+{
+    if (declared_by)
+        *declared_by = s->encoding_by;
+    return s->encoding[0] && s->encoding_by ? s->encoding : NULL;
+}
+
+/* GBK lead and trail bytes. */
+static bool gbk_lead(unsigned char c) { return c >= 0x81 && c <= 0xFE; }
+static bool gbk_trail(unsigned char c) { return c >= 0x40 && c <= 0xFE && c != 0x7F; }
+
+bool sl_source_text_misdecoded(const sl_source *s, const char *text, char **gbk)
+{
+    *gbk = NULL;
+    if (!s->single_byte || !s->encoding[0])
+        return false;
+    bool high = false;
+    for (const unsigned char *p = (const unsigned char *)text; *p && !high; p++)
+        high = *p >= 0x80;
+    if (!high)
+        return false;
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    char *raw = CPLRecode(text, CPL_ENC_UTF8, s->encoding);
+    /* Misread GBK: every non-ASCII byte pairs up as GBK, and most pairs
+     * lie in the GB2312 area (both bytes 0xA1-0xFE) where common Chinese
+     * characters are.  Latin text in a single-byte code page seldom has two
+     * accented letters in a row ("Müller" pairs FC 6C: not GB2312). */
+    bool gb = raw != NULL;
+    int pairs = 0, gb2312 = 0;
+    for (const unsigned char *p = (const unsigned char *)raw; gb && *p;) {
+        if (*p < 0x80) {
+            p++;
+        } else if (gbk_lead(p[0]) && gbk_trail(p[1])) {
+            pairs++;
+            gb2312 += p[0] >= 0xA1 && p[1] >= 0xA1;
+            p += 2;
+        } else {
+            gb = false;
+        }
+    }
+    bool run4 = gb && gb2312 > 0 && 2 * gb2312 >= pairs;
+    if (gb && run4)
+        *gbk = CPLRecode(raw, "GBK", CPL_ENC_UTF8);
+    sl_gdal_capture_pop();
+    CPLFree(raw);
+    if (*gbk && !sl_utf8_valid(*gbk)) {
+        CPLFree(*gbk);
+        *gbk = NULL;
+    }
+    return *gbk != NULL;
 }
 
 sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
@@ -248,9 +421,14 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
             sl_source_destroy(s);
             return NULL;
         }
+        if (has_ext(o->source, "shp") && !check_shapefile(s, o->source, err)) {
+            sl_source_destroy(s);
+            return NULL;
+        }
         if (!sibling_exists(o->source, "cpg")) {
             if (o->encoding) {
                 opts = CSLSetNameValue(opts, "ENCODING", o->encoding);
+                s->encoding_by = "parcels.encoding";
             } else if (dbf_ldid(o->source) <= 0) {
                 /* No .cpg, no language driver id, no scenario encoding: read
                  * the bytes as they are and insist they are UTF-8. */
@@ -311,6 +489,7 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
         sl_source_destroy(s);
         return NULL;
     }
+    find_encoding(s);
     return s;
 }
 
@@ -394,6 +573,36 @@ static OGRGeometryH polygonal_part(OGRGeometryH g)
     return mp;
 }
 
+/* Does any ring of a (multi)polygon end elsewhere than it starts?  Sets
+ * *short_ring when a ring has fewer than 3 points. */
+static bool has_unclosed_ring(OGRGeometryH g, bool *short_ring)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    bool open = false;
+    if (t == wkbMultiPolygon) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            open |= has_unclosed_ring(OGR_G_GetGeometryRef(g, i), short_ring);
+        return open;
+    }
+    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+        OGRGeometryH r = OGR_G_GetGeometryRef(g, i);
+        int n = OGR_G_GetPointCount(r);
+        if (n < 3)
+            *short_ring = true;
+        if (n < 2)
+            continue;
+        open |= OGR_G_GetX(r, 0) != OGR_G_GetX(r, n - 1) ||
+                OGR_G_GetY(r, 0) != OGR_G_GetY(r, n - 1);
+    }
+    return open;
+}
+
+static void add_note(char *note, size_t size, const char *text)
+{
+    size_t n = strlen(note);
+    snprintf(note + n, size - n, "%s%s", n ? "; " : "", text);
+}
+
 sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out,
                                    char *why, size_t why_size)
 {
@@ -405,37 +614,57 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
         snprintf(why, why_size, "no geometry");
         return SL_GEOM_REJECTED;
     }
+    /* own: a changed copy of the feature's geometry; note: what changed. */
+    OGRGeometryH own = NULL;
+    char note[256] = "";
     OGRwkbGeometryType t = OGR_G_GetGeometryType(g);
-    OGRGeometryH lin = NULL;
     if (OGR_GT_IsCurve(t) || OGR_GT_IsSurface(t) || wkbFlatten(t) == wkbMultiSurface) {
         if (!is_polygonal(t) && OGR_G_HasCurveGeometry(g, 0)) {
-            lin = OGR_G_GetLinearGeometry(g, 0, NULL);
-            if (lin) {
-                g = lin;
+            own = OGR_G_GetLinearGeometry(g, 0, NULL);
+            if (own) {
+                g = own;
                 t = OGR_G_GetGeometryType(g);
+                add_note(note, sizeof note, "curved geometry linearised");
             }
         }
     }
+    sl_geom_verdict v = SL_GEOM_REJECTED;
+    bool short_ring = false;
     if (!is_polygonal(t)) {
         snprintf(why, why_size, "geometry is %s, not a polygon", geom_type_name(t));
-        if (lin)
-            OGR_G_DestroyGeometry(lin);
-        return SL_GEOM_REJECTED;
+        goto reject;
     }
     if (OGR_G_IsEmpty(g)) {
         snprintf(why, why_size, "empty geometry");
-        if (lin)
-            OGR_G_DestroyGeometry(lin);
-        return SL_GEOM_REJECTED;
+        goto reject;
     }
+    /* GeoJSON may leave a ring open (GDAL only warns); the ring the
+     * surveyor meant is the closed one. */
+    if (has_unclosed_ring(g, &short_ring) && !short_ring) {
+        if (!own) {
+            own = OGR_G_Clone(g);
+            g = own;
+        }
+        OGR_G_CloseRings(own);
+        add_note(note, sizeof note, "unclosed ring closed");
+    }
+    if (short_ring) {
+        snprintf(why, why_size, "a polygon ring has fewer than 3 points");
+        goto reject;
+    }
+    /* A strictly convex simple ring is valid: skip GEOS for the common
+     * rectangular lot. */
     sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    int valid = OGR_G_IsValid(g);
-    sl_gdal_capture_pop();
+    int valid = sl_geom_convex(g);
+    if (!valid) {
+        sl_gdal_capture_push(&cap);
+        valid = OGR_G_IsValid(g);
+        sl_gdal_capture_pop();
+    }
     if (valid) {
-        if (lin) {
-            *out = lin;
-            snprintf(why, why_size, "curved geometry linearised");
+        if (own) {
+            *out = own;
+            snprintf(why, why_size, "%s", note);
             return SL_GEOM_REPAIRED;
         }
         *out = g;
@@ -444,8 +673,6 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
     sl_gdal_capture_push(&cap);
     OGRGeometryH mv = OGR_G_MakeValid(g);
     sl_gdal_capture_pop();
-    if (lin)
-        OGR_G_DestroyGeometry(lin);
     OGRGeometryH poly = mv ? polygonal_part(mv) : NULL;
     if (mv)
         OGR_G_DestroyGeometry(mv);
@@ -453,11 +680,18 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
         if (poly)
             OGR_G_DestroyGeometry(poly);
         snprintf(why, why_size, "invalid geometry that MakeValid cannot repair into a polygon");
-        return SL_GEOM_REJECTED;
+        goto reject;
     }
+    if (own)
+        OGR_G_DestroyGeometry(own);
+    add_note(note, sizeof note, "invalid geometry repaired with MakeValid");
     *out = poly;
-    snprintf(why, why_size, "invalid geometry repaired with MakeValid");
+    snprintf(why, why_size, "%s", note);
     return SL_GEOM_REPAIRED;
+reject:
+    if (own)
+        OGR_G_DestroyGeometry(own);
+    return v;
 }
 
 static bool grow(sl_source *s, int n)
@@ -481,7 +715,7 @@ static bool grow(sl_source *s, int n)
 
 /* |geodesic area| of one ring; ct NULL when coordinates are lon/lat. */
 static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransformationH ct,
-                        char *why, size_t why_size)
+                        double *perimeter_m, char *why, size_t why_size)
 {
     int n = OGR_G_GetPointCount(ring);
     if (n < 3)
@@ -491,15 +725,32 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         return NAN;
     }
     OGR_G_GetPoints(ring, s->x, sizeof(double), s->y, sizeof(double), NULL, 0);
-    if (ct && !OCTTransform(ct, n, s->x, s->y, NULL)) {
-        snprintf(why, why_size,
-                 "coordinates cannot be transformed from %s to geographic coordinates",
-                 s->crs_name);
-        return NAN;
+    /* An easting of 13,000,000 to 45,999,999 m in a Gauss-Krüger CRS
+     * carries a zone prefix (38 500 000 rather than 500 000): zones 13-23
+     * of 6° and 25-45 of 3°. */
+    double e0 = fabs(s->x[0] * s->units_m);
+    const char *hint = s->projected && e0 >= 13e6 && e0 < 46e6
+                           ? "; an easting of 13,000,000 or more carries a zone prefix: use the "
+                             "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
+                           : "";
+    if (ct) {
+        sl_gdal_capture cap;
+        sl_gdal_capture_push(&cap);
+        int ok = OCTTransform(ct, n, s->x, s->y, NULL);
+        sl_gdal_capture_pop();
+        if (!ok) {
+            snprintf(why, why_size,
+                     "coordinates cannot be transformed from %s to geographic coordinates "
+                     "(outside the CRS's valid area)%s",
+                     s->crs_name, hint);
+            return NAN;
+        }
     }
     for (int i = 0; i < n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90) {
-            snprintf(why, why_size, "coordinates outside the valid range of %s", s->crs_name);
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90 ||
+            fabs(s->x[i]) > 360) {
+            snprintf(why, why_size, "coordinates outside the valid range of %s%s", s->crs_name,
+                     hint);
             return NAN;
         }
     }
@@ -510,32 +761,27 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
                           ? lon >= s->aou_w - margin && lon <= s->aou_e + margin
                           : true;
         if (!lon_ok || lat < s->aou_s - margin || lat > s->aou_n + margin) {
-            double x0 = 0;
-            OGR_G_GetPoint(ring, 0, &x0, NULL, NULL);
             snprintf(why, why_size,
                      "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
                      "%.1f–%.1f°N)%s",
-                     s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n,
-                     s->projected && fabs(x0) >= 1e6
-                         ? "; an easting above 1,000,000 carries a zone prefix: use the "
-                           "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
-                         : "");
+                     s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n, hint);
             return NAN;
         }
     }
     double area = 0, perim = 0;
     geod_polygonarea(&s->geod, s->y, s->x, n, &area, &perim);
+    *perimeter_m += perim;
     return fabs(area);
 }
 
 static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH ct,
-                      char *why, size_t why_size)
+                      double *perimeter_m, char *why, size_t why_size)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
         double sum = 0;
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
-            double a = area_ct(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+            double a = area_ct(s, OGR_G_GetGeometryRef(g, i), ct, perimeter_m, why, why_size);
             if (isnan(a))
                 return NAN;
             sum += a;
@@ -546,7 +792,7 @@ static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH
         return 0;
     double a = 0;
     for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
-        double r = ring_area(s, OGR_G_GetGeometryRef(g, i), ct, why, why_size);
+        double r = ring_area(s, OGR_G_GetGeometryRef(g, i), ct, perimeter_m, why, why_size);
         if (isnan(r))
             return NAN;
         a += i == 0 ? r : -r;
@@ -554,10 +800,47 @@ static double area_ct(sl_source *s, OGRGeometryH g, OGRCoordinateTransformationH
     return a;
 }
 
-double sl_source_area_m2(sl_source *s, OGRGeometryH g, char *why, size_t why_size)
+double sl_source_area_m2(sl_source *s, OGRGeometryH g, double *perimeter_m, char *why,
+                         size_t why_size)
 {
+    double perim = 0;
     why[0] = '\0';
-    return area_ct(s, g, s->ct, why, why_size);
+    double a = area_ct(s, g, s->ct, &perim, why, why_size);
+    if (perimeter_m)
+        *perimeter_m = perim;
+    return a;
+}
+
+bool sl_geom_convex(OGRGeometryH g)
+{
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPolygon || OGR_G_GetGeometryCount(g) != 1)
+        return false;
+    OGRGeometryH ring = OGR_G_GetGeometryRef(g, 0);
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 4 || n > 64)
+        return false;
+    double x[64], y[64];
+    OGR_G_GetPoints(ring, x, sizeof(double), y, sizeof(double), NULL, 0);
+    if (x[0] != x[n - 1] || y[0] != y[n - 1])
+        return false;
+    int m = n - 1, sign = 0;
+    double turning = 0;
+    for (int i = 0; i < m; i++) {
+        int j = (i + 1) % m, k = (i + 2) % m;
+        double ax = x[j] - x[i], ay = y[j] - y[i], bx = x[k] - x[j], by = y[k] - y[j];
+        double cross = ax * by - ay * bx;
+        if (!isfinite(cross) || cross == 0)
+            return false; /* collinear or repeated points: let GEOS judge */
+        int sg = cross > 0 ? 1 : -1;
+        if (sign == 0)
+            sign = sg;
+        else if (sg != sign)
+            return false;
+        turning += atan2(fabs(cross), ax * bx + ay * by);
+    }
+    /* Turns of one sign adding up to one full turn: a simple convex ring
+     * (a pentagram turns twice). */
+    return fabs(turning - 2 * M_PI) < 1e-6;
 }
 
 /* CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554, CM 75°E-135°E)
@@ -638,7 +921,8 @@ double sl_source_shrunk_area_m2(sl_source *s, OGRGeometryH g, double setback_m,
     }
     if (!res)
         return NAN;
-    double a = OGR_G_IsEmpty(res) ? 0 : area_ct(s, res, s->ct, why, sizeof why);
+    double perim = 0;
+    double a = OGR_G_IsEmpty(res) ? 0 : area_ct(s, res, s->ct, &perim, why, sizeof why);
     if (shrunk && !OGR_G_IsEmpty(res))
         *shrunk = res;
     else

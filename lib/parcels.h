@@ -40,6 +40,14 @@ const char *sl_source_crs_name(const sl_source *s);
 const char *sl_source_driver(const sl_source *s);
 /* Text fields must be checked for valid UTF-8 (DBF with unknown encoding). */
 bool sl_source_check_utf8(const sl_source *s);
+/* The encoding GDAL decodes the layer's text from ("CP1252", "GBK" ...) and
+ * in *declared_by who said so ("the .cpg file", "the DBF's language driver
+ * id", "parcels.encoding"); NULL when text is taken as UTF-8 as it is. */
+const char *sl_source_encoding(const sl_source *s, const char **declared_by);
+/* Text of a layer decoded from a single-byte code page (CP1252 ...) that
+ * looks like GBK bytes misread in that code page: *gbk gets the text read
+ * as GBK (free with CPLFree()).  False, *gbk NULL, otherwise. */
+bool sl_source_text_misdecoded(const sl_source *s, const char *text, char **gbk);
 /* Reset reading to the first feature. */
 void sl_source_rewind(sl_source *s);
 
@@ -56,10 +64,17 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
                                    char *why, size_t why_size);
 
 /* Geodesic area (m²) of a polygonal geometry in the source CRS, on the
- * ellipsoid of its geographic CRS, holes subtracted, parts summed.
+ * ellipsoid of its geographic CRS, holes subtracted, parts summed; the
+ * geodesic length of all its rings goes to *perimeter_m (may be NULL).
  * Returns NAN and fills why when the coordinates cannot be transformed or
  * lie outside the CRS's area of use. */
-double sl_source_area_m2(sl_source *s, OGRGeometryH g, char *why, size_t why_size);
+double sl_source_area_m2(sl_source *s, OGRGeometryH g, double *perimeter_m, char *why,
+                         size_t why_size);
+
+/* A polygon of one strictly convex simple ring (no holes, no collinear or
+ * repeated points, at most 63 vertices)?  Such a ring is valid, and its
+ * inward buffer by d keeps at least area - perimeter * d. */
+bool sl_geom_convex(OGRGeometryH g);
 
 /* The geometry shrunk inward by setback_m, buffered in a metric CRS (the
  * layer's own when projected, else the local CGCS2000 Gauss-Krüger or UTM

@@ -7,9 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cpl_string.h>
-#include <ogr_srs_api.h>
 
+#include "layer_out.h"
 #include "ogrutil.h"
 #include "parcels.h"
 
@@ -24,9 +23,8 @@ enum {
 };
 
 struct sl_parcels_writer {
-    char *path;
-    GDALDatasetH ds;
-    OGRLayerH layer;
+    sl_out_dataset *own;  /* the dataset, when the writer created it */
+    sl_out_layer *layer;
     const sl_zone *z;
     bool plan_mode;
     int rule_base;      /* first per-rule-set field: 4 per rule set */
@@ -48,56 +46,43 @@ static double round4(double x)
 
 static int add_field(sl_parcels_writer *w, const char *name, OGRFieldType t, bool json)
 {
-    OGRFieldDefnH fd = OGR_Fld_Create(name, t);
-    if (json)
-        OGR_Fld_SetSubType(fd, OFSTJSON);
-    OGRErr e = OGR_L_CreateField(w->layer, fd, TRUE);
-    OGR_Fld_Destroy(fd);
-    return e == OGRERR_NONE ? OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(w->layer)) - 1 : -1;
+    return sl_out_layer_field(w->layer, name, t, json);
 }
 
 static void destroy(sl_parcels_writer *w)
 {
-    if (w->ds)
-        GDALClose(w->ds);
+    sl_out_dataset_close(w->own, NULL);
     free(w->src_map);
-    free(w->path);
     free(w);
 }
 
 sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
                                           const sl_zone *z, bool plan_mode, sl_error *err)
 {
-    sl_gdal_init();
+    sl_out_dataset *d = sl_out_dataset_create(path, driver, err);
+    if (!d)
+        return NULL;
+    sl_parcels_writer *w = sl_parcels_writer_open_in(d, z, plan_mode, err);
+    if (!w) {
+        sl_out_dataset_close(d, NULL);
+        return NULL;
+    }
+    w->own = d;
+    return w;
+}
+
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
+                                             bool plan_mode, sl_error *err)
+{
     sl_parcels_writer *w = calloc(1, sizeof *w);
-    if (!w || !(w->path = strdup(path))) {
-        free(w);
+    if (!w) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return NULL;
     }
     w->z = z;
     w->plan_mode = plan_mode;
-    GDALDriverH drv = GDALGetDriverByName(driver);
-    if (!drv) {
-        sl_error_add(err, SL_ERR_IO, "%s: GDAL has no %s driver", path, driver);
-        destroy(w);
-        return NULL;
-    }
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    w->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
-    char **lco = NULL;
-    if (strcmp(driver, "GeoJSON") == 0) {
-        lco = CSLSetNameValue(lco, "RFC7946", "YES");
-        lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
-    }
-    if (w->ds)
-        w->layer = GDALDatasetCreateLayer(w->ds, "parcels", sl_source_srs(z->src), wkbUnknown, lco);
-    CSLDestroy(lco);
-    sl_gdal_capture_pop();
+    w->layer = sl_out_layer_create(d, "parcels", sl_source_srs(z->src), wkbUnknown, err);
     if (!w->layer) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot create: %s", path,
-                     cap.last[0] ? cap.last : "driver failure");
         destroy(w);
         return NULL;
     }
@@ -144,7 +129,7 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
             ok &= add_field(w, pf[i].name, pf[i].type, pf[i].json) == w->plan_base + i;
     }
     if (!ok) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot create the layer's fields", path);
+        sl_error_add(err, SL_ERR_IO, "cannot create the fields of the parcels layer");
         destroy(w);
         return NULL;
     }
@@ -153,14 +138,11 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     OGRFeatureDefnH sd = OGR_L_GetLayerDefn(sl_source_layer(z->src));
     w->n_src = OGR_FD_GetFieldCount(sd);
     w->src_map = malloc(((size_t)w->n_src + 1) * sizeof *w->src_map);
-    OGRFeatureDefnH dd = OGR_L_GetLayerDefn(w->layer);
     for (int i = 0; i < w->n_src; i++) {
         OGRFieldDefnH f = OGR_FD_GetFieldDefn(sd, i);
         w->src_map[i] = -1;
-        if (OGR_FD_GetFieldIndex(dd, OGR_Fld_GetNameRef(f)) >= 0)
-            continue;
-        if (OGR_L_CreateField(w->layer, f, TRUE) == OGRERR_NONE)
-            w->src_map[i] = OGR_FD_GetFieldCount(dd) - 1;
+        if (sl_out_layer_field_index(w->layer, OGR_Fld_GetNameRef(f)) < 0)
+            w->src_map[i] = sl_out_layer_field_like(w->layer, f);
     }
     return w;
 }
@@ -228,10 +210,23 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err)
 {
     const sl_scenario *sc = w->z->sc;
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(w->layer));
-    if (src && w->n_src)
-        OGR_F_SetFromWithMap(f, src, TRUE, w->src_map);
-    OGR_F_SetGeometry(f, geom);
+    OGRFeatureH f = sl_out_layer_feature(w->layer);
+    /* Field by field: OGR_F_SetFromWithMap would also clone the geometry. */
+    for (int i = 0; src && i < w->n_src; i++) {
+        if (w->src_map[i] < 0)
+            continue;
+        if (OGR_F_IsFieldSetAndNotNull(src, i))
+            OGR_F_SetFieldRaw(f, w->src_map[i], OGR_F_GetRawFieldRef(src, i));
+        else
+            OGR_F_SetFieldNull(f, w->src_map[i]);
+    }
+    /* The source feature is discarded after this call: take its geometry
+     * rather than copy it. */
+    OGRGeometryH g = NULL;
+    if (src && geom && geom == OGR_F_GetGeometryRef(src))
+        g = OGR_F_StealGeometry(src);
+    else if (geom)
+        g = OGR_G_Clone(geom);
     set_text(f, F_ID, p->id);
     const char *status = sl_parcel_status_name(p->status);
     if (w->plan_mode && p->status == SL_PARCEL_CANDIDATE)
@@ -283,34 +278,17 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
                 OGR_F_SetFieldNull(f, b + k);
         }
     }
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    OGRErr e = OGR_L_CreateFeature(w->layer, f);
-    sl_gdal_capture_pop();
-    OGR_F_Destroy(f);
-    if (e != OGRERR_NONE) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write parcel %s: %s", w->path,
-                     p->id ? p->id : "(null id)", cap.last[0] ? cap.last : "driver failure");
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    char what[300];
+    snprintf(what, sizeof what, "parcel %s", p->id ? p->id : "(null id)");
+    return sl_out_layer_write(w->layer, f, g, what, err);
 }
 
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err)
 {
     if (!w)
         return SL_OK;
-    sl_gdal_capture cap;
-    sl_gdal_capture_push(&cap);
-    GDALClose(w->ds);
-    sl_gdal_capture_pop();
-    w->ds = NULL;
-    sl_status st = SL_OK;
-    if (cap.n_errors) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", w->path,
-                     cap.last[0] ? cap.last : "driver failure");
-        st = SL_ERR_IO;
-    }
+    sl_status st = sl_out_dataset_close(w->own, err);
+    w->own = NULL;
     destroy(w);
     return st;
 }

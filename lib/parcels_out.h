@@ -7,6 +7,7 @@
 #define SL_PARCELS_OUT_H
 
 #include <gdal.h>
+#include "layer_out.h"
 #include "plan.h"
 #include "zone.h"
 
@@ -20,8 +21,14 @@ typedef struct sl_parcels_writer sl_parcels_writer;
 sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
                                           const sl_zone *z, bool plan_mode, sl_error *err);
 
+/* The same, as a layer "parcels" of an open dataset (e.g. shanglou.gpkg);
+ * closing the writer then leaves the dataset open. */
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
+                                             bool plan_mode, sl_error *err);
+
 /* Write one parcel; geom may be NULL (written as null geometry); pp is the
- * parcel's plan in plan mode, else NULL. */
+ * parcel's plan in plan mode, else NULL.  When geom is src's own geometry
+ * it is taken from src (src is about to be destroyed). */
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err);
 

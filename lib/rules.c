@@ -9,6 +9,10 @@ int sl_floor_count(double x)
 {
     if (!(x > 0))
         return 0;
+    /* Scenario values are validated, not bounded: 1e-300 m storeys must
+     * not overflow an int. */
+    if (x > SL_MAX_FLOORS)
+        return SL_MAX_FLOORS;
     return (int)floor(x + 1e-9);
 }
 

@@ -11,14 +11,20 @@
 #include <stddef.h>
 #include "scenario.h"
 
-/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10). */
+/* Floor counts are capped here (no building has more storeys). */
+#define SL_MAX_FLOORS 1000
+
+/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10);
+ * 0 for x <= 0 or NAN, at most SL_MAX_FLOORS. */
 int sl_floor_count(double x);
 
 /* Footprints of a parcel under rule set r.
  * Invariant: factory_m2 + office_m2 == total_m2; setback_ok is
  * total_m2 >= coverage_min * area_m2. */
 typedef struct sl_footprints {
-    double shrunk_area_m2;   /* geodesic area of the parcel shrunk by setback_m */
+    double shrunk_area_m2;   /* geodesic area of the parcel shrunk by setback_m, or a
+                              * lower bound of it when the bound already reaches
+                              * coverage_max * area (T is the same either way) */
     double total_m2;         /* T = min(coverage_max * area, shrunk area) */
     double office_m2;        /* F_o */
     double factory_m2;       /* F_f = T - F_o */

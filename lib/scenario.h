@@ -64,7 +64,8 @@ typedef struct sl_rule_override {
     unsigned long long mask;
     sl_ruleset values;
 } sl_rule_override;
-/* *out = *base with the override's keys replaced. */
+/* *out = *base with the override's keys replaced (o may be NULL).
+ * out->name is base->name, not a copy. */
 void sl_ruleset_apply(const sl_ruleset *base, const sl_rule_override *o,
                       sl_ruleset *out);
 
@@ -93,6 +94,10 @@ typedef struct sl_chain_link {
     double weight;                   /* > 0, default 1 */
 } sl_chain_link;
 
+/* A pin (一企一策).  Invariant after sl_scenario_load: every pin of one
+ * parcel carries the same `floors` and `rules` (the parcel's, merged from
+ * all its pins; pins that disagree are a scenario error), so the optimizer
+ * may read them from any pin of the parcel. */
 typedef struct sl_pin {
     char *parcel;                    /* parcel id */
     int industry;                    /* index into industries */

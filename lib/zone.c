@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+
+#include "ogrutil.h"
 #include "parcels.h"
 
 #define MU_M2 (10000.0 / 15.0)
@@ -265,8 +268,26 @@ typedef struct shrink_cache {
     double setback_m[8], area_m2[8];
 } shrink_cache;
 
-static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, double setback_m)
+/* The parcel's geometry facts that decide whether a buffer is needed. */
+typedef struct shape_facts {
+    double area_m2, perimeter_m;
+    bool convex;
+} shape_facts;
+
+/* The geodesic area left after an inward setback, or a lower bound of it
+ * when that bound already reaches coverage_max × area, so that the total
+ * footprint T = min(coverage_max × area, shrunk area) is the same either
+ * way.  For a convex parcel the inward buffer by d keeps at least
+ * area − perimeter × d; the 1 % margin covers the ellipsoid's curvature
+ * and the buffer's arc approximation many times over. */
+static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const shape_facts *sf,
+                          double setback_m, double coverage_max)
 {
+    if (sf->convex) {
+        double bound = sf->area_m2 - 1.01 * sf->perimeter_m * setback_m;
+        if (bound >= coverage_max * sf->area_m2 * (1 + 1e-9))
+            return bound;
+    }
     for (int i = 0; i < c->n; i++)
         if (c->setback_m[i] == setback_m)
             return c->area_m2[i];
@@ -281,8 +302,8 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, double se
 
 /* Evaluate one usable parcel (area known): candidacy, envelopes, plan
  * rules and footprints. */
-static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const char *prefix,
-                                 sl_error *err)
+static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
+                                 const shape_facts *sf, const char *prefix, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     char why[512];
@@ -303,7 +324,8 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
     }
     for (int r = 0; r < sc->n_rules; r++) {
         sl_footprints fp;
-        double sa = shrunk_area(z, &cache, g, sc->rules[r].setback_m);
+        double sa = shrunk_area(z, &cache, g, sf, sc->rules[r].setback_m,
+                                sc->rules[r].coverage_max);
         sl_footprints_compute(&sc->rules[r], p->area_m2, isnan(sa) ? 0 : sa, &fp);
         sl_envelope_compute(&sc->rules[r], p->area_m2, &fp, &p->env[r]);
     }
@@ -324,33 +346,72 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
         }
         break;
     }
-    double sa = shrunk_area(z, &cache, g, p->plan_rules->setback_m);
+    double sa = shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m,
+                            p->plan_rules->coverage_max);
     sl_footprints_compute(p->plan_rules, p->area_m2, isnan(sa) ? 0 : sa, &p->plan_fp);
     return SL_OK;
 }
 
+/* Every text field must be UTF-8 as read, and must not be GBK misread in
+ * a single-byte code page: either would put wrong ids and names in the
+ * outputs.  The whole run fails, naming the field and the feature. */
 static sl_status check_text(sl_zone *z, OGRFeatureH f, long long seq, sl_error *err)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(sl_source_layer(z->src));
+    const char *by = NULL;
+    const char *enc = sl_source_encoding(z->src, &by);
+    const char *label = sl_source_label(z->src);
     for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
         if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) != OFTString ||
             !OGR_F_IsFieldSetAndNotNull(f, i))
             continue;
-        if (!sl_utf8_valid(OGR_F_GetFieldAsString(f, i))) {
-            sl_error_add(err, SL_ERR_SCENARIO,
-                         "%s: field %s of feature %lld is not UTF-8 text and the DBF has no "
-                         ".cpg file; set parcels.encoding in the scenario (GBK is usual for "
-                         "Chinese survey data)",
-                         sl_source_label(z->src), OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)),
-                         seq + 1);
-            return SL_ERR_SCENARIO;
+        const char *text = OGR_F_GetFieldAsString(f, i);
+        const char *field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        char *gbk = NULL;
+        if (!sl_utf8_valid(text)) {
+            if (sl_source_check_utf8(z->src)) {
+                sl_error_add(err, SL_ERR_SCENARIO,
+                             "%s: field %s of feature %lld is not UTF-8 text and the DBF has no "
+                             ".cpg file; set parcels.encoding in the scenario (GBK is usual for "
+                             "Chinese survey data)",
+                             label, field, seq + 1);
+                return SL_ERR_SCENARIO;
+            }
+            if (by && enc)
+                sl_error_add(err, SL_ERR_SOURCE,
+                             "%s: field %s of feature %lld is not %s text although %s says so; "
+                             "correct it (GBK is usual for Chinese survey data)",
+                             label, field, seq + 1, enc, by);
+            else if (by)
+                sl_error_add(err, SL_ERR_SOURCE,
+                             "%s: field %s of feature %lld is not UTF-8 text although %s says "
+                             "UTF-8; correct it (GBK is usual for Chinese survey data)",
+                             label, field, seq + 1, by);
+            else
+                sl_error_add(err, SL_ERR_SOURCE, "%s: field %s of feature %lld is not UTF-8 text",
+                             label, field, seq + 1);
+            return SL_ERR_SOURCE;
+        }
+        if (enc && by && sl_source_text_misdecoded(z->src, text, &gbk)) {
+            bool scen = by && strcmp(by, "parcels.encoding") == 0;
+            sl_error_add(err, scen ? SL_ERR_SCENARIO : SL_ERR_SOURCE,
+                         "%s: field %s of feature %lld reads '%s' in %s, as %s says, but looks "
+                         "like GBK text ('%s'); %s",
+                         label, field, seq + 1, text, enc, by, gbk,
+                         scen ? "set parcels.encoding: GBK"
+                         : strcmp(by, "the .cpg file") == 0
+                             ? "write GBK in the .cpg file"
+                             : "set parcels.encoding: GBK in the scenario");
+            CPLFree(gbk);
+            return scen ? SL_ERR_SCENARIO : SL_ERR_SOURCE;
         }
     }
     return SL_OK;
 }
 
-static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, sl_parcel *p,
-                          OGRGeometryH *geom, OGRGeometryH *owned, sl_error *err)
+/* read_error: what GDAL reported while reading this feature, or NULL. */
+static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *read_error,
+                          sl_parcel *p, OGRGeometryH *geom, OGRGeometryH *owned, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(sl_source_layer(z->src));
@@ -365,11 +426,9 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, sl_parcel *p
     p->status = SL_PARCEL_REJECTED;
     *geom = NULL;
     *owned = NULL;
-    if (sl_source_check_utf8(z->src)) {
-        sl_status st = check_text(z, f, seq, err);
-        if (st != SL_OK)
-            return st;
-    }
+    sl_status tst = check_text(z, f, seq, err);
+    if (tst != SL_OK)
+        return tst;
     p->id = field_text(f, field_index(defn, sc->fields.id));
     p->land_use = field_text(f, field_index(defn, sc->fields.land_use));
     bool junk = false;
@@ -391,13 +450,20 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, sl_parcel *p
     OGRGeometryH g = NULL;
     sl_geom_verdict v = sl_source_geometry(z->src, f, &g, why, sizeof why);
     if (v == SL_GEOM_REJECTED) {
-        set_reason(p, why, NULL);
+        if (read_error && !OGR_F_GetGeometryRef(f)) {
+            char rw[1100];
+            snprintf(rw, sizeof rw, "geometry cannot be read: %s", read_error);
+            set_reason(p, rw, NULL);
+        } else {
+            set_reason(p, why, NULL);
+        }
         return SL_OK;
     }
     if (v == SL_GEOM_REPAIRED)
         *owned = g;
     char whya[512];
-    double a = sl_source_area_m2(z->src, g, whya, sizeof whya);
+    shape_facts sf = {0};
+    double a = sl_source_area_m2(z->src, g, &sf.perimeter_m, whya, sizeof whya);
     if (isnan(a) || !(a > 0)) {
         set_reason(p, isnan(a) ? whya : "zero area", NULL);
         if (*owned)
@@ -418,7 +484,9 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, sl_parcel *p
                  prefix ? prefix : "", prefix ? "; " : "");
         prefix = pre;
     }
-    return evaluate_parcel(z, p, g, prefix, err);
+    sf.area_m2 = a;
+    sf.convex = sl_geom_convex(g);
+    return evaluate_parcel(z, p, g, &sf, prefix, err);
 }
 
 static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_error *err)
@@ -427,8 +495,23 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
     sl_source_rewind(z->src);
     long long seq = 0;
     sl_status st = SL_OK;
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
+    for (;;) {
+        /* A reader that fails on a feature returns it without geometry,
+         * or stops: the one must be said in its reason, the other must
+         * not pass for the end of the layer. */
+        sl_gdal_capture rc;
+        sl_gdal_capture_push(&rc);
+        OGRFeatureH f = OGR_L_GetNextFeature(layer);
+        sl_gdal_capture_pop();
+        if (!f) {
+            if (rc.n_errors) {
+                sl_error_add(err, SL_ERR_SOURCE, "%s: reading stopped at feature %lld: %s",
+                             sl_source_label(z->src), seq + 1, rc.last);
+                return SL_ERR_SOURCE;
+            }
+            break;
+        }
+        const char *read_error = rc.n_errors ? rc.last : NULL;
         OGRGeometryH geom = NULL, owned = NULL;
         sl_parcel tmp, *p;
         if (record) {
@@ -443,7 +526,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
                 z->p = np;
                 z->cap = cap;
             }
-            st = read_one(z, f, seq, &tmp, &geom, &owned, err);
+            st = read_one(z, f, seq, read_error, &tmp, &geom, &owned, err);
             if (st != SL_OK) {
                 parcel_free(&tmp);
                 OGR_F_Destroy(f);
@@ -485,6 +568,19 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
         if (st != SL_OK)
             return st;
         seq++;
+    }
+    /* A damaged file may also end early without a word from GDAL (a
+     * FlatGeobuf cut inside its features); where the layer knows its own
+     * count cheaply, hold the reading to it. */
+    if (record && OGR_L_TestCapability(layer, OLCFastFeatureCount)) {
+        long long announced = (long long)OGR_L_GetFeatureCount(layer, FALSE);
+        if (announced >= 0 && announced != seq) {
+            sl_error_add(err, SL_ERR_SOURCE,
+                         "%s: the layer announces %lld features but %lld could be read; the "
+                         "file is damaged or cut short",
+                         sl_source_label(z->src), announced, seq);
+            return SL_ERR_SOURCE;
+        }
     }
     return SL_OK;
 }

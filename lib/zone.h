@@ -62,7 +62,9 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err);
 
 /* Called once per input feature, in source order, with its record and its
  * usable geometry in the source CRS (NULL for rejected features without
- * one).  A non-OK return stops the reading with that status. */
+ * one).  The feature is destroyed after the call, so fn may steal its
+ * geometry (OGR_F_StealGeometry).  A non-OK return stops the reading with
+ * that status. */
 typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_parcel *p,
                                   OGRFeatureH f, OGRGeometryH geom);
 

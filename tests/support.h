@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+/* Exit status reported for a child whose stderr holds an ASan, LSan or
+ * UBSan report, so that no expected status can hide it. */
+#define SL_SANITIZER_STATUS 86
+
 /* Result of running a command: exit status and captured streams. */
 typedef struct sl_run {
     int status;      /* exit code, or 128+signal */

@@ -1,0 +1,803 @@
+/* test_hostile.c - the hostile-input corpus (tests/hostile/ and fixtures
+ * made here with ogr2ogr and the shell), run through the shanglou command
+ * as a planner would.  Every case states its exact outcome: the message of
+ * a run that must fail (which then writes nothing), or the status and
+ * reason of every parcel of a run that must succeed (MODEL §2: every input
+ * feature is in parcels.geojson).  docs/robustness.md is the table of these
+ * outcomes for planners. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* EPSG:4547 coordinates near 114.9°E 25.85°N (沙河组团). */
+#define X0 590000.0
+#define Y0 2860000.0
+
+static char *dir;   /* fixtures, scenario and outputs of one test */
+
+static void setup(void) { dir = sl_tmpdir(); }
+static void teardown(void)
+{
+    sl_rmtree(dir);
+    free(dir);
+}
+TestSuite(scenario_input, .timeout = 120);
+TestSuite(data_input, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(secrets, .init = setup, .fini = teardown, .timeout = 120);
+
+/* ---- helpers ------------------------------------------------------- */
+
+static char *path_in(const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* A scenario in dir/s.yaml reading `source`; extra: more parcels keys. */
+static char *scenario(const char *source, const char *extra)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "name: hostile\n"
+             "parcels:\n"
+             "  source: %s\n"
+             "%s"
+             "  fields: {id: ID, land_use: LU, current_far: FAR, tax: TAX}\n"
+             "  industrial_land_uses: [M1]\n"
+             "rules:\n"
+             "  after: {far_max: 3.0}\n",
+             source, extra ? extra : "");
+    return sl_write(dir, "s.yaml", text);
+}
+
+static void square(char *buf, size_t n, double x, double y, double s)
+{
+    snprintf(buf, n,
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],"
+             "[%.6f,%.6f],[%.6f,%.6f]]]}",
+             x, y, x + s, y, x + s, y + s, x, y + s, x, y);
+}
+
+/* One GeoJSON feature with ID, LU = M1, FAR 0.4, TAX null (heap). */
+static char *feature(const char *id, const char *geom)
+{
+    char *b = malloc(strlen(geom) + strlen(id) + 160);
+    sprintf(b,
+            "{\"type\":\"Feature\",\"properties\":{\"ID\":\"%s\",\"LU\":\"M1\",\"FAR\":0.4,"
+            "\"TAX\":null},\"geometry\":%s}",
+            id, geom);
+    return b;
+}
+
+/* dir/name: a FeatureCollection of the n features (freed) in EPSG:epsg. */
+static char *write_geojson(const char *name, int epsg, char **feats, int n)
+{
+    char *p = path_in(name);
+    FILE *f = fopen(p, "w");
+    cr_assert(f);
+    fprintf(f,
+            "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+            "{\"name\":\"urn:ogc:def:crs:EPSG::%d\"}},\"features\":[",
+            epsg);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%s%s\n", i ? "," : "", feats[i]);
+        free(feats[i]);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+    return p;
+}
+
+/* Five 100 m squares with ids 甲-0 .. 甲-4 as a shapefile dir/shp/parcels.*
+ * (UTF-8, .cpg) or, with lco, whatever layer creation options say. */
+static char *five_parcels_shp(const char *lco)
+{
+    char *f[5];
+    for (int i = 0; i < 5; i++) {
+        char g[512], id[32];
+        square(g, sizeof g, X0 + 150 * i, Y0, 100);
+        snprintf(id, sizeof id, "甲-%d", i);
+        f[i] = feature(id, g);
+    }
+    char *gj = write_geojson("five.geojson", 4547, f, 5);
+    sl_run r = sl_sh("ogr2ogr -f 'ESRI Shapefile' -nln parcels %s '%s/shp' '%s' 2>&1",
+                     lco ? lco : "-lco ENCODING=UTF-8", dir, gj);
+    cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.out);
+    sl_run_free(&r);
+    free(gj);
+    return path_in("shp/parcels.shp");
+}
+
+/* parcels.geojson of an evaluate run, one feature per line. */
+typedef struct parcel_out {
+    char id[128], status[32], reason[1024];
+} parcel_out;
+typedef struct run_out {
+    int n;
+    parcel_out *p;
+} run_out;
+
+/* The JSON string value of "key" in line into buf ("null" for null). */
+static void json_field(const char *line, const char *key, char *buf, size_t size)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    const char *at = strstr(line, k);
+    cr_assert(at, "no %s in %.200s", key, line);
+    at += strlen(k);
+    size_t o = 0;
+    if (*at != '"') {
+        snprintf(buf, size, "null");
+        return;
+    }
+    for (at++; *at && *at != '"' && o + 1 < size; at++) {
+        if (*at == '\\' && at[1])
+            at++;
+        buf[o++] = *at;
+    }
+    buf[o] = '\0';
+}
+
+static run_out read_parcels(const char *out_dir)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/parcels.geojson", out_dir);
+    char *text = sl_slurp(p, NULL);
+    cr_assert(text, "%s missing", p);
+    run_out r = {0};
+    r.p = calloc(1, sizeof *r.p);
+    for (char *line = text; line && *line;) {
+        char *eol = strchr(line, '\n');
+        if (eol)
+            *eol = '\0';
+        if (strncmp(line, "{ \"type\": \"Feature\"", 19) == 0) {
+            r.p = realloc(r.p, (size_t)(r.n + 1) * sizeof *r.p);
+            parcel_out *q = &r.p[r.n++];
+            json_field(line, "id", q->id, sizeof q->id);
+            json_field(line, "status", q->status, sizeof q->status);
+            json_field(line, "reason", q->reason, sizeof q->reason);
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    free(text);
+    return r;
+}
+
+static int count_status(const run_out *r, const char *status)
+{
+    int n = 0;
+    for (int i = 0; i < r->n; i++)
+        n += strcmp(r->p[i].status, status) == 0;
+    return n;
+}
+
+static void expect_parcel(const run_out *r, int i, const char *id, const char *status,
+                          const char *reason)
+{
+    cr_assert_lt(i, r->n);
+    cr_assert_str_eq(r->p[i].id, id, "parcel %d", i);
+    cr_assert_str_eq(r->p[i].status, status, "parcel %s: %s", id, r->p[i].reason);
+    cr_assert_str_eq(r->p[i].reason, reason, "parcel %s", id);
+}
+
+/* evaluate dir/s.yaml into dir/out; must succeed. */
+static run_out evaluate_ok(const char *scen)
+{
+    char *out = path_in("out");
+    sl_run r = sl_cli("evaluate", scen, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "evaluate: %s", r.err);
+    cr_assert_str_eq(r.err, "");
+    sl_run_free(&r);
+    run_out o = read_parcels(out);
+    free(out);
+    return o;
+}
+
+/* evaluate into an output directory holding a previous file: must exit
+ * with `status` and print exactly `message` (plus a newline), and leave
+ * the directory as it was, with no staging directory beside it. */
+static void evaluate_fails(const char *scen, int status, const char *message)
+{
+    char *out = path_in("out");
+    sl_run r = sl_sh("mkdir -p %s && echo previous > %s/previous.txt", out, out);
+    sl_run_free(&r);
+    r = sl_cli("evaluate", scen, "-o", out, NULL);
+    cr_assert_eq(r.status, status, "exit %d: %s", r.status, r.err);
+    char want[4096];
+    snprintf(want, sizeof want, "%s\n", message);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    sl_run_free(&r);
+    r = sl_sh("ls -A %s; ls -A %s | grep shanglou", out, dir);
+    cr_assert_str_eq(r.out, "previous.txt\n", "left behind: %s", r.out);
+    sl_run_free(&r);
+    free(out);
+}
+
+static void run_out_free(run_out *r)
+{
+    free(r->p);
+    r->p = NULL;
+    r->n = 0;
+}
+
+/* ---- scenario files -------------------------------------------------- */
+
+/* `check` must exit 2 and print exactly these lines. */
+static void check_fails(const char *path, const char *expected)
+{
+    sl_run r = sl_cli("check", path, NULL);
+    cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+    cr_assert_str_eq(r.err, expected);
+    cr_assert_str_eq(r.out, "");
+    sl_run_free(&r);
+}
+
+Test(scenario_input, alias_bomb)
+{
+    check_fails("hostile/alias-bomb.yaml",
+                "hostile/alias-bomb.yaml:7:37: too many alias expansions (more than 100000 "
+                "nodes)\n");
+}
+
+Test(scenario_input, deep_nesting)
+{
+    dir = sl_tmpdir();
+    char *p = path_in("deep.yaml");
+    FILE *f = fopen(p, "w");
+    fputs("name: ", f);
+    for (int i = 0; i < 100000; i++)
+        fputc('[', f);
+    for (int i = 0; i < 100000; i++)
+        fputc(']', f);
+    fputc('\n', f);
+    fclose(f);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:1:70: nesting deeper than 64 levels\n", p);
+    check_fails(p, want);
+    free(p);
+    teardown();
+}
+
+Test(scenario_input, ten_megabyte_scalar)
+{
+    dir = sl_tmpdir();
+    char *p = path_in("big.yaml");
+    FILE *f = fopen(p, "w");
+    fputs("parcels: {source: x.shp, fields: {id: A, land_use: B}}\nname: ", f);
+    for (int i = 0; i < 10 << 20; i++)
+        fputc('x', f);
+    fputc('\n', f);
+    fclose(f);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:2:7: value longer than 1 MiB\n", p);
+    check_fails(p, want);
+    free(p);
+    teardown();
+}
+
+Test(scenario_input, nan_infinite_negative_huge_numbers)
+{
+    check_fails("hostile/numbers.yaml",
+                "hostile/numbers.yaml:7:24: candidacy.far_below: expected a finite number, got "
+                "'.nan'\n"
+                "hostile/numbers.yaml:7:52: candidacy.tax_per_mu_below_cny: expected a finite "
+                "number, got '-.inf'\n"
+                "hostile/numbers.yaml:7:72: candidacy.min_area_m2 must be >= 0 (got -3000)\n"
+                "hostile/numbers.yaml:10:14: rules.after.far_max: expected a finite number, got "
+                "'1e309'\n"
+                "hostile/numbers.yaml:11:27: rules.after.factory_height_max_m: expected a finite "
+                "number, got '.inf'\n"
+                "hostile/numbers.yaml:12:26: rules.after.office_height_max_m must be > 0 (got "
+                "-60)\n"
+                "hostile/numbers.yaml:13:19: rules.after.coverage_max must be between 0 and 1 "
+                "(got 1.5)\n"
+                "hostile/numbers.yaml:15:32: rules.after.floor_load_max_kN_m2[1]: expected a "
+                "finite number, got '.NaN'\n"
+                "hostile/numbers.yaml:15:38: rules.after.floor_load_max_kN_m2[2] must be > 0 (got "
+                "-8)\n"
+                "hostile/numbers.yaml:16:17: rules.after.ramp_floor: expected an integer, got "
+                "'99999999999999999999'\n"
+                "hostile/numbers.yaml:17:13: plan.gap must be >= 0 (got -0.1)\n"
+                "hostile/numbers.yaml:17:33: plan.time_limit_s: expected a finite number, got "
+                "'1e400'\n");
+}
+
+/* Valid but absurd values (a 1e-300 m storey, 1e300 m caps and setbacks)
+ * evaluate without overflow: floor counts saturate at 1,000 (SL_MAX_FLOORS). */
+Test(scenario_input, huge_valid_numbers_evaluate)
+{
+    dir = sl_tmpdir();
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: huge\n"
+             "parcels:\n"
+             "  source: %s/geodata/shahe/parcels.shp\n"
+             "  fields: {id: DKBH, land_use: YDDM, current_gfa: JZMJ, tax: NSE}\n"
+             "  industrial_land_uses: [M1, M2, \"100101\"]\n"
+             "candidacy: {far_below: 1e300, tax_per_mu_below_cny: 1e300}\n"
+             "rules:\n"
+             "  a: {far_max: 1e300, factory_height_max_m: 1e300, office_height_max_m: 1e300,\n"
+             "      standard_floor_height_m: 1e-300, office_floor_height_m: 1e-300}\n"
+             "  b: {setback_m: 1e300, ground_floor_height_min_m: 1e300}\n",
+             SL_SRC);
+    char *p = sl_write(dir, "s.yaml", text);
+    run_out o = evaluate_ok(p);
+    cr_assert_eq(o.n, 188);
+    char *gj = path_in("out/parcels.geojson");
+    char *t = sl_slurp(gj, NULL);
+    cr_assert(strstr(t, "\"a_factory_floors\": 1001,"), "saturated floor count");
+    cr_assert_null(strstr(t, "\"a_factory_floors\": -"), "no overflow");
+    cr_assert(strstr(t, "\"b_binding\": \"setback\""));
+    free(t);
+    free(gj);
+    run_out_free(&o);
+    free(p);
+    teardown();
+}
+
+/* For now check and evaluate succeed: evaluate places no industry. */
+Test(scenario_input, industries_that_fit_no_parcel)
+{
+    sl_run r = sl_cli("check", "hostile/cannot-fit.yaml", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "hostile/cannot-fit.yaml: ok: scenario 'cannot-fit', 1 rule sets, 2 "
+                            "industries, 1 chain links, 1 pins;"),
+              "%s", r.out);
+    sl_run_free(&r);
+    dir = sl_tmpdir();
+    run_out o = evaluate_ok("hostile/cannot-fit.yaml");
+    cr_assert_eq(o.n, 188);
+    run_out_free(&o);
+    teardown();
+}
+
+/* ---- parcel data ------------------------------------------------------ */
+
+/* A circular parcel of radius 100 m with 1,000,000 vertices, beside an
+ * ordinary one: read, measured, repaired-or-not and written in bounded
+ * time and memory. */
+Test(data_input, million_vertex_parcel, .timeout = 600)
+{
+    char *p = path_in("big.geojson");
+    FILE *f = fopen(p, "w");
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+               "{\"name\":\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":[");
+    fprintf(f, "{\"type\":\"Feature\",\"properties\":{\"ID\":\"BIG\",\"LU\":\"M1\",\"FAR\":0.4,"
+               "\"TAX\":null},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[");
+    const int n = 1000000;
+    for (int i = 0; i <= n; i++) {
+        double a = 2 * 3.14159265358979323846 * (i % n) / n;
+        fprintf(f, "%s[%.4f,%.4f]", i ? "," : "", X0 + 100 * cos(a), Y0 + 100 * sin(a));
+    }
+    char g[512];
+    square(g, sizeof g, X0 + 300, Y0, 100);
+    char *small = feature("SMALL", g);
+    fprintf(f, "]]}},%s]}\n", small);
+    free(small);
+    fclose(f);
+    char *s = scenario(p, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 2);
+    expect_parcel(&o, 0, "BIG", "candidate", "FAR 0.40 below 1.00");
+    expect_parcel(&o, 1, "SMALL", "candidate", "FAR 0.40 below 1.00");
+    /* π·100² = 31,415.93 m² in the plane; geodesic about 2e-4 smaller. */
+    char *gj = path_in("out/parcels.geojson");
+    char *t = sl_slurp(gj, NULL);
+    cr_assert(strstr(t, "\"area_m2\": 31409.66,"), "area of the circle");
+    free(t);
+    free(gj);
+    run_out_free(&o);
+    free(s);
+    free(p);
+}
+
+Test(data_input, bow_tie_is_repaired)
+{
+    char g[512];
+    snprintf(g, sizeof g,
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
+             "[%.1f,%.1f],[%.1f,%.1f]]]}",
+             X0, Y0, X0 + 100, Y0 + 100, X0 + 100, Y0, X0, Y0 + 100, X0, Y0);
+    char *f[1] = {feature("BOWTIE", g)};
+    char *src = write_geojson("bowtie.geojson", 4547, f, 1);
+    char *s = scenario(src, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 1);
+    expect_parcel(&o, 0, "BOWTIE", "candidate",
+                  "invalid geometry repaired with MakeValid; FAR 0.40 below 1.00");
+    run_out_free(&o);
+    free(s);
+    free(src);
+}
+
+Test(data_input, unclosed_ring_in_geojson)
+{
+    char g[2][512];
+    snprintf(g[0], sizeof g[0],
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
+             "[%.1f,%.1f]]]}",
+             X0, Y0, X0 + 100, Y0, X0 + 100, Y0 + 100, X0, Y0 + 100);
+    snprintf(g[1], sizeof g[1],
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f]]]}", X0, Y0,
+             X0 + 100, Y0);
+    char *f[2] = {feature("OPEN", g[0]), feature("TWO-POINTS", g[1])};
+    char *src = write_geojson("open.geojson", 4547, f, 2);
+    char *s = scenario(src, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 2);
+    expect_parcel(&o, 0, "OPEN", "candidate", "unclosed ring closed; FAR 0.40 below 1.00");
+    expect_parcel(&o, 1, "TWO-POINTS", "rejected", "a polygon ring has fewer than 3 points");
+    run_out_free(&o);
+    free(s);
+    free(src);
+}
+
+/* The .shp cut inside the third shape: the first two parcels are read,
+ * the other three rejected with GDAL's reason. */
+Test(data_input, truncated_shp)
+{
+    char *shp = five_parcels_shp(NULL);
+    sl_run r = sl_sh("truncate -s 400 %s", shp);
+    sl_run_free(&r);
+    char *s = scenario("shp/parcels.shp", NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 5);
+    expect_parcel(&o, 0, "甲-0", "candidate", "FAR 0.40 below 1.00");
+    expect_parcel(&o, 1, "甲-1", "candidate", "FAR 0.40 below 1.00");
+    const int offsets[] = {372, 508, 644};
+    for (int i = 2; i < 5; i++) {
+        char reason[256], id[32];
+        snprintf(reason, sizeof reason,
+                 "geometry cannot be read: Error in fread() reading object of size 136 at "
+                 "offset %d from .shp file",
+                 offsets[i - 2]);
+        snprintf(id, sizeof id, "甲-%d", i);
+        expect_parcel(&o, i, id, "rejected", reason);
+    }
+    run_out_free(&o);
+    free(s);
+    free(shp);
+}
+
+/* A FlatGeobuf cut short: inside the features (GDAL says so) or before
+ * them (GDAL just stops: the header's count gives it away). */
+Test(data_input, flatgeobuf_cut_short)
+{
+    char *shp = five_parcels_shp(NULL);
+    char *fgb = path_in("p.fgb");
+    sl_run r = sl_sh("ogr2ogr -f FlatGeobuf %s %s && stat -c %%s %s", fgb, shp, fgb);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "2560\n", "layout as measured: %s", r.out);
+    sl_run_free(&r);
+    char *s = scenario(fgb, NULL);
+    r = sl_sh("truncate -s 2000 %s", fgb);
+    sl_run_free(&r);
+    char want[4096];
+    snprintf(want, sizeof want, "%s: reading stopped at feature 2: Fatal error parsing feature",
+             fgb);
+    evaluate_fails(s, 1, want);
+    r = sl_sh("truncate -s 1500 %s", fgb);
+    sl_run_free(&r);
+    snprintf(want, sizeof want,
+             "%s: the layer announces 5 features but 0 could be read; the file is damaged or "
+             "cut short",
+             fgb);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(fgb);
+    free(shp);
+}
+
+Test(data_input, dbf_with_fewer_records_than_shp)
+{
+    char *shp = five_parcels_shp(NULL);
+    sl_run r = sl_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=UTF-8 -nln parcels "
+                     "three five.geojson -where \"ID <> '甲-3' AND ID <> '甲-4'\" && "
+                     "cp three/parcels.dbf shp/parcels.dbf",
+                     dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char *s = scenario(shp, NULL);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s: the .shp has 5 shapes but the .dbf has 3 records; the files do not belong "
+             "together or one was cut short: export the layer again",
+             shp);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(shp);
+}
+
+Test(data_input, dbf_cut_short)
+{
+    char *shp = five_parcels_shp(NULL);
+    sl_run r = sl_sh("truncate -s 300 %s/shp/parcels.dbf", dir);
+    sl_run_free(&r);
+    char *s = scenario(shp, NULL);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s: the .dbf file is cut short: its header announces 5 records but the file "
+             "holds 0; export the layer again",
+             shp);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(shp);
+}
+
+Test(data_input, missing_shx_and_dbf)
+{
+    char *shp = five_parcels_shp(NULL);
+    sl_run r = sl_sh("mv %s/shp/parcels.shx %s/parcels.shx", dir, dir);
+    sl_run_free(&r);
+    char *s = scenario(shp, NULL);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "%s: the index file (.shx) is missing; rebuild it with 'ogrinfo --config "
+             "SHAPE_RESTORE_SHX YES %s' or export the layer again",
+             shp, shp);
+    evaluate_fails(s, 1, want);
+    r = sl_sh("mv %s/parcels.shx %s/shp/ && rm %s/shp/parcels.dbf", dir, dir, dir);
+    sl_run_free(&r);
+    snprintf(want, sizeof want,
+             "%s: the attribute file (.dbf) is missing; it holds the parcels' ids and land "
+             "uses: copy it beside the .shp",
+             shp);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(shp);
+}
+
+Test(data_input, prj_that_proj_cannot_parse)
+{
+    char *shp = five_parcels_shp(NULL);
+    sl_run r = sl_sh("printf 'PROJCS[\"CGCS2000 / broken\",GEOGCS[' > %s/shp/parcels.prj", dir);
+    sl_run_free(&r);
+    char *s = scenario(shp, NULL);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s: the .prj file could not be read as a coordinate reference system (missing ]); "
+             "fix it or set parcels.crs in the scenario (e.g. crs: EPSG:4547)",
+             shp);
+    evaluate_fails(s, 2, want);
+    free(s);
+    /* As the message says, parcels.crs then supplies the CRS. */
+    s = scenario(shp, "  crs: EPSG:4547\n");
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 5);
+    cr_assert_eq(count_status(&o, "candidate"), 5);
+    run_out_free(&o);
+    free(s);
+    free(shp);
+}
+
+/* GBK text: without .cpg, with a .cpg that says UTF-8, with one that
+ * says 1252; then read right once the .cpg says GBK. */
+Test(data_input, gbk_dbf_and_wrong_cpg)
+{
+    char *shp = five_parcels_shp("-lco ENCODING=GBK");
+    sl_run r = sl_sh("rm %s/shp/parcels.cpg", dir);
+    sl_run_free(&r);
+    char *s = scenario(shp, NULL);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s: field ID of feature 1 is not UTF-8 text and the DBF has no .cpg file; set "
+             "parcels.encoding in the scenario (GBK is usual for Chinese survey data)",
+             shp);
+    evaluate_fails(s, 2, want);
+
+    r = sl_sh("echo UTF-8 > %s/shp/parcels.cpg", dir);
+    sl_run_free(&r);
+    snprintf(want, sizeof want,
+             "%s: field ID of feature 1 is not UTF-8 text although the .cpg file says so; "
+             "correct it (GBK is usual for Chinese survey data)",
+             shp);
+    evaluate_fails(s, 1, want);
+
+    r = sl_sh("echo 1252 > %s/shp/parcels.cpg", dir);
+    sl_run_free(&r);
+    snprintf(want, sizeof want,
+             "%s: field ID of feature 1 reads '¼×-0' in CP1252, as the .cpg file says, but "
+             "looks like GBK text ('甲-0'); write GBK in the .cpg file",
+             shp);
+    evaluate_fails(s, 1, want);
+
+    r = sl_sh("echo GBK > %s/shp/parcels.cpg", dir);
+    sl_run_free(&r);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 5);
+    expect_parcel(&o, 0, "甲-0", "candidate", "FAR 0.40 below 1.00");
+    run_out_free(&o);
+    free(s);
+    free(shp);
+}
+
+Test(data_input, coordinates_outside_the_crs_area)
+{
+    char g[5][512];
+    square(g[0], sizeof g[0], X0, Y0, 100);
+    square(g[1], sizeof g[1], 5000000, Y0, 100);
+    square(g[2], sizeof g[2], X0, 9000000, 100);
+    square(g[3], sizeof g[3], 38000000 + X0, Y0, 100);
+    square(g[4], sizeof g[4], 1e15, 1e15, 100);
+    char *f[5] = {feature("IN", g[0]), feature("EAST", g[1]), feature("NORTH", g[2]),
+                  feature("PREFIXED", g[3]), feature("HUGE", g[4])};
+    char *src = write_geojson("outside.geojson", 4547, f, 5);
+    char *s = scenario(src, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 5);
+    const char *aou = "coordinates lie outside the area of use of EPSG:4547 (112.5–115.5°E, "
+                      "21.5–45.5°N)";
+    char pref[512];
+    snprintf(pref, sizeof pref,
+             "%s; an easting of 13,000,000 or more carries a zone prefix: use the "
+             "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)",
+             aou);
+    expect_parcel(&o, 0, "IN", "candidate", "FAR 0.40 below 1.00");
+    expect_parcel(&o, 1, "EAST", "rejected", aou);
+    expect_parcel(&o, 2, "NORTH", "rejected", aou);
+    cr_assert_eq(strncmp(o.p[3].reason, "coordinates ", 12), 0, "%s", o.p[3].reason);
+    cr_assert(strstr(o.p[3].reason, "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"),
+              "%s", o.p[3].reason);
+    expect_parcel(&o, 4, "HUGE", "rejected",
+                  "coordinates cannot be transformed from EPSG:4547 to geographic coordinates "
+                  "(outside the CRS's valid area)");
+    (void)pref;
+    run_out_free(&o);
+    free(s);
+    free(src);
+
+    /* Geographic coordinates: latitude 95, longitude 400. */
+    char h[3][512];
+    square(h[0], sizeof h[0], 114.9, 95, 0.001);
+    square(h[1], sizeof h[1], 400, 25.8, 0.001);
+    square(h[2], sizeof h[2], 114.9, 25.85, 0.001);
+    char *f2[3] = {feature("LAT95", h[0]), feature("LON400", h[1]), feature("OK", h[2])};
+    src = write_geojson("geog.geojson", 4490, f2, 3);
+    s = scenario(src, NULL);
+    o = evaluate_ok(s);
+    cr_assert_eq(o.n, 3);
+    expect_parcel(&o, 0, "LAT95", "rejected", "coordinates outside the valid range of EPSG:4490");
+    expect_parcel(&o, 1, "LON400", "rejected", "coordinates outside the valid range of EPSG:4490");
+    expect_parcel(&o, 2, "OK", "candidate", "FAR 0.40 below 1.00");
+    run_out_free(&o);
+    free(s);
+    free(src);
+}
+
+Test(data_input, point_layer)
+{
+    char *f[3];
+    for (int i = 0; i < 3; i++) {
+        char g[128], id[16];
+        snprintf(g, sizeof g, "{\"type\":\"Point\",\"coordinates\":[%.1f,%.1f]}", X0 + i, Y0);
+        snprintf(id, sizeof id, "PT%d", i);
+        f[i] = feature(id, g);
+    }
+    char *src = write_geojson("points.geojson", 4547, f, 3);
+    char *s = scenario(src, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 3);
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "PT%d", i);
+        expect_parcel(&o, i, id, "rejected", "geometry is a Point, not a polygon");
+    }
+    run_out_free(&o);
+    free(s);
+    free(src);
+}
+
+Test(data_input, empty_layer)
+{
+    char *shp = five_parcels_shp("-lco ENCODING=UTF-8 -where \"ID = 'none'\"");
+    char *s = scenario(shp, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, 0);
+    char *sum = path_in("out/summary.json");
+    char *t = sl_slurp(sum, NULL);
+    cr_assert(strstr(t, "\"parcels\": {\"total\": 0, \"candidate\": 0, \"not_candidate\": 0, "
+                        "\"rejected\": 0}"),
+              "%s", t);
+    free(t);
+    free(sum);
+    run_out_free(&o);
+    free(s);
+    free(shp);
+}
+
+Test(data_input, ten_thousand_duplicate_ids)
+{
+    const int n = 10000;
+    char **f = malloc((size_t)n * sizeof *f);
+    for (int i = 0; i < n; i++) {
+        char g[512];
+        square(g, sizeof g, X0 + 60.0 * (i % 100), Y0 + 60.0 * (i / 100), 50);
+        f[i] = feature("DUP", g);
+    }
+    char *src = write_geojson("dups.geojson", 4547, f, n);
+    free(f);
+    char *s = scenario(src, NULL);
+    run_out o = evaluate_ok(s);
+    cr_assert_eq(o.n, n);
+    expect_parcel(&o, 0, "DUP", "candidate", "FAR 0.40 below 1.00");
+    cr_assert_eq(count_status(&o, "rejected"), n - 1);
+    for (int i = 1; i < n; i++)
+        cr_assert_str_eq(o.p[i].reason, "duplicate id", "parcel %d", i);
+    run_out_free(&o);
+    free(s);
+    free(src);
+}
+
+/* Invalid UTF-8 inside a GeoJSON source (RFC 8259 says UTF-8): GDAL hands
+ * the bytes over; they must not reach parcels.geojson. */
+Test(data_input, geojson_with_invalid_utf8)
+{
+    char g[512];
+    square(g, sizeof g, X0, Y0, 100);
+    char *f[1] = {feature("\xbc\xd7-0", g)};
+    char *src = write_geojson("latin.geojson", 4547, f, 1);
+    char *s = scenario(src, NULL);
+    char want[4096];
+    snprintf(want, sizeof want, "%s: field ID of feature 1 is not UTF-8 text", src);
+    evaluate_fails(s, 1, want);
+    free(s);
+    free(src);
+}
+
+/* ---- secrets -------------------------------------------------------- */
+
+/* A PostGIS password never appears in a message, an output or a log. */
+Test(secrets, password_in_pg_source)
+{
+    const char *sources[] = {
+        "'PG:dbname=x host=127.0.0.1 port=1 user=u password=s3cret'",
+        "\"PG:dbname=x host=127.0.0.1 port=1 user=u password='s3cret'\"",
+        "postgresql://u:s3cret@127.0.0.1:1/x",
+    };
+    const char *shown[] = {
+        "cannot open parcel source 'PG:dbname=x host=127.0.0.1 port=1 user=u password=***': ",
+        "cannot open parcel source 'PG:dbname=x host=127.0.0.1 port=1 user=u password=***': ",
+        "cannot open parcel source 'postgresql://u:***@127.0.0.1:1/x': ",
+    };
+    for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++) {
+        char *s = scenario(sources[i], NULL);
+        char *out = path_in("out");
+        const char *cmds[2] = {"check", "evaluate"};
+        for (int c = 0; c < 2; c++) {
+            sl_run r = c == 0 ? sl_cli("check", s, NULL)
+                              : sl_cli("evaluate", s, "-o", out, NULL);
+            cr_assert_eq(r.status, 1, "%s %s: %s", cmds[c], sources[i], r.err);
+            cr_assert_eq(strncmp(r.err, shown[i], strlen(shown[i])), 0, "%s", r.err);
+            cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
+            cr_assert_null(strstr(r.out, "s3cret"), "%s", r.out);
+            sl_run_free(&r);
+        }
+        /* Nothing written that could hold it. */
+        sl_run r = sl_sh("grep -rl s3cret %s --exclude=s.yaml; ls -A %s", dir, dir);
+        cr_assert_str_eq(r.out, "s.yaml\n", "%s", r.out);
+        sl_run_free(&r);
+        free(out);
+        free(s);
+    }
+    /* inspect, and a scenario error beside the source. */
+    sl_run r = sl_cli("inspect", "PG:dbname=x host=127.0.0.1 port=1 user=u password=s3cret", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
+    sl_run_free(&r);
+    char *s = sl_write(dir, "bad.yaml",
+                       "parcels:\n  source: 'PG:dbname=x password=s3cret'\n"
+                       "  fields: {id: ID, land_use: LU}\n  bogus: 1\n"
+                       "rules: {after: {far_max: x}}\n");
+    r = sl_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert_null(strstr(r.err, "password=s3cret"), "%s", r.err);
+    sl_run_free(&r);
+    free(s);
+}

@@ -1,0 +1,284 @@
+/* test_outdir.c - lib/outdir.c: files appear only on commit; abort and
+ * failures leave the directory as it was; and through `shanglou evaluate`,
+ * atomic output under SIGKILL, a full disk and a read-only directory
+ * (MODEL §8: a run that fails leaves DIR's previous files intact). */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "outdir.h"
+#include "support.h"
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(outdir, commit_renames_abort_removes)
+{
+    char *dir = sl_tmpdir();
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/a/b", dir); /* created with parents */
+    sl_error err;
+    sl_error_init(&err);
+    sl_outdir *o = sl_outdir_begin(sub, &err);
+    cr_assert(o);
+    put(sl_outdir_file(o, "x.txt"), "new");
+    cr_assert_str_eq(sl_outdir_file(o, "x.txt"), sl_outdir_file(o, "x.txt"));
+    char *final = sl_outdir_path(o, "x.txt");
+    cr_assert_null(sl_slurp(final, NULL), "nothing visible before commit");
+    cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
+    char *got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new");
+    free(got);
+
+    o = sl_outdir_begin(sub, &err);
+    put(sl_outdir_file(o, "x.txt"), "half");
+    sl_outdir_abort(o);
+    got = sl_slurp(final, NULL);
+    cr_assert_str_eq(got, "new", "abort keeps the previous file");
+    free(got);
+    sl_run r = sl_sh("ls -A %s", sub);
+    cr_assert_str_eq(r.out, "x.txt\n", "no temporaries: %s", r.out);
+    sl_run_free(&r);
+    free(final);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+Test(outdir, unwritable_directory_is_named)
+{
+    char *dir = sl_tmpdir();
+    char file[4096];
+    snprintf(file, sizeof file, "%s/plain", dir);
+    put(file, "not a directory");
+    sl_error err;
+    sl_error_init(&err);
+    cr_assert_null(sl_outdir_begin(file, &err));
+    cr_assert_eq(err.code, SL_ERR_IO);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: cannot create output directory: File exists", file);
+    cr_assert_str_eq(err.msgs[0], want);
+    sl_error_clear(&err);
+    sl_rmtree(dir);
+    free(dir);
+}
+
+/* ---- atomic output through the CLI ---------------------------------- */
+
+#define GONGGAI "../scenarios/gonggai.yaml"
+
+static char *work;   /* parent of the output directories of one test */
+
+static void setup(void) { work = sl_tmpdir(); }
+static void teardown(void)
+{
+    sl_run r = sl_sh("umount -l %s/mnt 2>/dev/null; true", work);
+    sl_run_free(&r);
+    sl_rmtree(work);
+    free(work);
+}
+TestSuite(atomic, .init = setup, .fini = teardown, .timeout = 600);
+
+/* md5sum of every file in d, and the list of its entries. */
+static char *snapshot(const char *d)
+{
+    sl_run r = sl_sh("cd %s && ls -A && md5sum *", d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    free(r.err);
+    return r.out;
+}
+
+/* Entries of work (the parent of every output directory here) that are
+ * staging directories. */
+static char *staging(void)
+{
+    sl_run r = sl_sh("ls -A %s | grep shanglou; true", work);
+    free(r.err);
+    return r.out;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static long long size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Kill evaluate with SIGKILL while it writes parcels.geojson of a 200,000
+ * parcel zone: DIR keeps the previous run's files, byte for byte, and
+ * nothing else; the next run removes the killed run's staging directory. */
+Test(atomic, sigkill_while_writing)
+{
+    char zone[4096], scen[4096], out[4096];
+    snprintf(zone, sizeof zone, "%s/zone", work);
+    snprintf(out, sizeof out, "%s/out", work);
+    sl_run r = sl_sh("%s/slgen bench 200000 %s", SL_BUILD, zone);
+    cr_assert_eq(r.status, 0, "slgen: %s", r.err);
+    sl_run_free(&r);
+    char *text = malloc(8192);
+    snprintf(text, 8192,
+             "name: bench\n"
+             "parcels:\n"
+             "  source: %s/parcels.shp\n"
+             "  fields: {id: DKBH, land_use: YDDM, current_far: RJL, current_gfa: JZMJ, tax: NSE}\n"
+             "  industrial_land_uses: [M1, M2, \"100101\", \"100102\"]\n"
+             "rules:\n"
+             "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n"
+             "  after:  {far_max: 3.0}\n",
+             zone);
+    char *sp = sl_write(work, "bench.yaml", text);
+    snprintf(scen, sizeof scen, "%s", sp);
+    free(sp);
+    free(text);
+
+    /* The previous run. */
+    r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char *before = snapshot(out);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(SL_CLI, SL_CLI, "evaluate", scen, "-o", out, "-q", (char *)NULL);
+        _exit(127);
+    }
+    cr_assert_gt(pid, 0);
+    char staged[4096];
+    snprintf(staged, sizeof staged, "%s/.out.shanglou-%ld/parcels.geojson", work, (long)pid);
+    /* Wait until it has written 1 MB of the new parcels.geojson. */
+    double t0 = now_s();
+    long long sz = -1;
+    while ((sz = size_of(staged)) < (1 << 20) && now_s() - t0 < 300)
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    cr_assert_geq(sz, 1 << 20, "evaluate did not start writing %s", staged);
+    cr_assert_eq(kill(pid, SIGKILL), 0);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "killed while writing");
+
+    char *after = snapshot(out);
+    cr_assert_str_eq(after, before, "DIR changed by the killed run");
+    free(after);
+    char *left = staging();
+    cr_assert(strstr(left, ".out.shanglou-"), "the killed run's staging directory: %s", left);
+    free(left);
+
+    /* The next run removes it. */
+    r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    left = staging();
+    cr_assert_str_eq(left, "", "stale staging directory removed");
+    free(left);
+    after = snapshot(out);
+    cr_assert_str_eq(after, before, "the same run gives the same files");
+    free(after);
+    free(before);
+}
+
+/* A tmpfs of `size`, mounted at work/mnt; false when mounting is not
+ * permitted here (not root, or in a container without CAP_SYS_ADMIN). */
+static bool mount_tmpfs(const char *size)
+{
+    sl_run r = sl_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", work, size, work);
+    bool ok = r.status == 0;
+    sl_run_free(&r);
+    return ok;
+}
+
+/* The disk fills up while parcels.geojson is written: exit 1, a message
+ * naming the file, the previous run's files intact, nothing else left. */
+Test(atomic, disk_full)
+{
+    if (!mount_tmpfs("256k"))
+        cr_skip_test("cannot mount a tmpfs here");
+    char out[4096];
+    snprintf(out, sizeof out, "%s/mnt/out", work);
+    /* The previous run takes 170 kB of the 256 kB; the next needs as much
+     * again before it can replace it. */
+    sl_run r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char *before = snapshot(out);
+    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "%s/parcels.geojson: cannot write: the file was cut short (no space left on "
+             "device)\n",
+             out);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    sl_run_free(&r);
+    char *after = snapshot(out);
+    cr_assert_str_eq(after, before);
+    free(after);
+    free(before);
+    r = sl_sh("ls -A %s/mnt", work);
+    cr_assert_str_eq(r.out, "out\n", "no staging directory left: %s", r.out);
+    sl_run_free(&r);
+
+    /* Too small for anything: the summary cannot be written either. */
+    r = sl_sh("umount %s/mnt", work);
+    sl_run_free(&r);
+    cr_assert(mount_tmpfs("64k"));
+    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    r = sl_sh("ls -A %s/mnt/out; ls -A %s/mnt", work, work);
+    cr_assert_str_eq(r.out, "out\n", "nothing but the empty directory: %s", r.out);
+    sl_run_free(&r);
+}
+
+/* A read-only output directory: exit 1, the path named, nothing written. */
+Test(atomic, read_only_output)
+{
+    if (!mount_tmpfs("1m"))
+        cr_skip_test("cannot mount a tmpfs here");
+    sl_run r = sl_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", work, work);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/mnt/out", work);
+    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[8192];
+    snprintf(want, sizeof want, "%s: output directory is not writable: Read-only file system\n",
+             out);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    /* A directory that cannot be created. */
+    snprintf(out, sizeof out, "%s/mnt/new/out", work);
+    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    snprintf(want, sizeof want, "%s: cannot create output directory: Read-only file system\n",
+             out);
+    cr_assert_str_eq(r.err, want);
+    sl_run_free(&r);
+    r = sl_sh("ls -A %s/mnt/out", work);
+    cr_assert_str_eq(r.out, "");
+    sl_run_free(&r);
+}

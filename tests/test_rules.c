@@ -1,0 +1,154 @@
+/* test_rules.c - lib/rules.c: candidacy, footprints and envelopes, with
+ * every expected number worked out by hand in the comments. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "rules.h"
+
+static sl_ruleset after(void)
+{
+    sl_ruleset r;
+    memset(&r, 0, sizeof r);
+    sl_ruleset_init(&r); /* defaults = the after-reform values */
+    return r;
+}
+
+Test(rules, floor_count_absorbs_noise)
+{
+    cr_assert_eq(sl_floor_count(1.9999999999), 2);
+    cr_assert_eq(sl_floor_count(2.5), 2);
+    cr_assert_eq(sl_floor_count(-1), 0);
+    cr_assert_eq(sl_floor_count(NAN), 0);
+}
+
+/* 2 ha parcel, shrunk area 15,000 m², after-reform defaults:
+ * T = min(0.60 * 20000, 15000) = 12000; F_o = min(0.15 * 12000, 0.07 * 20000)
+ * = 1400; F_f = 10600.  n_f = 1 + ⌊(50 - 6) / 4.5⌋ = 10; n_o = ⌊60 / 4.2⌋ = 14;
+ * factory cap 106000; office cap min(14 * 1400, 0.15 * 3 * 20000) = 9000;
+ * FAR cap 60000 <= 115000: FAR binds, max 60000. */
+Test(rules, after_reform_far_binds)
+{
+    sl_ruleset r = after();
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    cr_assert_float_eq(fp.total_m2, 12000, 1e-9);
+    cr_assert_float_eq(fp.office_m2, 1400, 1e-9);
+    cr_assert_float_eq(fp.factory_m2, 10600, 1e-9);
+    cr_assert(fp.setback_ok);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_eq(e.factory_floors, 10);
+    cr_assert_eq(e.office_floors, 14);
+    cr_assert_float_eq(e.factory_cap_m2, 106000, 1e-6);
+    cr_assert_float_eq(e.office_cap_m2, 9000, 1e-6);
+    cr_assert_float_eq(e.max_gfa_m2, 60000, 1e-6);
+    cr_assert_eq(e.binding, SL_BIND_FAR);
+    cr_assert_str_eq(sl_binding_name(e.binding), "far");
+}
+
+/* Before the reform: FAR 1.0, 24 m, 24 m.  n_f = 1 + ⌊18 / 4.5⌋ = 5 (exactly
+ * 4.0: the floor must not lose a storey); n_o = ⌊24 / 4.2⌋ = 5;
+ * office cap min(5 * 1400, 0.15 * 1 * 20000) = 3000; FAR cap 20000. */
+Test(rules, before_reform)
+{
+    sl_ruleset r = after();
+    r.far_max = 1.0;
+    r.factory_height_max_m = 24;
+    r.office_height_max_m = 24;
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_eq(e.factory_floors, 5);
+    cr_assert_eq(e.office_floors, 5);
+    cr_assert_float_eq(e.office_cap_m2, 3000, 1e-6);
+    cr_assert_float_eq(e.max_gfa_m2, 20000, 1e-6);
+    cr_assert_eq(e.binding, SL_BIND_FAR);
+}
+
+/* Height binds: 12 m factory → 1 + ⌊6 / 4.5⌋ = 2 storeys = 21200 m²; 8.4 m
+ * office → ⌊8.4 / 4.2⌋ = 2 storeys = 2800 m²; 24000 < FAR cap 60000. */
+Test(rules, height_binds)
+{
+    sl_ruleset r = after();
+    r.factory_height_max_m = 12;
+    r.office_height_max_m = 8.4;
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_eq(e.factory_floors, 2);
+    cr_assert_eq(e.office_floors, 2);
+    cr_assert_float_eq(e.max_gfa_m2, 24000, 1e-6);
+    cr_assert_eq(e.binding, SL_BIND_HEIGHT);
+}
+
+/* Setback: shrunk 5000 < coverage_min 0.30 * 20000 = 6000 → no
+ * redevelopment, max 0, binding setback. */
+Test(rules, setback_blocks)
+{
+    sl_ruleset r = after();
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 20000, 5000, &fp);
+    cr_assert_not(fp.setback_ok);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_float_eq(e.max_gfa_m2, 0, 1e-9);
+    cr_assert_eq(e.binding, SL_BIND_SETBACK);
+}
+
+/* No factory storey fits under a cap below the ground-floor minimum; no
+ * office block when its footprint share is 0. */
+Test(rules, zero_floors)
+{
+    sl_ruleset r = after();
+    r.factory_height_max_m = 5;
+    r.office_footprint_share = 0;
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    cr_assert_float_eq(fp.office_m2, 0, 1e-12);
+    cr_assert_float_eq(fp.factory_m2, 12000, 1e-9);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_eq(e.factory_floors, 0);
+    cr_assert_eq(e.office_floors, 0);
+    cr_assert_float_eq(e.max_gfa_m2, 0, 1e-9);
+    cr_assert_eq(e.binding, SL_BIND_HEIGHT);
+}
+
+static sl_scenario cand_scenario(void)
+{
+    static char *uses[] = {"M1", "100101"};
+    sl_scenario s;
+    memset(&s, 0, sizeof s);
+    s.n_land_uses = 2;
+    s.industrial_land_uses = uses;
+    s.far_below = 1.0;
+    s.tax_per_mu_below_cny = 150000;
+    s.min_area_m2 = 3000;
+    return s;
+}
+
+Test(rules, candidacy_reasons)
+{
+    sl_scenario s = cand_scenario();
+    char why[256];
+    cr_assert_not(sl_candidacy(&s, "R2", 10000, 0.5, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "land use 'R2' is not industrial");
+    cr_assert_not(sl_candidacy(&s, "M1", 2000, 0.5, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "area 2000 m2 below min_area_m2 3000");
+    cr_assert(sl_candidacy(&s, "M1", 10000, 0.5, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 0.50 below 1.00");
+    cr_assert(sl_candidacy(&s, "100101", 10000, 1.2, 90000, why, sizeof why));
+    cr_assert_str_eq(why, "tax 90000 CNY/mu below 150000");
+    cr_assert(sl_candidacy(&s, "M1", 10000, 0.4, 90000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 0.40 below 1.00; tax 90000 CNY/mu below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.2, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.20 not below 1.00; tax 200000 CNY/mu not below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.2, NAN, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.20 not below 1.00; tax per mu unknown");
+    s.tax_per_mu_below_cny = NAN; /* criterion off */
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.2, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.20 not below 1.00");
+}
