@@ -157,6 +157,7 @@ static int term_stderr(void *info, const char *s)
 
 static void progress(solver *S)
 {
+
     if (S->o->progress)
         S->o->progress(S->o->user_data, now_s() - S->t0, S->have_inc ? S->inc_val : NAN,
                        isfinite(S->bound) ? S->bound : NAN);
@@ -1462,10 +1463,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             bool exhaustive;
             if (enumerate_columns(&S, &exhaustive) != 0)
                 goto nomem;
-            int nc0 = S.ncol;
             if (integer_master(&S, 0, -1, &proved) != 0)
                 goto solver_fail;
-            if (getenv("PL_DBG")) fprintf(stderr, "enum: exhaustive %d proved %d cols %d inc %.1f bound %.1f timed %d\n", exhaustive, proved, nc0, S.inc_val, S.bound, S.timed_out);
             if (exhaustive && proved)
                 S.bound = S.inc_val;
         }
