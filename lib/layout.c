@@ -259,6 +259,10 @@ sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
     for (int k = 0; k < sc->n_pins; k++) {
         const sl_pin *pin = &sc->pins[k];
         int i = sl_zone_find(z, pin->parcel);
+        /* zones built in memory (tests, benchmarks) have no id index */
+        for (int j = 0; i < 0 && !z->ids && pin->parcel && j < z->n; j++)
+            if (z->p[j].id && strcmp(z->p[j].id, pin->parcel) == 0)
+                i = j;
         if (i < 0) {
             VIOLATION(&c, "pin on parcel %s: no such parcel", pin->parcel);
             continue;

@@ -20,6 +20,7 @@ struct sl_progress {
     int solver;                /* the task has solver state */
     double seconds, objective, bound, limit_s;
     int drawn;                 /* BAR: a partial line is on screen */
+    int lines;                 /* LINES: lines printed for the current task */
 };
 
 static double now_s(void)
@@ -143,6 +144,11 @@ static void draw(sl_progress *p, bool final)
     char state[256];
     state_text(p, t, final, state, sizeof state);
     if (p->mode == SL_PROGRESS_LINES) {
+        /* A log gets the end of a task only if it got its progress: a
+         * task shorter than the interval leaves no line at all. */
+        if (final && p->lines == 0 && p->interval_s > 0)
+            return;
+        p->lines++;
         fprintf(p->out, "%s: %s\n", p->task, state);
         fflush(p->out);
         return;
@@ -193,6 +199,7 @@ void sl_progress_begin(sl_progress *p, const char *task, double total)
     p->seconds = 0;
     p->t0 = now_s();
     p->last = p->t0; /* the first line comes after one interval */
+    p->lines = 0;
 }
 
 void sl_progress_step(sl_progress *p, double done)

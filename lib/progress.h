@@ -3,8 +3,9 @@
  * features read, parcels evaluated, the solver's best plan and bound.  The
  * library reports through callbacks (sl_parcel_fn, sl_plan_progress_fn);
  * the CLI forwards them here.  On a terminal: one bar redrawn in place, with
- * the time left; otherwise (a log file, CI): a plain line now and then;
- * or nothing at all.
+ * the time left; otherwise (a log file, CI): a plain line every interval
+ * and one at the end of a task that took longer than that (a quick run
+ * leaves the log alone); or nothing at all.
  */
 #ifndef SL_PROGRESS_H
 #define SL_PROGRESS_H
@@ -46,8 +47,8 @@ void sl_progress_step(sl_progress *p, double done);
  * yet), after seconds of a time limit of limit_s (<= 0: none). */
 void sl_progress_solver(sl_progress *p, double seconds, double objective, double bound,
                         double limit_s);
-/* Finish the current task: its final state on one line, whatever the
- * interval. */
+/* Finish the current task: its final state on one line (LINES: only when
+ * the task printed a line before). */
 void sl_progress_end(sl_progress *p);
 
 /* Adapter with the signature of sl_plan_progress_fn (plan.h): user_data is

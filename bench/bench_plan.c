@@ -1,0 +1,93 @@
+/*
+ * bench_plan.c - time sl_plan_solve on a synthetic zone.
+ *   bench_plan [-p PARCELS] [-i INDUSTRIES] [-c CHAINS] [-s SEED]
+ *              [-t TIME_LIMIT_S] [-g GAP] [-x MODEL.lp|.mps] [-v]
+ * Prints objective, bound, gap, status, seconds and peak RSS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "zonegen.h"
+
+static void on_progress(void *ud, double sec, double obj, double bound)
+{
+    if (*(int *)ud)
+        fprintf(stderr, "  %7.2f s  objective %.1f  bound %.1f\n", sec, obj, bound);
+}
+
+int main(int argc, char **argv)
+{
+    zg_params p = {200, 12, 3, 1, 0.01, true};
+    double tl = 60, gap = 0.001;
+    const char *xpath = NULL;
+    int verbose = 0;
+    for (int a = 1; a < argc; a++) {
+        const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+        if (!strcmp(argv[a], "-p") && v) p.parcels = atoi(v), a++;
+        else if (!strcmp(argv[a], "-i") && v) p.industries = atoi(v), a++;
+        else if (!strcmp(argv[a], "-c") && v) p.chains = atoi(v), a++;
+        else if (!strcmp(argv[a], "-s") && v) p.seed = strtoull(v, NULL, 10), a++;
+        else if (!strcmp(argv[a], "-t") && v) tl = atof(v), a++;
+        else if (!strcmp(argv[a], "-g") && v) gap = atof(v), a++;
+        else if (!strcmp(argv[a], "-x") && v) xpath = v, a++;
+        else if (!strcmp(argv[a], "-v")) verbose = 1;
+        else if (!strcmp(argv[a], "--no-demand")) p.demand = false;
+        else {
+            fprintf(stderr, "usage: bench_plan [-p N] [-i N] [-c N] [-s SEED] [-t S] [-g GAP] [-x FILE] [-v] [--no-demand]\n");
+            return 2;
+        }
+    }
+    zg_zone *g = zg_make(&p);
+    if (!g) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    sl_error err;
+    sl_error_init(&err);
+    if (xpath) {
+        sl_status st = sl_plan_export_model(&g->z, xpath, &err);
+        for (int i = 0; i < err.n; i++)
+            fprintf(stderr, "%s\n", err.msgs[i]);
+        zg_free(g);
+        sl_error_clear(&err);
+        return st == SL_OK ? 0 : 1;
+    }
+    sl_plan_options o;
+    sl_plan_options_init(&o, &g->sc);
+    o.time_limit_s = tl;
+    o.gap = gap;
+    o.progress = on_progress;
+    o.user_data = &verbose;
+    sl_plan *plan = NULL;
+    sl_status st = sl_plan_solve(&g->z, &o, &plan, &err);
+    if (st != SL_OK) {
+        for (int i = 0; i < err.n; i++)
+            fprintf(stderr, "%s\n", err.msgs[i]);
+        zg_free(g);
+        sl_error_clear(&err);
+        return 1;
+    }
+    int redeveloped = 0;
+    for (int i = 0; i < plan->n; i++)
+        redeveloped += plan->pp[i].redeveloped;
+    sl_error cerr;
+    sl_error_init(&cerr);
+    sl_status cs = sl_plan_check(&g->z, plan, &cerr);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("parcels %d industries %d chains %d seed %llu\n", p.parcels, p.industries, p.chains, p.seed);
+    printf("status %s objective %.2f bound %.2f gap %.5f%% seconds %.2f peak_rss_mb %.1f redeveloped %d check %s\n",
+           sl_plan_status_name(plan->status), plan->objective, plan->bound, plan->gap * 100,
+           plan->solve_seconds, ru.ru_maxrss / 1024.0, redeveloped, cs == SL_OK ? "ok" : "FAILED");
+    for (int i = 0; i < plan->n_conflicts; i++)
+        printf("conflict: %s\n", plan->conflicts[i]);
+    for (int i = 0; i < cerr.n && i < 20; i++)
+        printf("check: %s\n", cerr.msgs[i]);
+    sl_error_clear(&cerr);
+    sl_plan_destroy(plan);
+    zg_free(g);
+    sl_error_clear(&err);
+    return 0;
+}

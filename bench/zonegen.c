@@ -1,0 +1,214 @@
+/* zonegen.c - deterministic synthetic zones (see zonegen.h). */
+#include "zonegen.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long long rnd_next(unsigned long long *s)
+{
+    unsigned long long x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x;
+}
+
+static double rnd_u(unsigned long long *s)
+{
+    return (rnd_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static char *dupf(const char *fmt, int a, int b)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, fmt, a, b);
+    return strdup(buf);
+}
+
+void zg_rules_default(sl_ruleset *r)
+{
+    memset(r, 0, sizeof *r);
+    r->far_max = 3.0;
+    r->far_min = 0;
+    r->factory_height_max_m = 50;
+    r->office_height_max_m = 60;
+    r->coverage_min = 0.30;
+    r->coverage_max = 0.60;
+    r->setback_m = 5;
+    r->office_footprint_share = 0.15;
+    r->office_land_share_max = 0.07;
+    r->office_gfa_share_max = 0.15;
+    r->ground_floor_height_min_m = 6.0;
+    r->standard_floor_height_m = 4.5;
+    r->office_floor_height_m = 4.2;
+    r->tall_storey_m = 8.0;
+    r->n_floor_loads = 4;
+    r->floor_load_max_kN_m2[0] = 25;
+    r->floor_load_max_kN_m2[1] = 15;
+    r->floor_load_max_kN_m2[2] = 12;
+    r->floor_load_max_kN_m2[3] = 8;
+    r->freight_lift_t = 3;
+    r->ramp_floor = 1;
+    r->freight_trips_per_day_max = 200;
+    r->vibration_source_max_floor = 1;
+}
+
+zg_zone *zg_make(const zg_params *p)
+{
+    zg_zone *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    unsigned long long s = p->seed * 2654435761ull + 88172645463325252ull;
+    sl_scenario *sc = &g->sc;
+    sc->name = strdup("bench");
+    sc->n_rules = 1;
+    sc->rules = calloc(1, sizeof *sc->rules);
+    zg_rules_default(&sc->rules[0]);
+    sc->rules[0].name = strdup("after");
+    sc->plan_rules = 0;
+    sc->gap = 0.001;
+    sc->time_limit_s = 60;
+    sc->existing_value = 1.0;
+    sc->same_building_bonus_m2 = 2000;
+    sc->adjacent_floor_bonus_m2 = 1000;
+    sc->far_below = 1.0;
+    sc->tax_per_mu_below_cny = NAN;
+
+    /* Industries: chains of production / rnd / office / warehouse with the
+     * spread of heights, loads, lifts and trips of real catalogues. */
+    int ni = sc->n_industries = p->industries;
+    sc->industries = calloc((size_t)ni, sizeof *sc->industries);
+    static const double fh[] = {4.5, 5.4, 6.0, 4.2, 4.8, 5.1, 9.0};
+    static const double load[] = {8, 12, 15, 6, 10, 20, 25};
+    static const double lift[] = {1, 2, 3, 0.5, 2, 5, 1};
+    static const double trips[] = {6, 10, 4, 2, 8, 14, 20};
+    int nch = p->chains > 0 ? p->chains : 1;
+    for (int i = 0; i < ni; i++) {
+        sl_industry *d = &sc->industries[i];
+        int c = i % nch, k = i / nch;
+        d->id = dupf("c%d-i%d", c, k);
+        d->name = strdup(d->id);
+        d->chain = dupf("chain%d", c, 0);
+        int kindsel = k % 5;
+        d->kind = kindsel == 1 ? SL_KIND_RND : kindsel == 3 ? SL_KIND_OFFICE
+                : kindsel == 4 ? SL_KIND_WAREHOUSE : SL_KIND_PRODUCTION;
+        int v = (int)(rnd_next(&s) % 7);
+        d->floor_height_m = d->kind == SL_KIND_OFFICE ? 4.2 : d->kind == SL_KIND_RND ? 4.5 : fh[v];
+        d->floor_load_kN_m2 = d->kind == SL_KIND_OFFICE ? 3 : d->kind == SL_KIND_RND ? 5 : load[v];
+        d->lift_t = d->kind == SL_KIND_OFFICE ? 0.5 : lift[v];
+        d->vibration = (d->kind == SL_KIND_PRODUCTION && load[v] >= 20) ? SL_VIB_SOURCE
+                     : (d->kind == SL_KIND_RND && (i % 3) == 0) ? SL_VIB_SENSITIVE : SL_VIB_NONE;
+        d->fire_class = (i % 11 == 7) ? 'B' : (d->kind == SL_KIND_WAREHOUSE ? 'D' : 'C');
+        d->trips_per_1000m2_day = d->kind == SL_KIND_OFFICE ? 0.5 : d->kind == SL_KIND_RND ? 1 : trips[v];
+        d->priority = 1.0 + 0.05 * (double)(rnd_next(&s) % 10);
+        d->demand_min_m2 = 0;
+        d->demand_max_m2 = INFINITY;
+    }
+    /* Chain links along each chain. */
+    int nl = 0;
+    sc->links = calloc((size_t)ni + 1, sizeof *sc->links);
+    for (int i = 0; i + nch < ni; i++) {
+        sc->links[nl].from = i;
+        sc->links[nl].to = i + nch;
+        sc->links[nl].weight = 1.0;
+        nl++;
+    }
+    sc->n_links = nl;
+
+    /* Parcels. */
+    sl_zone *z = &g->z;
+    z->sc = sc;
+    z->n = z->cap = p->parcels;
+    z->p = calloc((size_t)z->n + 1, sizeof *z->p);
+    double total_area = 0;
+    for (int k = 0; k < z->n; k++) {
+        sl_parcel *q = &z->p[k];
+        q->fid = k;
+        q->seq = k;
+        q->id = dupf("P%04d", k, 0);
+        q->land_use = strdup("M1");
+        /* log-uniform 3000..60000 m², rounded to 10 m² */
+        double a = 3000 * exp(rnd_u(&s) * log(20.0));
+        a = round(a / 10) * 10;
+        q->area_m2 = a;
+        double far = 0.2 + 0.9 * rnd_u(&s);
+        q->current_gfa_m2 = round(far * a);
+        q->current_far = q->current_gfa_m2 / a;
+        q->tax_per_mu_cny = NAN;
+        q->current_height_m = NAN;
+        q->pin = -1;
+        bool cand = q->current_far < 1.0;
+        q->status = cand ? SL_PARCEL_CANDIDATE : SL_PARCEL_NOT_CANDIDATE;
+        q->reason = strdup(cand ? "candidate: current FAR below 1" : "not a candidate: current FAR at or above 1");
+        q->plan_rules = &sc->rules[0];
+        /* a rectangle 1:1.6 shrunk by the setback */
+        double w = sqrt(a / 1.6), l = 1.6 * w;
+        double shr = (w - 10) * (l - 10);
+        sl_footprints_compute(q->plan_rules, a, shr > 0 ? shr : 0, &q->plan_fp);
+        if (cand)
+            total_area += a;
+    }
+    /* Pins on a few candidates. */
+    int npins = (int)(p->pin_share * z->n + 0.5);
+    sc->pins = calloc((size_t)npins + 1, sizeof *sc->pins);
+    for (int k = 0, placed = 0; k < z->n && placed < npins; k += 37) {
+        sl_parcel *q = &z->p[k];
+        if (q->status != SL_PARCEL_CANDIDATE || !q->plan_fp.setback_ok)
+            continue;
+        sl_pin *pin = &sc->pins[placed];
+        pin->parcel = strdup(q->id);
+        /* a production industry of chain placed % nch */
+        int ind = (placed * 5) % ni;
+        if (sc->industries[ind].kind == SL_KIND_OFFICE)
+            ind = (ind + nch) % ni;
+        pin->industry = ind;
+        pin->min_gfa_m2 = floor(q->plan_fp.factory_m2 * 1.5);
+        pin->floors = 0;
+        q->pin = placed;
+        placed++;
+        sc->n_pins = placed;
+    }
+    /* Demand ranges that bind: the zone could hold about 2 × total area of
+     * new GFA; cap the favourite industries, ask a minimum of others. */
+    if (p->demand) {
+        double share = 2.0 * total_area / ni;
+        for (int i = 0; i < ni; i++) {
+            sl_industry *d = &sc->industries[i];
+            if (d->priority >= 1.25)
+                d->demand_max_m2 = round(share * 0.6 / 100) * 100;
+            else if (i % 4 == 2)
+                d->demand_min_m2 = round(share * 0.3 / 100) * 100;
+        }
+    }
+    return g;
+}
+
+void zg_free(zg_zone *g)
+{
+    if (!g)
+        return;
+    sl_scenario *sc = &g->sc;
+    for (int i = 0; i < sc->n_industries; i++) {
+        free(sc->industries[i].id);
+        free(sc->industries[i].name);
+        free(sc->industries[i].chain);
+    }
+    free(sc->industries);
+    free(sc->links);
+    for (int i = 0; i < sc->n_pins; i++)
+        free(sc->pins[i].parcel);
+    free(sc->pins);
+    free(sc->rules[0].name);
+    free(sc->rules);
+    free(sc->name);
+    for (int k = 0; k < g->z.n; k++) {
+        free(g->z.p[k].id);
+        free(g->z.p[k].land_use);
+        free(g->z.p[k].reason);
+    }
+    free(g->z.p);
+    free(g);
+}
