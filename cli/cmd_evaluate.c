@@ -191,8 +191,7 @@ int sl_cmd_evaluate(int argc, char **argv)
     if (quiet)
         po.mode = SL_PROGRESS_OFF;
     prog = sl_progress_create(stderr, &po);
-    sl_progress_begin(prog, "evaluating parcels",
-                      (double)OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE));
+    sl_progress_begin(prog, "evaluating parcels", sl_cli_feature_count(z));
     eval_ctx ctx = {w, gw, pw, prog, 0, &err};
     st = sl_zone_read(z, write_parcel, &ctx, &err);
     if (st == SL_OK) /* after a failure its message is enough */

@@ -32,7 +32,7 @@ int sl_cmd_export_model(int argc, char **argv)
     if (!lp && !mps)
         return sl_usage_error(export_usage, "export-model: '%s' must end in .lp or .mps", a.out);
     sl_scenario *sc = NULL;
-    sl_zone *z = sl_cli_load_zone(a.path, &sc, &rc);
+    sl_zone *z = sl_cli_load_zone(a.path, &sc, NULL, &rc);
     if (!z)
         return rc;
     sl_error err;

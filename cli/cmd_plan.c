@@ -14,6 +14,7 @@
 #include "parcels.h"
 #include "parcels_out.h"
 #include "plan.h"
+#include "progress.h"
 #include "scenario.h"
 #include "summary.h"
 #include "zone.h"
@@ -39,6 +40,8 @@ typedef struct write_ctx {
     const sl_plan *plan;
     sl_parcels_writer *parcels, *pg_parcels;
     sl_floors_writer *floors, *pg_floors;
+    sl_progress *progress;
+    long long n;
     sl_error *err;
 } write_ctx;
 
@@ -47,6 +50,7 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 {
     write_ctx *c = user;
     const sl_parcel_plan *pp = &c->plan->pp[p - z->p];
+    sl_progress_step(c->progress, (double)++c->n);
     if (pp->redeveloped && geom) {
         OGRGeometryH fac = NULL, off = NULL;
         sl_status st = sl_footprint_polygons(z->src, geom, p->id, p->plan_rules->setback_m,
@@ -77,31 +81,6 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
 }
 
-/* A line when the best plan or the bound changes, at most one every 2 s
- * (and the first plan at once). */
-typedef struct progress_state {
-    double last_s, objective, bound;
-} progress_state;
-
-static void progress(void *user, double seconds, double objective, double bound)
-{
-    progress_state *ps = user;
-    bool first_plan = !isnan(objective) && isnan(ps->objective);
-    bool changed = objective != ps->objective || bound != ps->bound;
-    if (!first_plan && (!changed || seconds - ps->last_s < 2))
-        return;
-    if (isnan(objective) && isnan(ps->objective) && bound == ps->bound)
-        return;
-    ps->last_s = seconds;
-    ps->objective = objective;
-    ps->bound = bound;
-    if (isnan(objective))
-        fprintf(stderr, "plan: %6.1f s  no plan yet, bound %.0f\n", seconds, bound);
-    else
-        fprintf(stderr, "plan: %6.1f s  objective %.0f, bound %.0f, gap %.3f %%\n", seconds,
-                objective, bound, 100 * (bound - objective) / fmax(fabs(objective), 1));
-}
-
 int sl_cmd_plan(int argc, char **argv)
 {
     sl_run_args a;
@@ -110,10 +89,17 @@ int sl_cmd_plan(int argc, char **argv)
     int rc = sl_cli_parse_run(argc, argv, plan_usage, true, &a, &pg);
     if (rc >= 0)
         return rc;
+    sl_progress_options po;
+    sl_progress_options_init(&po);
+    if (a.quiet)
+        po.mode = SL_PROGRESS_OFF;
+    sl_progress *prog = sl_progress_create(stderr, &po);
     sl_scenario *sc = NULL;
-    sl_zone *z = sl_cli_load_zone(a.path, &sc, &rc);
-    if (!z)
+    sl_zone *z = sl_cli_load_zone(a.path, &sc, prog, &rc);
+    if (!z) {
+        sl_progress_destroy(prog);
         return rc;
+    }
     sl_error err;
     sl_error_init(&err);
     sl_plan_options o;
@@ -123,18 +109,20 @@ int sl_cmd_plan(int argc, char **argv)
     if (a.has_gap)
         o.gap = a.gap;
     o.verbose = a.verbose;
-    progress_state ps = {-1e9, NAN, NAN};
-    if (!a.quiet) {
-        o.progress = progress;
-        o.user_data = &ps;
-    }
+    /* The solver's best plan, bound and gap as they improve. */
+    o.progress = sl_progress_plan_fn;
+    o.user_data = prog;
     sl_plan *plan = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
+    sl_progress_begin(prog, "solving", 0);
+    sl_progress_set_limit(prog, o.time_limit_s);
     sl_status st = sl_plan_solve(z, &o, &plan, &err);
     if (st != SL_OK)
         goto done;
+    sl_progress_solver(prog, plan->solve_seconds, plan->objective, plan->bound, o.time_limit_s);
+    sl_progress_end(prog);
     if (plan->status == SL_PLAN_INFEASIBLE) {
         fprintf(stderr, "plan: no plan meets every rule of %s:\n", a.path);
         for (int i = 0; i < plan->n_conflicts; i++)
@@ -170,7 +158,11 @@ int sl_cmd_plan(int argc, char **argv)
         st = err.code;
         goto done;
     }
+    ctx.progress = prog;
+    sl_progress_begin(prog, "writing parcels", z->n);
     st = sl_zone_rescan(z, write_parcel, &ctx, &err);
+    if (st == SL_OK)
+        sl_progress_end(prog);
     sl_status c1 = sl_parcels_writer_close(ctx.parcels, &err);
     ctx.parcels = NULL;
     sl_floors_writer_close(ctx.floors);
@@ -219,6 +211,7 @@ done:
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    sl_progress_destroy(prog);
     sl_plan_destroy(plan);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);

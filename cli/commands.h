@@ -38,9 +38,16 @@ struct sl_pg_target;
 int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a,
                      struct sl_pg_target *pg);
 
-/* Load the scenario, open and read its zone; on failure print every
- * message, set *rc and return NULL. */
-struct sl_zone *sl_cli_load_zone(const char *path, struct sl_scenario **sc, int *rc);
+struct sl_progress;
+/* Load the scenario, open and read its zone (reporting to prog, which may
+ * be NULL); on failure print every message, set *rc and return NULL. */
+struct sl_zone *sl_cli_load_zone(const char *path, struct sl_scenario **sc,
+                                 struct sl_progress *prog, int *rc);
+/* The number of features of the zone's source when the driver knows it
+ * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
+ * for progress: a count(*) on a database table may be slow or blocked. */
+double sl_cli_feature_count(const struct sl_zone *z);
+
 /* Load a scenario file; on failure print every message and set *rc to 2
  * (a scenario that cannot be read is a usage error too). */
 struct sl_scenario *sl_cli_load_scenario(const char *path, int *rc);

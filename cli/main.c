@@ -11,7 +11,9 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "parcels.h"
 #include "pg_target.h"
+#include "progress.h"
 #include "scenario.h"
 #include "zone.h"
 #include "shanglou.h"
@@ -144,7 +146,31 @@ int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run
 }
 
 /* Load the scenario and read the zone; returns NULL after printing. */
-sl_zone *sl_cli_load_zone(const char *path, sl_scenario **sc, int *rc)
+double sl_cli_feature_count(const sl_zone *z)
+{
+    OGRLayerH l = sl_source_layer(z->src);
+    if (!OGR_L_TestCapability(l, OLCFastFeatureCount))
+        return 0;
+    long long n = OGR_L_GetFeatureCount(l, FALSE);
+    return n > 0 ? (double)n : 0;
+}
+
+/* Counts the features read, for the progress display. */
+typedef struct read_progress {
+    sl_progress *p;
+    long long n;
+} read_progress;
+
+static sl_status count_read(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatureH f,
+                            OGRGeometryH g)
+{
+    (void)z, (void)p, (void)f, (void)g;
+    read_progress *rp = user;
+    sl_progress_step(rp->p, (double)++rp->n);
+    return SL_OK;
+}
+
+sl_zone *sl_cli_load_zone(const char *path, sl_scenario **sc, struct sl_progress *prog, int *rc)
 {
     *sc = sl_cli_load_scenario(path, rc);
     if (!*sc)
@@ -152,9 +178,15 @@ sl_zone *sl_cli_load_zone(const char *path, sl_scenario **sc, int *rc)
     sl_error err;
     sl_error_init(&err);
     sl_zone *z = sl_zone_open(*sc, &err);
-    if (z && sl_zone_read(z, NULL, NULL, &err) != SL_OK) {
-        sl_zone_destroy(z);
-        z = NULL;
+    if (z) {
+        read_progress rp = {prog, 0};
+        sl_progress_begin(prog, "reading parcels", sl_cli_feature_count(z));
+        if (sl_zone_read(z, prog ? count_read : NULL, &rp, &err) != SL_OK) {
+            sl_zone_destroy(z);
+            z = NULL;
+        } else {
+            sl_progress_end(prog);
+        }
     }
     if (!z) {
         *rc = sl_print_errors(&err);
