@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "csv_out.h"
 #include "floors_out.h"
 #include "footprint.h"
+#include "gpkg_out.h"
 #include "outdir.h"
 #include "pg_target.h"
 #include "parcels.h"
@@ -24,8 +26,11 @@ static const char *plan_usage =
     "\n"
     "Choose which candidate parcels to redevelop and which industry goes on each\n"
     "storey, maximising weighted floor area and industry-chain clustering under\n"
-    "every rule (GLPK).  Writes DIR/parcels.geojson, DIR/floors.geojson and\n"
-    "DIR/summary.json atomically, and reports objective, bound and gap.\n"
+    "every rule (GLPK).  Writes into DIR, atomically: parcels.geojson,\n"
+    "floors.geojson, shanglou.gpkg (parcels, buildings and floors in the source\n"
+    "CRS, styled for QGIS, 3-D included), parcels.csv (UTF-8 with BOM, for\n"
+    "Excel) and summary.json; reports objective, bound and gap.  Progress goes\n"
+    "to stderr.\n"
     "\n"
     "  -o, --output DIR    output directory (created if missing)\n"
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
@@ -40,6 +45,7 @@ typedef struct write_ctx {
     const sl_plan *plan;
     sl_parcels_writer *parcels, *pg_parcels;
     sl_floors_writer *floors, *pg_floors;
+    sl_gpkg_writer *gpkg;
     sl_progress *progress;
     long long n;
     sl_error *err;
@@ -61,10 +67,19 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
             st = sl_floors_writer_add(c->floors, p, pp, fac, off, c->err);
         if (st == SL_OK && c->pg_floors)
             st = sl_floors_writer_add(c->pg_floors, p, pp, fac, off, c->err);
+        /* The GeoPackage copies the parcel's geometry: the file writer
+         * below takes it over. */
+        if (st == SL_OK && c->gpkg)
+            st = sl_gpkg_writer_add(c->gpkg, p, f, geom, pp, fac, off, c->err);
         if (fac)
             OGR_G_DestroyGeometry(fac);
         if (off)
             OGR_G_DestroyGeometry(off);
+        if (st != SL_OK)
+            return st;
+    }
+    if (c->gpkg && !(pp->redeveloped && geom)) {
+        sl_status st = sl_gpkg_writer_add(c->gpkg, p, f, geom, pp, NULL, NULL, c->err);
         if (st != SL_OK)
             return st;
     }
@@ -152,7 +167,9 @@ int sl_cmd_plan(int argc, char **argv)
                                                        "GeoJSON", z, true, &err)) ||
                 !(fd = sl_out_dataset_create(sl_outdir_file(od, "floors.geojson"), "GeoJSON",
                                              &err)) ||
-                !(ctx.floors = sl_floors_writer_open_in(fd, z, &err)))) ||
+                !(ctx.floors = sl_floors_writer_open_in(fd, z, &err)) ||
+                !(ctx.gpkg = sl_gpkg_writer_open(sl_outdir_file(od, "shanglou.gpkg"), z, true,
+                                                 &err)))) ||
         (pg.d && (!(ctx.pg_parcels = sl_parcels_writer_open_in(pg.d, z, true, &err)) ||
                   !(ctx.pg_floors = sl_floors_writer_open_in(pg.d, z, &err))))) {
         st = err.code;
@@ -169,12 +186,18 @@ int sl_cmd_plan(int argc, char **argv)
     ctx.floors = NULL;
     sl_status c2 = sl_out_dataset_close(fd, &err);
     fd = NULL;
+    /* With err even after a failure: a failed write is reported here. */
+    sl_status c3 = sl_gpkg_writer_close(ctx.gpkg, &err);
+    ctx.gpkg = NULL;
     sl_parcels_writer_close(ctx.pg_parcels, NULL); /* the layers stay in pg.d */
     ctx.pg_parcels = NULL;
     sl_floors_writer_close(ctx.pg_floors);
     ctx.pg_floors = NULL;
     if (st == SL_OK)
-        st = c1 != SL_OK ? c1 : c2;
+        st = c1 != SL_OK ? c1 : c2 != SL_OK ? c2 : c3;
+    if (st == SL_OK && od)
+        st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
+                                sl_outdir_file(od, "parcels.csv"), &err);
     if (st == SL_OK && od)
         st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
     /* The database commits first, as in evaluate. */
@@ -195,7 +218,9 @@ int sl_cmd_plan(int argc, char **argv)
                sl_plan_status_name(plan->status), n, z->n_by_status[SL_PARCEL_CANDIDATE],
                plan->objective, plan->bound, 100 * plan->gap, plan->solve_seconds);
         if (a.out)
-            printf("; wrote %s/parcels.geojson, floors.geojson, summary.json", a.out);
+            printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv and "
+                   "summary.json in %s",
+                   a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "floors", NULL};
         sl_pg_target_report(&pg, "plan", layers);
@@ -205,6 +230,7 @@ done:
         sl_parcels_writer_close(ctx.parcels, NULL);
     sl_floors_writer_close(ctx.floors);
     sl_out_dataset_close(fd, NULL);
+    sl_gpkg_writer_close(ctx.gpkg, NULL);
     sl_parcels_writer_close(ctx.pg_parcels, NULL);
     sl_floors_writer_close(ctx.pg_floors);
     sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
