@@ -17,6 +17,7 @@
 #include "parcels_out.h"
 #include "plan.h"
 #include "progress.h"
+#include "report.h"
 #include "scenario.h"
 #include "summary.h"
 #include "zone.h"
@@ -29,8 +30,8 @@ static const char *plan_usage =
     "every rule (GLPK).  Writes into DIR, atomically: parcels.geojson,\n"
     "floors.geojson, shanglou.gpkg (parcels, buildings and floors in the source\n"
     "CRS, styled for QGIS, 3-D included), parcels.csv (UTF-8 with BOM, for\n"
-    "Excel) and summary.json; reports objective, bound and gap.  Progress goes\n"
-    "to stderr.\n"
+    "Excel), report.html, stacks/<parcel>.svg (stacking plans) and summary.json;\n"
+    "reports objective, bound and gap.  Progress goes to stderr.\n"
     "\n"
     "  -o, --output DIR    output directory (created if missing)\n"
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
@@ -199,6 +200,10 @@ int sl_cmd_plan(int argc, char **argv)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);
     if (st == SL_OK && od)
+        st = sl_report_write(sl_outdir_file(od, "report.html"), z, plan, &err);
+    if (st == SL_OK && od)
+        st = sl_report_write_stacks(od, z, plan, &err);
+    if (st == SL_OK && od)
         st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
     /* The database commits first, as in evaluate. */
     st = sl_pg_target_finish(&pg, st, &err);
@@ -218,8 +223,8 @@ int sl_cmd_plan(int argc, char **argv)
                sl_plan_status_name(plan->status), n, z->n_by_status[SL_PARCEL_CANDIDATE],
                plan->objective, plan->bound, 100 * plan->gap, plan->solve_seconds);
         if (a.out)
-            printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv and "
-                   "summary.json in %s",
+            printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, "
+                   "report.html, stacks/ and summary.json in %s",
                    a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "floors", NULL};
