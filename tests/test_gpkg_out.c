@@ -135,25 +135,31 @@ Test(gpkg_out, plan_layers, .timeout = 120)
     free(dir);
 }
 
-/* Headless QGIS (python3-qgis) opens both GeoPackages: every layer with
- * its CRS, stored default style and expected renderer, 3-D included
+/* Headless QGIS (python3-qgis) opens the GeoPackages of evaluate, of
+ * `shanglou plan` (5 s of solving) and of the hand-made plan: every layer
+ * with its CRS, stored default style and expected renderer, 3-D included
  * (tests/qgis/check_gpkg.py).  One Python process: QGIS is slow to start. */
 Test(gpkg_out, qgis_opens_layers_styled, .timeout = 300)
 {
     char *dir = sl_tmpdir();
-    char ev[4200], pl[4200];
+    char ev[4200], pl[4200], hand[4200];
     snprintf(ev, sizeof ev, "%s/evaluate", dir);
     snprintf(pl, sizeof pl, "%s/plan", dir);
+    snprintf(hand, sizeof hand, "%s/hand", dir);
     sl_run r = sl_cli("evaluate", GONGGAI, "-o", ev, "--quiet", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     sl_run_free(&r);
-    r = sl_sh("mkdir -p %s", pl);
+    r = sl_cli("plan", GONGGAI, "-o", pl, "--time-limit", "5", "--quiet", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    r = sl_sh("mkdir -p %s", hand);
     sl_run_free(&r);
     int n_storeys, n_blocks;
-    write_plan(pl, &n_storeys, &n_blocks);
+    write_plan(hand, &n_storeys, &n_blocks);
     r = sl_sh("QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=%s /usr/bin/python3 "
-              "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg plan %s/shanglou.gpkg",
-              dir, SL_SRC, ev, pl);
+              "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg plan %s/shanglou.gpkg "
+              "plan %s/shanglou.gpkg",
+              dir, SL_SRC, ev, pl, hand);
     cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
     cr_assert(strstr(r.out, " passed, 0 failed"), "%s", r.out);
     sl_run_free(&r);

@@ -72,6 +72,37 @@ Test(report, evaluate_report_in_chromium, .timeout = 200)
     free(dir);
 }
 
+Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
+{
+    char *dir = sl_tmpdir();
+    sl_run r = sl_cli("plan", GONGGAI, "-o", dir, "--time-limit", "5", "--quiet", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    char p[4200];
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    char *html = sl_slurp(p, NULL);
+    cr_assert(strstr(html, "优化结果 Optimizer"));
+    cr_assert(strstr(html, "产业需求 Industries against demand"));
+    cr_assert(strstr(html, "技术经济指标"));
+    cr_assert(strstr(html, "<h3 id=\"p-B7-2\">B7-2</h3>"), "the pinned parcel is redeveloped");
+    cr_assert(strstr(html, "B7-2 竖向布局 stacking plan"));
+    free(html);
+    assert_self_contained(p);
+    /* one SVG per redeveloped parcel, as many as the report's tables */
+    r = sl_sh("ls %s/stacks | wc -l; grep -o '<h3 id=' %s/report.html | wc -l; "
+              "head -c 38 %s/stacks/B7-2.svg",
+              dir, dir, dir);
+    int n_svg = 0, n_h3 = 0;
+    char head[64] = "";
+    cr_assert_eq(sscanf(r.out, "%d %d %63[^\n]", &n_svg, &n_h3, head), 3, "%s", r.out);
+    cr_assert_gt(n_svg, 10);
+    cr_assert_eq(n_svg, n_h3);
+    cr_assert_str_eq(head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    sl_run_free(&r);
+    sl_rmtree(dir);
+    free(dir);
+}
+
 /* A hand-made plan for B7-2: 7 factory storeys, 2 office storeys. */
 Test(report, stacking_plan_to_scale)
 {
