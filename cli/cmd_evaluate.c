@@ -6,6 +6,7 @@
 #include "outdir.h"
 #include "parcels.h"
 #include "parcels_out.h"
+#include "pg_target.h"
 #include "scenario.h"
 #include "summary.h"
 #include "zone.h"
@@ -19,12 +20,16 @@ static const char *check_usage =
 
 static const char *evaluate_usage =
     "usage: shanglou evaluate SCENARIO -o DIR [--quiet]\n"
+    "       shanglou evaluate SCENARIO [-o DIR] --to PG:CONN [--table-prefix NAME]\n"
+    "                         [--mode create|overwrite|append] [--quiet]\n"
     "\n"
     "For every parcel: candidacy (low FAR, low tax per mu) and what it could hold\n"
     "under each rule set.  Writes DIR/parcels.geojson and DIR/summary.json,\n"
-    "atomically: a failed run leaves DIR's previous files intact.\n"
+    "atomically: a failed run leaves DIR's previous files intact.  With --to, the\n"
+    "parcels table goes into PostGIS too (or only there, without -o).\n"
     "\n"
     "  -o, --output DIR   output directory (created if missing)\n"
+    SL_PG_TARGET_USAGE
     "  -q, --quiet        print nothing but errors\n";
 
 int sl_cmd_check(int argc, char **argv)
@@ -67,20 +72,44 @@ int sl_cmd_check(int argc, char **argv)
     return 0;
 }
 
+/* What evaluate's parcel callback writes to (either may be NULL). */
+typedef struct eval_ctx {
+    sl_parcels_writer *geojson;
+    sl_parcels_writer *pg;
+    sl_error *err;
+} eval_ctx;
+
 static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatureH f,
                               OGRGeometryH geom)
 {
     (void)z;
-    void **ctx = user;
-    return sl_parcels_writer_add(ctx[0], p, f, geom, NULL, ctx[1]);
+    eval_ctx *c = user;
+    if (c->pg) {
+        /* The GeoJSON writer takes the source's geometry over: the
+         * database gets a copy first. */
+        OGRGeometryH g = c->geojson && geom ? OGR_G_Clone(geom) : geom;
+        sl_status st = sl_parcels_writer_add(c->pg, p, f, g, NULL, c->err);
+        if (g != geom)
+            OGR_G_DestroyGeometry(g);
+        if (st != SL_OK || !c->geojson)
+            return st;
+    }
+    return sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err);
 }
 
 int sl_cmd_evaluate(int argc, char **argv)
 {
     const char *path = NULL, *dir = NULL;
     bool quiet = false;
+    sl_pg_target pg;
+    sl_pg_target_init(&pg);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int k = sl_pg_target_arg(&pg, argc, argv, &i, "evaluate", evaluate_usage);
+        if (k == 2)
+            return 2;
+        if (k == 1)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(evaluate_usage, stdout);
             return 0;
@@ -100,8 +129,10 @@ int sl_cmd_evaluate(int argc, char **argv)
     }
     if (!path)
         return sl_usage_error(evaluate_usage, "evaluate: missing %s", "SCENARIO");
-    if (!dir)
-        return sl_usage_error(evaluate_usage, "evaluate: missing %s", "-o DIR");
+    if (!dir && !pg.to)
+        return sl_usage_error(evaluate_usage, "evaluate: missing %s", "-o DIR (or --to PG:...)");
+    if (sl_pg_target_check(&pg, "evaluate", evaluate_usage))
+        return 2;
 
     int rc = 0;
     sl_scenario *sc = sl_cli_load_scenario(path, &rc);
@@ -111,40 +142,57 @@ int sl_cmd_evaluate(int argc, char **argv)
     sl_error_init(&err);
     sl_zone *z = NULL;
     sl_outdir *od = NULL;
-    sl_parcels_writer *w = NULL;
+    sl_parcels_writer *w = NULL, *pw = NULL;
     sl_status st = SL_OK;
 
-    if (!(z = sl_zone_open(sc, &err)) || !(od = sl_outdir_begin(dir, &err))) {
+    if (!(z = sl_zone_open(sc, &err)) || (dir && !(od = sl_outdir_begin(dir, &err))) ||
+        sl_pg_target_open(&pg, sc, path, &err) != SL_OK) {
         st = err.code;
         goto done;
     }
-    const char *gj = sl_outdir_file(od, "parcels.geojson");
-    const char *sj = sl_outdir_file(od, "summary.json");
-    if (!(w = sl_parcels_writer_open(gj, "GeoJSON", z, false, &err))) {
+    const char *sj = od ? sl_outdir_file(od, "summary.json") : NULL;
+    if ((od && !(w = sl_parcels_writer_open(sl_outdir_file(od, "parcels.geojson"), "GeoJSON", z,
+                                            false, &err))) ||
+        (pg.d && !(pw = sl_parcels_writer_open_in(pg.d, z, false, &err)))) {
         st = err.code;
         goto done;
     }
-    void *ctx[2] = {w, &err};
-    st = sl_zone_read(z, write_parcel, ctx, &err);
+    eval_ctx ctx = {w, pw, &err};
+    st = sl_zone_read(z, write_parcel, &ctx, &err);
     sl_status cst = sl_parcels_writer_close(w, &err);
     w = NULL;
     if (st == SL_OK)
         st = cst;
-    if (st == SL_OK)
+    sl_parcels_writer_close(pw, NULL); /* the layer stays in pg.d */
+    pw = NULL;
+    if (st == SL_OK && od)
         st = sl_summary_write(sj, z, NULL, &err);
-    if (st == SL_OK) {
+    /* The database commits first: files that fail to move into place
+     * after it are the lesser harm (the run is then in the database only,
+     * as the message says). */
+    st = sl_pg_target_finish(&pg, st, &err);
+    if (st == SL_OK && od) {
         st = sl_outdir_commit(od, &err);
         od = NULL;
+        if (st != SL_OK && pg.to)
+            sl_error_add(&err, st, "evaluate: run %s was written to the database all the same",
+                         pg.run_id);
     }
-    if (st == SL_OK && !quiet)
-        printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected; "
-               "wrote %s/parcels.geojson and %s/summary.json\n",
+    if (st == SL_OK && !quiet) {
+        printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected",
                z->n, z->n_by_status[SL_PARCEL_CANDIDATE],
-               z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED], dir,
-               dir);
+               z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
+        if (dir)
+            printf("; wrote %s/parcels.geojson and %s/summary.json", dir, dir);
+        printf("\n");
+        static const char *const layers[] = {"parcels", NULL};
+        sl_pg_target_report(&pg, "evaluate", layers);
+    }
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
+    sl_parcels_writer_close(pw, NULL);
+    sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     rc = st == SL_OK ? 0 : sl_print_errors(&err);

@@ -23,7 +23,7 @@ static const char *export_usage =
 int sl_cmd_export_model(int argc, char **argv)
 {
     sl_run_args a;
-    int rc = sl_cli_parse_run(argc, argv, export_usage, false, &a);
+    int rc = sl_cli_parse_run(argc, argv, export_usage, false, &a, NULL);
     if (rc >= 0)
         return rc;
     size_t n = strlen(a.out);

@@ -1,13 +1,227 @@
-/* cmd_plan.c - `shanglou plan` and `shanglou export-model` (pending the
- * optimizer module). */
+/* cmd_plan.c - `shanglou plan`. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "floors_out.h"
+#include "footprint.h"
+#include "outdir.h"
+#include "pg_target.h"
+#include "parcels.h"
+#include "parcels_out.h"
+#include "plan.h"
+#include "scenario.h"
+#include "summary.h"
+#include "zone.h"
+
+static const char *plan_usage =
+    "usage: shanglou plan SCENARIO -o DIR [--time-limit S] [--gap G] [--quiet] [--verbose]\n"
+    "\n"
+    "Choose which candidate parcels to redevelop and which industry goes on each\n"
+    "storey, maximising weighted floor area and industry-chain clustering under\n"
+    "every rule (GLPK).  Writes DIR/parcels.geojson, DIR/floors.geojson and\n"
+    "DIR/summary.json atomically, and reports objective, bound and gap.\n"
+    "\n"
+    "  -o, --output DIR    output directory (created if missing)\n"
+    "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
+    "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
+    "  -q, --quiet         print nothing but errors\n"
+    "  -v, --verbose       let GLPK's own messages through\n"
+    SL_PG_TARGET_USAGE;
+
+/* What the plan's parcel callback writes to: the files (parcels,
+ * floors) and the database (pg_parcels, pg_floors); any may be NULL. */
+typedef struct write_ctx {
+    const sl_plan *plan;
+    sl_parcels_writer *parcels, *pg_parcels;
+    sl_floors_writer *floors, *pg_floors;
+    sl_error *err;
+} write_ctx;
+
+static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatureH f,
+                              OGRGeometryH geom)
+{
+    write_ctx *c = user;
+    const sl_parcel_plan *pp = &c->plan->pp[p - z->p];
+    if (pp->redeveloped && geom) {
+        OGRGeometryH fac = NULL, off = NULL;
+        sl_status st = sl_footprint_polygons(z->src, geom, p->id, p->plan_rules->setback_m,
+                                             p->plan_fp.factory_m2,
+                                             pp->office_floors > 0 ? p->plan_fp.office_m2 : 0,
+                                             &fac, &off, c->err);
+        if (st == SL_OK && c->floors)
+            st = sl_floors_writer_add(c->floors, p, pp, fac, off, c->err);
+        if (st == SL_OK && c->pg_floors)
+            st = sl_floors_writer_add(c->pg_floors, p, pp, fac, off, c->err);
+        if (fac)
+            OGR_G_DestroyGeometry(fac);
+        if (off)
+            OGR_G_DestroyGeometry(off);
+        if (st != SL_OK)
+            return st;
+    }
+    if (c->pg_parcels) {
+        /* The file writer takes the source's geometry over: the database
+         * gets a copy first. */
+        OGRGeometryH g = c->parcels && geom ? OGR_G_Clone(geom) : geom;
+        sl_status st = sl_parcels_writer_add(c->pg_parcels, p, f, g, pp, c->err);
+        if (g != geom)
+            OGR_G_DestroyGeometry(g);
+        if (st != SL_OK || !c->parcels)
+            return st;
+    }
+    return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
+}
+
+/* A line when the best plan or the bound changes, at most one every 2 s
+ * (and the first plan at once). */
+typedef struct progress_state {
+    double last_s, objective, bound;
+} progress_state;
+
+static void progress(void *user, double seconds, double objective, double bound)
+{
+    progress_state *ps = user;
+    bool first_plan = !isnan(objective) && isnan(ps->objective);
+    bool changed = objective != ps->objective || bound != ps->bound;
+    if (!first_plan && (!changed || seconds - ps->last_s < 2))
+        return;
+    if (isnan(objective) && isnan(ps->objective) && bound == ps->bound)
+        return;
+    ps->last_s = seconds;
+    ps->objective = objective;
+    ps->bound = bound;
+    if (isnan(objective))
+        fprintf(stderr, "plan: %6.1f s  no plan yet, bound %.0f\n", seconds, bound);
+    else
+        fprintf(stderr, "plan: %6.1f s  objective %.0f, bound %.0f, gap %.3f %%\n", seconds,
+                objective, bound, 100 * (bound - objective) / fmax(fabs(objective), 1));
+}
 
 int sl_cmd_plan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("shanglou: plan: not available in this build\n", stderr);
-    return 1;
+    sl_run_args a;
+    sl_pg_target pg;
+    sl_pg_target_init(&pg);
+    int rc = sl_cli_parse_run(argc, argv, plan_usage, true, &a, &pg);
+    if (rc >= 0)
+        return rc;
+    sl_scenario *sc = NULL;
+    sl_zone *z = sl_cli_load_zone(a.path, &sc, &rc);
+    if (!z)
+        return rc;
+    sl_error err;
+    sl_error_init(&err);
+    sl_plan_options o;
+    sl_plan_options_init(&o, sc);
+    if (a.has_time)
+        o.time_limit_s = a.time_limit_s;
+    if (a.has_gap)
+        o.gap = a.gap;
+    o.verbose = a.verbose;
+    progress_state ps = {-1e9, NAN, NAN};
+    if (!a.quiet) {
+        o.progress = progress;
+        o.user_data = &ps;
+    }
+    sl_plan *plan = NULL;
+    sl_outdir *od = NULL;
+    sl_out_dataset *fd = NULL;
+    write_ctx ctx = {0};
+    sl_status st = sl_plan_solve(z, &o, &plan, &err);
+    if (st != SL_OK)
+        goto done;
+    if (plan->status == SL_PLAN_INFEASIBLE) {
+        fprintf(stderr, "plan: no plan meets every rule of %s:\n", a.path);
+        for (int i = 0; i < plan->n_conflicts; i++)
+            fprintf(stderr, "  %s\n", plan->conflicts[i]);
+        st = SL_ERR_INFEASIBLE;
+        sl_error_add(&err, SL_ERR_INFEASIBLE, "plan: infeasible; %s left unchanged",
+                     a.out ? a.out : pg.to);
+        goto done;
+    }
+    /* The layout checker re-verifies every rule independently of the
+     * optimizer: a violation here is a bug, never written out. */
+    st = sl_plan_check(z, plan, &err);
+    if (st != SL_OK) {
+        sl_error_add(&err, SL_ERR_SOLVER,
+                     "plan: internal error: the plan breaks the rules above; please report it");
+        st = SL_ERR_SOLVER;
+        goto done;
+    }
+    if ((a.out && !(od = sl_outdir_begin(a.out, &err))) ||
+        sl_pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
+        st = err.code;
+        goto done;
+    }
+    ctx.plan = plan;
+    ctx.err = &err;
+    if ((od && (!(ctx.parcels = sl_parcels_writer_open(sl_outdir_file(od, "parcels.geojson"),
+                                                       "GeoJSON", z, true, &err)) ||
+                !(fd = sl_out_dataset_create(sl_outdir_file(od, "floors.geojson"), "GeoJSON",
+                                             &err)) ||
+                !(ctx.floors = sl_floors_writer_open_in(fd, z, &err)))) ||
+        (pg.d && (!(ctx.pg_parcels = sl_parcels_writer_open_in(pg.d, z, true, &err)) ||
+                  !(ctx.pg_floors = sl_floors_writer_open_in(pg.d, z, &err))))) {
+        st = err.code;
+        goto done;
+    }
+    st = sl_zone_rescan(z, write_parcel, &ctx, &err);
+    sl_status c1 = sl_parcels_writer_close(ctx.parcels, &err);
+    ctx.parcels = NULL;
+    sl_floors_writer_close(ctx.floors);
+    ctx.floors = NULL;
+    sl_status c2 = sl_out_dataset_close(fd, &err);
+    fd = NULL;
+    sl_parcels_writer_close(ctx.pg_parcels, NULL); /* the layers stay in pg.d */
+    ctx.pg_parcels = NULL;
+    sl_floors_writer_close(ctx.pg_floors);
+    ctx.pg_floors = NULL;
+    if (st == SL_OK)
+        st = c1 != SL_OK ? c1 : c2;
+    if (st == SL_OK && od)
+        st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
+    /* The database commits first, as in evaluate. */
+    st = sl_pg_target_finish(&pg, st, &err);
+    if (st == SL_OK && od) {
+        st = sl_outdir_commit(od, &err);
+        od = NULL;
+        if (st != SL_OK && pg.to)
+            sl_error_add(&err, st, "plan: run %s was written to the database all the same",
+                         pg.run_id);
+    }
+    if (st == SL_OK && !a.quiet) {
+        int n = 0;
+        for (int i = 0; i < plan->n; i++)
+            n += plan->pp[i].redeveloped;
+        printf("plan: %s: %d of %lld candidates redeveloped; objective %.0f m2eq, bound %.0f, "
+               "gap %.4f %%, %.1f s",
+               sl_plan_status_name(plan->status), n, z->n_by_status[SL_PARCEL_CANDIDATE],
+               plan->objective, plan->bound, 100 * plan->gap, plan->solve_seconds);
+        if (a.out)
+            printf("; wrote %s/parcels.geojson, floors.geojson, summary.json", a.out);
+        printf("\n");
+        static const char *const layers[] = {"parcels", "floors", NULL};
+        sl_pg_target_report(&pg, "plan", layers);
+    }
+done:
+    if (ctx.parcels)
+        sl_parcels_writer_close(ctx.parcels, NULL);
+    sl_floors_writer_close(ctx.floors);
+    sl_out_dataset_close(fd, NULL);
+    sl_parcels_writer_close(ctx.pg_parcels, NULL);
+    sl_floors_writer_close(ctx.pg_floors);
+    sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
+    sl_outdir_final_names(od, &err);
+    sl_outdir_abort(od);
+    rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    sl_plan_destroy(plan);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+    return rc;
 }

@@ -29,10 +29,13 @@ typedef struct sl_run_args {
     bool has_time, has_gap, quiet, verbose;
 } sl_run_args;
 
+struct sl_pg_target;
 /* Parse SCENARIO -o OUT [--time-limit S] [--gap G] [-q] [-v] (the last four
- * only when plan is true).  Returns -1 when parsed, else the exit code
- * (0 after --help). */
-int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a);
+ * only when plan is true) and, when pg is not NULL, --to PG:... with its
+ * options (then -o may be left out).  Returns -1 when parsed, else the
+ * exit code (0 after --help). */
+int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a,
+                     struct sl_pg_target *pg);
 
 /* Load the scenario, open and read its zone; on failure print every
  * message, set *rc and return NULL. */

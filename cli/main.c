@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "pg_target.h"
 #include "scenario.h"
 #include "zone.h"
 #include "shanglou.h"
@@ -83,11 +84,19 @@ sl_scenario *sl_cli_load_scenario(const char *path, int *rc)
     return sc;
 }
 
-int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a)
+int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run_args *a,
+                     sl_pg_target *pg)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
+        if (pg) {
+            int k = sl_pg_target_arg(pg, argc, argv, &i, argv[0], usage);
+            if (k == 2)
+                return 2;
+            if (k == 1)
+                continue;
+        }
         if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
             fputs(usage, stdout);
             return 0;
@@ -125,8 +134,11 @@ int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run
     }
     if (!a->path)
         return sl_usage_error(usage, "missing %s", "SCENARIO");
-    if (!a->out)
-        return sl_usage_error(usage, "missing %s", plan ? "-o DIR" : "-o FILE");
+    if (!a->out && !(pg && pg->to))
+        return sl_usage_error(usage, "missing %s",
+                              pg ? "-o DIR (or --to PG:...)" : plan ? "-o DIR" : "-o FILE");
+    if (pg && sl_pg_target_check(pg, argv[0], usage))
+        return 2;
     return -1;
 }
 

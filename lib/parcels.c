@@ -33,6 +33,8 @@ struct sl_source {
     char *label;                      /* source name, passwords hidden */
     GDALDatasetH ds;
     OGRLayerH layer;                  /* owned by ds */
+    bool sql_layer;                   /* layer is a result set: release it */
+    char *layer_name;                 /* the table name, or the SQL query */
     OGRSpatialReferenceH srs;         /* own clone, NULL when none */
     OGRSpatialReferenceH geog;        /* base geographic CRS, lon/lat order */
     OGRCoordinateTransformationH ct;  /* srs -> geog; NULL when srs is geographic */
@@ -201,6 +203,20 @@ bool sl_utf8_valid(const char *s)
     return true;
 }
 
+bool sl_is_sql_query(const char *layer)
+{
+    while (isspace((unsigned char)*layer))
+        layer++;
+    static const char *const verbs[] = {"select", "with"};
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        size_t n = strlen(verbs[i]);
+        if (strncasecmp(layer, verbs[i], n) == 0 &&
+            (isspace((unsigned char)layer[n]) || layer[n] == '('))
+            return true;
+    }
+    return false;
+}
+
 static void set_crs_name(sl_source *s)
 {
     const char *auth = OSRGetAuthorityName(s->srs, NULL);
@@ -226,6 +242,83 @@ static void set_crs_name(sl_source *s)
     snprintf(s->crs_name, sizeof s->crs_name, "%s:%s", auth, code);
 }
 
+/* The first field of each row of an SQL query, as text, into v[max][64];
+ * returns how many rows, or -1 when the query fails. */
+static int sql_rows(GDALDatasetH ds, const char *sql, char (*v)[64], int max)
+{
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    int n = 0;
+    if (r) {
+        OGRFeatureH f;
+        while (n < max && (f = OGR_L_GetNextFeature(r)) != NULL) {
+            snprintf(v[n++], 64, "%s", OGR_F_GetFieldAsString(f, 0));
+            OGR_F_Destroy(f);
+        }
+        GDALDatasetReleaseResultSet(ds, r);
+    }
+    sl_gdal_capture_pop();
+    return r ? n : -1;
+}
+
+/* GDAL finds no CRS for the result of a PostgreSQL query whose geometry
+ * column passes through a subquery, a CTE or a function: take the SRID of
+ * the geometries themselves, through a temporary view of the query (which
+ * also names the geometry column when GDAL could not).  Returns the CRS
+ * (caller destroys), or NULL when there is none to take; srid[] gets the
+ * SRIDs found, *n_srid how many (2 when they disagree). */
+static OGRSpatialReferenceH pg_query_srs(sl_source *s, const char *query, char srid[2][64],
+                                         int *n_srid)
+{
+    *n_srid = 0;
+    if (strcmp(s->driver, "PostgreSQL") != 0)
+        return NULL;
+    size_t qn = strlen(query);
+    while (qn > 0 && (isspace((unsigned char)query[qn - 1]) || query[qn - 1] == ';'))
+        qn--;
+    size_t cap = qn + 128;
+    char *sql = malloc(cap);
+    if (!sql)
+        return NULL;
+    snprintf(sql, cap, "CREATE OR REPLACE TEMPORARY VIEW shanglou_query AS %.*s", (int)qn, query);
+    char col[1][64];
+    sql_rows(s->ds, sql, col, 0);
+    free(sql);
+    /* A name without quotes in it, so that it can be quoted below. */
+    if (sql_rows(s->ds,
+                 "SELECT attname FROM pg_attribute WHERE attrelid = "
+                 "'pg_temp.shanglou_query'::regclass AND atttypid = 'geometry'::regtype AND "
+                 "attnum > 0 AND position('\"' in attname) = 0 ORDER BY attnum LIMIT 1",
+                 col, 1) != 1)
+        return NULL;
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT DISTINCT ST_SRID(\"%s\") FROM pg_temp.shanglou_query WHERE \"%s\" IS NOT "
+             "NULL ORDER BY 1 LIMIT 2",
+             col[0], col[0]);
+    int n = sql_rows(s->ds, q, srid, 2);
+    if (n <= 0)
+        return NULL;
+    *n_srid = n;
+    if (n != 1 || atoll(srid[0]) <= 0)
+        return NULL;
+    /* The SRID's authority code, as PostGIS records it. */
+    char code[1][64];
+    snprintf(q, sizeof q,
+             "SELECT auth_srid FROM spatial_ref_sys WHERE srid = %lld AND upper(auth_name) = "
+             "'EPSG'",
+             atoll(srid[0]));
+    if (sql_rows(s->ds, q, code, 1) != 1 || atoi(code[0]) <= 0)
+        return NULL;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (OSRImportFromEPSG(srs, atoi(code[0])) != OGRERR_NONE) {
+        OSRDestroySpatialReference(srs);
+        return NULL;
+    }
+    return srs;
+}
+
 static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
 {
     /* The Shapefile driver reads the .prj only now. */
@@ -233,8 +326,27 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
     sl_gdal_capture_push(&cap);
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(s->layer);
     sl_gdal_capture_pop();
+    OGRSpatialReferenceH qsrs = NULL;
+    if (s->sql_layer) {
+        /* GDAL takes a computed geometry column's CRS from its first row:
+         * make sure the others agree. */
+        char srid[2][64];
+        int n_srid = 0;
+        qsrs = pg_query_srs(s, o->layer, srid, &n_srid);
+        if (n_srid > 1) {
+            sl_error_add(err, SL_ERR_SCENARIO,
+                         "%s: the geometries of the parcels.layer query have several SRIDs "
+                         "(%s, %s); bring them to one with ST_Transform",
+                         s->label, srid[0], srid[1]);
+            return false;
+        }
+    }
     if (lsrs) {
         s->srs = OSRClone(lsrs);
+        if (qsrs)
+            OSRDestroySpatialReference(qsrs);
+    } else if (qsrs) {
+        s->srs = qsrs; /* the SRID of the query's geometries */
     } else if (o->crs) {
         s->srs = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(s->srs, o->crs) != OGRERR_NONE) {
@@ -445,9 +557,11 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
     sl_gdal_capture_pop();
     CSLDestroy(opts);
     if (!s->ds) {
+        char why[sizeof cap.last];
+        sl_gdal_message(cap.last, why, sizeof why);
         if (cap.last[0])
             sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': %s", s->label,
-                         cap.last);
+                         why);
         else if (!file_exists(o->source) && !strchr(o->source, ':'))
             sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': no such file",
                          s->label);
@@ -460,9 +574,30 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
     }
     GDALDriverH drv = GDALGetDatasetDriver(s->ds);
     snprintf(s->driver, sizeof s->driver, "%s", drv ? GDALGetDriverShortName(drv) : "?");
+    /* Reading a table that a run is overwriting (--to into the source's
+     * own table) would wait for that run's transaction, which waits for
+     * the reading: a lock timeout ends it with a message. */
+    if (strcmp(s->driver, "PostgreSQL") == 0)
+        sl_pg_set_lock_timeout(s->ds);
 
     int nl = GDALDatasetGetLayerCount(s->ds);
-    if (o->layer) {
+    if (o->layer && sl_is_sql_query(o->layer)) {
+        /* A query is run by the source's own SQL engine (PostgreSQL's for
+         * PG: sources); its result set is read like a layer. */
+        sl_gdal_capture_push(&cap);
+        s->layer = GDALDatasetExecuteSQL(s->ds, o->layer, NULL, NULL);
+        sl_gdal_capture_pop();
+        if (!s->layer) {
+            char why[sizeof cap.last];
+            sl_gdal_message(cap.last[0] ? cap.last : "the query returned no result set", why,
+                               sizeof why);
+            sl_error_add(err, SL_ERR_SCENARIO, "%s: the SQL query of parcels.layer failed: %s",
+                         s->label, why);
+            sl_source_destroy(s);
+            return NULL;
+        }
+        s->sql_layer = true;
+    } else if (o->layer) {
         s->layer = GDALDatasetGetLayerByName(s->ds, o->layer);
         if (!s->layer) {
             char names[1024] = "";
@@ -484,6 +619,12 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
             return NULL;
         }
         s->layer = GDALDatasetGetLayer(s->ds, 0);
+    }
+    s->layer_name = strdup(o->layer && s->sql_layer ? o->layer : OGR_L_GetName(s->layer));
+    if (!s->layer_name) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        sl_source_destroy(s);
+        return NULL;
     }
     if (!setup_crs(s, o, err)) {
         sl_source_destroy(s);
@@ -507,8 +648,11 @@ void sl_source_destroy(sl_source *s)
         OSRDestroySpatialReference(s->geog);
     if (s->srs)
         OSRDestroySpatialReference(s->srs);
+    if (s->sql_layer && s->layer)
+        GDALDatasetReleaseResultSet(s->ds, s->layer);
     if (s->ds)
         GDALClose(s->ds);
+    free(s->layer_name);
     free(s->x);
     free(s->y);
     free(s->label);
@@ -516,6 +660,7 @@ void sl_source_destroy(sl_source *s)
 }
 
 OGRLayerH sl_source_layer(const sl_source *s) { return s->layer; }
+const char *sl_source_layer_name(const sl_source *s) { return s->layer_name; }
 GDALDatasetH sl_source_dataset(const sl_source *s) { return s->ds; }
 const char *sl_source_label(const sl_source *s) { return s->label; }
 OGRSpatialReferenceH sl_source_srs(const sl_source *s) { return s->srs; }

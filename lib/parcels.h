@@ -16,20 +16,29 @@ typedef struct sl_source sl_source;
 
 typedef struct sl_source_options {
     const char *source;      /* dataset name or path (required) */
-    const char *layer;       /* NULL: the first layer */
+    const char *layer;       /* NULL: the first layer; an SQL query when
+                                sl_is_sql_query() says so */
     const char *crs;         /* used only when the source has no CRS */
     const char *encoding;    /* used only for DBFs without .cpg */
     bool need_crs;           /* fail when no CRS can be found */
 } sl_source_options;
 
 /* Open a source.  On failure returns NULL and adds a message naming the
- * source (passwords hidden).  Codes: SL_ERR_SOURCE (cannot open/read),
- * SL_ERR_SCENARIO (no CRS and none given, bad crs or encoding value).
+ * source (passwords hidden).  Codes: SL_ERR_SOURCE (cannot open/read,
+ * cannot connect), SL_ERR_SCENARIO (no CRS and none given, bad crs or
+ * encoding value, no such layer, a layer query that fails).
  * Free with sl_source_destroy(). */
 sl_source *sl_source_open(const sl_source_options *o, sl_error *err);
 void sl_source_destroy(sl_source *s);
 
 OGRLayerH sl_source_layer(const sl_source *s);
+/* The layer's name, or the SQL query it was made by. */
+const char *sl_source_layer_name(const sl_source *s);
+/* Is a parcels.layer value an SQL query rather than a layer name?  True
+ * when it starts, after blanks, with SELECT or WITH (any case) followed by
+ * a blank or '('.  The query is run with GDALDatasetExecuteSQL: in the
+ * database's own SQL for PG: sources, GDAL's SQL dialects for files. */
+bool sl_is_sql_query(const char *layer);
 GDALDatasetH sl_source_dataset(const sl_source *s);
 /* The source name with passwords hidden, for messages. */
 const char *sl_source_label(const sl_source *s);

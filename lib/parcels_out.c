@@ -124,7 +124,7 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
             {"office_floors", OFTInteger, false}, {"office_height_m", OFTReal, false},
             {"value_m2eq", OFTReal, false},      {"stack", OFTString, true},
         };
-        w->plan_base = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(w->layer));
+        w->plan_base = sl_out_layer_field_count(w->layer);
         for (int i = 0; i < P_N; i++)
             ok &= add_field(w, pf[i].name, pf[i].type, pf[i].json) == w->plan_base + i;
     }

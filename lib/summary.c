@@ -112,7 +112,7 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     put_num(f, gain);
     if (plan) {
         fputs(",\n  \"status\": ", f);
-        put_str(f, plan->status == SL_PLAN_OPTIMAL ? "optimal" : plan->status == SL_PLAN_FEASIBLE ? "feasible" : "infeasible");
+        put_str(f, sl_plan_status_name(plan->status));
         fputs(",\n  \"objective\": ", f);
         put_num(f, plan->objective);
         fputs(",\n  \"bound\": ", f);

@@ -120,7 +120,7 @@ static bool check_field(sl_zone *z, OGRFeatureDefnH defn, const char *key, const
     }
     sl_error_add(err, SL_ERR_SCENARIO,
                  "parcels.fields.%s: field '%s' is not in layer '%s' of %s (fields: %s)", key, name,
-                 OGR_L_GetName(sl_source_layer(z->src)), sl_source_label(z->src),
+                 sl_source_layer_name(z->src), sl_source_label(z->src),
                  list[0] ? list : "none");
     return false;
 }
@@ -158,7 +158,7 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     z->ids = calloc(1, sizeof *z->ids);
     z->crs_name = dupstr(sl_source_crs_name(z->src));
     z->driver = dupstr(sl_source_driver(z->src));
-    z->layer_name = dupstr(OGR_L_GetName(sl_source_layer(z->src)));
+    z->layer_name = dupstr(sl_source_layer_name(z->src));
     if (!z->ids || !z->crs_name || !z->driver || !z->layer_name) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         sl_zone_destroy(z);
@@ -505,8 +505,13 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
         sl_gdal_capture_pop();
         if (!f) {
             if (rc.n_errors) {
+                /* In PostgreSQL the first error aborts the transaction
+                 * and the driver's later ones only follow from it. */
+                bool pg = strcmp(sl_source_driver(z->src), "PostgreSQL") == 0;
+                char why[sizeof rc.last];
+                sl_gdal_message(pg ? rc.first : rc.last, why, sizeof why);
                 sl_error_add(err, SL_ERR_SOURCE, "%s: reading stopped at feature %lld: %s",
-                             sl_source_label(z->src), seq + 1, rc.last);
+                             sl_source_label(z->src), seq + 1, why);
                 return SL_ERR_SOURCE;
             }
             break;
