@@ -13,5 +13,5 @@ start=$(date +%s.%N)
 # the MPS file minimises minus the value (MPS has no objective sense)
 cbc "$dir/zone.mps" -sec "$sec" -threads 1 -solve -quit > "$dir/cbc.log" 2>&1 || true
 end=$(date +%s.%N)
-grep -E "Objective value|Best possible|Gap|Result|Stopped|Optimal" "$dir/cbc.log" | tail -6
+grep -E "Objective value|Best possible|Gap|Result|Stopped|Optimal|Cbc0010I|Cbc0012I" "$dir/cbc.log" | tail -6
 echo "cbc wall seconds: $(echo "$end - $start" | bc)"

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,34 @@ static char *summary_body(const char *path)
 
 /* Compare features of two layers in order: every field of a (by name,
  * any case) has the same text in b.  Returns the number of features. */
+/* Two JSON texts alike but for white space and the digits a number is
+ * printed with (PostgreSQL's json column and GDAL print differently). */
+static bool json_same(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ' || *a == '\n')
+            a++;
+        while (*b == ' ' || *b == '\n')
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        bool num_a = (*a >= '0' && *a <= '9') || *a == '-', num_b = (*b >= '0' && *b <= '9') || *b == '-';
+        if (num_a && num_b) {
+            char *ea, *eb;
+            double x = strtod(a, &ea), y = strtod(b, &eb);
+            if (ea > a && eb > b) { /* both numbers ("-" alone is text) */
+                if (fabs(x - y) > 1e-9 * fmax(fabs(x), fabs(y)) + 1e-9)
+                    return false;
+                a = ea;
+                b = eb;
+                continue;
+            }
+        }
+        if (*a++ != *b++)
+            return false;
+    }
+}
+
 static int compare_layers(OGRLayerH a, OGRLayerH b, const char *what)
 {
     OGRFeatureDefnH da = OGR_L_GetLayerDefn(a), db = OGR_L_GetLayerDefn(b);
@@ -247,18 +276,21 @@ static int compare_layers(OGRLayerH a, OGRLayerH b, const char *what)
             int j = OGR_FD_GetFieldIndex(db, name);
             cr_assert_geq(j, 0, "%s: no column %s", what, name);
             bool na = !OGR_F_IsFieldSetAndNotNull(fa, i), nb = !OGR_F_IsFieldSetAndNotNull(fb, j);
-            const char *va = na ? "(null)" : OGR_F_GetFieldAsString(fa, i);
-            char keep[1024];
-            snprintf(keep, sizeof keep, "%s", va);
+            char *keep = strdup(na ? "(null)" : OGR_F_GetFieldAsString(fa, i));
             const char *vb = nb ? "(null)" : OGR_F_GetFieldAsString(fb, j);
-            /* Numbers by value: a numeric(8,1) column prints 38 as 38.0. */
+            /* Numbers by value: a numeric(8,1) column prints 38 as 38.0;
+             * JSON (the plan's stack) by content. */
             OGRFieldType ta = OGR_Fld_GetType(OGR_FD_GetFieldDefn(da, i));
+            bool json = OGR_Fld_GetSubType(OGR_FD_GetFieldDefn(da, i)) == OFSTJSON ||
+                        strcmp(name, "stack") == 0;
             bool same = na == nb && (na || ((ta == OFTReal || ta == OFTInteger)
                                                 ? OGR_F_GetFieldAsDouble(fa, i) ==
                                                       OGR_F_GetFieldAsDouble(fb, j)
-                                                : strcmp(keep, vb) == 0));
+                                                : json ? json_same(keep, vb)
+                                                       : strcmp(keep, vb) == 0));
             if (!same && bad++ < 5)
                 cr_log_error("%s: feature %d, %s: '%s' vs '%s'", what, n, name, keep, vb);
+            free(keep);
         }
         OGR_F_Destroy(fa);
         OGR_F_Destroy(fb);
@@ -515,13 +547,16 @@ Test(pg, plan_round_trip, .timeout = 110)
     char out_pg[1024], out_file[1024];
     snprintf(out_pg, sizeof out_pg, "%s/pg", dir);
     snprintf(out_file, sizeof out_file, "%s/file", dir);
-    r = sl_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", NULL);
+    /* Both runs stop on the gap, not on the clock, so they are the same
+     * plan (the optimizer is deterministic until a time limit cuts it). */
+    r = sl_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", "--gap", "0.05",
+               NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
     char *run = run_id_of(r.out);
     cr_assert(strstr(r.out, "plan: wrote tables pl_parcels"), "%s", r.out);
     sl_run_free(&r);
-    r = sl_cli("plan", GONGGAI, "-o", out_file, NULL);
+    r = sl_cli("plan", GONGGAI, "-o", out_file, "--gap", "0.05", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     sl_run_free(&r);
 
