@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "commands.h"
+#include "ogrutil.h"
 #include "parcels.h"
 #include "pg_target.h"
 #include "progress.h"
@@ -148,10 +149,15 @@ int sl_cli_parse_run(int argc, char **argv, const char *usage, bool plan, sl_run
 /* Load the scenario and read the zone; returns NULL after printing. */
 double sl_cli_feature_count(const sl_zone *z)
 {
+    /* A database "fast" count is still a count(*), which a lock can hold
+     * up; the reading reports such trouble itself. */
     OGRLayerH l = sl_source_layer(z->src);
-    if (!OGR_L_TestCapability(l, OLCFastFeatureCount))
+    if (strcmp(z->driver, "PostgreSQL") == 0 || !OGR_L_TestCapability(l, OLCFastFeatureCount))
         return 0;
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
     long long n = OGR_L_GetFeatureCount(l, FALSE);
+    sl_gdal_capture_pop();
     return n > 0 ? (double)n : 0;
 }
 

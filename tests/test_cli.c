@@ -16,7 +16,7 @@ Test(cli, version_and_help)
     cr_assert_eq(r.status, 0);
     cr_assert(strncmp(r.out, "shanglou ", 9) == 0, "%s", r.out);
     sl_run_free(&r);
-    const char *cmds[] = {"check", "inspect", "evaluate", "plan", "export-model"};
+    const char *cmds[] = {"check", "inspect", "evaluate", "plan", "export-model", "compare"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         r = sl_cli(cmds[i], "--help", NULL);
         cr_assert_eq(r.status, 0, "%s --help", cmds[i]);
