@@ -40,8 +40,9 @@ static const char *plan_usage =
     "  -v, --verbose       let GLPK's own messages through\n"
     SL_PG_TARGET_USAGE;
 
-/* What the plan's parcel callback writes to: the files (parcels,
- * floors) and the database (pg_parcels, pg_floors); any may be NULL. */
+/* What the plan's parcel callback writes to: the files (parcels, floors,
+ * the GeoPackage with parcels, buildings and floors) and the database
+ * (pg_parcels, pg_floors); any may be NULL. */
 typedef struct write_ctx {
     const sl_plan *plan;
     sl_parcels_writer *parcels, *pg_parcels;
