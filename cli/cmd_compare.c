@@ -126,7 +126,7 @@ int sl_cmd_compare(int argc, char **argv)
     sl_outdir_abort(od);
     sl_compare_destroy(c);
     sl_progress_destroy(pc.p);
-    int rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    int rc = sl_finish(&err, st);
     sl_error_clear(&err);
     return rc;
 }

@@ -246,7 +246,7 @@ done:
     sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
-    rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    rc = sl_finish(&err, st);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

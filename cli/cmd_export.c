@@ -48,7 +48,7 @@ int sl_cmd_export_model(int argc, char **argv)
     if (st != SL_OK)
         unlink(tmp);
     free(tmp);
-    rc = st == SL_OK ? 0 : sl_print_errors(&err);
+    rc = sl_finish(&err, st);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

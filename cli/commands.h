@@ -16,6 +16,10 @@ int sl_cmd_compare(int argc, char **argv);
 int sl_exit_code(sl_status st);
 /* Print every message, one per line, to stderr; returns the exit code. */
 int sl_print_errors(const sl_error *err);
+/* The exit code of a command that ended with status st: 0 when SL_OK;
+ * otherwise err's messages are printed and the code is never 0, even when
+ * nothing was added to err. */
+int sl_finish(const sl_error *err, sl_status st);
 /* Print "shanglou: " fmt (with one %s) and the command's usage; returns 2. */
 int sl_usage_error(const char *cmd_usage, const char *fmt, const char *arg);
 bool sl_parse_double(const char *s, double *out);

@@ -56,6 +56,19 @@ int sl_print_errors(const sl_error *err)
     return sl_exit_code(err->code);
 }
 
+int sl_finish(const sl_error *err, sl_status st)
+{
+    if (st == SL_OK)
+        return 0;
+    if (err->n == 0 || err->code == SL_OK) {
+        /* A failure nobody described: still say so, and never exit 0. */
+        sl_print_errors(err);
+        fprintf(stderr, "shanglou: %s\n", sl_strerror(st));
+        return sl_exit_code(st);
+    }
+    return sl_print_errors(err);
+}
+
 int sl_usage_error(const char *cmd_usage, const char *fmt, const char *arg)
 {
     fprintf(stderr, "shanglou: ");
