@@ -35,8 +35,41 @@ static const char *evaluate_usage =
     "PostGIS too (or only there, without -o).  Progress goes to stderr.\n"
     "\n"
     "  -o, --output DIR   output directory (created if missing)\n"
+    "      --formats LIST which files to write besides summary.json, from geojson,\n"
+    "                     gpkg, csv, report (default: all four; csv comes from the\n"
+    "                     GeoPackage, so it brings shanglou.gpkg along); files of\n"
+    "                     earlier runs that this run does not write stay in DIR\n"
     SL_PG_TARGET_USAGE
     "  -q, --quiet        print nothing but errors (no progress)\n";
+
+/* Output formats of evaluate (bit set). */
+enum { F_GEOJSON = 1, F_GPKG = 2, F_CSV = 4, F_REPORT = 8, F_ALL = 15 };
+
+/* Parse "geojson,gpkg,csv,report" into a bit set; 0 on an unknown name. */
+static int parse_formats(const char *list)
+{
+    static const struct {
+        const char *name;
+        int bit;
+    } names[] = {{"geojson", F_GEOJSON}, {"gpkg", F_GPKG}, {"csv", F_CSV | F_GPKG},
+                 {"report", F_REPORT}};
+    int set = 0;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int bit = 0;
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strlen(names[k].name) == n && strncmp(p, names[k].name, n) == 0)
+                bit = names[k].bit;
+        if (!bit)
+            return 0;
+        set |= bit;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return set;
+}
 
 int sl_cmd_check(int argc, char **argv)
 {
@@ -78,8 +111,7 @@ int sl_cmd_check(int argc, char **argv)
     return 0;
 }
 
-/* What evaluate's parcel callback writes to (geojson and gpkg are both
- * NULL or both set; pg may be NULL). */
+/* What evaluate's parcel callback writes to (any may be NULL). */
 typedef struct eval_ctx {
     sl_parcels_writer *geojson;
     sl_gpkg_writer *gpkg;
@@ -112,13 +144,14 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
         if (st != SL_OK || !c->geojson)
             return st;
     }
-    return sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err);
+    return c->geojson ? sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err) : SL_OK;
 }
 
 int sl_cmd_evaluate(int argc, char **argv)
 {
     const char *path = NULL, *dir = NULL;
     bool quiet = false;
+    int formats = F_ALL;
     sl_pg_target pg;
     sl_pg_target_init(&pg);
     for (int i = 1; i < argc; i++) {
@@ -137,6 +170,14 @@ int sl_cmd_evaluate(int argc, char **argv)
             dir = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(a, "--formats") == 0) {
+            if (++i == argc)
+                return sl_usage_error(evaluate_usage, "evaluate: %s needs a list", a);
+            if (!(formats = parse_formats(argv[i])))
+                return sl_usage_error(evaluate_usage,
+                                      "evaluate: --formats: '%s' is not a list of geojson, gpkg, "
+                                      "csv, report",
+                                      argv[i]);
         } else if (a[0] == '-' && a[1]) {
             return sl_usage_error(evaluate_usage, "evaluate: unknown option '%s'", a);
         } else if (path) {
@@ -171,17 +212,18 @@ int sl_cmd_evaluate(int argc, char **argv)
         goto done;
     }
     const char *sj = od ? sl_outdir_file(od, "summary.json") : NULL;
-    const char *gp = od ? sl_outdir_file(od, "shanglou.gpkg") : NULL;
-    const char *cv = od ? sl_outdir_file(od, "parcels.csv") : NULL;
-    const char *rp = od ? sl_outdir_file(od, "report.html") : NULL;
-    if (od && (!sj || !gp || !cv || !rp)) {
+    const char *gj = od && (formats & F_GEOJSON) ? sl_outdir_file(od, "parcels.geojson") : NULL;
+    const char *gp = od && (formats & F_GPKG) ? sl_outdir_file(od, "shanglou.gpkg") : NULL;
+    const char *cv = od && (formats & F_CSV) ? sl_outdir_file(od, "parcels.csv") : NULL;
+    const char *rp = od && (formats & F_REPORT) ? sl_outdir_file(od, "report.html") : NULL;
+    if (od && (!sj || (!gj && (formats & F_GEOJSON)) || (!gp && (formats & F_GPKG)) ||
+               (!cv && (formats & F_CSV)) || (!rp && (formats & F_REPORT)))) {
         sl_error_add(&err, SL_ERR_NOMEM, "out of memory");
         st = err.code;
         goto done;
     }
-    if ((od && !(w = sl_parcels_writer_open(sl_outdir_file(od, "parcels.geojson"), "GeoJSON", z,
-                                            false, &err))) ||
-        (od && !(gw = sl_gpkg_writer_open(gp, z, false, &err))) ||
+    if ((gj && !(w = sl_parcels_writer_open(gj, "GeoJSON", z, false, &err))) ||
+        (gp && !(gw = sl_gpkg_writer_open(gp, z, false, &err))) ||
         (pg.d && !(pw = sl_parcels_writer_open_in(pg.d, z, false, &err)))) {
         st = err.code;
         goto done;
@@ -208,9 +250,9 @@ int sl_cmd_evaluate(int argc, char **argv)
         st = cst;
     sl_parcels_writer_close(pw, NULL); /* the layer stays in pg.d */
     pw = NULL;
-    if (st == SL_OK && od)
+    if (st == SL_OK && cv)
         st = sl_csv_write_layer(gp, "parcels", cv, &err);
-    if (st == SL_OK && od)
+    if (st == SL_OK && rp)
         st = sl_report_write(rp, z, NULL, &err);
     if (st == SL_OK && od)
         st = sl_summary_write(sj, z, NULL, &err);
@@ -230,9 +272,9 @@ int sl_cmd_evaluate(int argc, char **argv)
                z->n, z->n_by_status[SL_PARCEL_CANDIDATE],
                z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
         if (dir)
-            printf("; wrote parcels.geojson, shanglou.gpkg, parcels.csv, report.html and "
-                   "summary.json in %s",
-                   dir);
+            printf("; wrote %s%s%s%ssummary.json in %s", gj ? "parcels.geojson, " : "",
+                   gp ? "shanglou.gpkg, " : "", cv ? "parcels.csv, " : "",
+                   rp ? "report.html and " : "", dir);
         printf("\n");
         static const char *const layers[] = {"parcels", NULL};
         sl_pg_target_report(&pg, "evaluate", layers);

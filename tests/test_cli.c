@@ -205,3 +205,33 @@ Test(cli, unwritable_output_dir)
     cr_assert(strstr(r.err, "/proc/shanglou-out: cannot create output directory"), "%s", r.err);
     sl_run_free(&r);
 }
+
+/* --formats picks the files besides summary.json; csv brings the
+ * GeoPackage it is made from. */
+Test(cli, evaluate_formats)
+{
+    char *dir = sl_tmpdir();
+    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson", "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    r = sl_sh("ls %s", dir);
+    cr_assert_str_eq(r.out, "parcels.geojson\nsummary.json\n");
+    sl_run_free(&r);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/b", dir);
+    r = sl_cli("evaluate", GONGGAI, "-o", sub, "--formats", "csv,report", "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    sl_run_free(&r);
+    r = sl_sh("ls %s", sub);
+    cr_assert_str_eq(r.out, "parcels.csv\nreport.html\nshanglou.gpkg\nsummary.json\n", "%s",
+                     r.out);
+    sl_run_free(&r);
+    r = sl_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson,shp", NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "shanglou: evaluate: --formats: 'geojson,shp' is not a list of "
+                            "geojson, gpkg, csv, report"),
+              "%s", r.err);
+    sl_run_free(&r);
+    sl_rmtree(dir);
+    free(dir);
+}
