@@ -18,7 +18,8 @@
 #include "ogrutil.h"
 
 #define SL_MAX_OUT_LAYERS 8
-#define SL_QUEUE_LEN 512
+#define SL_QUEUE_LEN 1024
+#define SL_WRITE_BATCH 64
 
 /* Features are serialised by a writer thread of the dataset, so that
  * GDAL's formatting (most of the time of a large run) overlaps with
@@ -78,6 +79,7 @@ struct sl_out_dataset {
     pthread_cond_t not_empty, not_full;
     out_item q[SL_QUEUE_LEN];
     int head, count;
+    bool producer_waiting, consumer_waiting;
     bool busy;                       /* the writer thread is writing an item */
     pthread_cond_t idle;             /* signalled when the queue is empty and !busy */
     bool aborted;                    /* drain the queue without writing */
@@ -939,36 +941,54 @@ static void *writer_main(void *arg)
     d->transactions = !d->pg && GDALDatasetTestCapability(d->ds, ODsCTransactions) &&
                       GDALDatasetStartTransaction(d->ds, FALSE) == OGRERR_NONE;
     for (;;) {
+        /* Take the queued items in batches and wake the producer only when
+         * it waits for room: one wake-up per feature made the threads
+         * spend more time switching than writing. */
+        out_item batch[SL_WRITE_BATCH];
         pthread_mutex_lock(&d->mu);
-        while (d->count == 0 && !d->stopping)
+        while (d->count == 0 && !d->stopping) {
+            d->consumer_waiting = true;
             pthread_cond_wait(&d->not_empty, &d->mu);
+            d->consumer_waiting = false;
+        }
         if (d->count == 0) {
             pthread_mutex_unlock(&d->mu);
             commit(d);
             return NULL;
         }
-        out_item it = d->q[d->head];
-        d->head = (d->head + 1) % SL_QUEUE_LEN;
-        d->count--;
-        d->busy = true;
-        bool failed = d->failed != SL_OK || d->aborted;
-        pthread_cond_signal(&d->not_full);
-        pthread_mutex_unlock(&d->mu);
-        if (failed) { /* drain: after a failure nothing more is written */
-            OGR_F_Destroy(it.f);
-            if (it.g)
-                OGR_G_DestroyGeometry(it.g);
-        } else {
-            char *failure = NULL;
-            sl_status st = do_write(it.layer, it.f, it.g, it.what, &failure);
-            if (st != SL_OK) {
-                pthread_mutex_lock(&d->mu);
-                d->failed = st;
-                d->failure = failure;
-                pthread_mutex_unlock(&d->mu);
-            }
+        int n = d->count < SL_WRITE_BATCH ? d->count : SL_WRITE_BATCH;
+        for (int k = 0; k < n; k++) {
+            batch[k] = d->q[d->head];
+            d->head = (d->head + 1) % SL_QUEUE_LEN;
         }
-        free(it.what);
+        d->count -= n;
+        d->busy = true;
+        if (d->producer_waiting) {
+            d->producer_waiting = false;
+            pthread_cond_signal(&d->not_full);
+        }
+        pthread_mutex_unlock(&d->mu);
+        for (int k = 0; k < n; k++) {
+            out_item *it = &batch[k];
+            pthread_mutex_lock(&d->mu);
+            bool failed = d->failed != SL_OK || d->aborted;
+            pthread_mutex_unlock(&d->mu);
+            if (failed) { /* drain: after a failure nothing more is written */
+                OGR_F_Destroy(it->f);
+                if (it->g)
+                    OGR_G_DestroyGeometry(it->g);
+            } else {
+                char *failure = NULL;
+                sl_status st = do_write(it->layer, it->f, it->g, it->what, &failure);
+                if (st != SL_OK) {
+                    pthread_mutex_lock(&d->mu);
+                    d->failed = st;
+                    d->failure = failure;
+                    pthread_mutex_unlock(&d->mu);
+                }
+            }
+            free(it->what);
+        }
         pthread_mutex_lock(&d->mu);
         d->busy = false;
         if (d->count == 0)
@@ -1016,12 +1036,15 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
     }
     out_item it = {l, f, g, strdup(what)};
     pthread_mutex_lock(&d->mu);
-    while (d->count == SL_QUEUE_LEN)
+    while (d->count == SL_QUEUE_LEN) {
+        d->producer_waiting = true;
         pthread_cond_wait(&d->not_full, &d->mu);
+    }
     sl_status failed = d->failed;
     d->q[(d->head + d->count) % SL_QUEUE_LEN] = it;
     d->count++;
-    pthread_cond_signal(&d->not_empty);
+    if (d->consumer_waiting)
+        pthread_cond_signal(&d->not_empty);
     pthread_mutex_unlock(&d->mu);
     /* A failure is reported once, by sl_out_dataset_close(); callers stop
      * feeding as soon as they see it. */
