@@ -31,29 +31,7 @@ static char *dupf(const char *fmt, int a, int b)
 void zg_rules_default(sl_ruleset *r)
 {
     memset(r, 0, sizeof *r);
-    r->far_max = 3.0;
-    r->far_min = 0;
-    r->factory_height_max_m = 50;
-    r->office_height_max_m = 60;
-    r->coverage_min = 0.30;
-    r->coverage_max = 0.60;
-    r->setback_m = 5;
-    r->office_footprint_share = 0.15;
-    r->office_land_share_max = 0.07;
-    r->office_gfa_share_max = 0.15;
-    r->ground_floor_height_min_m = 6.0;
-    r->standard_floor_height_m = 4.5;
-    r->office_floor_height_m = 4.2;
-    r->tall_storey_m = 8.0;
-    r->n_floor_loads = 4;
-    r->floor_load_max_kN_m2[0] = 25;
-    r->floor_load_max_kN_m2[1] = 15;
-    r->floor_load_max_kN_m2[2] = 12;
-    r->floor_load_max_kN_m2[3] = 8;
-    r->freight_lift_t = 3;
-    r->ramp_floor = 1;
-    r->freight_trips_per_day_max = 200;
-    r->vibration_source_max_floor = 1;
+    sl_ruleset_init(r); /* the after-reform defaults of the rule-key table */
 }
 
 zg_zone *zg_make(const zg_params *p)
