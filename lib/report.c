@@ -326,15 +326,9 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
                                        "candidates' max GFA m²", "bound by FAR / height / setback"};
     th_row(b, cols, 6);
     for (int r = 0; r < sc->n_rules; r++) {
-        double max_gfa = 0;
-        long long bind[3] = {0, 0, 0};
-        for (int i = 0; i < z->n; i++) {
-            const sl_parcel *p = &z->p[i];
-            if (p->status != SL_PARCEL_CANDIDATE || !p->env)
-                continue;
-            max_gfa += p->env[r].max_gfa_m2;
-            bind[p->env[r].binding]++;
-        }
+        double max_gfa;
+        long long bind[3];
+        sl_zone_rule_totals(z, r, &max_gfa, bind);
         sl_textbuf_puts(b, "<tr>");
         td_text(b, sc->rules[r].name);
         td_num(b, sc->rules[r].far_max, 2);

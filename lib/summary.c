@@ -90,15 +90,9 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     put_num(f, cand_gfa);
     fputs("},\n  \"rules\": {", f);
     for (int r = 0; r < sc->n_rules; r++) {
-        double max_gfa = 0;
-        long long bind[3] = {0, 0, 0};
-        for (int i = 0; i < z->n; i++) {
-            const sl_parcel *p = &z->p[i];
-            if (p->status != SL_PARCEL_CANDIDATE || !p->env)
-                continue;
-            max_gfa += p->env[r].max_gfa_m2;
-            bind[p->env[r].binding]++;
-        }
+        double max_gfa;
+        long long bind[3];
+        sl_zone_rule_totals(z, r, &max_gfa, bind);
         fputs(r ? ",\n    " : "\n    ", f);
         put_str(f, sc->rules[r].name);
         fputs(": {\"candidate_max_gfa_m2\": ", f);

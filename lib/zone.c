@@ -167,6 +167,19 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     return z;
 }
 
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3])
+{
+    *max_gfa_m2 = 0;
+    bind[0] = bind[1] = bind[2] = 0;
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        if (p->status != SL_PARCEL_CANDIDATE || !p->env)
+            continue;
+        *max_gfa_m2 += p->env[r].max_gfa_m2;
+        bind[p->env[r].binding]++;
+    }
+}
+
 static void parcel_free(sl_parcel *p)
 {
     free(p->id);

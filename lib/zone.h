@@ -78,6 +78,10 @@ sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *e
 sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
 
 void sl_zone_destroy(sl_zone *z);
+
+/* Over the candidates: the sum of max_gfa_m2 under rule set r and how many
+ * are bound by FAR, height and setback (indexed by sl_binding). */
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3]);
 /* Index of the first parcel with this id (whatever its status), or -1. */
 int sl_zone_find(const sl_zone *z, const char *id);
 
