@@ -56,7 +56,7 @@ struct sl_out_layer {
     sl_out_dataset *d;
     OGRLayerH layer;
     OGRSpatialReferenceH srs;        /* GeoJSON: the geometries' CRS (clone) */
-    OGRCoordinateTransformationH ct; /* GeoJSON: srs -> WGS 84, made by the writer thread */
+    OGRCoordinateTransformationH ct; /* GeoJSON: srs -> WGS 84, used by the caller's thread */
     bool ct_ready;
     pg_layer *pg;                    /* PostgreSQL only */
 };
@@ -672,16 +672,16 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
         lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
         lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
         if (srs && !OSRIsSame(srs, d->wgs84)) {
-            /* The transformation itself is made on the writer thread:
-             * PROJ objects belong to the thread that uses them. */
-            OGRCoordinateTransformationH probe = OCTNewCoordinateTransformation(srs, d->wgs84);
-            if (!probe) {
+            /* Used by the thread that writes features (the caller's), never
+             * by the writer thread: PROJ objects belong to one thread. */
+            l->ct = OCTNewCoordinateTransformation(srs, d->wgs84);
+            l->ct_ready = true;
+            if (!l->ct) {
                 sl_error_add(err, SL_ERR_IO, "%s: cannot transform the parcels' CRS to WGS 84",
                              d->path);
                 CSLDestroy(lco);
                 return NULL;
             }
-            OCTDestroyCoordinateTransformation(probe);
             l->srs = OSRClone(srs);
         }
         layer_srs = NULL;
@@ -694,6 +694,10 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
     if (!l->layer) {
         if (l->srs)
             OSRDestroySpatialReference(l->srs);
+        if (l->ct)
+            OCTDestroyCoordinateTransformation(l->ct);
+        l->srs = NULL;
+        l->ct = NULL;
         sl_error_add(err, SL_ERR_IO, "%s: cannot create layer %s: %s", d->path, name,
                      cap.last[0] ? cap.last : "driver failure");
         return NULL;
@@ -853,8 +857,10 @@ static void rfc7946_orient(OGRGeometryH g)
 }
 
 /* Runs on the writer thread. */
-static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
-                          char **failure)
+/* GeoJSON: reproject to WGS 84 and orient the rings.  Runs on the calling
+ * thread, which also owns the transformation: that thread has time to
+ * spare while the writer thread formats. */
+static OGRGeometryH rfc7946_geometry(sl_out_layer *l, OGRGeometryH g)
 {
     if (l->srs && !l->ct_ready) {
         l->ct = OCTNewCoordinateTransformation(l->srs, l->d->wgs84);
@@ -865,8 +871,14 @@ static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const 
         OGR_G_DestroyGeometry(g);
         g = NULL;
     }
-    if (g && l->d->geojson)
+    if (g)
         rfc7946_orient(g);
+    return g;
+}
+
+static sl_status do_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
+                          char **failure)
+{
     if (l->pg) {
         /* The writer's feature into one of the table, with the run's
          * columns. */
@@ -1034,6 +1046,8 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
         }
         d->started = true;
     }
+    if (d->geojson)
+        g = rfc7946_geometry(l, g);
     out_item it = {l, f, g, strdup(what)};
     pthread_mutex_lock(&d->mu);
     while (d->count == SL_QUEUE_LEN) {
