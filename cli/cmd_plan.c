@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buildings_out.h"
 #include "commands.h"
 #include "csv_out.h"
 #include "floors_out.h"
@@ -42,11 +43,12 @@ static const char *plan_usage =
 
 /* What the plan's parcel callback writes to: the files (parcels, floors,
  * the GeoPackage with parcels, buildings and floors) and the database
- * (pg_parcels, pg_floors); any may be NULL. */
+ * (pg_parcels, pg_buildings, pg_floors); any may be NULL. */
 typedef struct write_ctx {
     const sl_plan *plan;
     sl_parcels_writer *parcels, *pg_parcels;
     sl_floors_writer *floors, *pg_floors;
+    sl_buildings_writer *pg_buildings;
     sl_gpkg_writer *gpkg;
     sl_progress *progress;
     long long n;
@@ -69,6 +71,8 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
             st = sl_floors_writer_add(c->floors, p, pp, fac, off, c->err);
         if (st == SL_OK && c->pg_floors)
             st = sl_floors_writer_add(c->pg_floors, p, pp, fac, off, c->err);
+        if (st == SL_OK && c->pg_buildings)
+            st = sl_buildings_writer_add(c->pg_buildings, p, pp, fac, off, c->err);
         /* The GeoPackage copies the parcel's geometry: the file writer
          * below takes it over. */
         if (st == SL_OK && c->gpkg)
@@ -173,6 +177,7 @@ int sl_cmd_plan(int argc, char **argv)
                 !(ctx.gpkg = sl_gpkg_writer_open(sl_outdir_file(od, "shanglou.gpkg"), z, true,
                                                  &err)))) ||
         (pg.d && (!(ctx.pg_parcels = sl_parcels_writer_open_in(pg.d, z, true, &err)) ||
+                  !(ctx.pg_buildings = sl_buildings_writer_open_in(pg.d, z, &err)) ||
                   !(ctx.pg_floors = sl_floors_writer_open_in(pg.d, z, &err))))) {
         st = err.code;
         goto done;
@@ -195,6 +200,8 @@ int sl_cmd_plan(int argc, char **argv)
     ctx.pg_parcels = NULL;
     sl_floors_writer_close(ctx.pg_floors);
     ctx.pg_floors = NULL;
+    sl_buildings_writer_close(ctx.pg_buildings);
+    ctx.pg_buildings = NULL;
     if (st == SL_OK)
         st = c1 != SL_OK ? c1 : c2 != SL_OK ? c2 : c3;
     if (st == SL_OK && od)
@@ -228,7 +235,7 @@ int sl_cmd_plan(int argc, char **argv)
                    "report.html, stacks/ and summary.json in %s",
                    a.out);
         printf("\n");
-        static const char *const layers[] = {"parcels", "floors", NULL};
+        static const char *const layers[] = {"parcels", "buildings", "floors", NULL};
         sl_pg_target_report(&pg, "plan", layers);
     }
 done:
@@ -239,6 +246,7 @@ done:
     sl_gpkg_writer_close(ctx.gpkg, NULL);
     sl_parcels_writer_close(ctx.pg_parcels, NULL);
     sl_floors_writer_close(ctx.pg_floors);
+    sl_buildings_writer_close(ctx.pg_buildings);
     sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);

@@ -562,26 +562,36 @@ Test(pg, plan_round_trip, .timeout = 110)
 
     GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert(db);
-    static const char *const layers[] = {"parcels", "floors"};
+    /* parcels and floors against the GeoJSON files; buildings (in files
+     * only in the GeoPackage) against shanglou.gpkg. */
+    static const char *const layers[] = {"parcels", "floors", "buildings"};
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
         char q[512], path[1100], what[64];
         snprintf(q, sizeof q, "SELECT * FROM pl_%s WHERE run_id = '%s' ORDER BY ogc_fid",
                  layers[i], run);
         OGRLayerH rows = GDALDatasetExecuteSQL(db, q, NULL, NULL);
         cr_assert(rows, "%s", q);
-        snprintf(path, sizeof path, "%s/%s.geojson", out_file, layers[i]);
+        bool gpkg = strcmp(layers[i], "buildings") == 0;
+        if (gpkg)
+            snprintf(path, sizeof path, "%s/shanglou.gpkg", out_file);
+        else
+            snprintf(path, sizeof path, "%s/%s.geojson", out_file, layers[i]);
         GDALDatasetH gj = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
         cr_assert(gj, "no %s", path);
         snprintf(what, sizeof what, "pl_%s vs file run", layers[i]);
-        cr_assert_gt(compare_layers(GDALDatasetGetLayer(gj, 0), rows, what), 0);
+        OGRLayerH file_layer =
+            gpkg ? GDALDatasetGetLayerByName(gj, layers[i]) : GDALDatasetGetLayer(gj, 0);
+        cr_assert(file_layer, "%s: no layer %s", path, layers[i]);
+        cr_assert_gt(compare_layers(file_layer, rows, what), 0);
         GDALClose(gj);
         GDALDatasetReleaseResultSet(db, rows);
     }
     GDALClose(db);
     char *v = sql("SELECT string_agg(f_table_name || ' ' || type || ' ' || srid, ', ' ORDER BY "
                   "f_table_name) FROM geometry_columns WHERE f_table_name IN ('pl_parcels', "
-                  "'pl_floors')");
-    cr_assert_str_eq(v, "pl_floors MULTIPOLYGON 4547, pl_parcels MULTIPOLYGON 4547");
+                  "'pl_buildings', 'pl_floors')");
+    cr_assert_str_eq(v, "pl_buildings MULTIPOLYGON 4547, pl_floors MULTIPOLYGON 4547, "
+                        "pl_parcels MULTIPOLYGON 4547");
     free(v);
     free(run);
     free(scen);
