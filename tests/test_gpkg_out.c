@@ -158,8 +158,8 @@ Test(gpkg_out, qgis_opens_layers_styled, .timeout = 300)
     write_plan(hand, &n_storeys, &n_blocks);
     r = sl_sh("QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=%s /usr/bin/python3 "
               "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg plan %s/shanglou.gpkg "
-              "plan %s/shanglou.gpkg",
-              dir, SL_SRC, ev, pl, hand);
+              "plan %s/shanglou.gpkg geojson %s/parcels.geojson geojson %s/parcels.geojson",
+              dir, SL_SRC, ev, pl, hand, ev, pl);
     cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
     cr_assert(strstr(r.out, " passed, 0 failed"), "%s", r.out);
     sl_run_free(&r);

@@ -3,7 +3,8 @@
 
 usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 check_gpkg.py MODE GPKG [MODE GPKG ...]
 
-MODE is "evaluate" or "plan".  For every layer (parcels; for plan also
+MODE is "evaluate" or "plan" (a shanglou.gpkg), or "geojson" (a
+parcels.geojson: opens in EPSG:4326 with lon/lat extent and every parcel).  For every layer (parcels; for plan also
 buildings and floors): it opens, has the source CRS (EPSG:4547 for the
 sample), has a default style stored in the GeoPackage's layer_styles table,
 and QGIS applied it when opening the layer: parcels categorized by status
@@ -136,6 +137,21 @@ def check_file(mode, path, crs):
               f"errors {errs})")
 
 
+def check_geojson(path):
+    """parcels.geojson (RFC 7946) opens as WGS 84 lon/lat with every feature."""
+    lyr = QgsVectorLayer(path, "parcels.geojson", "ogr")
+    if not check(lyr.isValid(), f"geojson: {path} opens"):
+        return
+    check(lyr.crs().authid() == "EPSG:4326", f"geojson: CRS {lyr.crs().authid()} == EPSG:4326")
+    ext = lyr.extent()
+    check(-180 <= ext.xMinimum() <= ext.xMaximum() <= 180 and -90 <= ext.yMinimum() <= 90,
+          f"geojson: extent {ext.toString()} is lon/lat")
+    gpkg = QgsVectorLayer(os.path.join(os.path.dirname(path), "shanglou.gpkg") + "|layername=parcels",
+                          "parcels", "ogr")
+    check(gpkg.isValid() and lyr.featureCount() == gpkg.featureCount(),
+          f"geojson: {lyr.featureCount()} features, as many as the GeoPackage's parcels")
+
+
 args = sys.argv[1:]
 crs = "EPSG:4547"
 if args and args[0].startswith("--crs="):
@@ -143,7 +159,10 @@ if args and args[0].startswith("--crs="):
 if not args or len(args) % 2:
     sys.exit(__doc__)
 for i in range(0, len(args), 2):
-    check_file(args[i], args[i + 1], crs)
+    if args[i] == "geojson":
+        check_geojson(args[i + 1])
+    else:
+        check_file(args[i], args[i + 1], crs)
 print(f"{passed} passed, {failed} failed")
 app.exitQgis()
 sys.exit(1 if failed else 0)
