@@ -68,6 +68,7 @@ typedef struct stk {
     int *gi;                    /* industries with GFA */
     double *gv;                 /* their GFA, m² */
     uint64_t sig;               /* signature for de-duplication */
+    uint64_t seqh;              /* hash of the storey sequence */
 } stk;
 
 typedef struct pclass {
@@ -79,6 +80,8 @@ typedef struct pclass {
     double best_y;              /* exact best value under the last weights */
     bool best_exact;
     double best_b;              /* best value under the multipliers of the bound */
+    size_t hcap, hused;
+    int *htab;                  /* stack index + 1 by sequence hash; 0 free */
 } pclass;
 
 typedef struct col {
@@ -109,6 +112,9 @@ typedef struct solver {
     glp_prob *lp;
     int ncol, capcol;
     col *cols;                  /* GLPK column j = cols[j - 1] (real columns) */
+    size_t hcap, hused;
+    uint64_t *hkeys;            /* (parcel, class stack) + 1 of every column; 0 free */
+    int *hvals;                 /* its index into cols */
     int *glp_of_col;
     int nind;
     int *drow;                  /* demand row of industry i, 0 none */
@@ -125,6 +131,7 @@ typedef struct solver {
     double lp_val;
     double t0;
     double deadline;
+    double mip_slice;           /* time cap of one integer master, 0 none */
     bool timed_out;
     /* incumbent */
     double inc_val;
@@ -236,23 +243,82 @@ static uint64_t stack_sig(const solver *S, const pl_stack *st, double cval)
     return h;
 }
 
+static uint64_t seq_hash(const pl_stack *st)
+{
+    uint64_t h = 0x84222325cbf29ce4ull ^ (uint64_t)st->n[0] * 0x100000001b3ull;
+    h = (h ^ (uint64_t)st->n[1]) * 0x100000001b3ull;
+    for (int x = 0; x < st->n[0] + st->n[1]; x++)
+        h = (h ^ (uint64_t)(uint16_t)st->ind[x]) * 0x100000001b3ull;
+    h ^= h >> 29;
+    return h;
+}
+
+static bool seq_equal(const pl_stack *a, const pl_stack *b)
+{
+    return a->n[0] == b->n[0] && a->n[1] == b->n[1] &&
+           memcmp(a->ind, b->ind, sizeof(short) * (size_t)(a->n[0] + a->n[1])) == 0;
+}
+
+/* Index of the class's stack with exactly this storey sequence, or -1. */
+static int seq_find(const pclass *C, const pl_stack *st, uint64_t h)
+{
+    if (!C->hcap)
+        return -1;
+    for (size_t x = (size_t)h & (C->hcap - 1);; x = (x + 1) & (C->hcap - 1)) {
+        int k = C->htab[x] - 1;
+        if (k < 0)
+            return -1;
+        if (C->stk[k].seqh == h && seq_equal(&C->stk[k].st, st))
+            return k;
+    }
+}
+
+static int seq_insert(pclass *C, int k)
+{
+    if ((C->hused + 1) * 2 > C->hcap) {
+        size_t cap = C->hcap ? 2 * C->hcap : 64;
+        int *n = calloc(cap, sizeof *n);
+        if (!n)
+            return -1;
+        for (size_t x = 0; x < C->hcap; x++)
+            if (C->htab[x]) {
+                size_t y = (size_t)C->stk[C->htab[x] - 1].seqh & (cap - 1);
+                while (n[y])
+                    y = (y + 1) & (cap - 1);
+                n[y] = C->htab[x];
+            }
+        free(C->htab);
+        C->htab = n;
+        C->hcap = cap;
+    }
+    size_t y = (size_t)C->stk[k].seqh & (C->hcap - 1);
+    while (C->htab[y])
+        y = (y + 1) & (C->hcap - 1);
+    C->htab[y] = k + 1;
+    C->hused++;
+    return 0;
+}
+
+/* Add a stack to class C.  Returns its index; -(index + 3) when the class
+ * already has it (same storey sequence, or with by_signature the same
+ * storeys per industry and value); -1 when out of memory. */
 static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
 {
+    uint64_t seqh = seq_hash(st);
+    int same = seq_find(C, st, seqh);
+    if (same >= 0)
+        return -(same + 3);
     pl_weights wf = {S->s.prio, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                      S->sc->existing_value, 1};
     double cval = pl_stack_value(&C->ctx, &wf, st);
     uint64_t sig = stack_sig(S, st, cval);
     int tot = st->n[0] + st->n[1];
-    for (int k = 0; k < C->nstk; k++) {
-        stk *o = &C->stk[k];
-        if (by_signature) {
+    if (by_signature)
+        for (int k = 0; k < C->nstk; k++) {
+            stk *o = &C->stk[k];
             if (o->sig == sig && fabs(o->cval - cval) < 1e-6)
-                return -2;
-        } else if (o->st.n[0] == st->n[0] && o->st.n[1] == st->n[1] &&
-                   memcmp(o->st.ind, st->ind, sizeof(short) * (size_t)tot) == 0) {
-            return -2;
+                return -(k + 3);
         }
-    }
     if (C->nstk == C->capstk) {
         int cap = C->capstk ? 2 * C->capstk : 8;
         stk *n = realloc(C->stk, sizeof *n * (size_t)cap);
@@ -277,6 +343,7 @@ static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature
     memcpy(k->st.ind, st->ind, sizeof(short) * (size_t)tot);
     k->cval = cval;
     k->sig = sig;
+    k->seqh = seqh;
     for (int b = 0, x = 0; b < 2; b++)
         for (int j = 0; j < st->n[b]; j++, x++) {
             int i = st->ind[x], g;
@@ -289,6 +356,12 @@ static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature
             }
             k->gv[g] += C->ctx.F[b];
         }
+    if (seq_insert(C, C->nstk) != 0) {
+        free(k->st.ind);
+        free(k->gi);
+        free(k->gv);
+        return -1;
+    }
     return C->nstk++;
 }
 
@@ -303,8 +376,74 @@ static double stack_val_y(const solver *S, const stk *k)
 
 /* ---- master ------------------------------------------------------------ */
 
+static uint64_t colkey(int par, int s)
+{
+    return ((uint64_t)(uint32_t)par << 32 | (uint32_t)s) + 1;
+}
+
+static size_t colhash(uint64_t k, size_t cap)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return (size_t)k & (cap - 1);
+}
+
+/* Column index of stack s of parcel par's class for parcel par, or -1. */
+static int col_find(const solver *S, int par, int s)
+{
+    if (!S->hcap)
+        return -1;
+    uint64_t k = colkey(par, s);
+    for (size_t x = colhash(k, S->hcap);; x = (x + 1) & (S->hcap - 1)) {
+        if (S->hkeys[x] == 0)
+            return -1;
+        if (S->hkeys[x] == k)
+            return S->hvals[x];
+    }
+}
+
+static int col_remember(solver *S, int par, int s, int c)
+{
+    if ((S->hused + 1) * 2 > S->hcap) {
+        size_t cap = S->hcap ? 2 * S->hcap : 1024;
+        uint64_t *n = calloc(cap, sizeof *n);
+        int *nv = malloc(cap * sizeof *nv);
+        if (!n || !nv) {
+            free(n);
+            free(nv);
+            return -1;
+        }
+        for (size_t x = 0; x < S->hcap; x++)
+            if (S->hkeys[x]) {
+                size_t y = colhash(S->hkeys[x], cap);
+                while (n[y])
+                    y = (y + 1) & (cap - 1);
+                n[y] = S->hkeys[x];
+                nv[y] = S->hvals[x];
+            }
+        free(S->hkeys);
+        free(S->hvals);
+        S->hkeys = n;
+        S->hvals = nv;
+        S->hcap = cap;
+    }
+    uint64_t k = colkey(par, s);
+    size_t x = colhash(k, S->hcap);
+    while (S->hkeys[x] && S->hkeys[x] != k)
+        x = (x + 1) & (S->hcap - 1);
+    if (!S->hkeys[x]) {
+        S->hkeys[x] = k;
+        S->hvals[x] = c;
+        S->hused++;
+    }
+    return 0;
+}
+
 static int add_column(solver *S, int par, int cls, int s)
 {
+    if (col_remember(S, par, s, S->ncol) != 0)
+        return -1;
     if (S->ncol == S->capcol) {
         int cap = S->capcol ? 2 * S->capcol : 256;
         col *n = realloc(S->cols, sizeof *n * (size_t)cap);
@@ -866,6 +1005,8 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
     for (int c = 0; c < S->ncol; c++)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
     double left = S->deadline - now_s();
+    if (S->mip_slice > 0 && left > S->mip_slice)
+        left = S->mip_slice;
     int rc = 0;
     if (left > 0.05 && (stop_gap < 0 || !S->have_inc ||
                         S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
@@ -878,6 +1019,10 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
         parm.br_tech = GLP_BR_PCH;
         parm.bt_tech = GLP_BT_BLB;
         parm.fp_heur = GLP_OFF;
+        if (getenv("SL_PS")) {
+            parm.ps_heur = GLP_ON;
+            parm.ps_tm_lim = atoi(getenv("SL_PS"));
+        }
         mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap};
         parm.cb_func = mip_callback;
         parm.cb_info = &cb;
@@ -972,6 +1117,940 @@ static int enumerate_columns(solver *S, bool *exhaustive)
     return 0;
 }
 
+/* Add stack st (if feasible) as a column of parcel p.  Returns 1 when a
+ * column was added, 0 when not, -1 on failure. */
+static int offer_stack(solver *S, int p, const pl_stack *st)
+{
+    int c = S->par[p].cls;
+    pclass *C = &S->cls[c];
+    if (!pl_stack_feasible(&C->ctx, st))
+        return 0;
+    int s = stack_add(S, C, st, false);
+    if (s == -1)
+        return -1;
+    if (s < 0)
+        s = -s - 3;
+    if (col_find(S, p, s) >= 0)
+        return 0;
+    int j = add_column(S, p, c, s);
+    if (j < 0)
+        return -1;
+    glp_set_obj_coef(S->lp, j, C->stk[s].cval);
+    return 1;
+}
+
+/* Columns one storey away from parcel p's stack base: one storey's
+ * industry changed, one storey removed, one storey inserted. */
+static int neighbours_of(solver *S, int p, const stk *base, int *added)
+{
+    int n = S->nind;
+    int tot = base->st.n[0] + base->st.n[1];
+    short buf[2 * PL_MAX_LEVELS + 2];
+    pl_stack st;
+    st.ind = buf;
+    if (tot + 1 > 2 * PL_MAX_LEVELS)
+        return 0;
+    for (int b = 0; b < 2; b++) {
+        int off = b ? base->st.n[0] : 0, nb = base->st.n[b];
+        /* replace */
+        for (int k = 0; k < nb; k++)
+            for (int j = 0; j < n; j++) {
+                if (j == base->st.ind[off + k])
+                    continue;
+                memcpy(buf, base->st.ind, sizeof(short) * (size_t)tot);
+                buf[off + k] = (short)j;
+                st.n[0] = base->st.n[0];
+                st.n[1] = base->st.n[1];
+                int r = offer_stack(S, p, &st);
+                if (r < 0)
+                    return -1;
+                *added += r;
+            }
+        /* remove */
+        for (int k = 0; k < nb; k++) {
+            memcpy(buf, base->st.ind, sizeof(short) * (size_t)(off + k));
+            memcpy(buf + off + k, base->st.ind + off + k + 1, sizeof(short) * (size_t)(tot - off - k - 1));
+            st.n[0] = base->st.n[0] - (b == 0);
+            st.n[1] = base->st.n[1] - (b == 1);
+            int r = offer_stack(S, p, &st);
+            if (r < 0)
+                return -1;
+            *added += r;
+        }
+        /* insert */
+        for (int k = 0; k <= nb; k++)
+            for (int j = 0; j < n; j++) {
+                memcpy(buf, base->st.ind, sizeof(short) * (size_t)(off + k));
+                buf[off + k] = (short)j;
+                memcpy(buf + off + k + 1, base->st.ind + off + k, sizeof(short) * (size_t)(tot - off - k));
+                st.n[0] = base->st.n[0] + (b == 0);
+                st.n[1] = base->st.n[1] + (b == 1);
+                int r = offer_stack(S, p, &st);
+                if (r < 0)
+                    return -1;
+                *added += r;
+            }
+    }
+    return 0;
+}
+
+/* Neighbourhood of the incumbent: for every parcel, the stacks one storey
+ * away from its chosen stack (or, for a kept parcel, from its best
+ * column). */
+static int neighbour_columns(solver *S, int *added)
+{
+    *added = 0;
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!choice)
+        return -1;
+    memcpy(choice, S->inc_choice, sizeof(int) * (size_t)S->npar);
+    int ncol0 = S->ncol;
+    for (int p = 0; p < S->npar; p++) {
+        int c = choice[p];
+        if (c < 0) {
+            double bv = -INFINITY;
+            for (int x = 0; x < ncol0; x++)
+                if (S->cols[x].parcel == p && col_stk(S, x)->cval > bv) {
+                    bv = col_stk(S, x)->cval;
+                    c = x;
+                }
+        }
+        if (c < 0)
+            continue;
+        stk base = *col_stk(S, c);   /* the class array may move: copy */
+        short ind[2 * PL_MAX_LEVELS + 2];
+        memcpy(ind, base.st.ind, sizeof(short) * (size_t)(base.st.n[0] + base.st.n[1]));
+        base.st.ind = ind;
+        if (neighbours_of(S, p, &base, added) != 0) {
+            free(choice);
+            return -1;
+        }
+    }
+    free(choice);
+    return 0;
+}
+
+
+/* ---- local search on the integer plan ----------------------------------
+ *
+ * The demand ranges bind on big floor plates: the LP fills each industry to
+ * its max with fractions of stacks, an integer plan cannot, and the
+ * rounded plans lose most of the gap to unfilled demand.  Filling it needs
+ * many parcels to change by a storey each, which branching over the
+ * generated stacks does not find.  This search moves between plans one or
+ * two parcels at a time: a parcel may take any stack of its class or stay
+ * as it is, and every stack it is on brings its one-storey edits (one
+ * storey's industry changed, one storey removed, one inserted) into its
+ * class.  A pair move lets one parcel's gain break a demand range that the
+ * other parcel's change restores, e.g. a storey of med-device upgraded on a
+ * big plate and one moved off it on a slightly smaller one. */
+
+typedef struct lsmv {
+    int p, s;                   /* parcel, class stack (-1 kept) */
+    double dv;                  /* value change */
+    int d0, nd;                 /* GFA changes in the arena */
+    int viol_i;                 /* first industry out of range alone, -1 none */
+    int viol_dir;               /* +1 above its max, -1 below its min */
+} lsmv;
+
+typedef struct lsearch {
+    solver *S;
+    int *cur;                   /* per parcel: class stack, -1 kept */
+    bool *dirty;                /* current stack changed: add its edits */
+    double *G;
+    double *dG;                 /* scratch, per industry */
+    int *touch, ntouch;
+    lsmv *mv;
+    int nmv, capmv;
+    int *di;
+    double *dd;
+    int nd, capd;
+    int *ord;                   /* moves by dv, best first */
+    int *lst_start, *lst;       /* per (industry, sign): moves, by dv */
+    long long evals;
+} lsearch;
+
+static double ls_value(const lsearch *L, int p, int s)
+{
+    (void)p;
+    return s < 0 ? 0 : L->S->cls[L->S->par[p].cls].stk[s].cval;
+}
+
+static const stk *ls_stk(const lsearch *L, int p, int s)
+{
+    return s < 0 ? NULL : &L->S->cls[L->S->par[p].cls].stk[s];
+}
+
+static bool in_range(const solver *S, int i, double g)
+{
+    double tol = 1e-6 + 1e-9 * fabs(g);
+    return g <= S->dmax[i] + tol && g >= S->dmin[i] - tol;
+}
+
+/* Class stacks one storey away from stack k (feasible ones only). */
+static int ls_edits(solver *S, pclass *C, int k)
+{
+    int n = S->nind;
+    const stk *bk = &C->stk[k];
+    int n0 = bk->st.n[0], n1 = bk->st.n[1], tot = n0 + n1;
+    if (tot + 1 > 2 * PL_MAX_LEVELS)
+        return 0;
+    short base[2 * PL_MAX_LEVELS + 2], buf[2 * PL_MAX_LEVELS + 2];
+    memcpy(base, bk->st.ind, sizeof(short) * (size_t)tot);
+    pl_stack st;
+    st.ind = buf;
+    for (int b = 0; b < 2; b++) {
+        int off = b ? n0 : 0, nb = b ? n1 : n0;
+        for (int op = 0; op < 3; op++)
+            for (int k2 = 0; k2 <= nb; k2++)
+                for (int j = 0; j < (op == 1 ? 1 : n); j++) {
+                    if (op != 2 && k2 == nb)
+                        continue;
+                    if (op == 0) {          /* replace */
+                        if (j == base[off + k2])
+                            continue;
+                        memcpy(buf, base, sizeof(short) * (size_t)tot);
+                        buf[off + k2] = (short)j;
+                        st.n[0] = n0;
+                        st.n[1] = n1;
+                    } else if (op == 1) {   /* remove */
+                        memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
+                        memcpy(buf + off + k2, base + off + k2 + 1,
+                               sizeof(short) * (size_t)(tot - off - k2 - 1));
+                        st.n[0] = n0 - (b == 0);
+                        st.n[1] = n1 - (b == 1);
+                    } else {                /* insert */
+                        memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
+                        buf[off + k2] = (short)j;
+                        memcpy(buf + off + k2 + 1, base + off + k2,
+                               sizeof(short) * (size_t)(tot - off - k2));
+                        st.n[0] = n0 + (b == 0);
+                        st.n[1] = n1 + (b == 1);
+                    }
+                    if (seq_find(C, &st, seq_hash(&st)) >= 0 || !pl_stack_feasible(&C->ctx, &st))
+                        continue;
+                    if (stack_add(S, C, &st, false) == -1)
+                        return -1;
+                }
+    }
+    return 0;
+}
+
+static int ls_push_d(lsearch *L, int i, double d)
+{
+    if (L->nd == L->capd) {
+        int cap = L->capd ? 2 * L->capd : 4096;
+        int *ni = realloc(L->di, sizeof(int) * (size_t)cap);
+        if (!ni)
+            return -1;
+        L->di = ni;
+        double *nd = realloc(L->dd, sizeof(double) * (size_t)cap);
+        if (!nd)
+            return -1;
+        L->dd = nd;
+        L->capd = cap;
+    }
+    L->di[L->nd] = i;
+    L->dd[L->nd++] = d;
+    return 0;
+}
+
+/* The move of parcel p to stack s: value change, GFA changes, and whether
+ * it keeps the demand ranges alone. */
+static int ls_add_move(lsearch *L, int p, int s)
+{
+    solver *S = L->S;
+    const stk *a = ls_stk(L, p, L->cur[p]), *b = ls_stk(L, p, s);
+    L->ntouch = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const stk *k = pass ? b : a;
+        if (!k)
+            continue;
+        for (int g = 0; g < k->ng; g++) {
+            int i = k->gi[g];
+            if (!S->drow[i])
+                continue;
+            if (L->dG[i] == 0) {
+                bool seen = false;
+                for (int t = 0; t < L->ntouch; t++)
+                    seen |= L->touch[t] == i;
+                if (!seen)
+                    L->touch[L->ntouch++] = i;
+            }
+            L->dG[i] += pass ? k->gv[g] : -k->gv[g];
+        }
+    }
+    if (L->nmv == L->capmv) {
+        int cap = L->capmv ? 2 * L->capmv : 1024;
+        lsmv *n = realloc(L->mv, sizeof *n * (size_t)cap);
+        if (!n)
+            return -1;
+        L->mv = n;
+        L->capmv = cap;
+    }
+    lsmv *m = &L->mv[L->nmv];
+    m->p = p;
+    m->s = s;
+    m->dv = ls_value(L, p, s) - ls_value(L, p, L->cur[p]);
+    m->d0 = L->nd;
+    m->viol_i = -1;
+    m->viol_dir = 0;
+    /* industries in a fixed order, so that the search is deterministic */
+    for (int t = 1; t < L->ntouch; t++)
+        for (int u = t; u > 0 && L->touch[u - 1] > L->touch[u]; u--) {
+            int x = L->touch[u];
+            L->touch[u] = L->touch[u - 1];
+            L->touch[u - 1] = x;
+        }
+    for (int t = 0; t < L->ntouch; t++) {
+        int i = L->touch[t];
+        double d = L->dG[i];
+        L->dG[i] = 0;
+        if (fabs(d) < 1e-9)
+            continue;
+        if (ls_push_d(L, i, d) != 0)
+            return -1;
+        if (m->viol_i < 0 && !in_range(S, i, L->G[i] + d)) {
+            m->viol_i = i;
+            m->viol_dir = L->G[i] + d > S->dmax[i] ? 1 : -1;
+        }
+    }
+    m->nd = L->nd - m->d0;
+    L->nmv++;
+    return 0;
+}
+
+static int ls_cmp_ctx_dv(const lsearch *L, int a, int b)
+{
+    double x = L->mv[a].dv, y = L->mv[b].dv;
+    if (x != y)
+        return x > y ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static const lsearch *ls_sort_ctx;
+static int ls_cmp(const void *a, const void *b)
+{
+    return ls_cmp_ctx_dv(ls_sort_ctx, *(const int *)a, *(const int *)b);
+}
+
+/* Moves m[0..k-1] (different parcels) together: -1 when every range
+ * holds, else the first industry (lowest index) out of range with *dir +1
+ * above its max, -1 below its min. */
+static int ls_check(lsearch *L, const lsmv *const *m, int k, int *dir)
+{
+    solver *S = L->S;
+    L->ntouch = 0;
+    for (int t = 0; t < k; t++)
+        for (int x = 0; x < m[t]->nd; x++) {
+            int i = L->di[m[t]->d0 + x];
+            if (L->dG[i] == 0) {
+                bool seen = false;
+                for (int u = 0; u < L->ntouch; u++)
+                    seen |= L->touch[u] == i;
+                if (!seen)
+                    L->touch[L->ntouch++] = i;
+            }
+            L->dG[i] += L->dd[m[t]->d0 + x];
+        }
+    int bad = -1;
+    for (int u = 0; u < L->ntouch; u++) {
+        int i = L->touch[u];
+        if ((bad < 0 || i < bad) && !in_range(S, i, L->G[i] + L->dG[i])) {
+            bad = i;
+            *dir = L->G[i] + L->dG[i] > S->dmax[i] ? 1 : -1;
+        }
+    }
+    for (int u = 0; u < L->ntouch; u++)
+        L->dG[L->touch[u]] = 0;
+    L->evals++;
+    return bad;
+}
+
+static void ls_apply(lsearch *L, const lsmv *m)
+{
+    for (int x = 0; x < m->nd; x++)
+        L->G[L->di[m->d0 + x]] += L->dd[m->d0 + x];
+    L->cur[m->p] = m->s;
+    L->dirty[m->p] = true;
+}
+
+/* Improve the incumbent with one- and two-parcel moves until none helps
+ * or the deadline.  Returns 0, or -1 when out of memory. */
+static int local_search(solver *S, double deadline)
+{
+    if (!S->have_inc || S->npar == 0)
+        return 0;
+    int n = S->nind;
+    lsearch L;
+    memset(&L, 0, sizeof L);
+    L.S = S;
+    L.cur = malloc(sizeof(int) * (size_t)S->npar);
+    L.dirty = malloc(sizeof(bool) * (size_t)S->npar);
+    L.G = calloc((size_t)n + 1, sizeof(double));
+    L.dG = calloc((size_t)n + 1, sizeof(double));
+    L.touch = malloc(sizeof(int) * (size_t)(2 * n + 2));
+    L.lst_start = malloc(sizeof(int) * (size_t)(2 * n + 2));
+    int rc = -1;
+    if (!L.cur || !L.dirty || !L.G || !L.dG || !L.touch || !L.lst_start)
+        goto out;
+    for (int p = 0; p < S->npar; p++) {
+        int c = S->inc_choice[p];
+        L.cur[p] = c < 0 ? -1 : S->cols[c].s;
+        L.dirty[p] = true;
+        const stk *k = ls_stk(&L, p, L.cur[p]);
+        if (k)
+            for (int g = 0; g < k->ng; g++)
+                L.G[k->gi[g]] += k->gv[g];
+    }
+    if (getenv("SL_TOPK")) {
+        int K = atoi(getenv("SL_TOPK"));
+        for (int i = 0; i < S->nind; i++)
+            S->r[i] = S->s.prio[i] - S->ybest[i];
+        S->stamp++;
+        pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
+                        S->sc->existing_value, S->stamp};
+        double delta = S->bound - S->inc_val;
+        double t1 = now_s();
+        long long tot = 0;
+        for (int c = 0; c < S->ncls; c++) {
+            pclass *C = &S->cls[c];
+            pl_search q;
+            memset(&q, 0, sizeof q);
+            q.enumerate = true;
+            q.top_k = true;
+            q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
+            q.max_found = K;
+            q.node_limit = 2000000;
+            q.deadline = deadline;
+            if (pl_price(&C->ctx, &w, &q) != 0)
+                goto out;
+            for (int f = 0; f < q.nfound; f++)
+                if (stack_add(S, C, &q.found[f], false) == -1) {
+                    pl_search_free(&q);
+                    goto out;
+                }
+            tot += q.nfound;
+            pl_search_free(&q);
+        }
+        if (getenv("SL_PLAN_TRACE"))
+            fprintf(stderr, "[topk] %lld stacks in %.2f s\n", tot, now_s() - t1);
+    }
+    double val = 0;
+    for (int p = 0; p < S->npar; p++)
+        val += ls_value(&L, p, L.cur[p]);
+    int iter;
+    for (iter = 0; now_s() < deadline; iter++) {
+        /* new stacks: the edits of every stack a parcel moved to, and its
+         * storey sequence on every other parcel (pattern swaps) */
+        for (int p = 0; p < S->npar; p++)
+            if (L.dirty[p]) {
+                L.dirty[p] = false;
+                if (L.cur[p] < 0)
+                    continue;
+                pclass *C = &S->cls[S->par[p].cls];
+                if (!getenv("SL_NOEDIT") && ls_edits(S, C, L.cur[p]) != 0)
+                    goto out;
+                if (!getenv("SL_NOXP"))
+                for (int c = 0; c < S->ncls; c++) {
+                    pclass *D = &S->cls[c];
+                    const pl_stack *st = &C->stk[L.cur[p]].st;
+                    if (D == C || seq_find(D, st, C->stk[L.cur[p]].seqh) >= 0 ||
+                        !pl_stack_feasible(&D->ctx, st))
+                        continue;
+                    if (stack_add(S, D, st, false) == -1)
+                        goto out;
+                }
+            }
+        /* every move */
+        L.nmv = 0;
+        L.nd = 0;
+        for (int p = 0; p < S->npar; p++) {
+            const pclass *C = &S->cls[S->par[p].cls];
+            for (int s = S->par[p].pinned ? 0 : -1; s < C->nstk; s++)
+                if (s != L.cur[p] && ls_add_move(&L, p, s) != 0)
+                    goto out;
+        }
+        free(L.ord);
+        free(L.lst);
+        L.ord = malloc(sizeof(int) * (size_t)(L.nmv + 1));
+        L.lst = malloc(sizeof(int) * (size_t)(L.nd + 1));
+        if (!L.ord || !L.lst)
+            goto out;
+        for (int m = 0; m < L.nmv; m++)
+            L.ord[m] = m;
+        ls_sort_ctx = &L;
+        qsort(L.ord, (size_t)L.nmv, sizeof(int), ls_cmp);
+        /* lists per (industry, direction of change), best moves first */
+        memset(L.lst_start, 0, sizeof(int) * (size_t)(2 * n + 2));
+        for (int m = 0; m < L.nmv; m++)
+            for (int x = 0; x < L.mv[m].nd; x++) {
+                int i = L.di[L.mv[m].d0 + x];
+                L.lst_start[2 * i + (L.dd[L.mv[m].d0 + x] > 0) + 1]++;
+            }
+        for (int x = 0; x < 2 * n; x++)
+            L.lst_start[x + 1] += L.lst_start[x];
+        {
+            int *fill = malloc(sizeof(int) * (size_t)(2 * n + 1));
+            if (!fill)
+                goto out;
+            memcpy(fill, L.lst_start, sizeof(int) * (size_t)(2 * n + 1));
+            for (int r = 0; r < L.nmv; r++) {
+                int m = L.ord[r];
+                for (int x = 0; x < L.mv[m].nd; x++) {
+                    int i = L.di[L.mv[m].d0 + x];
+                    L.lst[fill[2 * i + (L.dd[L.mv[m].d0 + x] > 0)]++] = m;
+                }
+            }
+            free(fill);
+        }
+        /* the best single move, then the best pair */
+        double best = PL_EPS_VALUE;
+        int ba = -1, bb = -1;
+        for (int r = 0; r < L.nmv; r++) {
+            const lsmv *a = &L.mv[L.ord[r]];
+            if (a->dv <= best)
+                break;
+            if (a->viol_i < 0) {
+                best = a->dv;
+                ba = L.ord[r];
+                break;
+            }
+        }
+        int bc = -1;
+        long long ev0 = L.evals;
+        for (int depth = 2; depth <= 3 && (depth == 2 || ba < 0); depth++)
+            for (int r = 0; r < L.nmv; r++) {
+                int ia = L.ord[r];
+                const lsmv *a = &L.mv[ia];
+                /* a is the best move of the chain */
+                if (a->dv <= best / depth)
+                    break;
+                if (a->viol_i < 0)
+                    continue;
+                if (((L.evals & 0xffff) == 0 && now_s() > deadline) || L.evals - ev0 > 20000000)
+                    break;
+                int i = a->viol_i, dir = a->viol_dir > 0 ? 0 : 1;
+                for (int x = L.lst_start[2 * i + dir]; x < L.lst_start[2 * i + dir + 1]; x++) {
+                    int ib = L.lst[x];
+                    const lsmv *b = &L.mv[ib];
+                    if (a->dv + b->dv + (depth == 3 ? a->dv : 0) <= best)
+                        break;
+                    if (b->p == a->p)
+                        continue;
+                    const lsmv *ab[3] = {a, b, NULL};
+                    int d2;
+                    int j = ls_check(&L, ab, 2, &d2);
+                    if (j < 0) {
+                        if (a->dv + b->dv > best) {
+                            best = a->dv + b->dv;
+                            ba = ia;
+                            bb = ib;
+                            bc = -1;
+                        }
+                        if (depth == 2)
+                            break;
+                        continue;
+                    }
+                    if (depth == 2)
+                        continue;
+                    int dj = d2 > 0 ? 0 : 1;
+                    for (int y = L.lst_start[2 * j + dj]; y < L.lst_start[2 * j + dj + 1]; y++) {
+                        int ic = L.lst[y];
+                        const lsmv *c = &L.mv[ic];
+                        if (a->dv + b->dv + c->dv <= best)
+                            break;
+                        if (c->p == a->p || c->p == b->p)
+                            continue;
+                        ab[2] = c;
+                        int d3;
+                        if (ls_check(&L, ab, 3, &d3) < 0) {
+                            best = a->dv + b->dv + c->dv;
+                            ba = ia;
+                            bb = ib;
+                            bc = ic;
+                            break;
+                        }
+                    }
+                }
+            }
+        if (ba < 0)
+            break;
+        ls_apply(&L, &L.mv[ba]);
+        if (bb >= 0)
+            ls_apply(&L, &L.mv[bb]);
+        if (bc >= 0)
+            ls_apply(&L, &L.mv[bc]);
+        val += best;
+        if (getenv("SL_PLAN_TRACE") && iter % 20 == 0)
+            fprintf(stderr, "  ls %d: %.1f (%s) moves %d evals %lld\n", iter, val, bc >= 0 ? "triple" : bb >= 0 ? "pair" : "one",
+                    L.nmv, L.evals);
+    }
+    if (getenv("SL_PLAN_TRACE"))
+        fprintf(stderr, "[ls] t=%.2f iter %d value %.1f evals %lld\n", now_s() - S->t0, iter, val, L.evals);
+    /* back to columns */
+    {
+        int *choice = malloc(sizeof(int) * (size_t)S->npar);
+        if (!choice)
+            goto out;
+        double v = 0;
+        for (int p = 0; p < S->npar; p++) {
+            choice[p] = -1;
+            if (L.cur[p] < 0)
+                continue;
+            int c = col_find(S, p, L.cur[p]);
+            if (c < 0) {
+                int j = add_column(S, p, S->par[p].cls, L.cur[p]);
+                if (j < 0) {
+                    free(choice);
+                    goto out;
+                }
+                glp_set_obj_coef(S->lp, j, ls_value(&L, p, L.cur[p]));
+                c = S->ncol - 1;
+            }
+            choice[p] = c;
+            v += col_stk(S, c)->cval;
+        }
+        take_incumbent(S, choice, v);
+        free(choice);
+    }
+    rc = 0;
+out:
+    free(L.cur);
+    free(L.dirty);
+    free(L.G);
+    free(L.dG);
+    free(L.touch);
+    free(L.mv);
+    free(L.di);
+    free(L.dd);
+    free(L.ord);
+    free(L.lst);
+    free(L.lst_start);
+    return rc;
+}
+
+
+/* ---- tabu search over near-optimal stacks ------------------------------
+ *
+ * A multiple-choice knapsack: every parcel takes one option (a stack, or
+ * kept), the demand ranges are the knapsack rows.  Options: the K best
+ * stacks of the parcel's class under the bound's multipliers (distinct in
+ * storeys per industry), the generated columns, the incumbent's stack.
+ * Single-parcel moves; the demand ranges are relaxed with a penalty per m²
+ * of violation that rises while the plan stays infeasible and falls while
+ * it is feasible (strategic oscillation), so that the search can cross
+ * infeasible plans to reach better-filled ones.  A parcel just moved is
+ * tabu for a few iterations.  Deterministic: ties go to the lowest index. */
+
+typedef struct tsopt {
+    int s;                      /* class stack, -1 kept */
+    double v;                   /* value */
+    int d0, nd;                 /* GFA by industry (demand rows only) in the arena */
+} tsopt;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+/* Hash of the storeys per industry and block (order-free). */
+static uint64_t count_key(const stk *k)
+{
+    uint64_t h = 0;
+    for (int b = 0, x = 0; b < 2; b++)
+        for (int j = 0; j < k->st.n[b]; j++, x++)
+            h += mix64((uint64_t)(k->st.ind[x] + 1) * 2 + (uint64_t)b);
+    return mix64(h + (uint64_t)k->st.n[0] * 0x9e3779b97f4a7c15ull + (uint64_t)k->st.n[1]);
+}
+
+static double tviol(const solver *S, int i, double g)
+{
+    double tol = 1e-6 + 1e-9 * fabs(g);
+    if (g > S->dmax[i] + tol)
+        return g - S->dmax[i];
+    if (g < S->dmin[i] - tol)
+        return S->dmin[i] - g;
+    return 0;
+}
+
+static int tabu_search(solver *S, int K, long long max_iter, double deadline)
+{
+    if (!S->have_inc || S->npar == 0)
+        return 0;
+    int n = S->nind;
+    int rc = -1;
+    int *ostart = calloc((size_t)S->npar + 1, sizeof(int));
+    tsopt *opt = NULL;
+    int nopt = 0, capopt = 0;
+    int *di = NULL;
+    double *dd = NULL;
+    int nd = 0, capd = 0;
+    int *cur = malloc(sizeof(int) * (size_t)S->npar);      /* option index */
+    int *best_cur = malloc(sizeof(int) * (size_t)S->npar);
+    long long *tabu = calloc((size_t)S->npar, sizeof(long long));
+    double *G = calloc((size_t)n + 1, sizeof(double));
+    double *W = malloc(sizeof(double) * (size_t)(n + 1));  /* penalty weights */
+    double *basei = calloc((size_t)n + 1, sizeof(double));
+    uint64_t *keys = NULL;
+    if (!ostart || !cur || !best_cur || !tabu || !G || !W || !basei)
+        goto out;
+    /* options */
+    for (int i = 0; i < n; i++)
+        S->r[i] = S->s.prio[i] - S->ybest[i];
+    S->stamp++;
+    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
+                    S->sc->existing_value, S->stamp};
+    double delta = S->bound - S->inc_val;
+    int *cls_done = calloc((size_t)S->ncls + 1, sizeof(int));
+    if (!cls_done)
+        goto out;
+    for (int c = 0; c < S->ncls && K > 0; c++) {
+        pclass *C = &S->cls[c];
+        pl_search q;
+        memset(&q, 0, sizeof q);
+        q.enumerate = true;
+        q.top_k = true;
+        q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
+        q.max_found = K;
+        q.node_limit = 200000;
+        q.deadline = deadline;
+        if (pl_price(&C->ctx, &w, &q) != 0) {
+            free(cls_done);
+            goto out;
+        }
+        for (int f = 0; f < q.nfound; f++)
+            if (stack_add(S, C, &q.found[f], false) == -1) {
+                pl_search_free(&q);
+                free(cls_done);
+                goto out;
+            }
+        pl_search_free(&q);
+    }
+    free(cls_done);
+    for (int p = 0; p < S->npar; p++) {
+        const pclass *C = &S->cls[S->par[p].cls];
+        ostart[p] = nopt;
+        int need = C->nstk + 1;
+        if (nopt + need > capopt) {
+            int cap = capopt ? 2 * capopt : 1024;
+            while (cap < nopt + need)
+                cap *= 2;
+            tsopt *no = realloc(opt, sizeof *no * (size_t)cap);
+            uint64_t *nk = realloc(keys, sizeof *nk * (size_t)cap);
+            if (!no || !nk) {
+                if (no)
+                    opt = no;
+                if (nk)
+                    keys = nk;
+                goto out;
+            }
+            opt = no;
+            keys = nk;
+            capopt = cap;
+        }
+        int inc_s = S->inc_choice[p] >= 0 ? S->cols[S->inc_choice[p]].s : -1;
+        cur[p] = -1;
+        if (!S->par[p].pinned) {
+            opt[nopt] = (tsopt){-1, 0, nd, 0};
+            keys[nopt] = 0;
+            if (inc_s < 0)
+                cur[p] = nopt;
+            nopt++;
+        }
+        for (int k = 0; k < C->nstk; k++) {
+            const stk *sk = &C->stk[k];
+            uint64_t key = count_key(sk);
+            int same = -1;
+            for (int o = ostart[p]; o < nopt; o++)
+                if (keys[o] == key && opt[o].s >= 0) {
+                    same = o;
+                    break;
+                }
+            if (same >= 0 && k != inc_s) {
+                if (sk->cval > opt[same].v + 1e-9 && cur[p] != same)
+                    opt[same].s = k, opt[same].v = sk->cval;
+                continue;
+            }
+            int o = nopt++;
+            opt[o] = (tsopt){k, sk->cval, nd, 0};
+            keys[o] = key;
+            if (k == inc_s)
+                cur[p] = o;
+            for (int g = 0; g < sk->ng; g++) {
+                if (!S->drow[sk->gi[g]])
+                    continue;
+                if (nd == capd) {
+                    int cap = capd ? 2 * capd : 4096;
+                    int *ni = realloc(di, sizeof(int) * (size_t)cap);
+                    if (!ni)
+                        goto out;
+                    di = ni;
+                    double *nv = realloc(dd, sizeof(double) * (size_t)cap);
+                    if (!nv)
+                        goto out;
+                    dd = nv;
+                    capd = cap;
+                }
+                di[nd] = sk->gi[g];
+                dd[nd++] = sk->gv[g];
+            }
+            opt[o].nd = nd - opt[o].d0;
+        }
+    }
+    ostart[S->npar] = nopt;
+    for (int p = 0; p < S->npar; p++) {
+        if (cur[p] < 0)
+            goto out;   /* cannot happen: the incumbent's stack is an option */
+        const tsopt *o = &opt[cur[p]];
+        for (int x = 0; x < o->nd; x++)
+            G[di[o->d0 + x]] += dd[o->d0 + x];
+    }
+    double val = 0, viol = 0;
+    for (int p = 0; p < S->npar; p++)
+        val += opt[cur[p]].v;
+    double best_val = val;
+    memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
+    double pmax = 0;
+    for (int i = 0; i < n; i++)
+        pmax = fmax(pmax, S->s.prio[i]);
+    for (int i = 0; i < n; i++)
+        W[i] = 2 * pmax;
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+    long long it;
+    long long last_best = 0;
+    for (it = 1; it <= max_iter; it++) {
+        if ((it & 63) == 0 && now_s() > deadline)
+            break;
+        double bestd = -INFINITY;
+        int bp = -1, bo = -1;
+        for (int p = 0; p < S->npar; p++) {
+            const tsopt *co = &opt[cur[p]];
+            double base = 0;
+            for (int x = 0; x < co->nd; x++) {
+                int i = di[co->d0 + x];
+                double g0 = G[i], g1 = G[i] - dd[co->d0 + x];
+                basei[i] = W[i] * (tviol(S, i, g1) - tviol(S, i, g0));
+                base += basei[i];
+            }
+            bool is_tabu = tabu[p] > it;
+            for (int oi = ostart[p]; oi < ostart[p + 1]; oi++) {
+                if (oi == cur[p])
+                    continue;
+                const tsopt *o = &opt[oi];
+                double dv = o->v - co->v;
+                double dpen = base;
+                double dviol_raw = 0;
+                for (int x = 0; x < o->nd; x++) {
+                    int i = di[o->d0 + x];
+                    double gc = G[i];
+                    double sub = 0;
+                    for (int y = 0; y < co->nd; y++)
+                        if (di[co->d0 + y] == i)
+                            sub = dd[co->d0 + y];
+                    double g1 = gc - sub + dd[o->d0 + x];
+                    dpen += W[i] * (tviol(S, i, g1) - tviol(S, i, gc)) - (sub != 0 ? basei[i] : 0);
+                }
+                (void)dviol_raw;
+                double d = dv - dpen;
+                bool aspire = false;
+                if (is_tabu) {
+                    /* aspiration: a feasible plan better than the best */
+                    if (viol == 0 && dpen <= 1e-9 && val + dv > best_val + PL_EPS_VALUE)
+                        aspire = true;
+                    if (!aspire)
+                        continue;
+                }
+                if (d > bestd + 1e-9) {
+                    bestd = d;
+                    bp = p;
+                    bo = oi;
+                }
+            }
+            for (int x = 0; x < co->nd; x++)
+                basei[di[co->d0 + x]] = 0;
+        }
+        if (bp < 0)
+            break;
+        /* apply */
+        const tsopt *co = &opt[cur[bp]], *no = &opt[bo];
+        for (int x = 0; x < co->nd; x++)
+            G[di[co->d0 + x]] -= dd[co->d0 + x];
+        for (int x = 0; x < no->nd; x++)
+            G[di[no->d0 + x]] += dd[no->d0 + x];
+        val += no->v - co->v;
+        cur[bp] = bo;
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        tabu[bp] = it + 3 + (long long)(rng % 8);
+        viol = 0;
+        for (int i = 0; i < n; i++)
+            if (S->drow[i]) {
+                double v1 = tviol(S, i, G[i]);
+                viol += v1;
+                /* oscillation: weights rise on violated rows, decay otherwise */
+                if (v1 > 0)
+                    W[i] *= 1.1;
+                else if (W[i] > 0.05)
+                    W[i] *= 0.98;
+            }
+        if (viol == 0 && val > best_val + PL_EPS_VALUE) {
+            best_val = val;
+            memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
+            last_best = it;
+        }
+    }
+    if (getenv("SL_PLAN_TRACE"))
+        fprintf(stderr, "[tabu] t=%.2f options %d iter %lld best %.1f (at %lld)\n", now_s() - S->t0, nopt, it,
+                best_val, last_best);
+    if (best_val > S->inc_val + PL_EPS_VALUE) {
+        int *choice = malloc(sizeof(int) * (size_t)S->npar);
+        if (!choice)
+            goto out;
+        double v = 0;
+        for (int p = 0; p < S->npar; p++) {
+            int sidx = opt[best_cur[p]].s;
+            choice[p] = -1;
+            if (sidx < 0)
+                continue;
+            int c = col_find(S, p, sidx);
+            if (c < 0) {
+                int j = add_column(S, p, S->par[p].cls, sidx);
+                if (j < 0) {
+                    free(choice);
+                    goto out;
+                }
+                glp_set_obj_coef(S->lp, j, S->cls[S->par[p].cls].stk[sidx].cval);
+                c = S->ncol - 1;
+            }
+            choice[p] = c;
+            v += col_stk(S, c)->cval;
+        }
+        take_incumbent(S, choice, v);
+        free(choice);
+    }
+    rc = 0;
+out:
+    free(ostart);
+    free(opt);
+    free(keys);
+    free(di);
+    free(dd);
+    free(cur);
+    free(best_cur);
+    free(tabu);
+    free(G);
+    free(W);
+    free(basei);
+    return rc;
+}
+
 /* ---- column generation -------------------------------------------------- */
 
 static double art_sum(const solver *S)
@@ -1030,6 +2109,85 @@ static int cg_loop(solver *S, int phase)
             S->bound - S->lp_val <= want * fmax(1, fabs(S->lp_val)))
             return 0;
     }
+}
+
+static void trace_lp(solver *S, const char *what)
+{
+    if (!getenv("SL_PLAN_TRACE"))
+        return;
+    fprintf(stderr, "[%s] t=%.2f lp=%.1f bound=%.1f inc=%.1f ncol=%d\n", what, now_s() - S->t0,
+            S->lp_val, S->bound, S->have_inc ? S->inc_val : NAN, S->ncol);
+    for (int i = 0; i < S->nind; i++) {
+        if (!S->drow[i])
+            continue;
+        fprintf(stderr, "  ind %-15s y=%8.4f act=%10.1f [%g, %g]\n", S->sc->industries[i].id,
+                glp_get_row_dual(S->lp, S->drow[i]), glp_get_row_prim(S->lp, S->drow[i]),
+                S->dmin[i], S->dmax[i]);
+    }
+    int nfrac = 0;
+    for (int p = 0; p < S->npar; p++) {
+        int cnt = 0;
+        double sum = 0;
+        char buf[512] = "";
+        size_t len = 0;
+        for (int c = 0; c < S->ncol; c++) {
+            if (S->cols[c].parcel != p)
+                continue;
+            double l = glp_get_col_prim(S->lp, S->nart + 1 + c);
+            if (l > 1e-6) {
+                cnt++;
+                sum += l;
+                if (len < 400)
+                    len += (size_t)snprintf(buf + len, sizeof buf - len, " %.3f", l);
+            }
+        }
+        bool frac = cnt > 1 || (cnt == 1 && sum < 1 - 1e-6);
+        nfrac += frac;
+        if (frac)
+            fprintf(stderr, "  par %d (%s) F=%.0f/%.0f A=%.0f u=%.1f:%s\n", p,
+                    S->z->p[S->par[p].zi].id, S->cls[S->par[p].cls].ctx.F[0],
+                    S->cls[S->par[p].cls].ctx.F[1], S->cls[S->par[p].cls].ctx.A,
+                    glp_get_row_dual(S->lp, S->par[p].row), buf);
+    }
+    fprintf(stderr, "  fractional parcels: %d of %d, classes %d\n", nfrac, S->npar, S->ncls);
+}
+
+static void trace_inc(solver *S, const char *what)
+{
+    if (!getenv("SL_PLAN_TRACE") || !S->have_inc)
+        return;
+    double *G = calloc((size_t)S->nind + 1, sizeof *G);
+    double L = 0, reg = 0, sl = 0;
+    for (int i = 0; i < S->nind; i++)
+        L += S->ybest[i] > 0 ? S->ybest[i] * S->dmax[i] : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i] : 0;
+    for (int p = 0; p < S->npar; p++) {
+        pclass *C = &S->cls[S->par[p].cls];
+        double best = (C->ctx.pinned || C->best_b > 0) ? C->best_b : 0;
+        L += best;
+        int c = S->inc_choice[p];
+        double v = 0;
+        if (c >= 0) {
+            const stk *k = col_stk(S, c);
+            v = k->cval;
+            for (int g = 0; g < k->ng; g++) {
+                v -= S->ybest[k->gi[g]] * k->gv[g];
+                G[k->gi[g]] += k->gv[g];
+            }
+        }
+        if (best - v > 1)
+            fprintf(stderr, "  regret par %d (%s): %.1f\n", p, S->z->p[S->par[p].zi].id, best - v);
+        reg += best - v;
+    }
+    for (int i = 0; i < S->nind; i++) {
+        double y = S->ybest[i];
+        double x = y > 0 ? y * (S->dmax[i] - G[i]) : y < 0 ? -y * (G[i] - S->dmin[i]) : 0;
+        fprintf(stderr, "  ind %-15s y=%8.4f gfa=%10.1f slack-cost=%.1f\n", S->sc->industries[i].id, y,
+                G[i], x);
+        sl += x;
+    }
+    fprintf(stderr, "[%s] inc=%.1f L(ybest)=%.1f bound=%.1f regret=%.1f slackcost=%.1f sum=%.1f\n", what,
+            S->inc_val, L, S->bound, reg, sl, L - reg - sl);
+    free(G);
 }
 
 /* ---- infeasibility in words ------------------------------------------- */
@@ -1237,6 +2395,7 @@ static void solver_free(solver *S)
             free(C->stk[k].gv);
         }
         free(C->stk);
+        free(C->htab);
         free(C->parc);
     }
     free(S->cls);
@@ -1246,6 +2405,8 @@ static void solver_free(solver *S)
     free(S->par);
     free(S->cls_of_zone);
     free(S->cols);
+    free(S->hkeys);
+    free(S->hvals);
     free(S->glp_of_col);
     free(S->drow);
     free(S->dmin);
@@ -1447,9 +2608,23 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             rc = cg_loop(&S, 2);
         if (rc < 0)
             goto solver_fail;
+        trace_lp(&S, "cg");
         bool proved;
+        if (getenv("SL_NB"))
+            S.mip_slice = atof(getenv("SL_NB"));
         if (integer_master(&S, 0, o->gap, &proved) != 0)
             goto solver_fail;
+        trace_inc(&S, "first");
+        if (getenv("SL_LS")) {
+            if (local_search(&S, S.deadline) != 0)
+                goto nomem;
+            trace_inc(&S, "ls");
+        }
+        if (getenv("SL_TS")) {
+            if (tabu_search(&S, atoi(getenv("SL_TS")), getenv("SL_TSIT") ? atoll(getenv("SL_TSIT")) : 1000000000LL, S.deadline) != 0)
+                goto nomem;
+            trace_inc(&S, "tabu");
+        }
         if (!S.have_inc) {
             /* the columns so far admit no plan: widen them and retry */
             bool ex;
@@ -1457,6 +2632,80 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
                 goto nomem;
             if (integer_master(&S, 0, o->gap, &proved) != 0)
                 goto solver_fail;
+        }
+        for (int round = 0; getenv("SL_NB") && S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
+            now_s() < S.deadline; round++) {
+            int added;
+            double before = S.inc_val;
+            if (neighbour_columns(&S, &added) != 0)
+                goto nomem;
+            if (integer_master(&S, 0, o->gap, &proved) != 0)
+                goto solver_fail;
+            if (getenv("SL_PLAN_TRACE"))
+                fprintf(stderr, "[nb %d] t=%.2f added %d cols %d inc %.1f\n", round, now_s() - S.t0, added,
+                        S.ncol, S.inc_val);
+            if (S.inc_val <= before + 1e-6)
+                break;
+        }
+        trace_inc(&S, "after-nb");
+        if (getenv("SL_ENUMX")) {
+            double delta = atof(getenv("SL_ENUMX"));
+            for (int i = 0; i < S.nind; i++)
+                S.r[i] = S.s.prio[i] - S.ybest[i];
+            S.stamp++;
+            pl_weights w = {S.r, S.sc->same_building_bonus_m2, S.sc->adjacent_floor_bonus_m2,
+                            S.sc->existing_value, S.stamp};
+            long long tot = 0;
+            double t1 = now_s();
+            for (int c = 0; c < S.ncls; c++) {
+                pclass *C = &S.cls[c];
+                pl_search q;
+                memset(&q, 0, sizeof q);
+                q.enumerate = true;
+                q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
+                q.max_found = 100000;
+                q.node_limit = 0;
+                pl_price(&C->ctx, &w, &q);
+                fprintf(stderr, " %d%s", q.nfound, q.complete ? "" : "+");
+                tot += q.nfound;
+                pl_search_free(&q);
+            }
+            fprintf(stderr, "\n[enumx] delta %.0f total %lld in %.2f s\n", delta, tot, now_s() - t1);
+        }
+        if (getenv("SL_ZEXP")) {
+            glp_prob *q = glp_create_prob();
+            glp_copy_prob(q, S.lp, GLP_OFF);
+            for (int a = 0; a < S.nart; a++)
+                glp_set_col_bnds(q, S.art_cols[a], GLP_FX, 0, 0);
+            int z0 = glp_add_cols(q, S.npar);
+            for (int p = 0; p < S.npar; p++) {
+                int ind[2] = {0, S.par[p].row};
+                double v[2] = {0, -1};
+                glp_set_mat_col(q, z0 + p, 1, ind, v);
+                glp_set_col_kind(q, z0 + p, GLP_BV);
+                if (S.par[p].pinned)
+                    glp_set_col_bnds(q, z0 + p, GLP_FX, 1, 1);
+                glp_set_row_bnds(q, S.par[p].row, GLP_FX, 0, 0);
+            }
+            glp_iocp parm;
+            glp_init_iocp(&parm);
+            parm.presolve = GLP_ON;
+            parm.tm_lim = 120000;
+            parm.msg_lev = GLP_MSG_ON;
+            glp_term_hook(NULL, NULL);
+            int r = glp_intopt(q, &parm);
+            fprintf(stderr, "[zexp] rc %d status %d value %.1f\n", r, glp_mip_status(q), glp_mip_obj_val(q));
+            glp_delete_prob(q);
+            glp_term_hook(term_quiet, NULL);
+        }
+        if (getenv("SL_DUMP")) {
+            for (int c = 0; c < S.ncol; c++)
+                glp_set_col_kind(S.lp, S.nart + 1 + c, GLP_BV);
+            for (int a = 0; a < S.nart; a++)
+                glp_set_col_bnds(S.lp, S.art_cols[a], GLP_FX, 0, 0);
+            glp_write_lp(S.lp, NULL, getenv("SL_DUMP"));
+            for (int c = 0; c < S.ncol; c++)
+                glp_set_col_kind(S.lp, S.nart + 1 + c, GLP_CV);
         }
         if (S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
             now_s() < S.deadline) {
@@ -1477,6 +2726,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             goto infeasible;
         }
     }
+    trace_inc(&S, "final");
     if (assemble(&S, P) != 0)
         goto nomem;
     P->bound = fmax(S.bound, P->objective);
