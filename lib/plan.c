@@ -1781,6 +1781,12 @@ static double tviol(const solver *S, int i, double g)
 
 static int tabu_search(solver *S, int K, long long max_iter, double deadline)
 {
+    int ts_ten0 = getenv("SL_T0") ? atoi(getenv("SL_T0")) : 3;
+    int ts_ten1 = getenv("SL_T1") ? atoi(getenv("SL_T1")) : 8;
+    double ts_up = getenv("SL_UP") ? atof(getenv("SL_UP")) : 1.1;
+    double ts_down = getenv("SL_DOWN") ? atof(getenv("SL_DOWN")) : 0.98;
+    double ts_wmin = getenv("SL_WMIN") ? atof(getenv("SL_WMIN")) : 0.05;
+    long long ts_restart = getenv("SL_RST") ? atoll(getenv("SL_RST")) : 0;
     if (!S->have_inc || S->npar == 0)
         return 0;
     int n = S->nind;
@@ -1904,6 +1910,15 @@ static int tabu_search(solver *S, int K, long long max_iter, double deadline)
         }
     }
     ostart[S->npar] = nopt;
+    if (getenv("SL_ALLCOLS"))
+        for (int p = 0; p < S->npar; p++)
+            for (int o = ostart[p]; o < ostart[p + 1]; o++)
+                if (opt[o].s >= 0 && col_find(S, p, opt[o].s) < 0) {
+                    int j = add_column(S, p, S->par[p].cls, opt[o].s);
+                    if (j < 0)
+                        goto out;
+                    glp_set_obj_coef(S->lp, j, opt[o].v);
+                }
     for (int p = 0; p < S->npar; p++) {
         if (cur[p] < 0)
             goto out;   /* cannot happen: the incumbent's stack is an option */
@@ -1915,6 +1930,8 @@ static int tabu_search(solver *S, int K, long long max_iter, double deadline)
     for (int p = 0; p < S->npar; p++)
         val += opt[cur[p]].v;
     double best_val = val;
+    if (getenv("SL_PLAN_TRACE"))
+        fprintf(stderr, "[tabu] start %.1f (incumbent %.1f)\n", val, S->inc_val);
     memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
     double pmax = 0;
     for (int i = 0; i < n; i++)
@@ -1988,7 +2005,7 @@ static int tabu_search(solver *S, int K, long long max_iter, double deadline)
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        tabu[bp] = it + 3 + (long long)(rng % 8);
+        tabu[bp] = it + ts_ten0 + (long long)(rng % (unsigned long long)ts_ten1);
         viol = 0;
         for (int i = 0; i < n; i++)
             if (S->drow[i]) {
@@ -1996,14 +2013,40 @@ static int tabu_search(solver *S, int K, long long max_iter, double deadline)
                 viol += v1;
                 /* oscillation: weights rise on violated rows, decay otherwise */
                 if (v1 > 0)
-                    W[i] *= 1.1;
-                else if (W[i] > 0.05)
-                    W[i] *= 0.98;
+                    W[i] *= ts_up;
+                else if (W[i] > ts_wmin)
+                    W[i] *= ts_down;
             }
+        if (getenv("SL_TSV") && it % atoi(getenv("SL_TSV")) == 0) {
+            double wa = 0;
+            for (int i = 0; i < n; i++)
+                wa += W[i] / n;
+            fprintf(stderr, "  ts %lld val %.1f viol %.1f W %.3f best %.1f\n", it, val, viol, wa, best_val);
+        }
         if (viol == 0 && val > best_val + PL_EPS_VALUE) {
             best_val = val;
             memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
             last_best = it;
+        }
+        if (ts_restart > 0 && it - last_best > ts_restart && (it - last_best) % ts_restart == 0) {
+            /* back to the best plan */
+            memcpy(cur, best_cur, sizeof(int) * (size_t)S->npar);
+            memset(G, 0, sizeof(double) * (size_t)n);
+            val = 0;
+            for (int p = 0; p < S->npar; p++) {
+                const tsopt *o = &opt[cur[p]];
+                val += o->v;
+                for (int x = 0; x < o->nd; x++)
+                    G[di[o->d0 + x]] += dd[o->d0 + x];
+            }
+            for (int i = 0; i < n; i++)
+                W[i] = 2 * pmax;
+            for (int p = 0; p < S->npar; p++) {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                tabu[p] = it + (long long)(rng % (unsigned long long)(ts_ten0 + ts_ten1));
+            }
         }
     }
     if (getenv("SL_PLAN_TRACE"))
@@ -2048,6 +2091,281 @@ out:
     free(G);
     free(W);
     free(basei);
+    return rc;
+}
+
+
+/* ---- option pool and diving ------------------------------------------- */
+
+/* Add, for every class, its K best stacks under the bound's multipliers
+ * (distinct in storeys per industry) as columns of its parcels. */
+static int option_pool(solver *S, int K, double deadline, int *added)
+{
+    *added = 0;
+    for (int i = 0; i < S->nind; i++)
+        S->r[i] = S->s.prio[i] - S->ybest[i];
+    S->stamp++;
+    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
+                    S->sc->existing_value, S->stamp};
+    double delta = S->have_inc ? S->bound - S->inc_val : INFINITY;
+    uint64_t *keys = malloc(sizeof(uint64_t) * (size_t)(3 * K + 1));
+    int *idx = malloc(sizeof(int) * (size_t)(3 * K + 1));
+    if (!keys || !idx) {
+        free(keys);
+        free(idx);
+        return -1;
+    }
+    for (int c = 0; c < S->ncls; c++) {
+        pclass *C = &S->cls[c];
+        pl_search q;
+        memset(&q, 0, sizeof q);
+        q.enumerate = true;
+        q.top_k = true;
+        q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - (isfinite(delta) ? delta : 1e300);
+        q.max_found = 3 * K;
+        q.node_limit = 200000;
+        q.deadline = deadline;
+        if (pl_price(&C->ctx, &w, &q) != 0)
+            goto fail;
+        int nk = 0;
+        /* best first, so that the first of each count vector is its best */
+        for (int a = 1; a < q.nfound; a++)
+            for (int b = a; b > 0 && (q.found[b].value > q.found[b - 1].value); b--) {
+                pl_stack t = q.found[b];
+                q.found[b] = q.found[b - 1];
+                q.found[b - 1] = t;
+            }
+        for (int f = 0; f < q.nfound && nk < K; f++) {
+            int sidx = stack_add(S, C, &q.found[f], false);
+            if (sidx == -1) {
+                pl_search_free(&q);
+                goto fail;
+            }
+            if (sidx < 0)
+                sidx = -sidx - 3;
+            uint64_t key = count_key(&C->stk[sidx]);
+            bool seen = false;
+            for (int g = 0; g < nk && !seen; g++)
+                seen = keys[g] == key;
+            if (seen)
+                continue;
+            keys[nk] = key;
+            idx[nk++] = sidx;
+        }
+        pl_search_free(&q);
+        for (int x = 0; x < C->nparc; x++)
+            for (int g = 0; g < nk; g++) {
+                int p = C->parc[x];
+                if (col_find(S, p, idx[g]) >= 0)
+                    continue;
+                int j = add_column(S, p, c, idx[g]);
+                if (j < 0)
+                    goto fail;
+                glp_set_obj_coef(S->lp, j, C->stk[idx[g]].cval);
+                (*added)++;
+            }
+        if (now_s() > deadline)
+            break;
+    }
+    free(keys);
+    free(idx);
+    return 0;
+fail:
+    free(keys);
+    free(idx);
+    return -1;
+}
+
+/* Dive: fix one parcel at a time to its largest LP column (or to kept),
+ * biggest factory plates first so that the small ones are left to fill the
+ * demand ranges, re-solving the master LP after each fixing.  When the LP
+ * turns infeasible, the last fixing moves to the parcel's next choice
+ * (depth-first backtracking, at most max_lp LP solves).  The master's
+ * bounds are restored afterwards. */
+typedef struct dvstep {
+    int p;
+    int nc, at;                 /* candidates (columns, -1 kept) by λ, tried up to at */
+    int *c;
+} dvstep;
+
+static void dive_fix(solver *S, int p, int c)
+{
+    if (c < 0)
+        glp_set_row_bnds(S->lp, S->par[p].row, GLP_UP, 0, 0);
+    else
+        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_FX, 1, 1);
+}
+
+static void dive_unfix(solver *S, int p, int c)
+{
+    if (c < 0)
+        glp_set_row_bnds(S->lp, S->par[p].row, S->par[p].pinned ? GLP_FX : GLP_UP,
+                         S->par[p].pinned ? 1 : 0, 1);
+    else
+        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
+}
+
+static int dive(solver *S, int order, int max_lp, double deadline)
+{
+    int np = S->npar;
+    dvstep *stp = calloc((size_t)np + 1, sizeof *stp);
+    bool *fixed = calloc((size_t)np + 1, 1);
+    int *choice = malloc(sizeof(int) * (size_t)(np + 1));
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *st = NULL, *ls = NULL;
+    if (!stp || !fixed || !choice || !lam || par_columns(S, &st, &ls) != 0) {
+        free(stp);
+        free(fixed);
+        free(choice);
+        free(lam);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+    int rc = 0, depth = 0, nlp = 0;
+    bool ok = false;
+    for (;;) {
+        if (nlp++ >= max_lp || now_s() > deadline)
+            break;
+        bool feas = master_lp(S) == 0 && glp_get_status(S->lp) == GLP_OPT;
+        if (feas && depth == np) {
+            ok = true;
+            break;
+        }
+        if (!feas) {
+            /* next choice of the deepest step that has one */
+            while (depth > 0) {
+                dvstep *d = &stp[depth - 1];
+                dive_unfix(S, d->p, d->c[d->at]);
+                if (++d->at < d->nc) {
+                    choice[d->p] = d->c[d->at];
+                    dive_fix(S, d->p, d->c[d->at]);
+                    break;
+                }
+                fixed[d->p] = false;
+                free(d->c);
+                d->c = NULL;
+                depth--;
+            }
+            if (depth == 0)
+                break;
+            continue;
+        }
+        if (getenv("SL_DIVER") && np - depth <= atoi(getenv("SL_DIVER"))) {
+            /* complete with GLPK's branch and bound over the free parcels */
+            for (int c = 0; c < S->ncol; c++)
+                glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
+            glp_iocp parm;
+            glp_init_iocp(&parm);
+            parm.msg_lev = GLP_MSG_OFF;
+            parm.presolve = GLP_ON;
+            parm.tm_lim = getenv("SL_DIVET") ? atoi(getenv("SL_DIVET")) : 5000;
+            parm.br_tech = GLP_BR_PCH;
+            parm.bt_tech = GLP_BT_BLB;
+            if (getenv("SL_DIVEDUMP")) {
+                static int nd;
+                char fn[256];
+                snprintf(fn, sizeof fn, "%s.%d.lp", getenv("SL_DIVEDUMP"), nd++);
+                glp_write_lp(S->lp, NULL, fn);
+            }
+            int r = glp_intopt(S->lp, &parm);
+            int ms = glp_mip_status(S->lp);
+            if (getenv("SL_PLAN_TRACE"))
+                fprintf(stderr, "  dive completion: rc %d status %d value %.1f (lp %.1f)\n", r, ms,
+                        glp_mip_obj_val(S->lp), glp_get_obj_val(S->lp));
+            for (int c = 0; c < S->ncol; c++)
+                glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+            if (ms == GLP_OPT || ms == GLP_FEAS) {
+                for (int p = 0; p < np; p++)
+                    choice[p] = -1;
+                for (int c = 0; c < S->ncol; c++)
+                    if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5)
+                        choice[S->cols[c].parcel] = c;
+                ok = true;
+            }
+            break;
+        }
+        for (int c = 0; c < S->ncol; c++)
+            lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+        /* the next parcel */
+        int bp = -1;
+        double bkey = -INFINITY;
+        for (int p = 0; p < np; p++) {
+            if (fixed[p])
+                continue;
+            const pl_ctx *x = &S->cls[S->par[p].cls].ctx;
+            double maxl = 0, sum = 0;
+            for (int k = st[p]; k < st[p + 1]; k++) {
+                sum += lam[ls[k]];
+                maxl = fmax(maxl, lam[ls[k]]);
+            }
+            maxl = fmax(maxl, 1 - sum);
+            double key = order == 0 ? x->F[0] : order == 1 ? maxl : maxl * x->F[0];
+            if (key > bkey) {
+                bkey = key;
+                bp = p;
+            }
+        }
+        /* its choices by λ (kept counts 1 − Σλ), ties by value */
+        dvstep *d = &stp[depth];
+        d->p = bp;
+        d->nc = 0;
+        d->at = 0;
+        d->c = malloc(sizeof(int) * (size_t)(st[bp + 1] - st[bp] + 1));
+        if (!d->c) {
+            rc = -1;
+            break;
+        }
+        double sum = 0;
+        for (int k = st[bp]; k < st[bp + 1]; k++)
+            sum += lam[ls[k]];
+        for (int k = st[bp]; k < st[bp + 1] + 1; k++) {
+            int c = k < st[bp + 1] ? ls[k] : -1;
+            if (c < 0 && S->par[bp].pinned)
+                continue;
+            double l = c >= 0 ? lam[c] : 1 - sum;
+            if (l < 1e-6 && d->nc >= 1)
+                continue;   /* only what the LP uses, plus at least one */
+            double v = c >= 0 ? col_stk(S, c)->cval : 0;
+            int x = d->nc++;
+            while (x > 0) {
+                int o = d->c[x - 1];
+                double lo = o >= 0 ? lam[o] : 1 - sum, vo = o >= 0 ? col_stk(S, o)->cval : 0;
+                if (lo > l + 1e-9 || (fabs(lo - l) <= 1e-9 && vo >= v))
+                    break;
+                d->c[x] = o;
+                x--;
+            }
+            d->c[x] = c;
+        }
+        fixed[bp] = true;
+        choice[bp] = d->c[0];
+        dive_fix(S, bp, d->c[0]);
+        depth++;
+    }
+    if (ok) {
+        double v = 0;
+        for (int p = 0; p < np; p++)
+            if (choice[p] >= 0)
+                v += col_stk(S, choice[p])->cval;
+        if (getenv("SL_PLAN_TRACE"))
+            fprintf(stderr, "[dive %d] t=%.2f value %.1f lps %d\n", order, now_s() - S->t0, v, nlp);
+        take_incumbent(S, choice, v);
+    } else if (getenv("SL_PLAN_TRACE"))
+        fprintf(stderr, "[dive %d] failed after %d LPs\n", order, nlp);
+    /* restore */
+    for (int p = 0; p < np; p++)
+        dive_unfix(S, p, -1);
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
+    for (int k = 0; k < np; k++)
+        free(stp[k].c);
+    free(stp);
+    free(fixed);
+    free(choice);
+    free(lam);
+    free(st);
+    free(ls);
     return rc;
 }
 
@@ -2615,6 +2933,18 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         if (integer_master(&S, 0, o->gap, &proved) != 0)
             goto solver_fail;
         trace_inc(&S, "first");
+        if (getenv("SL_POOL")) {
+            int added;
+            if (option_pool(&S, atoi(getenv("SL_POOL")), S.deadline, &added) != 0)
+                goto nomem;
+            if (getenv("SL_PLAN_TRACE"))
+                fprintf(stderr, "[pool] t=%.2f added %d cols %d\n", now_s() - S.t0, added, S.ncol);
+            for (int ord = 0; ord < 3; ord++) {
+                if (dive(&S, ord, 2000, S.deadline) != 0)
+                    goto nomem;
+            }
+            trace_inc(&S, "dive");
+        }
         if (getenv("SL_LS")) {
             if (local_search(&S, S.deadline) != 0)
                 goto nomem;
@@ -2666,7 +2996,24 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
                 q.max_found = 100000;
                 q.node_limit = 0;
                 pl_price(&C->ctx, &w, &q);
-                fprintf(stderr, " %d%s", q.nfound, q.complete ? "" : "+");
+                {
+                    /* distinct count vectors */
+                    int nd = 0;
+                    uint64_t *ks = malloc(sizeof(uint64_t) * (size_t)(q.nfound + 1));
+                    for (int f = 0; f < q.nfound; f++) {
+                        stk tmp;
+                        memset(&tmp, 0, sizeof tmp);
+                        tmp.st = q.found[f].ind ? q.found[f] : q.found[f];
+                        uint64_t k = count_key(&tmp);
+                        bool seen = false;
+                        for (int g = 0; g < nd && !seen; g++)
+                            seen = ks[g] == k;
+                        if (!seen)
+                            ks[nd++] = k;
+                    }
+                    free(ks);
+                    fprintf(stderr, " %d/%d%s", nd, q.nfound, q.complete ? "" : "+");
+                }
                 tot += q.nfound;
                 pl_search_free(&q);
             }
