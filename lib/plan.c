@@ -14,7 +14,7 @@
  * which the exact per-parcel search (plan_price.c) provides.  See
  * docs/optimizer.md.
  */
-#include "planInt.h"
+#include "planSolver.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -22,6 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Work limits (counts, not seconds, so that a run that finishes within
+ * its time limit gives the same plan on any machine). */
+#define MIP_NODES_FIRST 4000        /* first integer master: branch-and-bound nodes */
+#define ENUM_STACKS_MAX 200000      /* enumeration: stacks in all */
+#define ENUM_STACKS_CLASS 3000      /* enumeration: stacks per class */
 
 const char *sl_block_name(sl_block b)
 {
@@ -61,91 +67,57 @@ void sl_plan_destroy(sl_plan *p)
 
 /* ---- solver state ------------------------------------------------------ */
 
-typedef struct stk {
-    pl_stack st;
-    double cval;                /* objective value (priorities, bonuses) */
-    int ng;
-    int *gi;                    /* industries with GFA */
-    double *gv;                 /* their GFA, m² */
-    uint64_t sig;               /* signature for de-duplication */
-    uint64_t seqh;              /* hash of the storey sequence */
-} stk;
-
-typedef struct pclass {
-    pl_ctx ctx;
-    int nparc, capparc;
-    int *parc;                  /* indices into solver par[] */
-    int nstk, capstk;
-    stk *stk;
-    double best_y;              /* exact best value under the last weights */
-    bool best_exact;
-    double best_b;              /* best value under the multipliers of the bound */
-    size_t hcap, hused;
-    int *htab;                  /* stack index + 1 by sequence hash; 0 free */
-} pclass;
-
-typedef struct col {
-    int parcel;                 /* index into S->par */
-    int cls, s;                 /* stack */
-} col;
-
-typedef struct parinfo {
-    int zi;                     /* zone index */
-    int cls;
-    int row;                    /* convexity row */
-    bool pinned;
-} parinfo;
-
-typedef struct solver {
-    const sl_zone *z;
-    const sl_scenario *sc;
-    const sl_plan_options *o;
-    pl_sc s;
-    int nrt;
-    pl_rtab *rt;
-    int ncls;
-    pclass *cls;
-    int npar;
-    parinfo *par;
-    int *cls_of_zone;           /* zone index -> class, -1 */
-    /* master */
-    glp_prob *lp;
-    int ncol, capcol;
-    col *cols;                  /* GLPK column j = cols[j - 1] (real columns) */
-    size_t hcap, hused;
-    uint64_t *hkeys;            /* (parcel, class stack) + 1 of every column; 0 free */
-    int *hvals;                 /* its index into cols */
-    int *glp_of_col;
-    int nind;
-    int *drow;                  /* demand row of industry i, 0 none */
-    double *dmin, *dmax;
-    int nart;
-    int *art_cols;
-    double *art_pen;            /* composite-phase penalty per unit */
-    double pen_m2;              /* the penalty per m² of demand shortfall */
-    /* weights */
-    double *r;
-    double *y, *ybest;
-    unsigned long long stamp;
-    double bound;               /* best proven upper bound */
-    double lp_val;
-    double t0;
-    double deadline;
-    double mip_slice;           /* time cap of one integer master, 0 none */
-    bool timed_out;
-    /* incumbent */
-    double inc_val;
-    int *inc_choice;            /* per par: column index into cols, -1 kept */
-    bool have_inc;
-    char **msgs;
-    int nmsgs;
-} solver;
-
-static double now_s(void)
+double sv_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+bool sv_gap_open(const solver *S)
+{
+    return S->have_inc && S->bound - S->inc_val > S->o->gap * fmax(1, fabs(S->inc_val));
+}
+
+void sv_trace(const solver *S, const char *what)
+{
+    if (!S->o->verbose)
+        return;
+    fprintf(stderr, "plan: %-26s %7.2f s  LP %.1f  bound %.1f  plan %.1f  stacks %d\n", what,
+            sv_now() - S->t0, S->lp_val, S->bound, S->have_inc ? S->inc_val : NAN, S->ncol);
+    if (!S->have_inc || !isfinite(S->bound))
+        return;
+    /* plan = L(ybest) − Σ regret − Σ |y_i| × unfilled demand on the
+     * side y pushes; L(ybest) is the bound when it came from ybest */
+    double L = 0, reg = 0, unf = 0;
+    for (int i = 0; i < S->nind; i++)
+        L += S->ybest[i] > 0 ? S->ybest[i] * S->dmax[i] : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i] : 0;
+    double *G = calloc((size_t)S->nind + 1, sizeof *G);
+    if (!G)
+        return;
+    for (int p = 0; p < S->npar; p++) {
+        const pclass *C = &S->cls[S->par[p].cls];
+        double best = (C->ctx.pinned || C->best_b > 0) ? C->best_b : 0;
+        L += best;
+        double v = 0;
+        int c = S->inc_choice[p];
+        if (c >= 0) {
+            const stk *k = sv_col_stk(S, c);
+            v = k->cval;
+            for (int g = 0; g < k->ng; g++) {
+                v -= S->ybest[k->gi[g]] * k->gv[g];
+                G[k->gi[g]] += k->gv[g];
+            }
+        }
+        reg += best - v;
+    }
+    for (int i = 0; i < S->nind; i++) {
+        double y = S->ybest[i];
+        unf += y > 0 ? y * (S->dmax[i] - G[i]) : y < 0 ? -y * (G[i] - S->dmin[i]) : 0;
+    }
+    free(G);
+    fprintf(stderr, "plan: %-26s L(y) %.1f = plan + stacks' regret %.1f + unfilled demand %.1f\n", "",
+            L, reg, unf);
 }
 
 static int term_quiet(void *info, const char *s)
@@ -166,7 +138,7 @@ static void progress(solver *S)
 {
 
     if (S->o->progress)
-        S->o->progress(S->o->user_data, now_s() - S->t0, S->have_inc ? S->inc_val : NAN,
+        S->o->progress(S->o->user_data, sv_now() - S->t0, S->have_inc ? S->inc_val : NAN,
                        isfinite(S->bound) ? S->bound : NAN);
 }
 
@@ -243,7 +215,7 @@ static uint64_t stack_sig(const solver *S, const pl_stack *st, double cval)
     return h;
 }
 
-static uint64_t seq_hash(const pl_stack *st)
+uint64_t sv_seq_hash(const pl_stack *st)
 {
     uint64_t h = 0x84222325cbf29ce4ull ^ (uint64_t)st->n[0] * 0x100000001b3ull;
     h = (h ^ (uint64_t)st->n[1]) * 0x100000001b3ull;
@@ -260,7 +232,7 @@ static bool seq_equal(const pl_stack *a, const pl_stack *b)
 }
 
 /* Index of the class's stack with exactly this storey sequence, or -1. */
-static int seq_find(const pclass *C, const pl_stack *st, uint64_t h)
+int sv_seq_find(const pclass *C, const pl_stack *st, uint64_t h)
 {
     if (!C->hcap)
         return -1;
@@ -302,10 +274,10 @@ static int seq_insert(pclass *C, int k)
 /* Add a stack to class C.  Returns its index; -(index + 3) when the class
  * already has it (same storey sequence, or with by_signature the same
  * storeys per industry and value); -1 when out of memory. */
-static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
+int sv_stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
 {
-    uint64_t seqh = seq_hash(st);
-    int same = seq_find(C, st, seqh);
+    uint64_t seqh = sv_seq_hash(st);
+    int same = sv_seq_find(C, st, seqh);
     if (same >= 0)
         return -(same + 3);
     pl_weights wf = {S->s.prio, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
@@ -390,7 +362,7 @@ static size_t colhash(uint64_t k, size_t cap)
 }
 
 /* Column index of stack s of parcel par's class for parcel par, or -1. */
-static int col_find(const solver *S, int par, int s)
+int sv_col_find(const solver *S, int par, int s)
 {
     if (!S->hcap)
         return -1;
@@ -440,7 +412,7 @@ static int col_remember(solver *S, int par, int s, int c)
     return 0;
 }
 
-static int add_column(solver *S, int par, int cls, int s)
+int sv_add_column(solver *S, int par, int cls, int s)
 {
     if (col_remember(S, par, s, S->ncol) != 0)
         return -1;
@@ -476,7 +448,7 @@ static int add_column(solver *S, int par, int cls, int s)
     int j = glp_add_cols(S->lp, 1);
     glp_set_col_bnds(S->lp, j, GLP_DB, 0, 1);
     glp_set_mat_col(S->lp, j, nz, pi, pv);
-    glp_set_obj_coef(S->lp, j, 0);
+    glp_set_obj_coef(S->lp, j, S->phase == 1 ? 0 : k->cval);
     if (pi != ind) {
         free(pi);
         free(pv);
@@ -493,6 +465,7 @@ static int add_column(solver *S, int par, int cls, int s)
  * flat pricing problems. */
 static void set_phase_costs(solver *S, int phase)
 {
+    S->phase = phase;
     for (int a = 0; a < S->nart; a++)
         glp_set_obj_coef(S->lp, S->art_cols[a],
                          phase == 1 ? -1.0 : phase == 3 ? -S->art_pen[a] : 0.0);
@@ -589,17 +562,31 @@ static int master_init(solver *S)
     return 0;
 }
 
+/* Solve the master LP (warm start).  Returns 0 when optimal, 1 when the
+ * time limit stopped it first (the basis and values are GLPK's last, not
+ * optimal; S->timed_out is set), -1 on numerical failure. */
 static int master_lp(solver *S)
 {
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = S->o->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
     parm.meth = GLP_PRIMAL;
+    double left = S->deadline - sv_now();
+    /* a little grace, so that the last LP of a run is not cut at once */
+    parm.tm_lim = left > 1e6 ? 1000000000 : (int)(fmax(left, 0.2) * 1000);
     int rc = glp_simplex(S->lp, &parm);
+    if (rc == GLP_ETMLIM) {
+        S->timed_out = true;
+        return 1;
+    }
     if (rc != 0 || glp_get_status(S->lp) != GLP_OPT) {
         /* retry from scratch once: a fresh basis cures most numeric trouble */
         glp_std_basis(S->lp);
         rc = glp_simplex(S->lp, &parm);
+        if (rc == GLP_ETMLIM) {
+            S->timed_out = true;
+            return 1;
+        }
         if (rc != 0 || glp_get_status(S->lp) != GLP_OPT)
             return -1;
     }
@@ -672,7 +659,7 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
             exact = false;
         L += (double)C->nparc * ((C->ctx.pinned || q.best > 0) ? q.best : 0);
         for (int f = 0; f < q.nfound; f++) {
-            int s = stack_add(S, C, &q.found[f], false);
+            int s = sv_stack_add(S, C, &q.found[f], false);
             if (s == -1) {
                 pl_search_free(&q);
                 free(u);
@@ -684,19 +671,17 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
             for (int x = 0; x < C->nparc; x++) {
                 int pp = C->parc[x];
                 if (seed || v > u[pp] + PL_EPS_VALUE) {
-                    if (add_column(S, pp, c, s) < 0) {
+                    if (sv_add_column(S, pp, c, s) < 0) {
                         pl_search_free(&q);
                         free(u);
                         return -1;
                     }
-                    if (phase != 1)
-                        glp_set_obj_coef(S->lp, glp_get_num_cols(S->lp), C->stk[s].cval);
                     added++;
                 }
             }
         }
         pl_search_free(&q);
-        if (now_s() > S->deadline) {
+        if (sv_now() > S->deadline) {
             exact = false;
             S->timed_out = true;
             break;
@@ -739,7 +724,7 @@ static int par_columns(const solver *S, int **start, int **list)
     return 0;
 }
 
-static const stk *col_stk(const solver *S, int c)
+const stk *sv_col_stk(const solver *S, int c)
 {
     return &S->cls[S->cols[c].cls].stk[S->cols[c].s];
 }
@@ -760,7 +745,7 @@ static double viol1(const solver *S, int i, double g)
 static void move_delta(const solver *S, const double *G, int a, int b, double *dviol, double *dobj)
 {
     double dv = 0, d_o = 0;
-    const stk *ka = a >= 0 ? col_stk(S, a) : NULL, *kb = b >= 0 ? col_stk(S, b) : NULL;
+    const stk *ka = a >= 0 ? sv_col_stk(S, a) : NULL, *kb = b >= 0 ? sv_col_stk(S, b) : NULL;
     if (ka)
         d_o -= ka->cval;
     if (kb)
@@ -802,12 +787,12 @@ static void move_delta(const solver *S, const double *G, int a, int b, double *d
 static void apply_move(const solver *S, double *G, int a, int b)
 {
     if (a >= 0) {
-        const stk *k = col_stk(S, a);
+        const stk *k = sv_col_stk(S, a);
         for (int g = 0; g < k->ng; g++)
             G[k->gi[g]] -= k->gv[g];
     }
     if (b >= 0) {
-        const stk *k = col_stk(S, b);
+        const stk *k = sv_col_stk(S, b);
         for (int g = 0; g < k->ng; g++)
             G[k->gi[g]] += k->gv[g];
     }
@@ -834,7 +819,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         double bv = lam ? 0 : 0, sum = 0;
         for (int x = st[p]; x < st[p + 1]; x++) {
             int c = ls[x];
-            double v = lam ? lam[c] : col_stk(S, c)->cval;
+            double v = lam ? lam[c] : sv_col_stk(S, c)->cval;
             sum += lam ? lam[c] : 0;
             if (best < 0 || v > bv + 1e-12) {
                 best = c;
@@ -858,6 +843,8 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         if (S->drow[i])
             V += viol1(S, i, G[i]);
     for (int it = 0; V > 0 && it < 20 * (S->npar + 10); it++) {
+        if ((it & 15) == 15 && sv_now() > S->deadline)
+            break;
         int bp = -1, bc = -2;
         double bdv = 0, bdo = -INFINITY;
         for (int p = 0; p < S->npar; p++) {
@@ -917,7 +904,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
     double v = 0;
     for (int p = 0; p < S->npar; p++)
         if (choice[p] >= 0)
-            v += col_stk(S, choice[p])->cval;
+            v += sv_col_stk(S, choice[p])->cval;
     *value = v;
 done:
     free(G);
@@ -926,7 +913,7 @@ done:
     return ok;
 }
 
-static void take_incumbent(solver *S, const int *choice, double value)
+void sv_take_incumbent(solver *S, const int *choice, double value)
 {
     if (S->have_inc && value <= S->inc_val + 1e-9)
         return;
@@ -936,17 +923,50 @@ static void take_incumbent(solver *S, const int *choice, double value)
     progress(S);
 }
 
+/* Round the master's current LP values (optimal or not) with the
+ * heuristic; the result becomes the incumbent when it is a plan. */
+static int round_lp(solver *S)
+{
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!lam || !choice) {
+        free(lam);
+        free(choice);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+    double hv;
+    if (heuristic(S, lam, choice, &hv))
+        sv_take_incumbent(S, choice, hv);
+    free(lam);
+    free(choice);
+    return 0;
+}
+
 typedef struct mip_cb {
     solver *S;
     double *x;                  /* heuristic solution, 1-based, or NULL */
     bool given;
     double stop_gap;            /* stop once within this of S->bound; <0 never */
+    long long node_limit;       /* stop after this many nodes; 0 none */
+    bool node_stop;             /* stopped by node_limit */
 } mip_cb;
 
 static void mip_callback(glp_tree *T, void *info)
 {
     mip_cb *cb = info;
     switch (glp_ios_reason(T)) {
+    case GLP_ISELECT:
+        if (cb->node_limit > 0) {
+            int a, n, t;
+            glp_ios_tree_size(T, &a, &n, &t);
+            if (t >= cb->node_limit) {
+                cb->node_stop = true;
+                glp_ios_terminate(T);
+            }
+        }
+        break;
     case GLP_IHEUR:
         if (cb->x && !cb->given) {
             cb->given = true;
@@ -957,7 +977,7 @@ static void mip_callback(glp_tree *T, void *info)
         glp_prob *P = glp_ios_get_prob(T);
         double v = glp_mip_obj_val(P);
         if (cb->S->o->progress)
-            cb->S->o->progress(cb->S->o->user_data, now_s() - cb->S->t0,
+            cb->S->o->progress(cb->S->o->user_data, sv_now() - cb->S->t0,
                                cb->S->have_inc && cb->S->inc_val > v ? cb->S->inc_val : v,
                                cb->S->bound);
         /* good enough against the proven bound of the whole problem */
@@ -973,7 +993,8 @@ static void mip_callback(glp_tree *T, void *info)
 /* Solve the master with binary λ over the columns generated so far.
  * Returns 0 (incumbent updated when better), -1 on failure; *proved is set
  * when GLPK proved its solution optimal over these columns (mip_gap 0). */
-static int integer_master(solver *S, double mip_gap, double stop_gap, bool *proved)
+static int integer_master(solver *S, double mip_gap, double stop_gap, long long node_limit,
+                          bool *proved)
 {
     *proved = false;
     int ncols = glp_get_num_cols(S->lp);
@@ -981,7 +1002,8 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
         return 0;
     for (int c = 0; c < S->ncol; c++)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
-    if (master_lp(S) != 0)
+    int lr = master_lp(S);
+    if (lr < 0)
         return -1;
     double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
     int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
@@ -997,18 +1019,16 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
     double hv;
     bool have_h = heuristic(S, lam, choice, &hv);
     if (have_h)
-        take_incumbent(S, choice, hv);
+        sv_take_incumbent(S, choice, hv);
     if (S->have_inc)
         for (int p = 0; p < S->npar; p++)
             if (S->inc_choice[p] >= 0)
                 x[S->nart + 1 + S->inc_choice[p]] = 1;
     for (int c = 0; c < S->ncol; c++)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
-    double left = S->deadline - now_s();
-    if (S->mip_slice > 0 && left > S->mip_slice)
-        left = S->mip_slice;
+    double left = S->deadline - sv_now();
     int rc = 0;
-    if (left > 0.05 && (stop_gap < 0 || !S->have_inc ||
+    if (lr == 0 && left > 0.05 && (stop_gap < 0 || !S->have_inc ||
                         S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
         glp_iocp parm;
         glp_init_iocp(&parm);
@@ -1019,11 +1039,7 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
         parm.br_tech = GLP_BR_PCH;
         parm.bt_tech = GLP_BT_BLB;
         parm.fp_heur = GLP_OFF;
-        if (getenv("SL_PS")) {
-            parm.ps_heur = GLP_ON;
-            parm.ps_tm_lim = atoi(getenv("SL_PS"));
-        }
-        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap};
+        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap, node_limit, false};
         parm.cb_func = mip_callback;
         parm.cb_info = &cb;
         int r = glp_intopt(S->lp, &parm);
@@ -1037,13 +1053,13 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
             for (int c = 0; c < S->ncol; c++)
                 if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5) {
                     choice[S->cols[c].parcel] = c;
-                    v += col_stk(S, c)->cval;
+                    v += sv_col_stk(S, c)->cval;
                 }
-            take_incumbent(S, choice, v);
+            sv_take_incumbent(S, choice, v);
             *proved = r == 0 && ms == GLP_OPT && mip_gap == 0;
         } else if (r == 0 && ms == GLP_NOFEAS) {
             *proved = mip_gap == 0;
-        } else if (r != 0 && r != GLP_ETMLIM && r != GLP_EMIPGAP) {
+        } else if (r != 0 && r != GLP_ETMLIM && r != GLP_EMIPGAP && r != GLP_ESTOP) {
             rc = -1;
         }
     }
@@ -1059,8 +1075,11 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
 
 /* Add every stack whose regret under the bound's multipliers is below the
  * gap (they are the only ones a better plan could use).  *exhaustive says
- * whether all were found. */
-static int enumerate_columns(solver *S, bool *exhaustive)
+ * whether all were found.  With all_or_nothing, the stacks are only added
+ * when every class's list is complete (and the search stops at the first
+ * class whose list is not): a partial list cannot prove anything, and on a
+ * zone with a wide gap it would only bloat the master. */
+static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
 {
     *exhaustive = true;
     double delta = S->bound - S->inc_val + PL_EPS_VALUE;
@@ -1072,1300 +1091,60 @@ static int enumerate_columns(solver *S, bool *exhaustive)
     S->stamp++;
     pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                     S->sc->existing_value, S->stamp};
-    int per_class = 200000 / (S->ncls > 0 ? S->ncls : 1);
-    if (per_class > 3000)
-        per_class = 3000;
+    int per_class = ENUM_STACKS_MAX / (S->ncls > 0 ? S->ncls : 1);
+    if (per_class > ENUM_STACKS_CLASS)
+        per_class = ENUM_STACKS_CLASS;
     if (per_class < 20)
         per_class = 20;
-    for (int c = 0; c < S->ncls; c++) {
+    pl_search *qs = calloc((size_t)S->ncls + 1, sizeof *qs);
+    if (!qs)
+        return -1;
+    int rc = 0, done = 0;
+    for (int c = 0; c < S->ncls; c++, done++) {
         pclass *C = &S->cls[c];
-        pl_search q;
-        memset(&q, 0, sizeof q);
-        q.enumerate = true;
-        q.threshold = C->best_b - delta;
-        q.max_found = per_class;
-        q.node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
-        q.deadline = S->deadline;
-        if (pl_price(&C->ctx, &w, &q) != 0)
-            return -1;
-        if (!q.complete)
-            *exhaustive = false;
-        for (int f = 0; f < q.nfound; f++) {
-            int s = stack_add(S, C, &q.found[f], true);
-            if (s == -1) {
-                pl_search_free(&q);
-                return -1;
-            }
-            if (s < 0)
-                continue;
-            for (int x = 0; x < C->nparc; x++) {
-                int j = add_column(S, C->parc[x], c, s);
-                if (j < 0) {
-                    pl_search_free(&q);
-                    return -1;
-                }
-                glp_set_obj_coef(S->lp, j, C->stk[s].cval);
-            }
+        pl_search *q = &qs[c];
+        q->enumerate = true;
+        q->threshold = C->best_b - delta;
+        q->max_found = per_class;
+        q->node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
+        q->deadline = S->deadline;
+        if (pl_price(&C->ctx, &w, q) != 0) {
+            rc = -1;
+            done++;
+            break;
         }
-        pl_search_free(&q);
-        if (now_s() > S->deadline) {
+        if (!q->complete)
+            *exhaustive = false;
+        if (sv_now() > S->deadline) {
             *exhaustive = false;
             S->timed_out = true;
+        }
+        if (!*exhaustive && all_or_nothing) {
+            done++;
+            break;
+        }
+        if (sv_now() > S->deadline) {
+            done++;
             break;
         }
     }
-    return 0;
-}
-
-/* Add stack st (if feasible) as a column of parcel p.  Returns 1 when a
- * column was added, 0 when not, -1 on failure. */
-static int offer_stack(solver *S, int p, const pl_stack *st)
-{
-    int c = S->par[p].cls;
-    pclass *C = &S->cls[c];
-    if (!pl_stack_feasible(&C->ctx, st))
-        return 0;
-    int s = stack_add(S, C, st, false);
-    if (s == -1)
-        return -1;
-    if (s < 0)
-        s = -s - 3;
-    if (col_find(S, p, s) >= 0)
-        return 0;
-    int j = add_column(S, p, c, s);
-    if (j < 0)
-        return -1;
-    glp_set_obj_coef(S->lp, j, C->stk[s].cval);
-    return 1;
-}
-
-/* Columns one storey away from parcel p's stack base: one storey's
- * industry changed, one storey removed, one storey inserted. */
-static int neighbours_of(solver *S, int p, const stk *base, int *added)
-{
-    int n = S->nind;
-    int tot = base->st.n[0] + base->st.n[1];
-    short buf[2 * PL_MAX_LEVELS + 2];
-    pl_stack st;
-    st.ind = buf;
-    if (tot + 1 > 2 * PL_MAX_LEVELS)
-        return 0;
-    for (int b = 0; b < 2; b++) {
-        int off = b ? base->st.n[0] : 0, nb = base->st.n[b];
-        /* replace */
-        for (int k = 0; k < nb; k++)
-            for (int j = 0; j < n; j++) {
-                if (j == base->st.ind[off + k])
-                    continue;
-                memcpy(buf, base->st.ind, sizeof(short) * (size_t)tot);
-                buf[off + k] = (short)j;
-                st.n[0] = base->st.n[0];
-                st.n[1] = base->st.n[1];
-                int r = offer_stack(S, p, &st);
-                if (r < 0)
-                    return -1;
-                *added += r;
-            }
-        /* remove */
-        for (int k = 0; k < nb; k++) {
-            memcpy(buf, base->st.ind, sizeof(short) * (size_t)(off + k));
-            memcpy(buf + off + k, base->st.ind + off + k + 1, sizeof(short) * (size_t)(tot - off - k - 1));
-            st.n[0] = base->st.n[0] - (b == 0);
-            st.n[1] = base->st.n[1] - (b == 1);
-            int r = offer_stack(S, p, &st);
-            if (r < 0)
-                return -1;
-            *added += r;
-        }
-        /* insert */
-        for (int k = 0; k <= nb; k++)
-            for (int j = 0; j < n; j++) {
-                memcpy(buf, base->st.ind, sizeof(short) * (size_t)(off + k));
-                buf[off + k] = (short)j;
-                memcpy(buf + off + k + 1, base->st.ind + off + k, sizeof(short) * (size_t)(tot - off - k));
-                st.n[0] = base->st.n[0] + (b == 0);
-                st.n[1] = base->st.n[1] + (b == 1);
-                int r = offer_stack(S, p, &st);
-                if (r < 0)
-                    return -1;
-                *added += r;
-            }
-    }
-    return 0;
-}
-
-/* Neighbourhood of the incumbent: for every parcel, the stacks one storey
- * away from its chosen stack (or, for a kept parcel, from its best
- * column). */
-static int neighbour_columns(solver *S, int *added)
-{
-    *added = 0;
-    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
-    if (!choice)
-        return -1;
-    memcpy(choice, S->inc_choice, sizeof(int) * (size_t)S->npar);
-    int ncol0 = S->ncol;
-    for (int p = 0; p < S->npar; p++) {
-        int c = choice[p];
-        if (c < 0) {
-            double bv = -INFINITY;
-            for (int x = 0; x < ncol0; x++)
-                if (S->cols[x].parcel == p && col_stk(S, x)->cval > bv) {
-                    bv = col_stk(S, x)->cval;
-                    c = x;
-                }
-        }
-        if (c < 0)
-            continue;
-        stk base = *col_stk(S, c);   /* the class array may move: copy */
-        short ind[2 * PL_MAX_LEVELS + 2];
-        memcpy(ind, base.st.ind, sizeof(short) * (size_t)(base.st.n[0] + base.st.n[1]));
-        base.st.ind = ind;
-        if (neighbours_of(S, p, &base, added) != 0) {
-            free(choice);
-            return -1;
-        }
-    }
-    free(choice);
-    return 0;
-}
-
-
-/* ---- local search on the integer plan ----------------------------------
- *
- * The demand ranges bind on big floor plates: the LP fills each industry to
- * its max with fractions of stacks, an integer plan cannot, and the
- * rounded plans lose most of the gap to unfilled demand.  Filling it needs
- * many parcels to change by a storey each, which branching over the
- * generated stacks does not find.  This search moves between plans one or
- * two parcels at a time: a parcel may take any stack of its class or stay
- * as it is, and every stack it is on brings its one-storey edits (one
- * storey's industry changed, one storey removed, one inserted) into its
- * class.  A pair move lets one parcel's gain break a demand range that the
- * other parcel's change restores, e.g. a storey of med-device upgraded on a
- * big plate and one moved off it on a slightly smaller one. */
-
-typedef struct lsmv {
-    int p, s;                   /* parcel, class stack (-1 kept) */
-    double dv;                  /* value change */
-    int d0, nd;                 /* GFA changes in the arena */
-    int viol_i;                 /* first industry out of range alone, -1 none */
-    int viol_dir;               /* +1 above its max, -1 below its min */
-} lsmv;
-
-typedef struct lsearch {
-    solver *S;
-    int *cur;                   /* per parcel: class stack, -1 kept */
-    bool *dirty;                /* current stack changed: add its edits */
-    double *G;
-    double *dG;                 /* scratch, per industry */
-    int *touch, ntouch;
-    lsmv *mv;
-    int nmv, capmv;
-    int *di;
-    double *dd;
-    int nd, capd;
-    int *ord;                   /* moves by dv, best first */
-    int *lst_start, *lst;       /* per (industry, sign): moves, by dv */
-    long long evals;
-} lsearch;
-
-static double ls_value(const lsearch *L, int p, int s)
-{
-    (void)p;
-    return s < 0 ? 0 : L->S->cls[L->S->par[p].cls].stk[s].cval;
-}
-
-static const stk *ls_stk(const lsearch *L, int p, int s)
-{
-    return s < 0 ? NULL : &L->S->cls[L->S->par[p].cls].stk[s];
-}
-
-static bool in_range(const solver *S, int i, double g)
-{
-    double tol = 1e-6 + 1e-9 * fabs(g);
-    return g <= S->dmax[i] + tol && g >= S->dmin[i] - tol;
-}
-
-/* Class stacks one storey away from stack k (feasible ones only). */
-static int ls_edits(solver *S, pclass *C, int k)
-{
-    int n = S->nind;
-    const stk *bk = &C->stk[k];
-    int n0 = bk->st.n[0], n1 = bk->st.n[1], tot = n0 + n1;
-    if (tot + 1 > 2 * PL_MAX_LEVELS)
-        return 0;
-    short base[2 * PL_MAX_LEVELS + 2], buf[2 * PL_MAX_LEVELS + 2];
-    memcpy(base, bk->st.ind, sizeof(short) * (size_t)tot);
-    pl_stack st;
-    st.ind = buf;
-    for (int b = 0; b < 2; b++) {
-        int off = b ? n0 : 0, nb = b ? n1 : n0;
-        for (int op = 0; op < 3; op++)
-            for (int k2 = 0; k2 <= nb; k2++)
-                for (int j = 0; j < (op == 1 ? 1 : n); j++) {
-                    if (op != 2 && k2 == nb)
-                        continue;
-                    if (op == 0) {          /* replace */
-                        if (j == base[off + k2])
-                            continue;
-                        memcpy(buf, base, sizeof(short) * (size_t)tot);
-                        buf[off + k2] = (short)j;
-                        st.n[0] = n0;
-                        st.n[1] = n1;
-                    } else if (op == 1) {   /* remove */
-                        memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
-                        memcpy(buf + off + k2, base + off + k2 + 1,
-                               sizeof(short) * (size_t)(tot - off - k2 - 1));
-                        st.n[0] = n0 - (b == 0);
-                        st.n[1] = n1 - (b == 1);
-                    } else {                /* insert */
-                        memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
-                        buf[off + k2] = (short)j;
-                        memcpy(buf + off + k2 + 1, base + off + k2,
-                               sizeof(short) * (size_t)(tot - off - k2));
-                        st.n[0] = n0 + (b == 0);
-                        st.n[1] = n1 + (b == 1);
-                    }
-                    if (seq_find(C, &st, seq_hash(&st)) >= 0 || !pl_stack_feasible(&C->ctx, &st))
-                        continue;
-                    if (stack_add(S, C, &st, false) == -1)
-                        return -1;
-                }
-    }
-    return 0;
-}
-
-static int ls_push_d(lsearch *L, int i, double d)
-{
-    if (L->nd == L->capd) {
-        int cap = L->capd ? 2 * L->capd : 4096;
-        int *ni = realloc(L->di, sizeof(int) * (size_t)cap);
-        if (!ni)
-            return -1;
-        L->di = ni;
-        double *nd = realloc(L->dd, sizeof(double) * (size_t)cap);
-        if (!nd)
-            return -1;
-        L->dd = nd;
-        L->capd = cap;
-    }
-    L->di[L->nd] = i;
-    L->dd[L->nd++] = d;
-    return 0;
-}
-
-/* The move of parcel p to stack s: value change, GFA changes, and whether
- * it keeps the demand ranges alone. */
-static int ls_add_move(lsearch *L, int p, int s)
-{
-    solver *S = L->S;
-    const stk *a = ls_stk(L, p, L->cur[p]), *b = ls_stk(L, p, s);
-    L->ntouch = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const stk *k = pass ? b : a;
-        if (!k)
-            continue;
-        for (int g = 0; g < k->ng; g++) {
-            int i = k->gi[g];
-            if (!S->drow[i])
-                continue;
-            if (L->dG[i] == 0) {
-                bool seen = false;
-                for (int t = 0; t < L->ntouch; t++)
-                    seen |= L->touch[t] == i;
-                if (!seen)
-                    L->touch[L->ntouch++] = i;
-            }
-            L->dG[i] += pass ? k->gv[g] : -k->gv[g];
-        }
-    }
-    if (L->nmv == L->capmv) {
-        int cap = L->capmv ? 2 * L->capmv : 1024;
-        lsmv *n = realloc(L->mv, sizeof *n * (size_t)cap);
-        if (!n)
-            return -1;
-        L->mv = n;
-        L->capmv = cap;
-    }
-    lsmv *m = &L->mv[L->nmv];
-    m->p = p;
-    m->s = s;
-    m->dv = ls_value(L, p, s) - ls_value(L, p, L->cur[p]);
-    m->d0 = L->nd;
-    m->viol_i = -1;
-    m->viol_dir = 0;
-    /* industries in a fixed order, so that the search is deterministic */
-    for (int t = 1; t < L->ntouch; t++)
-        for (int u = t; u > 0 && L->touch[u - 1] > L->touch[u]; u--) {
-            int x = L->touch[u];
-            L->touch[u] = L->touch[u - 1];
-            L->touch[u - 1] = x;
-        }
-    for (int t = 0; t < L->ntouch; t++) {
-        int i = L->touch[t];
-        double d = L->dG[i];
-        L->dG[i] = 0;
-        if (fabs(d) < 1e-9)
-            continue;
-        if (ls_push_d(L, i, d) != 0)
-            return -1;
-        if (m->viol_i < 0 && !in_range(S, i, L->G[i] + d)) {
-            m->viol_i = i;
-            m->viol_dir = L->G[i] + d > S->dmax[i] ? 1 : -1;
-        }
-    }
-    m->nd = L->nd - m->d0;
-    L->nmv++;
-    return 0;
-}
-
-static int ls_cmp_ctx_dv(const lsearch *L, int a, int b)
-{
-    double x = L->mv[a].dv, y = L->mv[b].dv;
-    if (x != y)
-        return x > y ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
-static const lsearch *ls_sort_ctx;
-static int ls_cmp(const void *a, const void *b)
-{
-    return ls_cmp_ctx_dv(ls_sort_ctx, *(const int *)a, *(const int *)b);
-}
-
-/* Moves m[0..k-1] (different parcels) together: -1 when every range
- * holds, else the first industry (lowest index) out of range with *dir +1
- * above its max, -1 below its min. */
-static int ls_check(lsearch *L, const lsmv *const *m, int k, int *dir)
-{
-    solver *S = L->S;
-    L->ntouch = 0;
-    for (int t = 0; t < k; t++)
-        for (int x = 0; x < m[t]->nd; x++) {
-            int i = L->di[m[t]->d0 + x];
-            if (L->dG[i] == 0) {
-                bool seen = false;
-                for (int u = 0; u < L->ntouch; u++)
-                    seen |= L->touch[u] == i;
-                if (!seen)
-                    L->touch[L->ntouch++] = i;
-            }
-            L->dG[i] += L->dd[m[t]->d0 + x];
-        }
-    int bad = -1;
-    for (int u = 0; u < L->ntouch; u++) {
-        int i = L->touch[u];
-        if ((bad < 0 || i < bad) && !in_range(S, i, L->G[i] + L->dG[i])) {
-            bad = i;
-            *dir = L->G[i] + L->dG[i] > S->dmax[i] ? 1 : -1;
-        }
-    }
-    for (int u = 0; u < L->ntouch; u++)
-        L->dG[L->touch[u]] = 0;
-    L->evals++;
-    return bad;
-}
-
-static void ls_apply(lsearch *L, const lsmv *m)
-{
-    for (int x = 0; x < m->nd; x++)
-        L->G[L->di[m->d0 + x]] += L->dd[m->d0 + x];
-    L->cur[m->p] = m->s;
-    L->dirty[m->p] = true;
-}
-
-/* Improve the incumbent with one- and two-parcel moves until none helps
- * or the deadline.  Returns 0, or -1 when out of memory. */
-static int local_search(solver *S, double deadline)
-{
-    if (!S->have_inc || S->npar == 0)
-        return 0;
-    int n = S->nind;
-    lsearch L;
-    memset(&L, 0, sizeof L);
-    L.S = S;
-    L.cur = malloc(sizeof(int) * (size_t)S->npar);
-    L.dirty = malloc(sizeof(bool) * (size_t)S->npar);
-    L.G = calloc((size_t)n + 1, sizeof(double));
-    L.dG = calloc((size_t)n + 1, sizeof(double));
-    L.touch = malloc(sizeof(int) * (size_t)(2 * n + 2));
-    L.lst_start = malloc(sizeof(int) * (size_t)(2 * n + 2));
-    int rc = -1;
-    if (!L.cur || !L.dirty || !L.G || !L.dG || !L.touch || !L.lst_start)
-        goto out;
-    for (int p = 0; p < S->npar; p++) {
-        int c = S->inc_choice[p];
-        L.cur[p] = c < 0 ? -1 : S->cols[c].s;
-        L.dirty[p] = true;
-        const stk *k = ls_stk(&L, p, L.cur[p]);
-        if (k)
-            for (int g = 0; g < k->ng; g++)
-                L.G[k->gi[g]] += k->gv[g];
-    }
-    if (getenv("SL_TOPK")) {
-        int K = atoi(getenv("SL_TOPK"));
-        for (int i = 0; i < S->nind; i++)
-            S->r[i] = S->s.prio[i] - S->ybest[i];
-        S->stamp++;
-        pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
-                        S->sc->existing_value, S->stamp};
-        double delta = S->bound - S->inc_val;
-        double t1 = now_s();
-        long long tot = 0;
-        for (int c = 0; c < S->ncls; c++) {
-            pclass *C = &S->cls[c];
-            pl_search q;
-            memset(&q, 0, sizeof q);
-            q.enumerate = true;
-            q.top_k = true;
-            q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
-            q.max_found = K;
-            q.node_limit = 2000000;
-            q.deadline = deadline;
-            if (pl_price(&C->ctx, &w, &q) != 0)
-                goto out;
-            for (int f = 0; f < q.nfound; f++)
-                if (stack_add(S, C, &q.found[f], false) == -1) {
-                    pl_search_free(&q);
-                    goto out;
-                }
-            tot += q.nfound;
-            pl_search_free(&q);
-        }
-        if (getenv("SL_PLAN_TRACE"))
-            fprintf(stderr, "[topk] %lld stacks in %.2f s\n", tot, now_s() - t1);
-    }
-    double val = 0;
-    for (int p = 0; p < S->npar; p++)
-        val += ls_value(&L, p, L.cur[p]);
-    int iter;
-    for (iter = 0; now_s() < deadline; iter++) {
-        /* new stacks: the edits of every stack a parcel moved to, and its
-         * storey sequence on every other parcel (pattern swaps) */
-        for (int p = 0; p < S->npar; p++)
-            if (L.dirty[p]) {
-                L.dirty[p] = false;
-                if (L.cur[p] < 0)
-                    continue;
-                pclass *C = &S->cls[S->par[p].cls];
-                if (!getenv("SL_NOEDIT") && ls_edits(S, C, L.cur[p]) != 0)
-                    goto out;
-                if (!getenv("SL_NOXP"))
-                for (int c = 0; c < S->ncls; c++) {
-                    pclass *D = &S->cls[c];
-                    const pl_stack *st = &C->stk[L.cur[p]].st;
-                    if (D == C || seq_find(D, st, C->stk[L.cur[p]].seqh) >= 0 ||
-                        !pl_stack_feasible(&D->ctx, st))
-                        continue;
-                    if (stack_add(S, D, st, false) == -1)
-                        goto out;
-                }
-            }
-        /* every move */
-        L.nmv = 0;
-        L.nd = 0;
-        for (int p = 0; p < S->npar; p++) {
-            const pclass *C = &S->cls[S->par[p].cls];
-            for (int s = S->par[p].pinned ? 0 : -1; s < C->nstk; s++)
-                if (s != L.cur[p] && ls_add_move(&L, p, s) != 0)
-                    goto out;
-        }
-        free(L.ord);
-        free(L.lst);
-        L.ord = malloc(sizeof(int) * (size_t)(L.nmv + 1));
-        L.lst = malloc(sizeof(int) * (size_t)(L.nd + 1));
-        if (!L.ord || !L.lst)
-            goto out;
-        for (int m = 0; m < L.nmv; m++)
-            L.ord[m] = m;
-        ls_sort_ctx = &L;
-        qsort(L.ord, (size_t)L.nmv, sizeof(int), ls_cmp);
-        /* lists per (industry, direction of change), best moves first */
-        memset(L.lst_start, 0, sizeof(int) * (size_t)(2 * n + 2));
-        for (int m = 0; m < L.nmv; m++)
-            for (int x = 0; x < L.mv[m].nd; x++) {
-                int i = L.di[L.mv[m].d0 + x];
-                L.lst_start[2 * i + (L.dd[L.mv[m].d0 + x] > 0) + 1]++;
-            }
-        for (int x = 0; x < 2 * n; x++)
-            L.lst_start[x + 1] += L.lst_start[x];
-        {
-            int *fill = malloc(sizeof(int) * (size_t)(2 * n + 1));
-            if (!fill)
-                goto out;
-            memcpy(fill, L.lst_start, sizeof(int) * (size_t)(2 * n + 1));
-            for (int r = 0; r < L.nmv; r++) {
-                int m = L.ord[r];
-                for (int x = 0; x < L.mv[m].nd; x++) {
-                    int i = L.di[L.mv[m].d0 + x];
-                    L.lst[fill[2 * i + (L.dd[L.mv[m].d0 + x] > 0)]++] = m;
-                }
-            }
-            free(fill);
-        }
-        /* the best single move, then the best pair */
-        double best = PL_EPS_VALUE;
-        int ba = -1, bb = -1;
-        for (int r = 0; r < L.nmv; r++) {
-            const lsmv *a = &L.mv[L.ord[r]];
-            if (a->dv <= best)
-                break;
-            if (a->viol_i < 0) {
-                best = a->dv;
-                ba = L.ord[r];
-                break;
-            }
-        }
-        int bc = -1;
-        long long ev0 = L.evals;
-        for (int depth = 2; depth <= 3 && (depth == 2 || ba < 0); depth++)
-            for (int r = 0; r < L.nmv; r++) {
-                int ia = L.ord[r];
-                const lsmv *a = &L.mv[ia];
-                /* a is the best move of the chain */
-                if (a->dv <= best / depth)
-                    break;
-                if (a->viol_i < 0)
-                    continue;
-                if (((L.evals & 0xffff) == 0 && now_s() > deadline) || L.evals - ev0 > 20000000)
-                    break;
-                int i = a->viol_i, dir = a->viol_dir > 0 ? 0 : 1;
-                for (int x = L.lst_start[2 * i + dir]; x < L.lst_start[2 * i + dir + 1]; x++) {
-                    int ib = L.lst[x];
-                    const lsmv *b = &L.mv[ib];
-                    if (a->dv + b->dv + (depth == 3 ? a->dv : 0) <= best)
-                        break;
-                    if (b->p == a->p)
-                        continue;
-                    const lsmv *ab[3] = {a, b, NULL};
-                    int d2;
-                    int j = ls_check(&L, ab, 2, &d2);
-                    if (j < 0) {
-                        if (a->dv + b->dv > best) {
-                            best = a->dv + b->dv;
-                            ba = ia;
-                            bb = ib;
-                            bc = -1;
-                        }
-                        if (depth == 2)
-                            break;
-                        continue;
-                    }
-                    if (depth == 2)
-                        continue;
-                    int dj = d2 > 0 ? 0 : 1;
-                    for (int y = L.lst_start[2 * j + dj]; y < L.lst_start[2 * j + dj + 1]; y++) {
-                        int ic = L.lst[y];
-                        const lsmv *c = &L.mv[ic];
-                        if (a->dv + b->dv + c->dv <= best)
-                            break;
-                        if (c->p == a->p || c->p == b->p)
-                            continue;
-                        ab[2] = c;
-                        int d3;
-                        if (ls_check(&L, ab, 3, &d3) < 0) {
-                            best = a->dv + b->dv + c->dv;
-                            ba = ia;
-                            bb = ib;
-                            bc = ic;
-                            break;
-                        }
-                    }
-                }
-            }
-        if (ba < 0)
-            break;
-        ls_apply(&L, &L.mv[ba]);
-        if (bb >= 0)
-            ls_apply(&L, &L.mv[bb]);
-        if (bc >= 0)
-            ls_apply(&L, &L.mv[bc]);
-        val += best;
-        if (getenv("SL_PLAN_TRACE") && iter % 20 == 0)
-            fprintf(stderr, "  ls %d: %.1f (%s) moves %d evals %lld\n", iter, val, bc >= 0 ? "triple" : bb >= 0 ? "pair" : "one",
-                    L.nmv, L.evals);
-    }
-    if (getenv("SL_PLAN_TRACE"))
-        fprintf(stderr, "[ls] t=%.2f iter %d value %.1f evals %lld\n", now_s() - S->t0, iter, val, L.evals);
-    /* back to columns */
-    {
-        int *choice = malloc(sizeof(int) * (size_t)S->npar);
-        if (!choice)
-            goto out;
-        double v = 0;
-        for (int p = 0; p < S->npar; p++) {
-            choice[p] = -1;
-            if (L.cur[p] < 0)
-                continue;
-            int c = col_find(S, p, L.cur[p]);
-            if (c < 0) {
-                int j = add_column(S, p, S->par[p].cls, L.cur[p]);
-                if (j < 0) {
-                    free(choice);
-                    goto out;
-                }
-                glp_set_obj_coef(S->lp, j, ls_value(&L, p, L.cur[p]));
-                c = S->ncol - 1;
-            }
-            choice[p] = c;
-            v += col_stk(S, c)->cval;
-        }
-        take_incumbent(S, choice, v);
-        free(choice);
-    }
-    rc = 0;
-out:
-    free(L.cur);
-    free(L.dirty);
-    free(L.G);
-    free(L.dG);
-    free(L.touch);
-    free(L.mv);
-    free(L.di);
-    free(L.dd);
-    free(L.ord);
-    free(L.lst);
-    free(L.lst_start);
-    return rc;
-}
-
-
-/* ---- tabu search over near-optimal stacks ------------------------------
- *
- * A multiple-choice knapsack: every parcel takes one option (a stack, or
- * kept), the demand ranges are the knapsack rows.  Options: the K best
- * stacks of the parcel's class under the bound's multipliers (distinct in
- * storeys per industry), the generated columns, the incumbent's stack.
- * Single-parcel moves; the demand ranges are relaxed with a penalty per m²
- * of violation that rises while the plan stays infeasible and falls while
- * it is feasible (strategic oscillation), so that the search can cross
- * infeasible plans to reach better-filled ones.  A parcel just moved is
- * tabu for a few iterations.  Deterministic: ties go to the lowest index. */
-
-typedef struct tsopt {
-    int s;                      /* class stack, -1 kept */
-    double v;                   /* value */
-    int d0, nd;                 /* GFA by industry (demand rows only) in the arena */
-} tsopt;
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
-/* Hash of the storeys per industry and block (order-free). */
-static uint64_t count_key(const stk *k)
-{
-    uint64_t h = 0;
-    for (int b = 0, x = 0; b < 2; b++)
-        for (int j = 0; j < k->st.n[b]; j++, x++)
-            h += mix64((uint64_t)(k->st.ind[x] + 1) * 2 + (uint64_t)b);
-    return mix64(h + (uint64_t)k->st.n[0] * 0x9e3779b97f4a7c15ull + (uint64_t)k->st.n[1]);
-}
-
-static double tviol(const solver *S, int i, double g)
-{
-    double tol = 1e-6 + 1e-9 * fabs(g);
-    if (g > S->dmax[i] + tol)
-        return g - S->dmax[i];
-    if (g < S->dmin[i] - tol)
-        return S->dmin[i] - g;
-    return 0;
-}
-
-static int tabu_search(solver *S, int K, long long max_iter, double deadline)
-{
-    int ts_ten0 = getenv("SL_T0") ? atoi(getenv("SL_T0")) : 3;
-    int ts_ten1 = getenv("SL_T1") ? atoi(getenv("SL_T1")) : 8;
-    double ts_up = getenv("SL_UP") ? atof(getenv("SL_UP")) : 1.1;
-    double ts_down = getenv("SL_DOWN") ? atof(getenv("SL_DOWN")) : 0.98;
-    double ts_wmin = getenv("SL_WMIN") ? atof(getenv("SL_WMIN")) : 0.05;
-    long long ts_restart = getenv("SL_RST") ? atoll(getenv("SL_RST")) : 0;
-    if (!S->have_inc || S->npar == 0)
-        return 0;
-    int n = S->nind;
-    int rc = -1;
-    int *ostart = calloc((size_t)S->npar + 1, sizeof(int));
-    tsopt *opt = NULL;
-    int nopt = 0, capopt = 0;
-    int *di = NULL;
-    double *dd = NULL;
-    int nd = 0, capd = 0;
-    int *cur = malloc(sizeof(int) * (size_t)S->npar);      /* option index */
-    int *best_cur = malloc(sizeof(int) * (size_t)S->npar);
-    long long *tabu = calloc((size_t)S->npar, sizeof(long long));
-    double *G = calloc((size_t)n + 1, sizeof(double));
-    double *W = malloc(sizeof(double) * (size_t)(n + 1));  /* penalty weights */
-    double *basei = calloc((size_t)n + 1, sizeof(double));
-    uint64_t *keys = NULL;
-    if (!ostart || !cur || !best_cur || !tabu || !G || !W || !basei)
-        goto out;
-    /* options */
-    for (int i = 0; i < n; i++)
-        S->r[i] = S->s.prio[i] - S->ybest[i];
-    S->stamp++;
-    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
-                    S->sc->existing_value, S->stamp};
-    double delta = S->bound - S->inc_val;
-    int *cls_done = calloc((size_t)S->ncls + 1, sizeof(int));
-    if (!cls_done)
-        goto out;
-    for (int c = 0; c < S->ncls && K > 0; c++) {
+    for (int c = 0; c < done && rc == 0 && (*exhaustive || !all_or_nothing); c++) {
         pclass *C = &S->cls[c];
-        pl_search q;
-        memset(&q, 0, sizeof q);
-        q.enumerate = true;
-        q.top_k = true;
-        q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
-        q.max_found = K;
-        q.node_limit = 200000;
-        q.deadline = deadline;
-        if (pl_price(&C->ctx, &w, &q) != 0) {
-            free(cls_done);
-            goto out;
-        }
-        for (int f = 0; f < q.nfound; f++)
-            if (stack_add(S, C, &q.found[f], false) == -1) {
-                pl_search_free(&q);
-                free(cls_done);
-                goto out;
-            }
-        pl_search_free(&q);
-    }
-    free(cls_done);
-    for (int p = 0; p < S->npar; p++) {
-        const pclass *C = &S->cls[S->par[p].cls];
-        ostart[p] = nopt;
-        int need = C->nstk + 1;
-        if (nopt + need > capopt) {
-            int cap = capopt ? 2 * capopt : 1024;
-            while (cap < nopt + need)
-                cap *= 2;
-            tsopt *no = realloc(opt, sizeof *no * (size_t)cap);
-            uint64_t *nk = realloc(keys, sizeof *nk * (size_t)cap);
-            if (!no || !nk) {
-                if (no)
-                    opt = no;
-                if (nk)
-                    keys = nk;
-                goto out;
-            }
-            opt = no;
-            keys = nk;
-            capopt = cap;
-        }
-        int inc_s = S->inc_choice[p] >= 0 ? S->cols[S->inc_choice[p]].s : -1;
-        cur[p] = -1;
-        if (!S->par[p].pinned) {
-            opt[nopt] = (tsopt){-1, 0, nd, 0};
-            keys[nopt] = 0;
-            if (inc_s < 0)
-                cur[p] = nopt;
-            nopt++;
-        }
-        for (int k = 0; k < C->nstk; k++) {
-            const stk *sk = &C->stk[k];
-            uint64_t key = count_key(sk);
-            int same = -1;
-            for (int o = ostart[p]; o < nopt; o++)
-                if (keys[o] == key && opt[o].s >= 0) {
-                    same = o;
-                    break;
-                }
-            if (same >= 0 && k != inc_s) {
-                if (sk->cval > opt[same].v + 1e-9 && cur[p] != same)
-                    opt[same].s = k, opt[same].v = sk->cval;
+        pl_search *q = &qs[c];
+        for (int f = 0; f < q->nfound && rc == 0; f++) {
+            int s = sv_stack_add(S, C, &q->found[f], true);
+            if (s == -1)
+                rc = -1;
+            if (s < 0)
                 continue;
-            }
-            int o = nopt++;
-            opt[o] = (tsopt){k, sk->cval, nd, 0};
-            keys[o] = key;
-            if (k == inc_s)
-                cur[p] = o;
-            for (int g = 0; g < sk->ng; g++) {
-                if (!S->drow[sk->gi[g]])
-                    continue;
-                if (nd == capd) {
-                    int cap = capd ? 2 * capd : 4096;
-                    int *ni = realloc(di, sizeof(int) * (size_t)cap);
-                    if (!ni)
-                        goto out;
-                    di = ni;
-                    double *nv = realloc(dd, sizeof(double) * (size_t)cap);
-                    if (!nv)
-                        goto out;
-                    dd = nv;
-                    capd = cap;
-                }
-                di[nd] = sk->gi[g];
-                dd[nd++] = sk->gv[g];
-            }
-            opt[o].nd = nd - opt[o].d0;
+            for (int x = 0; x < C->nparc && rc == 0; x++)
+                if (sv_add_column(S, C->parc[x], c, s) < 0)
+                    rc = -1;
         }
     }
-    ostart[S->npar] = nopt;
-    if (getenv("SL_ALLCOLS"))
-        for (int p = 0; p < S->npar; p++)
-            for (int o = ostart[p]; o < ostart[p + 1]; o++)
-                if (opt[o].s >= 0 && col_find(S, p, opt[o].s) < 0) {
-                    int j = add_column(S, p, S->par[p].cls, opt[o].s);
-                    if (j < 0)
-                        goto out;
-                    glp_set_obj_coef(S->lp, j, opt[o].v);
-                }
-    for (int p = 0; p < S->npar; p++) {
-        if (cur[p] < 0)
-            goto out;   /* cannot happen: the incumbent's stack is an option */
-        const tsopt *o = &opt[cur[p]];
-        for (int x = 0; x < o->nd; x++)
-            G[di[o->d0 + x]] += dd[o->d0 + x];
-    }
-    double val = 0, viol = 0;
-    for (int p = 0; p < S->npar; p++)
-        val += opt[cur[p]].v;
-    double best_val = val;
-    if (getenv("SL_PLAN_TRACE"))
-        fprintf(stderr, "[tabu] start %.1f (incumbent %.1f)\n", val, S->inc_val);
-    memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
-    double pmax = 0;
-    for (int i = 0; i < n; i++)
-        pmax = fmax(pmax, S->s.prio[i]);
-    for (int i = 0; i < n; i++)
-        W[i] = 2 * pmax;
-    uint64_t rng = 0x2545f4914f6cdd1dull;
-    long long it;
-    long long last_best = 0;
-    for (it = 1; it <= max_iter; it++) {
-        if ((it & 63) == 0 && now_s() > deadline)
-            break;
-        double bestd = -INFINITY;
-        int bp = -1, bo = -1;
-        for (int p = 0; p < S->npar; p++) {
-            const tsopt *co = &opt[cur[p]];
-            double base = 0;
-            for (int x = 0; x < co->nd; x++) {
-                int i = di[co->d0 + x];
-                double g0 = G[i], g1 = G[i] - dd[co->d0 + x];
-                basei[i] = W[i] * (tviol(S, i, g1) - tviol(S, i, g0));
-                base += basei[i];
-            }
-            bool is_tabu = tabu[p] > it;
-            for (int oi = ostart[p]; oi < ostart[p + 1]; oi++) {
-                if (oi == cur[p])
-                    continue;
-                const tsopt *o = &opt[oi];
-                double dv = o->v - co->v;
-                double dpen = base;
-                double dviol_raw = 0;
-                for (int x = 0; x < o->nd; x++) {
-                    int i = di[o->d0 + x];
-                    double gc = G[i];
-                    double sub = 0;
-                    for (int y = 0; y < co->nd; y++)
-                        if (di[co->d0 + y] == i)
-                            sub = dd[co->d0 + y];
-                    double g1 = gc - sub + dd[o->d0 + x];
-                    dpen += W[i] * (tviol(S, i, g1) - tviol(S, i, gc)) - (sub != 0 ? basei[i] : 0);
-                }
-                (void)dviol_raw;
-                double d = dv - dpen;
-                bool aspire = false;
-                if (is_tabu) {
-                    /* aspiration: a feasible plan better than the best */
-                    if (viol == 0 && dpen <= 1e-9 && val + dv > best_val + PL_EPS_VALUE)
-                        aspire = true;
-                    if (!aspire)
-                        continue;
-                }
-                if (d > bestd + 1e-9) {
-                    bestd = d;
-                    bp = p;
-                    bo = oi;
-                }
-            }
-            for (int x = 0; x < co->nd; x++)
-                basei[di[co->d0 + x]] = 0;
-        }
-        if (bp < 0)
-            break;
-        /* apply */
-        const tsopt *co = &opt[cur[bp]], *no = &opt[bo];
-        for (int x = 0; x < co->nd; x++)
-            G[di[co->d0 + x]] -= dd[co->d0 + x];
-        for (int x = 0; x < no->nd; x++)
-            G[di[no->d0 + x]] += dd[no->d0 + x];
-        val += no->v - co->v;
-        cur[bp] = bo;
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        tabu[bp] = it + ts_ten0 + (long long)(rng % (unsigned long long)ts_ten1);
-        viol = 0;
-        for (int i = 0; i < n; i++)
-            if (S->drow[i]) {
-                double v1 = tviol(S, i, G[i]);
-                viol += v1;
-                /* oscillation: weights rise on violated rows, decay otherwise */
-                if (v1 > 0)
-                    W[i] *= ts_up;
-                else if (W[i] > ts_wmin)
-                    W[i] *= ts_down;
-            }
-        if (getenv("SL_TSV") && it % atoi(getenv("SL_TSV")) == 0) {
-            double wa = 0;
-            for (int i = 0; i < n; i++)
-                wa += W[i] / n;
-            fprintf(stderr, "  ts %lld val %.1f viol %.1f W %.3f best %.1f\n", it, val, viol, wa, best_val);
-        }
-        if (viol == 0 && val > best_val + PL_EPS_VALUE) {
-            best_val = val;
-            memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
-            last_best = it;
-        }
-        if (ts_restart > 0 && it - last_best > ts_restart && (it - last_best) % ts_restart == 0) {
-            /* back to the best plan */
-            memcpy(cur, best_cur, sizeof(int) * (size_t)S->npar);
-            memset(G, 0, sizeof(double) * (size_t)n);
-            val = 0;
-            for (int p = 0; p < S->npar; p++) {
-                const tsopt *o = &opt[cur[p]];
-                val += o->v;
-                for (int x = 0; x < o->nd; x++)
-                    G[di[o->d0 + x]] += dd[o->d0 + x];
-            }
-            for (int i = 0; i < n; i++)
-                W[i] = 2 * pmax;
-            for (int p = 0; p < S->npar; p++) {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                tabu[p] = it + (long long)(rng % (unsigned long long)(ts_ten0 + ts_ten1));
-            }
-        }
-    }
-    if (getenv("SL_PLAN_TRACE"))
-        fprintf(stderr, "[tabu] t=%.2f options %d iter %lld best %.1f (at %lld)\n", now_s() - S->t0, nopt, it,
-                best_val, last_best);
-    if (best_val > S->inc_val + PL_EPS_VALUE) {
-        int *choice = malloc(sizeof(int) * (size_t)S->npar);
-        if (!choice)
-            goto out;
-        double v = 0;
-        for (int p = 0; p < S->npar; p++) {
-            int sidx = opt[best_cur[p]].s;
-            choice[p] = -1;
-            if (sidx < 0)
-                continue;
-            int c = col_find(S, p, sidx);
-            if (c < 0) {
-                int j = add_column(S, p, S->par[p].cls, sidx);
-                if (j < 0) {
-                    free(choice);
-                    goto out;
-                }
-                glp_set_obj_coef(S->lp, j, S->cls[S->par[p].cls].stk[sidx].cval);
-                c = S->ncol - 1;
-            }
-            choice[p] = c;
-            v += col_stk(S, c)->cval;
-        }
-        take_incumbent(S, choice, v);
-        free(choice);
-    }
-    rc = 0;
-out:
-    free(ostart);
-    free(opt);
-    free(keys);
-    free(di);
-    free(dd);
-    free(cur);
-    free(best_cur);
-    free(tabu);
-    free(G);
-    free(W);
-    free(basei);
-    return rc;
-}
-
-
-/* ---- option pool and diving ------------------------------------------- */
-
-/* Add, for every class, its K best stacks under the bound's multipliers
- * (distinct in storeys per industry) as columns of its parcels. */
-static int option_pool(solver *S, int K, double deadline, int *added)
-{
-    *added = 0;
-    for (int i = 0; i < S->nind; i++)
-        S->r[i] = S->s.prio[i] - S->ybest[i];
-    S->stamp++;
-    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
-                    S->sc->existing_value, S->stamp};
-    double delta = S->have_inc ? S->bound - S->inc_val : INFINITY;
-    uint64_t *keys = malloc(sizeof(uint64_t) * (size_t)(3 * K + 1));
-    int *idx = malloc(sizeof(int) * (size_t)(3 * K + 1));
-    if (!keys || !idx) {
-        free(keys);
-        free(idx);
-        return -1;
-    }
-    for (int c = 0; c < S->ncls; c++) {
-        pclass *C = &S->cls[c];
-        pl_search q;
-        memset(&q, 0, sizeof q);
-        q.enumerate = true;
-        q.top_k = true;
-        q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - (isfinite(delta) ? delta : 1e300);
-        q.max_found = 3 * K;
-        q.node_limit = 200000;
-        q.deadline = deadline;
-        if (pl_price(&C->ctx, &w, &q) != 0)
-            goto fail;
-        int nk = 0;
-        /* best first, so that the first of each count vector is its best */
-        for (int a = 1; a < q.nfound; a++)
-            for (int b = a; b > 0 && (q.found[b].value > q.found[b - 1].value); b--) {
-                pl_stack t = q.found[b];
-                q.found[b] = q.found[b - 1];
-                q.found[b - 1] = t;
-            }
-        for (int f = 0; f < q.nfound && nk < K; f++) {
-            int sidx = stack_add(S, C, &q.found[f], false);
-            if (sidx == -1) {
-                pl_search_free(&q);
-                goto fail;
-            }
-            if (sidx < 0)
-                sidx = -sidx - 3;
-            uint64_t key = count_key(&C->stk[sidx]);
-            bool seen = false;
-            for (int g = 0; g < nk && !seen; g++)
-                seen = keys[g] == key;
-            if (seen)
-                continue;
-            keys[nk] = key;
-            idx[nk++] = sidx;
-        }
-        pl_search_free(&q);
-        for (int x = 0; x < C->nparc; x++)
-            for (int g = 0; g < nk; g++) {
-                int p = C->parc[x];
-                if (col_find(S, p, idx[g]) >= 0)
-                    continue;
-                int j = add_column(S, p, c, idx[g]);
-                if (j < 0)
-                    goto fail;
-                glp_set_obj_coef(S->lp, j, C->stk[idx[g]].cval);
-                (*added)++;
-            }
-        if (now_s() > deadline)
-            break;
-    }
-    free(keys);
-    free(idx);
-    return 0;
-fail:
-    free(keys);
-    free(idx);
-    return -1;
-}
-
-/* Dive: fix one parcel at a time to its largest LP column (or to kept),
- * biggest factory plates first so that the small ones are left to fill the
- * demand ranges, re-solving the master LP after each fixing.  When the LP
- * turns infeasible, the last fixing moves to the parcel's next choice
- * (depth-first backtracking, at most max_lp LP solves).  The master's
- * bounds are restored afterwards. */
-typedef struct dvstep {
-    int p;
-    int nc, at;                 /* candidates (columns, -1 kept) by λ, tried up to at */
-    int *c;
-} dvstep;
-
-static void dive_fix(solver *S, int p, int c)
-{
-    if (c < 0)
-        glp_set_row_bnds(S->lp, S->par[p].row, GLP_UP, 0, 0);
-    else
-        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_FX, 1, 1);
-}
-
-static void dive_unfix(solver *S, int p, int c)
-{
-    if (c < 0)
-        glp_set_row_bnds(S->lp, S->par[p].row, S->par[p].pinned ? GLP_FX : GLP_UP,
-                         S->par[p].pinned ? 1 : 0, 1);
-    else
-        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
-}
-
-static int dive(solver *S, int order, int max_lp, double deadline)
-{
-    int np = S->npar;
-    dvstep *stp = calloc((size_t)np + 1, sizeof *stp);
-    bool *fixed = calloc((size_t)np + 1, 1);
-    int *choice = malloc(sizeof(int) * (size_t)(np + 1));
-    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
-    int *st = NULL, *ls = NULL;
-    if (!stp || !fixed || !choice || !lam || par_columns(S, &st, &ls) != 0) {
-        free(stp);
-        free(fixed);
-        free(choice);
-        free(lam);
-        return -1;
-    }
-    for (int c = 0; c < S->ncol; c++)
-        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
-    int rc = 0, depth = 0, nlp = 0;
-    bool ok = false;
-    for (;;) {
-        if (nlp++ >= max_lp || now_s() > deadline)
-            break;
-        bool feas = master_lp(S) == 0 && glp_get_status(S->lp) == GLP_OPT;
-        if (feas && depth == np) {
-            ok = true;
-            break;
-        }
-        if (!feas) {
-            /* next choice of the deepest step that has one */
-            while (depth > 0) {
-                dvstep *d = &stp[depth - 1];
-                dive_unfix(S, d->p, d->c[d->at]);
-                if (++d->at < d->nc) {
-                    choice[d->p] = d->c[d->at];
-                    dive_fix(S, d->p, d->c[d->at]);
-                    break;
-                }
-                fixed[d->p] = false;
-                free(d->c);
-                d->c = NULL;
-                depth--;
-            }
-            if (depth == 0)
-                break;
-            continue;
-        }
-        if (getenv("SL_DIVER") && np - depth <= atoi(getenv("SL_DIVER"))) {
-            /* complete with GLPK's branch and bound over the free parcels */
-            for (int c = 0; c < S->ncol; c++)
-                glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
-            glp_iocp parm;
-            glp_init_iocp(&parm);
-            parm.msg_lev = GLP_MSG_OFF;
-            parm.presolve = GLP_ON;
-            parm.tm_lim = getenv("SL_DIVET") ? atoi(getenv("SL_DIVET")) : 5000;
-            parm.br_tech = GLP_BR_PCH;
-            parm.bt_tech = GLP_BT_BLB;
-            if (getenv("SL_DIVEDUMP")) {
-                static int nd;
-                char fn[256];
-                snprintf(fn, sizeof fn, "%s.%d.lp", getenv("SL_DIVEDUMP"), nd++);
-                glp_write_lp(S->lp, NULL, fn);
-            }
-            int r = glp_intopt(S->lp, &parm);
-            int ms = glp_mip_status(S->lp);
-            if (getenv("SL_PLAN_TRACE"))
-                fprintf(stderr, "  dive completion: rc %d status %d value %.1f (lp %.1f)\n", r, ms,
-                        glp_mip_obj_val(S->lp), glp_get_obj_val(S->lp));
-            for (int c = 0; c < S->ncol; c++)
-                glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
-            if (ms == GLP_OPT || ms == GLP_FEAS) {
-                for (int p = 0; p < np; p++)
-                    choice[p] = -1;
-                for (int c = 0; c < S->ncol; c++)
-                    if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5)
-                        choice[S->cols[c].parcel] = c;
-                ok = true;
-            }
-            break;
-        }
-        for (int c = 0; c < S->ncol; c++)
-            lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
-        /* the next parcel */
-        int bp = -1;
-        double bkey = -INFINITY;
-        for (int p = 0; p < np; p++) {
-            if (fixed[p])
-                continue;
-            const pl_ctx *x = &S->cls[S->par[p].cls].ctx;
-            double maxl = 0, sum = 0;
-            for (int k = st[p]; k < st[p + 1]; k++) {
-                sum += lam[ls[k]];
-                maxl = fmax(maxl, lam[ls[k]]);
-            }
-            maxl = fmax(maxl, 1 - sum);
-            double key = order == 0 ? x->F[0] : order == 1 ? maxl : maxl * x->F[0];
-            if (key > bkey) {
-                bkey = key;
-                bp = p;
-            }
-        }
-        /* its choices by λ (kept counts 1 − Σλ), ties by value */
-        dvstep *d = &stp[depth];
-        d->p = bp;
-        d->nc = 0;
-        d->at = 0;
-        d->c = malloc(sizeof(int) * (size_t)(st[bp + 1] - st[bp] + 1));
-        if (!d->c) {
-            rc = -1;
-            break;
-        }
-        double sum = 0;
-        for (int k = st[bp]; k < st[bp + 1]; k++)
-            sum += lam[ls[k]];
-        for (int k = st[bp]; k < st[bp + 1] + 1; k++) {
-            int c = k < st[bp + 1] ? ls[k] : -1;
-            if (c < 0 && S->par[bp].pinned)
-                continue;
-            double l = c >= 0 ? lam[c] : 1 - sum;
-            if (l < 1e-6 && d->nc >= 1)
-                continue;   /* only what the LP uses, plus at least one */
-            double v = c >= 0 ? col_stk(S, c)->cval : 0;
-            int x = d->nc++;
-            while (x > 0) {
-                int o = d->c[x - 1];
-                double lo = o >= 0 ? lam[o] : 1 - sum, vo = o >= 0 ? col_stk(S, o)->cval : 0;
-                if (lo > l + 1e-9 || (fabs(lo - l) <= 1e-9 && vo >= v))
-                    break;
-                d->c[x] = o;
-                x--;
-            }
-            d->c[x] = c;
-        }
-        fixed[bp] = true;
-        choice[bp] = d->c[0];
-        dive_fix(S, bp, d->c[0]);
-        depth++;
-    }
-    if (ok) {
-        double v = 0;
-        for (int p = 0; p < np; p++)
-            if (choice[p] >= 0)
-                v += col_stk(S, choice[p])->cval;
-        if (getenv("SL_PLAN_TRACE"))
-            fprintf(stderr, "[dive %d] t=%.2f value %.1f lps %d\n", order, now_s() - S->t0, v, nlp);
-        take_incumbent(S, choice, v);
-    } else if (getenv("SL_PLAN_TRACE"))
-        fprintf(stderr, "[dive %d] failed after %d LPs\n", order, nlp);
-    /* restore */
-    for (int p = 0; p < np; p++)
-        dive_unfix(S, p, -1);
-    for (int c = 0; c < S->ncol; c++)
-        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
-    for (int k = 0; k < np; k++)
-        free(stp[k].c);
-    free(stp);
-    free(fixed);
-    free(choice);
-    free(lam);
-    free(st);
-    free(ls);
+    for (int c = 0; c < done; c++)
+        pl_search_free(&qs[c]);
+    free(qs);
     return rc;
 }
 
@@ -2399,8 +1178,9 @@ static int cg_loop(solver *S, int phase)
     long long limit = fast;
     double want = phase == 1 ? 0 : fmax(1e-9, S->o->gap / 4);
     for (;;) {
-        if (master_lp(S) != 0)
-            return -1;
+        int lr = master_lp(S);
+        if (lr != 0)
+            return lr;
         read_duals(S);
         if (phase == 1 && art_sum(S) <= 1e-6)
             return 0;
@@ -2427,85 +1207,6 @@ static int cg_loop(solver *S, int phase)
             S->bound - S->lp_val <= want * fmax(1, fabs(S->lp_val)))
             return 0;
     }
-}
-
-static void trace_lp(solver *S, const char *what)
-{
-    if (!getenv("SL_PLAN_TRACE"))
-        return;
-    fprintf(stderr, "[%s] t=%.2f lp=%.1f bound=%.1f inc=%.1f ncol=%d\n", what, now_s() - S->t0,
-            S->lp_val, S->bound, S->have_inc ? S->inc_val : NAN, S->ncol);
-    for (int i = 0; i < S->nind; i++) {
-        if (!S->drow[i])
-            continue;
-        fprintf(stderr, "  ind %-15s y=%8.4f act=%10.1f [%g, %g]\n", S->sc->industries[i].id,
-                glp_get_row_dual(S->lp, S->drow[i]), glp_get_row_prim(S->lp, S->drow[i]),
-                S->dmin[i], S->dmax[i]);
-    }
-    int nfrac = 0;
-    for (int p = 0; p < S->npar; p++) {
-        int cnt = 0;
-        double sum = 0;
-        char buf[512] = "";
-        size_t len = 0;
-        for (int c = 0; c < S->ncol; c++) {
-            if (S->cols[c].parcel != p)
-                continue;
-            double l = glp_get_col_prim(S->lp, S->nart + 1 + c);
-            if (l > 1e-6) {
-                cnt++;
-                sum += l;
-                if (len < 400)
-                    len += (size_t)snprintf(buf + len, sizeof buf - len, " %.3f", l);
-            }
-        }
-        bool frac = cnt > 1 || (cnt == 1 && sum < 1 - 1e-6);
-        nfrac += frac;
-        if (frac)
-            fprintf(stderr, "  par %d (%s) F=%.0f/%.0f A=%.0f u=%.1f:%s\n", p,
-                    S->z->p[S->par[p].zi].id, S->cls[S->par[p].cls].ctx.F[0],
-                    S->cls[S->par[p].cls].ctx.F[1], S->cls[S->par[p].cls].ctx.A,
-                    glp_get_row_dual(S->lp, S->par[p].row), buf);
-    }
-    fprintf(stderr, "  fractional parcels: %d of %d, classes %d\n", nfrac, S->npar, S->ncls);
-}
-
-static void trace_inc(solver *S, const char *what)
-{
-    if (!getenv("SL_PLAN_TRACE") || !S->have_inc)
-        return;
-    double *G = calloc((size_t)S->nind + 1, sizeof *G);
-    double L = 0, reg = 0, sl = 0;
-    for (int i = 0; i < S->nind; i++)
-        L += S->ybest[i] > 0 ? S->ybest[i] * S->dmax[i] : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i] : 0;
-    for (int p = 0; p < S->npar; p++) {
-        pclass *C = &S->cls[S->par[p].cls];
-        double best = (C->ctx.pinned || C->best_b > 0) ? C->best_b : 0;
-        L += best;
-        int c = S->inc_choice[p];
-        double v = 0;
-        if (c >= 0) {
-            const stk *k = col_stk(S, c);
-            v = k->cval;
-            for (int g = 0; g < k->ng; g++) {
-                v -= S->ybest[k->gi[g]] * k->gv[g];
-                G[k->gi[g]] += k->gv[g];
-            }
-        }
-        if (best - v > 1)
-            fprintf(stderr, "  regret par %d (%s): %.1f\n", p, S->z->p[S->par[p].zi].id, best - v);
-        reg += best - v;
-    }
-    for (int i = 0; i < S->nind; i++) {
-        double y = S->ybest[i];
-        double x = y > 0 ? y * (S->dmax[i] - G[i]) : y < 0 ? -y * (G[i] - S->dmin[i]) : 0;
-        fprintf(stderr, "  ind %-15s y=%8.4f gfa=%10.1f slack-cost=%.1f\n", S->sc->industries[i].id, y,
-                G[i], x);
-        sl += x;
-    }
-    fprintf(stderr, "[%s] inc=%.1f L(ybest)=%.1f bound=%.1f regret=%.1f slackcost=%.1f sum=%.1f\n", what,
-            S->inc_val, L, S->bound, reg, sl, L - reg - sl);
-    free(G);
 }
 
 /* ---- infeasibility in words ------------------------------------------- */
@@ -2661,7 +1362,7 @@ static int assemble(solver *S, sl_plan *P)
         int c = S->have_inc ? S->inc_choice[p] : -1;
         if (c < 0)
             continue;
-        const stk *k = col_stk(S, c);
+        const stk *k = sv_col_stk(S, c);
         const pl_ctx *x = &S->cls[S->cols[c].cls].ctx;
         sl_parcel_plan *pp = &P->pp[S->par[p].zi];
         int tot = k->st.n[0] + k->st.n[1];
@@ -2821,7 +1522,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     S.z = z;
     S.sc = sc;
     S.o = o;
-    S.t0 = now_s();
+    S.t0 = sv_now();
     S.deadline = S.t0 + (o->time_limit_s > 0 ? o->time_limit_s : 60);
     S.bound = INFINITY;
     sl_plan *P = calloc(1, sizeof *P);
@@ -2899,7 +1600,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             rc = cg_loop(&S, 3);
             if (rc < 0)
                 goto solver_fail;
-            if (master_lp(&S) != 0)
+            if (rc == 0 && master_lp(&S) < 0)
                 goto solver_fail;
             if (art_sum(&S) > 1e-6 && rc == 0) {
                 /* the penalty did not suffice: settle it with phase 1 */
@@ -2907,18 +1608,26 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
                 rc = cg_loop(&S, 1);
                 if (rc < 0)
                     goto solver_fail;
-                if (master_lp(&S) != 0)
+                if (rc == 0 && master_lp(&S) < 0)
                     goto solver_fail;
             }
+            if (art_sum(&S) > 1e-6 && rc == 0) {
+                diag_demand(&S);
+                goto infeasible;
+            }
             if (art_sum(&S) > 1e-6) {
-                if (rc == 1)
+                /* Out of time before the master met every range: round
+                 * what there is; the bound stands whatever the plan. */
+                if (round_lp(&S) != 0)
+                    goto nomem;
+                if (!S.have_inc) {
                     pl_msg(&S.msgs, &S.nmsgs,
                            "no plan meeting the demand ranges and pins was found within the time "
                            "limit of %g s",
                            o->time_limit_s);
-                else
-                    diag_demand(&S);
-                goto infeasible;
+                    goto infeasible;
+                }
+                goto finish;
             }
         }
         set_phase_costs(&S, 2);
@@ -2926,143 +1635,41 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             rc = cg_loop(&S, 2);
         if (rc < 0)
             goto solver_fail;
-        trace_lp(&S, "cg");
+        sv_trace(&S, "column generation");
         bool proved;
-        if (getenv("SL_NB"))
-            S.mip_slice = atof(getenv("SL_NB"));
-        if (integer_master(&S, 0, o->gap, &proved) != 0)
+        /* GLPK's branch and bound over the generated stacks: it settles
+         * small zones; a node cap keeps it from spending the whole time
+         * limit where the demand ranges bind on big floor plates. */
+        if (integer_master(&S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
             goto solver_fail;
-        trace_inc(&S, "first");
-        if (getenv("SL_POOL")) {
-            int added;
-            if (option_pool(&S, atoi(getenv("SL_POOL")), S.deadline, &added) != 0)
-                goto nomem;
-            if (getenv("SL_PLAN_TRACE"))
-                fprintf(stderr, "[pool] t=%.2f added %d cols %d\n", now_s() - S.t0, added, S.ncol);
-            for (int ord = 0; ord < 3; ord++) {
-                if (dive(&S, ord, 2000, S.deadline) != 0)
-                    goto nomem;
-            }
-            trace_inc(&S, "dive");
-        }
-        if (getenv("SL_LS")) {
-            if (local_search(&S, S.deadline) != 0)
-                goto nomem;
-            trace_inc(&S, "ls");
-        }
-        if (getenv("SL_TS")) {
-            if (tabu_search(&S, atoi(getenv("SL_TS")), getenv("SL_TSIT") ? atoll(getenv("SL_TSIT")) : 1000000000LL, S.deadline) != 0)
-                goto nomem;
-            trace_inc(&S, "tabu");
-        }
+        sv_trace(&S, "integer master");
         if (!S.have_inc) {
             /* the columns so far admit no plan: widen them and retry */
             bool ex;
-            if (isfinite(S.bound) && enumerate_columns(&S, &ex) != 0)
+            if (isfinite(S.bound) && enumerate_columns(&S, false, &ex) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, o->gap, &proved) != 0)
+            if (integer_master(&S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
                 goto solver_fail;
         }
-        for (int round = 0; getenv("SL_NB") && S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
-            now_s() < S.deadline; round++) {
-            int added;
-            double before = S.inc_val;
-            if (neighbour_columns(&S, &added) != 0)
+        if (sv_gap_open(&S) && sv_now() < S.deadline) {
+            /* fill the demand ranges: plan_heur.c */
+            if (sv_improve(&S) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, o->gap, &proved) != 0)
-                goto solver_fail;
-            if (getenv("SL_PLAN_TRACE"))
-                fprintf(stderr, "[nb %d] t=%.2f added %d cols %d inc %.1f\n", round, now_s() - S.t0, added,
-                        S.ncol, S.inc_val);
-            if (S.inc_val <= before + 1e-6)
-                break;
         }
-        trace_inc(&S, "after-nb");
-        if (getenv("SL_ENUMX")) {
-            double delta = atof(getenv("SL_ENUMX"));
-            for (int i = 0; i < S.nind; i++)
-                S.r[i] = S.s.prio[i] - S.ybest[i];
-            S.stamp++;
-            pl_weights w = {S.r, S.sc->same_building_bonus_m2, S.sc->adjacent_floor_bonus_m2,
-                            S.sc->existing_value, S.stamp};
-            long long tot = 0;
-            double t1 = now_s();
-            for (int c = 0; c < S.ncls; c++) {
-                pclass *C = &S.cls[c];
-                pl_search q;
-                memset(&q, 0, sizeof q);
-                q.enumerate = true;
-                q.threshold = (C->ctx.pinned || C->best_b > 0 ? C->best_b : 0) - delta;
-                q.max_found = 100000;
-                q.node_limit = 0;
-                pl_price(&C->ctx, &w, &q);
-                {
-                    /* distinct count vectors */
-                    int nd = 0;
-                    uint64_t *ks = malloc(sizeof(uint64_t) * (size_t)(q.nfound + 1));
-                    for (int f = 0; f < q.nfound; f++) {
-                        stk tmp;
-                        memset(&tmp, 0, sizeof tmp);
-                        tmp.st = q.found[f].ind ? q.found[f] : q.found[f];
-                        uint64_t k = count_key(&tmp);
-                        bool seen = false;
-                        for (int g = 0; g < nd && !seen; g++)
-                            seen = ks[g] == k;
-                        if (!seen)
-                            ks[nd++] = k;
-                    }
-                    free(ks);
-                    fprintf(stderr, " %d/%d%s", nd, q.nfound, q.complete ? "" : "+");
-                }
-                tot += q.nfound;
-                pl_search_free(&q);
-            }
-            fprintf(stderr, "\n[enumx] delta %.0f total %lld in %.2f s\n", delta, tot, now_s() - t1);
-        }
-        if (getenv("SL_ZEXP")) {
-            glp_prob *q = glp_create_prob();
-            glp_copy_prob(q, S.lp, GLP_OFF);
-            for (int a = 0; a < S.nart; a++)
-                glp_set_col_bnds(q, S.art_cols[a], GLP_FX, 0, 0);
-            int z0 = glp_add_cols(q, S.npar);
-            for (int p = 0; p < S.npar; p++) {
-                int ind[2] = {0, S.par[p].row};
-                double v[2] = {0, -1};
-                glp_set_mat_col(q, z0 + p, 1, ind, v);
-                glp_set_col_kind(q, z0 + p, GLP_BV);
-                if (S.par[p].pinned)
-                    glp_set_col_bnds(q, z0 + p, GLP_FX, 1, 1);
-                glp_set_row_bnds(q, S.par[p].row, GLP_FX, 0, 0);
-            }
-            glp_iocp parm;
-            glp_init_iocp(&parm);
-            parm.presolve = GLP_ON;
-            parm.tm_lim = 120000;
-            parm.msg_lev = GLP_MSG_ON;
-            glp_term_hook(NULL, NULL);
-            int r = glp_intopt(q, &parm);
-            fprintf(stderr, "[zexp] rc %d status %d value %.1f\n", r, glp_mip_status(q), glp_mip_obj_val(q));
-            glp_delete_prob(q);
-            glp_term_hook(term_quiet, NULL);
-        }
-        if (getenv("SL_DUMP")) {
-            for (int c = 0; c < S.ncol; c++)
-                glp_set_col_kind(S.lp, S.nart + 1 + c, GLP_BV);
-            for (int a = 0; a < S.nart; a++)
-                glp_set_col_bnds(S.lp, S.art_cols[a], GLP_FX, 0, 0);
-            glp_write_lp(S.lp, NULL, getenv("SL_DUMP"));
-            for (int c = 0; c < S.ncol; c++)
-                glp_set_col_kind(S.lp, S.nart + 1 + c, GLP_CV);
-        }
-        if (S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
-            now_s() < S.deadline) {
+        if (sv_gap_open(&S) && sv_now() < S.deadline) {
+            /* Every stack a better plan could use, when there are few
+             * enough to list: then the integer master over them proves
+             * the optimum (small zones). */
             bool exhaustive;
-            if (enumerate_columns(&S, &exhaustive) != 0)
+            if (enumerate_columns(&S, true, &exhaustive) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, -1, &proved) != 0)
-                goto solver_fail;
-            if (exhaustive && proved)
-                S.bound = S.inc_val;
+            if (exhaustive) {
+                if (integer_master(&S, 0, -1, 0, &proved) != 0)
+                    goto solver_fail;
+                if (proved)
+                    S.bound = S.inc_val;
+            }
+            sv_trace(&S, exhaustive ? "enumeration" : "enumeration (too many stacks: skipped)");
         }
         if (!S.have_inc) {
             pl_msg(&S.msgs, &S.nmsgs,
@@ -3073,13 +1680,14 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             goto infeasible;
         }
     }
-    trace_inc(&S, "final");
+finish:
+    sv_trace(&S, "done");
     if (assemble(&S, P) != 0)
         goto nomem;
     P->bound = fmax(S.bound, P->objective);
     P->gap = (P->bound - P->objective) / fmax(fabs(P->objective), 1);
     P->status = P->gap <= o->gap + 1e-12 ? SL_PLAN_OPTIMAL : SL_PLAN_FEASIBLE;
-    P->solve_seconds = now_s() - S.t0;
+    P->solve_seconds = sv_now() - S.t0;
     S.bound = P->bound;
     progress(&S);
     solver_free(&S);
@@ -3089,7 +1697,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
 
 infeasible:
     finish_infeasible(&S, P);
-    P->solve_seconds = now_s() - S.t0;
+    P->solve_seconds = sv_now() - S.t0;
     solver_free(&S);
     glp_term_hook(NULL, NULL);
     *out = P;
