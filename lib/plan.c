@@ -26,6 +26,7 @@
 /* Work limits (counts, not seconds, so that a run that finishes within
  * its time limit gives the same plan on any machine). */
 #define MIP_NODES_FIRST 4000        /* first integer master: branch-and-bound nodes */
+#define PRICE_NODES_FAST 4000       /* fast pricing rounds: search nodes per class */
 #define ENUM_STACKS_MAX 200000      /* enumeration: stacks in all */
 #define ENUM_STACKS_CLASS 3000      /* enumeration: stacks per class */
 
@@ -648,7 +649,9 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
-        q.node_limit = node_limit;
+        /* pinned classes exactly: an empty capped search must not read as
+         * "no stack meets the pin" */
+        q.node_limit = C->ctx.pinned && seed ? 0 : node_limit;
         if (pl_price(&C->ctx, &w, &q) != 0) {
             free(u);
             return -1;
@@ -1174,10 +1177,11 @@ static int cg_loop(solver *S, int phase)
     /* Fast rounds cap each search (most finish within the cap and are
      * exact anyway); when a fast round adds nothing, an exact round
      * either proves convergence or finds the missing columns. */
-    const long long fast = 4000;
+    const long long fast = PRICE_NODES_FAST;
     long long limit = fast;
     double want = phase == 1 ? 0 : fmax(1e-9, S->o->gap / 4);
-    for (;;) {
+    for (int round = 1;; round++) {
+        double t1 = sv_now();
         int lr = master_lp(S);
         if (lr != 0)
             return lr;
@@ -1187,9 +1191,14 @@ static int cg_loop(solver *S, int phase)
         int pw = phase == 1 ? 1 : 2;   /* pricing weights */
         double lag;
         bool exact;
+        double t2 = sv_now();
         int added = price_all(S, pw, false, limit, &lag, &exact);
         if (added < 0)
             return -1;
+        if (S->o->verbose)
+            fprintf(stderr, "plan: phase %d round %d: LP %.1f (%.2f s), pricing %s%s (%.2f s), %d stacks added, L(y) %.1f\n",
+                    phase, round, S->lp_val, t2 - t1, limit ? "capped" : "exact",
+                    exact ? "" : ", incomplete", sv_now() - t2, added, lag);
         if (pw == 2)
             note_bound(S, lag);
         progress(S);
@@ -1576,7 +1585,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         /* Seed: every class priced at y = 0 (also a first bound). */
         double lag;
         bool exact0;
-        if (price_all(&S, 2, true, 0, &lag, &exact0) < 0)
+        if (price_all(&S, 2, true, PRICE_NODES_FAST, &lag, &exact0) < 0)
             goto nomem;
         note_bound(&S, lag);
         for (int c = 0; c < S.ncls; c++) {
