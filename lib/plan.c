@@ -14,7 +14,7 @@
  * which the exact per-parcel search (plan_price.c) provides.  See
  * docs/optimizer.md.
  */
-#include "planInt.h"
+#include "planSolver.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -22,6 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Work limits (counts, not seconds, so that a run that finishes within
+ * its time limit gives the same plan on any machine). */
+#define MIP_NODES_FIRST 4000        /* first integer master: branch-and-bound nodes */
+#define PRICE_NODES_FAST 4000       /* fast pricing rounds: search nodes per class */
+#define ENUM_STACKS_MAX 200000      /* enumeration: stacks in all */
+#define ENUM_STACKS_CLASS 3000      /* enumeration: stacks per class */
 
 const char *sl_block_name(sl_block b)
 {
@@ -61,84 +68,57 @@ void sl_plan_destroy(sl_plan *p)
 
 /* ---- solver state ------------------------------------------------------ */
 
-typedef struct stk {
-    pl_stack st;
-    double cval;                /* objective value (priorities, bonuses) */
-    int ng;
-    int *gi;                    /* industries with GFA */
-    double *gv;                 /* their GFA, m² */
-    uint64_t sig;               /* signature for de-duplication */
-} stk;
-
-typedef struct pclass {
-    pl_ctx ctx;
-    int nparc, capparc;
-    int *parc;                  /* indices into solver par[] */
-    int nstk, capstk;
-    stk *stk;
-    double best_y;              /* exact best value under the last weights */
-    bool best_exact;
-    double best_b;              /* best value under the multipliers of the bound */
-} pclass;
-
-typedef struct col {
-    int parcel;                 /* index into S->par */
-    int cls, s;                 /* stack */
-} col;
-
-typedef struct parinfo {
-    int zi;                     /* zone index */
-    int cls;
-    int row;                    /* convexity row */
-    bool pinned;
-} parinfo;
-
-typedef struct solver {
-    const sl_zone *z;
-    const sl_scenario *sc;
-    const sl_plan_options *o;
-    pl_sc s;
-    int nrt;
-    pl_rtab *rt;
-    int ncls;
-    pclass *cls;
-    int npar;
-    parinfo *par;
-    int *cls_of_zone;           /* zone index -> class, -1 */
-    /* master */
-    glp_prob *lp;
-    int ncol, capcol;
-    col *cols;                  /* GLPK column j = cols[j - 1] (real columns) */
-    int *glp_of_col;
-    int nind;
-    int *drow;                  /* demand row of industry i, 0 none */
-    double *dmin, *dmax;
-    int nart;
-    int *art_cols;
-    double *art_pen;            /* composite-phase penalty per unit */
-    double pen_m2;              /* the penalty per m² of demand shortfall */
-    /* weights */
-    double *r;
-    double *y, *ybest;
-    unsigned long long stamp;
-    double bound;               /* best proven upper bound */
-    double lp_val;
-    double t0;
-    double deadline;
-    bool timed_out;
-    /* incumbent */
-    double inc_val;
-    int *inc_choice;            /* per par: column index into cols, -1 kept */
-    bool have_inc;
-    char **msgs;
-    int nmsgs;
-} solver;
-
-static double now_s(void)
+double sv_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+bool sv_gap_open(const solver *S)
+{
+    return S->have_inc && S->bound - S->inc_val > S->o->gap * fmax(1, fabs(S->inc_val));
+}
+
+void sv_trace(const solver *S, const char *what)
+{
+    if (!S->o->verbose)
+        return;
+    fprintf(stderr, "plan: %-26s %7.2f s  LP %.1f  bound %.1f  plan %.1f  stacks %d\n", what,
+            sv_now() - S->t0, S->lp_val, S->bound, S->have_inc ? S->inc_val : NAN, S->ncol);
+    if (!S->have_inc || !isfinite(S->bound))
+        return;
+    /* plan = L(ybest) − Σ regret − Σ |y_i| × unfilled demand on the
+     * side y pushes; L(ybest) is the bound when it came from ybest */
+    double L = 0, reg = 0, unf = 0;
+    for (int i = 0; i < S->nind; i++)
+        L += S->ybest[i] > 0 ? S->ybest[i] * S->dmax[i] : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i] : 0;
+    double *G = calloc((size_t)S->nind + 1, sizeof *G);
+    if (!G)
+        return;
+    for (int p = 0; p < S->npar; p++) {
+        const pclass *C = &S->cls[S->par[p].cls];
+        double best = (C->ctx.pinned || C->best_b > 0) ? C->best_b : 0;
+        L += best;
+        double v = 0;
+        int c = S->inc_choice[p];
+        if (c >= 0) {
+            const stk *k = sv_col_stk(S, c);
+            v = k->cval;
+            for (int g = 0; g < k->ng; g++) {
+                v -= S->ybest[k->gi[g]] * k->gv[g];
+                G[k->gi[g]] += k->gv[g];
+            }
+        }
+        reg += best - v;
+    }
+    for (int i = 0; i < S->nind; i++) {
+        double y = S->ybest[i];
+        unf += y > 0 ? y * (S->dmax[i] - G[i]) : y < 0 ? -y * (G[i] - S->dmin[i]) : 0;
+    }
+    free(G);
+    fprintf(stderr, "plan: %-26s L(y) %.1f = plan + stacks' regret %.1f + unfilled demand %.1f\n", "",
+            L, reg, unf);
 }
 
 static int term_quiet(void *info, const char *s)
@@ -159,7 +139,7 @@ static void progress(solver *S)
 {
 
     if (S->o->progress)
-        S->o->progress(S->o->user_data, now_s() - S->t0, S->have_inc ? S->inc_val : NAN,
+        S->o->progress(S->o->user_data, sv_now() - S->t0, S->have_inc ? S->inc_val : NAN,
                        isfinite(S->bound) ? S->bound : NAN);
 }
 
@@ -236,23 +216,82 @@ static uint64_t stack_sig(const solver *S, const pl_stack *st, double cval)
     return h;
 }
 
-static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
+uint64_t sv_seq_hash(const pl_stack *st)
 {
+    uint64_t h = 0x84222325cbf29ce4ull ^ (uint64_t)st->n[0] * 0x100000001b3ull;
+    h = (h ^ (uint64_t)st->n[1]) * 0x100000001b3ull;
+    for (int x = 0; x < st->n[0] + st->n[1]; x++)
+        h = (h ^ (uint64_t)(uint16_t)st->ind[x]) * 0x100000001b3ull;
+    h ^= h >> 29;
+    return h;
+}
+
+static bool seq_equal(const pl_stack *a, const pl_stack *b)
+{
+    return a->n[0] == b->n[0] && a->n[1] == b->n[1] &&
+           memcmp(a->ind, b->ind, sizeof(short) * (size_t)(a->n[0] + a->n[1])) == 0;
+}
+
+/* Index of the class's stack with exactly this storey sequence, or -1. */
+int sv_seq_find(const pclass *C, const pl_stack *st, uint64_t h)
+{
+    if (!C->hcap)
+        return -1;
+    for (size_t x = (size_t)h & (C->hcap - 1);; x = (x + 1) & (C->hcap - 1)) {
+        int k = C->htab[x] - 1;
+        if (k < 0)
+            return -1;
+        if (C->stk[k].seqh == h && seq_equal(&C->stk[k].st, st))
+            return k;
+    }
+}
+
+static int seq_insert(pclass *C, int k)
+{
+    if ((C->hused + 1) * 2 > C->hcap) {
+        size_t cap = C->hcap ? 2 * C->hcap : 64;
+        int *n = calloc(cap, sizeof *n);
+        if (!n)
+            return -1;
+        for (size_t x = 0; x < C->hcap; x++)
+            if (C->htab[x]) {
+                size_t y = (size_t)C->stk[C->htab[x] - 1].seqh & (cap - 1);
+                while (n[y])
+                    y = (y + 1) & (cap - 1);
+                n[y] = C->htab[x];
+            }
+        free(C->htab);
+        C->htab = n;
+        C->hcap = cap;
+    }
+    size_t y = (size_t)C->stk[k].seqh & (C->hcap - 1);
+    while (C->htab[y])
+        y = (y + 1) & (C->hcap - 1);
+    C->htab[y] = k + 1;
+    C->hused++;
+    return 0;
+}
+
+/* Add a stack to class C.  Returns its index; -(index + 3) when the class
+ * already has it (same storey sequence, or with by_signature the same
+ * storeys per industry and value); -1 when out of memory. */
+int sv_stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
+{
+    uint64_t seqh = sv_seq_hash(st);
+    int same = sv_seq_find(C, st, seqh);
+    if (same >= 0)
+        return -(same + 3);
     pl_weights wf = {S->s.prio, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                      S->sc->existing_value, 1};
     double cval = pl_stack_value(&C->ctx, &wf, st);
     uint64_t sig = stack_sig(S, st, cval);
     int tot = st->n[0] + st->n[1];
-    for (int k = 0; k < C->nstk; k++) {
-        stk *o = &C->stk[k];
-        if (by_signature) {
+    if (by_signature)
+        for (int k = 0; k < C->nstk; k++) {
+            stk *o = &C->stk[k];
             if (o->sig == sig && fabs(o->cval - cval) < 1e-6)
-                return -2;
-        } else if (o->st.n[0] == st->n[0] && o->st.n[1] == st->n[1] &&
-                   memcmp(o->st.ind, st->ind, sizeof(short) * (size_t)tot) == 0) {
-            return -2;
+                return -(k + 3);
         }
-    }
     if (C->nstk == C->capstk) {
         int cap = C->capstk ? 2 * C->capstk : 8;
         stk *n = realloc(C->stk, sizeof *n * (size_t)cap);
@@ -277,6 +316,7 @@ static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature
     memcpy(k->st.ind, st->ind, sizeof(short) * (size_t)tot);
     k->cval = cval;
     k->sig = sig;
+    k->seqh = seqh;
     for (int b = 0, x = 0; b < 2; b++)
         for (int j = 0; j < st->n[b]; j++, x++) {
             int i = st->ind[x], g;
@@ -289,6 +329,12 @@ static int stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature
             }
             k->gv[g] += C->ctx.F[b];
         }
+    if (seq_insert(C, C->nstk) != 0) {
+        free(k->st.ind);
+        free(k->gi);
+        free(k->gv);
+        return -1;
+    }
     return C->nstk++;
 }
 
@@ -303,8 +349,74 @@ static double stack_val_y(const solver *S, const stk *k)
 
 /* ---- master ------------------------------------------------------------ */
 
-static int add_column(solver *S, int par, int cls, int s)
+static uint64_t colkey(int par, int s)
 {
+    return ((uint64_t)(uint32_t)par << 32 | (uint32_t)s) + 1;
+}
+
+static size_t colhash(uint64_t k, size_t cap)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return (size_t)k & (cap - 1);
+}
+
+/* Column index of stack s of parcel par's class for parcel par, or -1. */
+int sv_col_find(const solver *S, int par, int s)
+{
+    if (!S->hcap)
+        return -1;
+    uint64_t k = colkey(par, s);
+    for (size_t x = colhash(k, S->hcap);; x = (x + 1) & (S->hcap - 1)) {
+        if (S->hkeys[x] == 0)
+            return -1;
+        if (S->hkeys[x] == k)
+            return S->hvals[x];
+    }
+}
+
+static int col_remember(solver *S, int par, int s, int c)
+{
+    if ((S->hused + 1) * 2 > S->hcap) {
+        size_t cap = S->hcap ? 2 * S->hcap : 1024;
+        uint64_t *n = calloc(cap, sizeof *n);
+        int *nv = malloc(cap * sizeof *nv);
+        if (!n || !nv) {
+            free(n);
+            free(nv);
+            return -1;
+        }
+        for (size_t x = 0; x < S->hcap; x++)
+            if (S->hkeys[x]) {
+                size_t y = colhash(S->hkeys[x], cap);
+                while (n[y])
+                    y = (y + 1) & (cap - 1);
+                n[y] = S->hkeys[x];
+                nv[y] = S->hvals[x];
+            }
+        free(S->hkeys);
+        free(S->hvals);
+        S->hkeys = n;
+        S->hvals = nv;
+        S->hcap = cap;
+    }
+    uint64_t k = colkey(par, s);
+    size_t x = colhash(k, S->hcap);
+    while (S->hkeys[x] && S->hkeys[x] != k)
+        x = (x + 1) & (S->hcap - 1);
+    if (!S->hkeys[x]) {
+        S->hkeys[x] = k;
+        S->hvals[x] = c;
+        S->hused++;
+    }
+    return 0;
+}
+
+int sv_add_column(solver *S, int par, int cls, int s)
+{
+    if (col_remember(S, par, s, S->ncol) != 0)
+        return -1;
     if (S->ncol == S->capcol) {
         int cap = S->capcol ? 2 * S->capcol : 256;
         col *n = realloc(S->cols, sizeof *n * (size_t)cap);
@@ -337,7 +449,7 @@ static int add_column(solver *S, int par, int cls, int s)
     int j = glp_add_cols(S->lp, 1);
     glp_set_col_bnds(S->lp, j, GLP_DB, 0, 1);
     glp_set_mat_col(S->lp, j, nz, pi, pv);
-    glp_set_obj_coef(S->lp, j, 0);
+    glp_set_obj_coef(S->lp, j, S->phase == 1 ? 0 : k->cval);
     if (pi != ind) {
         free(pi);
         free(pv);
@@ -354,6 +466,7 @@ static int add_column(solver *S, int par, int cls, int s)
  * flat pricing problems. */
 static void set_phase_costs(solver *S, int phase)
 {
+    S->phase = phase;
     for (int a = 0; a < S->nart; a++)
         glp_set_obj_coef(S->lp, S->art_cols[a],
                          phase == 1 ? -1.0 : phase == 3 ? -S->art_pen[a] : 0.0);
@@ -450,17 +563,31 @@ static int master_init(solver *S)
     return 0;
 }
 
+/* Solve the master LP (warm start).  Returns 0 when optimal, 1 when the
+ * time limit stopped it first (the basis and values are GLPK's last, not
+ * optimal; S->timed_out is set), -1 on numerical failure. */
 static int master_lp(solver *S)
 {
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = S->o->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
     parm.meth = GLP_PRIMAL;
+    double left = S->deadline - sv_now();
+    /* a little grace, so that the last LP of a run is not cut at once */
+    parm.tm_lim = left > 1e6 ? 1000000000 : (int)(fmax(left, 0.2) * 1000);
     int rc = glp_simplex(S->lp, &parm);
+    if (rc == GLP_ETMLIM) {
+        S->timed_out = true;
+        return 1;
+    }
     if (rc != 0 || glp_get_status(S->lp) != GLP_OPT) {
         /* retry from scratch once: a fresh basis cures most numeric trouble */
         glp_std_basis(S->lp);
         rc = glp_simplex(S->lp, &parm);
+        if (rc == GLP_ETMLIM) {
+            S->timed_out = true;
+            return 1;
+        }
         if (rc != 0 || glp_get_status(S->lp) != GLP_OPT)
             return -1;
     }
@@ -522,7 +649,9 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
-        q.node_limit = node_limit;
+        /* pinned classes exactly: an empty capped search must not read as
+         * "no stack meets the pin" */
+        q.node_limit = C->ctx.pinned && seed ? 0 : node_limit;
         if (pl_price(&C->ctx, &w, &q) != 0) {
             free(u);
             return -1;
@@ -533,7 +662,7 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
             exact = false;
         L += (double)C->nparc * ((C->ctx.pinned || q.best > 0) ? q.best : 0);
         for (int f = 0; f < q.nfound; f++) {
-            int s = stack_add(S, C, &q.found[f], false);
+            int s = sv_stack_add(S, C, &q.found[f], false);
             if (s == -1) {
                 pl_search_free(&q);
                 free(u);
@@ -545,19 +674,17 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
             for (int x = 0; x < C->nparc; x++) {
                 int pp = C->parc[x];
                 if (seed || v > u[pp] + PL_EPS_VALUE) {
-                    if (add_column(S, pp, c, s) < 0) {
+                    if (sv_add_column(S, pp, c, s) < 0) {
                         pl_search_free(&q);
                         free(u);
                         return -1;
                     }
-                    if (phase != 1)
-                        glp_set_obj_coef(S->lp, glp_get_num_cols(S->lp), C->stk[s].cval);
                     added++;
                 }
             }
         }
         pl_search_free(&q);
-        if (now_s() > S->deadline) {
+        if (sv_now() > S->deadline) {
             exact = false;
             S->timed_out = true;
             break;
@@ -600,7 +727,7 @@ static int par_columns(const solver *S, int **start, int **list)
     return 0;
 }
 
-static const stk *col_stk(const solver *S, int c)
+const stk *sv_col_stk(const solver *S, int c)
 {
     return &S->cls[S->cols[c].cls].stk[S->cols[c].s];
 }
@@ -621,7 +748,7 @@ static double viol1(const solver *S, int i, double g)
 static void move_delta(const solver *S, const double *G, int a, int b, double *dviol, double *dobj)
 {
     double dv = 0, d_o = 0;
-    const stk *ka = a >= 0 ? col_stk(S, a) : NULL, *kb = b >= 0 ? col_stk(S, b) : NULL;
+    const stk *ka = a >= 0 ? sv_col_stk(S, a) : NULL, *kb = b >= 0 ? sv_col_stk(S, b) : NULL;
     if (ka)
         d_o -= ka->cval;
     if (kb)
@@ -663,12 +790,12 @@ static void move_delta(const solver *S, const double *G, int a, int b, double *d
 static void apply_move(const solver *S, double *G, int a, int b)
 {
     if (a >= 0) {
-        const stk *k = col_stk(S, a);
+        const stk *k = sv_col_stk(S, a);
         for (int g = 0; g < k->ng; g++)
             G[k->gi[g]] -= k->gv[g];
     }
     if (b >= 0) {
-        const stk *k = col_stk(S, b);
+        const stk *k = sv_col_stk(S, b);
         for (int g = 0; g < k->ng; g++)
             G[k->gi[g]] += k->gv[g];
     }
@@ -695,7 +822,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         double bv = lam ? 0 : 0, sum = 0;
         for (int x = st[p]; x < st[p + 1]; x++) {
             int c = ls[x];
-            double v = lam ? lam[c] : col_stk(S, c)->cval;
+            double v = lam ? lam[c] : sv_col_stk(S, c)->cval;
             sum += lam ? lam[c] : 0;
             if (best < 0 || v > bv + 1e-12) {
                 best = c;
@@ -719,6 +846,8 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         if (S->drow[i])
             V += viol1(S, i, G[i]);
     for (int it = 0; V > 0 && it < 20 * (S->npar + 10); it++) {
+        if ((it & 15) == 15 && sv_now() > S->deadline)
+            break;
         int bp = -1, bc = -2;
         double bdv = 0, bdo = -INFINITY;
         for (int p = 0; p < S->npar; p++) {
@@ -778,7 +907,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
     double v = 0;
     for (int p = 0; p < S->npar; p++)
         if (choice[p] >= 0)
-            v += col_stk(S, choice[p])->cval;
+            v += sv_col_stk(S, choice[p])->cval;
     *value = v;
 done:
     free(G);
@@ -787,7 +916,7 @@ done:
     return ok;
 }
 
-static void take_incumbent(solver *S, const int *choice, double value)
+void sv_take_incumbent(solver *S, const int *choice, double value)
 {
     if (S->have_inc && value <= S->inc_val + 1e-9)
         return;
@@ -797,17 +926,50 @@ static void take_incumbent(solver *S, const int *choice, double value)
     progress(S);
 }
 
+/* Round the master's current LP values (optimal or not) with the
+ * heuristic; the result becomes the incumbent when it is a plan. */
+static int round_lp(solver *S)
+{
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!lam || !choice) {
+        free(lam);
+        free(choice);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+    double hv;
+    if (heuristic(S, lam, choice, &hv))
+        sv_take_incumbent(S, choice, hv);
+    free(lam);
+    free(choice);
+    return 0;
+}
+
 typedef struct mip_cb {
     solver *S;
     double *x;                  /* heuristic solution, 1-based, or NULL */
     bool given;
     double stop_gap;            /* stop once within this of S->bound; <0 never */
+    long long node_limit;       /* stop after this many nodes; 0 none */
+    bool node_stop;             /* stopped by node_limit */
 } mip_cb;
 
 static void mip_callback(glp_tree *T, void *info)
 {
     mip_cb *cb = info;
     switch (glp_ios_reason(T)) {
+    case GLP_ISELECT:
+        if (cb->node_limit > 0) {
+            int a, n, t;
+            glp_ios_tree_size(T, &a, &n, &t);
+            if (t >= cb->node_limit) {
+                cb->node_stop = true;
+                glp_ios_terminate(T);
+            }
+        }
+        break;
     case GLP_IHEUR:
         if (cb->x && !cb->given) {
             cb->given = true;
@@ -818,7 +980,7 @@ static void mip_callback(glp_tree *T, void *info)
         glp_prob *P = glp_ios_get_prob(T);
         double v = glp_mip_obj_val(P);
         if (cb->S->o->progress)
-            cb->S->o->progress(cb->S->o->user_data, now_s() - cb->S->t0,
+            cb->S->o->progress(cb->S->o->user_data, sv_now() - cb->S->t0,
                                cb->S->have_inc && cb->S->inc_val > v ? cb->S->inc_val : v,
                                cb->S->bound);
         /* good enough against the proven bound of the whole problem */
@@ -834,7 +996,8 @@ static void mip_callback(glp_tree *T, void *info)
 /* Solve the master with binary λ over the columns generated so far.
  * Returns 0 (incumbent updated when better), -1 on failure; *proved is set
  * when GLPK proved its solution optimal over these columns (mip_gap 0). */
-static int integer_master(solver *S, double mip_gap, double stop_gap, bool *proved)
+static int integer_master(solver *S, double mip_gap, double stop_gap, long long node_limit,
+                          bool *proved)
 {
     *proved = false;
     int ncols = glp_get_num_cols(S->lp);
@@ -842,7 +1005,8 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
         return 0;
     for (int c = 0; c < S->ncol; c++)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
-    if (master_lp(S) != 0)
+    int lr = master_lp(S);
+    if (lr < 0)
         return -1;
     double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
     int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
@@ -858,16 +1022,16 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
     double hv;
     bool have_h = heuristic(S, lam, choice, &hv);
     if (have_h)
-        take_incumbent(S, choice, hv);
+        sv_take_incumbent(S, choice, hv);
     if (S->have_inc)
         for (int p = 0; p < S->npar; p++)
             if (S->inc_choice[p] >= 0)
                 x[S->nart + 1 + S->inc_choice[p]] = 1;
     for (int c = 0; c < S->ncol; c++)
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
-    double left = S->deadline - now_s();
+    double left = S->deadline - sv_now();
     int rc = 0;
-    if (left > 0.05 && (stop_gap < 0 || !S->have_inc ||
+    if (lr == 0 && left > 0.05 && (stop_gap < 0 || !S->have_inc ||
                         S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
         glp_iocp parm;
         glp_init_iocp(&parm);
@@ -878,7 +1042,7 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
         parm.br_tech = GLP_BR_PCH;
         parm.bt_tech = GLP_BT_BLB;
         parm.fp_heur = GLP_OFF;
-        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap};
+        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap, node_limit, false};
         parm.cb_func = mip_callback;
         parm.cb_info = &cb;
         int r = glp_intopt(S->lp, &parm);
@@ -892,13 +1056,13 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
             for (int c = 0; c < S->ncol; c++)
                 if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5) {
                     choice[S->cols[c].parcel] = c;
-                    v += col_stk(S, c)->cval;
+                    v += sv_col_stk(S, c)->cval;
                 }
-            take_incumbent(S, choice, v);
+            sv_take_incumbent(S, choice, v);
             *proved = r == 0 && ms == GLP_OPT && mip_gap == 0;
         } else if (r == 0 && ms == GLP_NOFEAS) {
             *proved = mip_gap == 0;
-        } else if (r != 0 && r != GLP_ETMLIM && r != GLP_EMIPGAP) {
+        } else if (r != 0 && r != GLP_ETMLIM && r != GLP_EMIPGAP && r != GLP_ESTOP) {
             rc = -1;
         }
     }
@@ -914,8 +1078,11 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, bool *prov
 
 /* Add every stack whose regret under the bound's multipliers is below the
  * gap (they are the only ones a better plan could use).  *exhaustive says
- * whether all were found. */
-static int enumerate_columns(solver *S, bool *exhaustive)
+ * whether all were found.  With all_or_nothing, the stacks are only added
+ * when every class's list is complete (and the search stops at the first
+ * class whose list is not): a partial list cannot prove anything, and on a
+ * zone with a wide gap it would only bloat the master. */
+static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
 {
     *exhaustive = true;
     double delta = S->bound - S->inc_val + PL_EPS_VALUE;
@@ -927,49 +1094,61 @@ static int enumerate_columns(solver *S, bool *exhaustive)
     S->stamp++;
     pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                     S->sc->existing_value, S->stamp};
-    int per_class = 200000 / (S->ncls > 0 ? S->ncls : 1);
-    if (per_class > 3000)
-        per_class = 3000;
+    int per_class = ENUM_STACKS_MAX / (S->ncls > 0 ? S->ncls : 1);
+    if (per_class > ENUM_STACKS_CLASS)
+        per_class = ENUM_STACKS_CLASS;
     if (per_class < 20)
         per_class = 20;
-    for (int c = 0; c < S->ncls; c++) {
+    pl_search *qs = calloc((size_t)S->ncls + 1, sizeof *qs);
+    if (!qs)
+        return -1;
+    int rc = 0, done = 0;
+    for (int c = 0; c < S->ncls; c++, done++) {
         pclass *C = &S->cls[c];
-        pl_search q;
-        memset(&q, 0, sizeof q);
-        q.enumerate = true;
-        q.threshold = C->best_b - delta;
-        q.max_found = per_class;
-        q.node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
-        q.deadline = S->deadline;
-        if (pl_price(&C->ctx, &w, &q) != 0)
-            return -1;
-        if (!q.complete)
-            *exhaustive = false;
-        for (int f = 0; f < q.nfound; f++) {
-            int s = stack_add(S, C, &q.found[f], true);
-            if (s == -1) {
-                pl_search_free(&q);
-                return -1;
-            }
-            if (s < 0)
-                continue;
-            for (int x = 0; x < C->nparc; x++) {
-                int j = add_column(S, C->parc[x], c, s);
-                if (j < 0) {
-                    pl_search_free(&q);
-                    return -1;
-                }
-                glp_set_obj_coef(S->lp, j, C->stk[s].cval);
-            }
+        pl_search *q = &qs[c];
+        q->enumerate = true;
+        q->threshold = C->best_b - delta;
+        q->max_found = per_class;
+        q->node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
+        q->deadline = S->deadline;
+        if (pl_price(&C->ctx, &w, q) != 0) {
+            rc = -1;
+            done++;
+            break;
         }
-        pl_search_free(&q);
-        if (now_s() > S->deadline) {
+        if (!q->complete)
+            *exhaustive = false;
+        if (sv_now() > S->deadline) {
             *exhaustive = false;
             S->timed_out = true;
+        }
+        if (!*exhaustive && all_or_nothing) {
+            done++;
+            break;
+        }
+        if (sv_now() > S->deadline) {
+            done++;
             break;
         }
     }
-    return 0;
+    for (int c = 0; c < done && rc == 0 && (*exhaustive || !all_or_nothing); c++) {
+        pclass *C = &S->cls[c];
+        pl_search *q = &qs[c];
+        for (int f = 0; f < q->nfound && rc == 0; f++) {
+            int s = sv_stack_add(S, C, &q->found[f], true);
+            if (s == -1)
+                rc = -1;
+            if (s < 0)
+                continue;
+            for (int x = 0; x < C->nparc && rc == 0; x++)
+                if (sv_add_column(S, C->parc[x], c, s) < 0)
+                    rc = -1;
+        }
+    }
+    for (int c = 0; c < done; c++)
+        pl_search_free(&qs[c]);
+    free(qs);
+    return rc;
 }
 
 /* ---- column generation -------------------------------------------------- */
@@ -998,21 +1177,28 @@ static int cg_loop(solver *S, int phase)
     /* Fast rounds cap each search (most finish within the cap and are
      * exact anyway); when a fast round adds nothing, an exact round
      * either proves convergence or finds the missing columns. */
-    const long long fast = 4000;
+    const long long fast = PRICE_NODES_FAST;
     long long limit = fast;
     double want = phase == 1 ? 0 : fmax(1e-9, S->o->gap / 4);
-    for (;;) {
-        if (master_lp(S) != 0)
-            return -1;
+    for (int round = 1;; round++) {
+        double t1 = sv_now();
+        int lr = master_lp(S);
+        if (lr != 0)
+            return lr;
         read_duals(S);
         if (phase == 1 && art_sum(S) <= 1e-6)
             return 0;
         int pw = phase == 1 ? 1 : 2;   /* pricing weights */
         double lag;
         bool exact;
+        double t2 = sv_now();
         int added = price_all(S, pw, false, limit, &lag, &exact);
         if (added < 0)
             return -1;
+        if (S->o->verbose)
+            fprintf(stderr, "plan: phase %d round %d: LP %.1f (%.2f s), pricing %s%s (%.2f s), %d stacks added, L(y) %.1f\n",
+                    phase, round, S->lp_val, t2 - t1, limit ? "capped" : "exact",
+                    exact ? "" : ", incomplete", sv_now() - t2, added, lag);
         if (pw == 2)
             note_bound(S, lag);
         progress(S);
@@ -1185,7 +1371,7 @@ static int assemble(solver *S, sl_plan *P)
         int c = S->have_inc ? S->inc_choice[p] : -1;
         if (c < 0)
             continue;
-        const stk *k = col_stk(S, c);
+        const stk *k = sv_col_stk(S, c);
         const pl_ctx *x = &S->cls[S->cols[c].cls].ctx;
         sl_parcel_plan *pp = &P->pp[S->par[p].zi];
         int tot = k->st.n[0] + k->st.n[1];
@@ -1237,6 +1423,7 @@ static void solver_free(solver *S)
             free(C->stk[k].gv);
         }
         free(C->stk);
+        free(C->htab);
         free(C->parc);
     }
     free(S->cls);
@@ -1246,6 +1433,8 @@ static void solver_free(solver *S)
     free(S->par);
     free(S->cls_of_zone);
     free(S->cols);
+    free(S->hkeys);
+    free(S->hvals);
     free(S->glp_of_col);
     free(S->drow);
     free(S->dmin);
@@ -1342,7 +1531,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     S.z = z;
     S.sc = sc;
     S.o = o;
-    S.t0 = now_s();
+    S.t0 = sv_now();
     S.deadline = S.t0 + (o->time_limit_s > 0 ? o->time_limit_s : 60);
     S.bound = INFINITY;
     sl_plan *P = calloc(1, sizeof *P);
@@ -1396,7 +1585,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         /* Seed: every class priced at y = 0 (also a first bound). */
         double lag;
         bool exact0;
-        if (price_all(&S, 2, true, 0, &lag, &exact0) < 0)
+        if (price_all(&S, 2, true, PRICE_NODES_FAST, &lag, &exact0) < 0)
             goto nomem;
         note_bound(&S, lag);
         for (int c = 0; c < S.ncls; c++) {
@@ -1420,7 +1609,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             rc = cg_loop(&S, 3);
             if (rc < 0)
                 goto solver_fail;
-            if (master_lp(&S) != 0)
+            if (rc == 0 && master_lp(&S) < 0)
                 goto solver_fail;
             if (art_sum(&S) > 1e-6 && rc == 0) {
                 /* the penalty did not suffice: settle it with phase 1 */
@@ -1428,18 +1617,26 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
                 rc = cg_loop(&S, 1);
                 if (rc < 0)
                     goto solver_fail;
-                if (master_lp(&S) != 0)
+                if (rc == 0 && master_lp(&S) < 0)
                     goto solver_fail;
             }
+            if (art_sum(&S) > 1e-6 && rc == 0) {
+                diag_demand(&S);
+                goto infeasible;
+            }
             if (art_sum(&S) > 1e-6) {
-                if (rc == 1)
+                /* Out of time before the master met every range: round
+                 * what there is; the bound stands whatever the plan. */
+                if (round_lp(&S) != 0)
+                    goto nomem;
+                if (!S.have_inc) {
                     pl_msg(&S.msgs, &S.nmsgs,
                            "no plan meeting the demand ranges and pins was found within the time "
                            "limit of %g s",
                            o->time_limit_s);
-                else
-                    diag_demand(&S);
-                goto infeasible;
+                    goto infeasible;
+                }
+                goto finish;
             }
         }
         set_phase_costs(&S, 2);
@@ -1447,26 +1644,41 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             rc = cg_loop(&S, 2);
         if (rc < 0)
             goto solver_fail;
+        sv_trace(&S, "column generation");
         bool proved;
-        if (integer_master(&S, 0, o->gap, &proved) != 0)
+        /* GLPK's branch and bound over the generated stacks: it settles
+         * small zones; a node cap keeps it from spending the whole time
+         * limit where the demand ranges bind on big floor plates. */
+        if (integer_master(&S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
             goto solver_fail;
+        sv_trace(&S, "integer master");
         if (!S.have_inc) {
             /* the columns so far admit no plan: widen them and retry */
             bool ex;
-            if (isfinite(S.bound) && enumerate_columns(&S, &ex) != 0)
+            if (isfinite(S.bound) && enumerate_columns(&S, false, &ex) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, o->gap, &proved) != 0)
+            if (integer_master(&S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
                 goto solver_fail;
         }
-        if (S.have_inc && S.bound - S.inc_val > o->gap * fmax(1, fabs(S.inc_val)) &&
-            now_s() < S.deadline) {
-            bool exhaustive;
-            if (enumerate_columns(&S, &exhaustive) != 0)
+        if (sv_gap_open(&S) && sv_now() < S.deadline) {
+            /* fill the demand ranges: plan_heur.c */
+            if (sv_improve(&S) != 0)
                 goto nomem;
-            if (integer_master(&S, 0, -1, &proved) != 0)
-                goto solver_fail;
-            if (exhaustive && proved)
-                S.bound = S.inc_val;
+        }
+        if (sv_gap_open(&S) && sv_now() < S.deadline) {
+            /* Every stack a better plan could use, when there are few
+             * enough to list: then the integer master over them proves
+             * the optimum (small zones). */
+            bool exhaustive;
+            if (enumerate_columns(&S, true, &exhaustive) != 0)
+                goto nomem;
+            if (exhaustive) {
+                if (integer_master(&S, 0, -1, 0, &proved) != 0)
+                    goto solver_fail;
+                if (proved)
+                    S.bound = S.inc_val;
+            }
+            sv_trace(&S, exhaustive ? "enumeration" : "enumeration (too many stacks: skipped)");
         }
         if (!S.have_inc) {
             pl_msg(&S.msgs, &S.nmsgs,
@@ -1477,12 +1689,14 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
             goto infeasible;
         }
     }
+finish:
+    sv_trace(&S, "done");
     if (assemble(&S, P) != 0)
         goto nomem;
     P->bound = fmax(S.bound, P->objective);
     P->gap = (P->bound - P->objective) / fmax(fabs(P->objective), 1);
     P->status = P->gap <= o->gap + 1e-12 ? SL_PLAN_OPTIMAL : SL_PLAN_FEASIBLE;
-    P->solve_seconds = now_s() - S.t0;
+    P->solve_seconds = sv_now() - S.t0;
     S.bound = P->bound;
     progress(&S);
     solver_free(&S);
@@ -1492,7 +1706,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
 
 infeasible:
     finish_infeasible(&S, P);
-    P->solve_seconds = now_s() - S.t0;
+    P->solve_seconds = sv_now() - S.t0;
     solver_free(&S);
     glp_term_hook(NULL, NULL);
     *out = P;

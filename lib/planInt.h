@@ -109,6 +109,8 @@ typedef struct pl_search {
     /* in */
     double threshold;           /* report stacks with value > threshold */
     bool enumerate;             /* collect every stack >= threshold */
+    bool top_k;                 /* enumerate: keep the max_found best only,
+                                   raising threshold as they are found */
     long long node_limit;       /* 0 = none */
     int max_found;              /* keep at most this many stacks */
     double deadline;            /* CLOCK_MONOTONIC seconds; 0 = none */

@@ -521,6 +521,35 @@ static void record(srch *S, const pl_state *t)
 {
     pl_search *q = S->q;
     if (q->nfound >= q->max_found) {
+        if (q->enumerate && q->top_k) {
+            /* replace the worst kept; the threshold rises to the new worst */
+            int w = 0;
+            for (int x = 1; x < q->nfound; x++)
+                if (q->found[x].value < q->found[w].value)
+                    w = x;
+            if (t->val <= q->found[w].value + PL_EPS_VALUE)
+                return;
+            short *ind = malloc(sizeof(short) * (size_t)(t->n[0] + t->n[1] + 1));
+            if (!ind) {
+                S->aborted = true;
+                q->complete = false;
+                return;
+            }
+            free(q->found[w].ind);
+            pl_stack *st = &q->found[w];
+            st->ind = ind;
+            st->n[0] = t->n[0];
+            st->n[1] = t->n[1];
+            memcpy(st->ind, S->ind[0], sizeof(short) * (size_t)t->n[0]);
+            memcpy(st->ind + t->n[0], S->ind[1], sizeof(short) * (size_t)t->n[1]);
+            st->value = t->val;
+            double lo = q->found[0].value;
+            for (int x = 1; x < q->nfound; x++)
+                if (q->found[x].value < lo)
+                    lo = q->found[x].value;
+            q->threshold = lo;
+            return;
+        }
         if (q->enumerate) {
             q->complete = false;
             S->aborted = true;
