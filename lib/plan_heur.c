@@ -319,9 +319,6 @@ static int local_search(solver *S, bool edits, double deadline)
             for (int g = 0; g < k->ng; g++)
                 L.G[k->gi[g]] += k->gv[g];
     }
-    double val = 0;
-    for (int p = 0; p < S->npar; p++)
-        val += ls_value(&L, p, L.cur[p]);
     long long built = 0;
     for (int iter = 0; sv_now() < deadline && built < LS_MOVES_BUILT; iter++) {
         /* new stacks: the edits of every stack a parcel moved to, and its
@@ -470,7 +467,6 @@ static int local_search(solver *S, bool edits, double deadline)
             ls_apply(&L, &L.mv[bb]);
         if (bc >= 0)
             ls_apply(&L, &L.mv[bc]);
-        val += best;
     }
     /* back to columns */
     {
