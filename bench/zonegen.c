@@ -2,6 +2,7 @@
 #include "zonegen.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,14 @@ static double rnd_u(unsigned long long *s)
     return (rnd_next(s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static char *dupf(const char *fmt, int a, int b)
+static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *dupf(const char *fmt, ...)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     return strdup(buf);
 }
 
@@ -69,7 +74,7 @@ zg_zone *zg_make(const zg_params *p)
         int c = i % nch, k = i / nch;
         d->id = dupf("c%d-i%d", c, k);
         d->name = strdup(d->id);
-        d->chain = dupf("chain%d", c, 0);
+        d->chain = dupf("chain%d", c);
         int kindsel = k % 5;
         d->kind = kindsel == 1 ? SL_KIND_RND : kindsel == 3 ? SL_KIND_OFFICE
                 : kindsel == 4 ? SL_KIND_WAREHOUSE : SL_KIND_PRODUCTION;
@@ -106,7 +111,7 @@ zg_zone *zg_make(const zg_params *p)
         sl_parcel *q = &z->p[k];
         q->fid = k;
         q->seq = k;
-        q->id = dupf("P%04d", k, 0);
+        q->id = dupf("P%04d", k);
         q->land_use = strdup("M1");
         /* log-uniform 3000..60000 m², rounded to 10 m² */
         double a = 3000 * exp(rnd_u(&s) * log(20.0));

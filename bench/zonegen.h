@@ -6,7 +6,7 @@
 #ifndef SL_ZONEGEN_H
 #define SL_ZONEGEN_H
 
-#include "plan.h"
+#include "plan/plan.h"
 
 typedef struct zg_params {
     int parcels;

@@ -2,9 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "commands.h"
-#include "compare.h"
-#include "outdir.h"
+#include "out/compare.h"
+#include "out/outdir.h"
 #include "progress.h"
 
 static const char *compare_usage =
@@ -22,7 +23,7 @@ static const char *compare_usage =
     "  -q, --quiet        print nothing but errors (no progress)\n";
 
 typedef struct progress_ctx {
-    sl_progress *p;
+    cli_progress *p;
     double limit_s;
 } progress_ctx;
 
@@ -32,18 +33,18 @@ static void on_scenario(void *user, int index, int n, const char *path)
     const char *base = strrchr(path, '/');
     char task[64];
     snprintf(task, sizeof task, "plan %d/%d %s", index + 1, n, base ? base + 1 : path);
-    sl_progress_end(c->p);
-    sl_progress_begin(c->p, task, 0);
-    sl_progress_set_limit(c->p, c->limit_s);
+    cli_progress_end(c->p);
+    cli_progress_begin(c->p, task, 0);
+    cli_progress_set_limit(c->p, c->limit_s);
 }
 
 static void on_solver(void *user, double seconds, double objective, double bound)
 {
     progress_ctx *c = user;
-    sl_progress_plan_fn(c->p, seconds, objective, bound);
+    cli_progress_plan_fn(c->p, seconds, objective, bound);
 }
 
-int sl_cmd_compare(int argc, char **argv)
+int cmd_compare(int argc, char **argv)
 {
     const char *dir = NULL;
     const char *paths[256];
@@ -58,12 +59,12 @@ int sl_cmd_compare(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (++i == argc)
-                return sl_usage_error(compare_usage, "compare: %s needs a directory", a);
+                return cli_usage_error(compare_usage, "compare: %s needs a directory", a);
             dir = argv[i];
         } else if (strcmp(a, "--time-limit") == 0 || strcmp(a, "--gap") == 0) {
             double v;
-            if (++i == argc || !sl_parse_double(argv[i], &v) || v < 0)
-                return sl_usage_error(compare_usage, "compare: %s needs a number >= 0", a);
+            if (++i == argc || !cli_parse_double(argv[i], &v) || v < 0)
+                return cli_usage_error(compare_usage, "compare: %s needs a number >= 0", a);
             if (a[2] == 't')
                 o.time_limit_s = v;
             else
@@ -71,32 +72,32 @@ int sl_cmd_compare(int argc, char **argv)
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (a[0] == '-' && a[1]) {
-            return sl_usage_error(compare_usage, "compare: unknown option '%s'", a);
+            return cli_usage_error(compare_usage, "compare: unknown option '%s'", a);
         } else if (n == (int)(sizeof paths / sizeof paths[0])) {
-            return sl_usage_error(compare_usage, "compare: too many scenarios at '%s'", a);
+            return cli_usage_error(compare_usage, "compare: too many scenarios at '%s'", a);
         } else {
             paths[n++] = a;
         }
     }
     if (n == 0)
-        return sl_usage_error(compare_usage, "compare: missing %s", "SCENARIO");
+        return cli_usage_error(compare_usage, "compare: missing %s", "SCENARIO");
     if (!dir)
-        return sl_usage_error(compare_usage, "compare: missing %s", "-o DIR");
+        return cli_usage_error(compare_usage, "compare: missing %s", "-o DIR");
 
     sl_error err;
     sl_error_init(&err);
-    sl_progress_options po;
-    sl_progress_options_init(&po);
+    cli_progress_options po;
+    cli_progress_options_init(&po);
     if (quiet)
-        po.mode = SL_PROGRESS_OFF;
-    progress_ctx pc = {sl_progress_create(stderr, &po), o.time_limit_s};
+        po.mode = CLI_PROGRESS_OFF;
+    progress_ctx pc = {cli_progress_create(stderr, &po), o.time_limit_s};
     o.on_scenario = on_scenario;
     o.progress = on_solver;
     o.user_data = &pc;
     sl_compare *c = NULL;
     sl_outdir *od = sl_outdir_begin(dir, &err);
     sl_status st = od ? sl_compare_run(paths, n, &o, &c, &err) : err.code;
-    sl_progress_end(pc.p);
+    cli_progress_end(pc.p);
     if (st == SL_OK) {
         const char *csv = sl_outdir_file(od, "comparison.csv");
         const char *html = sl_outdir_file(od, "comparison.html");
@@ -125,8 +126,8 @@ int sl_cmd_compare(int argc, char **argv)
     }
     sl_outdir_abort(od);
     sl_compare_destroy(c);
-    sl_progress_destroy(pc.p);
-    int rc = sl_finish(&err, st);
+    cli_progress_destroy(pc.p);
+    int rc = cli_finish(&err, st);
     sl_error_clear(&err);
     return rc;
 }

@@ -1,26 +1,20 @@
-/* cmd_evaluate.c - `shanglou check` and `shanglou evaluate`. */
+/* cmd_evaluate.c - `shanglou evaluate`. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "commands.h"
-#include "csv_out.h"
-#include "gpkg_out.h"
-#include "outdir.h"
-#include "parcels.h"
-#include "parcels_out.h"
+#include "out/csv.h"
+#include "out/geopackage.h"
+#include "out/outdir.h"
+#include "input/source.h"
+#include "out/parcels_layer.h"
 #include "pg_target.h"
 #include "progress.h"
-#include "report.h"
-#include "scenario.h"
-#include "summary.h"
-#include "zone.h"
-
-static const char *check_usage =
-    "usage: shanglou check SCENARIO\n"
-    "\n"
-    "Validate a scenario file: every key, type, range and cross-reference, all\n"
-    "errors listed as FILE:LINE:COL: message.  Then open its parcel source and\n"
-    "check the CRS and the field mapping.\n";
+#include "out/report.h"
+#include "input/scenario.h"
+#include "out/summary.h"
+#include "eval/evaluate.h"
 
 static const char *evaluate_usage =
     "usage: shanglou evaluate SCENARIO -o DIR [--quiet]\n"
@@ -39,7 +33,7 @@ static const char *evaluate_usage =
     "                     gpkg, csv, report (default: all four; csv comes from the\n"
     "                     GeoPackage, so it brings shanglou.gpkg along); files of\n"
     "                     earlier runs that this run does not write stay in DIR\n"
-    SL_PG_TARGET_USAGE
+    PG_TARGET_USAGE
     "  -q, --quiet        print nothing but errors (no progress)\n";
 
 /* Output formats of evaluate (bit set). */
@@ -71,52 +65,12 @@ static int parse_formats(const char *list)
     return set;
 }
 
-int sl_cmd_check(int argc, char **argv)
-{
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(check_usage, stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return sl_usage_error(check_usage, "check: unknown option '%s'", argv[i]);
-        if (path)
-            return sl_usage_error(check_usage, "check: unexpected argument '%s'", argv[i]);
-        path = argv[i];
-    }
-    if (!path)
-        return sl_usage_error(check_usage, "check: missing %s", "SCENARIO");
-    int rc = 0;
-    sl_scenario *sc = sl_cli_load_scenario(path, &rc);
-    if (!sc)
-        return rc;
-    sl_error err;
-    sl_error_init(&err);
-    sl_zone *z = sl_zone_open(sc, &err);
-    if (!z) {
-        rc = sl_print_errors(&err);
-        sl_error_clear(&err);
-        sl_scenario_destroy(sc);
-        return rc;
-    }
-    long long n = OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE);
-    printf("%s: ok: scenario '%s', %d rule sets, %d industries, %d chain links, %d pins; "
-           "parcels: %s layer '%s' (%s), %lld features, CRS %s\n",
-           path, sc->name ? sc->name : "", sc->n_rules, sc->n_industries, sc->n_links,
-           sc->n_pins, sl_source_label(z->src), z->layer_name, z->driver, n, z->crs_name);
-    sl_zone_destroy(z);
-    sl_scenario_destroy(sc);
-    sl_error_clear(&err);
-    return 0;
-}
-
 /* What evaluate's parcel callback writes to (any may be NULL). */
 typedef struct eval_ctx {
     sl_parcels_writer *geojson;
     sl_gpkg_writer *gpkg;
     sl_parcels_writer *pg;
-    sl_progress *progress;
+    cli_progress *progress;
     long long n;
     sl_error *err;
 } eval_ctx;
@@ -126,7 +80,7 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 {
     (void)z;
     eval_ctx *c = user;
-    sl_progress_step(c->progress, (double)++c->n);
+    cli_progress_step(c->progress, (double)++c->n);
     if (c->gpkg) {
         /* The GeoJSON writer takes the source's geometry over: the
          * GeoPackage copies it first. */
@@ -147,18 +101,19 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return c->geojson ? sl_parcels_writer_add(c->geojson, p, f, geom, NULL, c->err) : SL_OK;
 }
 
-int sl_cmd_evaluate(int argc, char **argv)
+int cmd_evaluate(int argc, char **argv)
 {
     const char *path = NULL, *dir = NULL;
     bool quiet = false;
     int formats = F_ALL;
-    sl_pg_target pg;
-    sl_pg_target_init(&pg);
+    pg_target pg;
+    pg_target_init(&pg);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int k = sl_pg_target_arg(&pg, argc, argv, &i, "evaluate", evaluate_usage);
+        char msg[600];
+        int k = pg_target_arg(&pg, argc, argv, &i, "evaluate", msg, sizeof msg);
         if (k == 2)
-            return 2;
+            return cli_usage_error(evaluate_usage, "%s", msg);
         if (k == 1)
             continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -166,35 +121,36 @@ int sl_cmd_evaluate(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (++i == argc)
-                return sl_usage_error(evaluate_usage, "evaluate: %s needs a directory", a);
+                return cli_usage_error(evaluate_usage, "evaluate: %s needs a directory", a);
             dir = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(a, "--formats") == 0) {
             if (++i == argc)
-                return sl_usage_error(evaluate_usage, "evaluate: %s needs a list", a);
+                return cli_usage_error(evaluate_usage, "evaluate: %s needs a list", a);
             if (!(formats = parse_formats(argv[i])))
-                return sl_usage_error(evaluate_usage,
+                return cli_usage_error(evaluate_usage,
                                       "evaluate: --formats: '%s' is not a list of geojson, gpkg, "
                                       "csv, report",
                                       argv[i]);
         } else if (a[0] == '-' && a[1]) {
-            return sl_usage_error(evaluate_usage, "evaluate: unknown option '%s'", a);
+            return cli_usage_error(evaluate_usage, "evaluate: unknown option '%s'", a);
         } else if (path) {
-            return sl_usage_error(evaluate_usage, "evaluate: unexpected argument '%s'", a);
+            return cli_usage_error(evaluate_usage, "evaluate: unexpected argument '%s'", a);
         } else {
             path = a;
         }
     }
     if (!path)
-        return sl_usage_error(evaluate_usage, "evaluate: missing %s", "SCENARIO");
+        return cli_usage_error(evaluate_usage, "evaluate: missing %s", "SCENARIO");
     if (!dir && !pg.to)
-        return sl_usage_error(evaluate_usage, "evaluate: missing %s", "-o DIR (or --to PG:...)");
-    if (sl_pg_target_check(&pg, "evaluate", evaluate_usage))
-        return 2;
+        return cli_usage_error(evaluate_usage, "evaluate: missing %s", "-o DIR (or --to PG:...)");
+    char msg[200];
+    if (pg_target_check(&pg, "evaluate", msg, sizeof msg))
+        return cli_usage_error(evaluate_usage, "%s", msg);
 
     int rc = 0;
-    sl_scenario *sc = sl_cli_load_scenario(path, &rc);
+    sl_scenario *sc = cli_load_scenario(path, &rc);
     if (!sc)
         return rc;
     sl_error err;
@@ -203,11 +159,11 @@ int sl_cmd_evaluate(int argc, char **argv)
     sl_outdir *od = NULL;
     sl_parcels_writer *w = NULL, *pw = NULL;
     sl_gpkg_writer *gw = NULL;
-    sl_progress *prog = NULL;
+    cli_progress *prog = NULL;
     sl_status st = SL_OK;
 
     if (!(z = sl_zone_open(sc, &err)) || (dir && !(od = sl_outdir_begin(dir, &err))) ||
-        sl_pg_target_open(&pg, sc, path, &err) != SL_OK) {
+        pg_target_open(&pg, sc, path, &err) != SL_OK) {
         st = err.code;
         goto done;
     }
@@ -228,16 +184,16 @@ int sl_cmd_evaluate(int argc, char **argv)
         st = err.code;
         goto done;
     }
-    sl_progress_options po;
-    sl_progress_options_init(&po);
+    cli_progress_options po;
+    cli_progress_options_init(&po);
     if (quiet)
-        po.mode = SL_PROGRESS_OFF;
-    prog = sl_progress_create(stderr, &po);
-    sl_progress_begin(prog, "evaluating parcels", sl_cli_feature_count(z));
+        po.mode = CLI_PROGRESS_OFF;
+    prog = cli_progress_create(stderr, &po);
+    cli_progress_begin(prog, "evaluating parcels", cli_feature_count(z));
     eval_ctx ctx = {w, gw, pw, prog, 0, &err};
     st = sl_zone_read(z, write_parcel, &ctx, &err);
     if (st == SL_OK) /* after a failure its message is enough */
-        sl_progress_end(prog);
+        cli_progress_end(prog);
     sl_status cst = sl_parcels_writer_close(w, &err);
     w = NULL;
     if (st == SL_OK)
@@ -259,7 +215,7 @@ int sl_cmd_evaluate(int argc, char **argv)
     /* The database commits first: files that fail to move into place
      * after it are the lesser harm (the run is then in the database only,
      * as the message says). */
-    st = sl_pg_target_finish(&pg, st, &err);
+    st = pg_target_finish(&pg, st, &err);
     if (st == SL_OK && od) {
         st = sl_outdir_commit(od, &err);
         od = NULL;
@@ -277,18 +233,18 @@ int sl_cmd_evaluate(int argc, char **argv)
                    rp ? "report.html and " : "", dir);
         printf("\n");
         static const char *const layers[] = {"parcels", NULL};
-        sl_pg_target_report(&pg, "evaluate", layers);
+        pg_target_report(&pg, "evaluate", layers);
     }
 done:
     if (w)
         sl_parcels_writer_close(w, NULL);
     sl_gpkg_writer_close(gw, NULL);
     sl_parcels_writer_close(pw, NULL);
-    sl_progress_destroy(prog);
-    sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
+    cli_progress_destroy(prog);
+    pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
-    rc = sl_finish(&err, st);
+    rc = cli_finish(&err, st);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

@@ -5,10 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_util.h"
 #include "commands.h"
-#include "plan.h"
-#include "scenario.h"
-#include "zone.h"
+#include "plan/plan.h"
+#include "input/scenario.h"
+#include "eval/evaluate.h"
 
 static const char *export_usage =
     "usage: shanglou export-model SCENARIO -o FILE.lp|FILE.mps\n"
@@ -20,19 +21,19 @@ static const char *export_usage =
     "redeveloped; x_pP_fK_iI / x_pP_oK_iI put industry I (0-based, scenario\n"
     "order) on level K of its factory / office block.\n";
 
-int sl_cmd_export_model(int argc, char **argv)
+int cmd_export_model(int argc, char **argv)
 {
-    sl_run_args a;
-    int rc = sl_cli_parse_run(argc, argv, export_usage, false, &a, NULL);
+    cli_run_args a;
+    int rc = cli_parse_run(argc, argv, export_usage, false, &a, NULL);
     if (rc >= 0)
         return rc;
     size_t n = strlen(a.out);
     bool lp = n > 3 && strcmp(a.out + n - 3, ".lp") == 0;
     bool mps = n > 4 && strcmp(a.out + n - 4, ".mps") == 0;
     if (!lp && !mps)
-        return sl_usage_error(export_usage, "export-model: '%s' must end in .lp or .mps", a.out);
+        return cli_usage_error(export_usage, "export-model: '%s' must end in .lp or .mps", a.out);
     sl_scenario *sc = NULL;
-    sl_zone *z = sl_cli_load_zone(a.path, &sc, NULL, &rc);
+    sl_zone *z = cli_load_zone(a.path, &sc, NULL, &rc);
     if (!z)
         return rc;
     sl_error err;
@@ -48,7 +49,7 @@ int sl_cmd_export_model(int argc, char **argv)
     if (st != SL_OK)
         unlink(tmp);
     free(tmp);
-    rc = sl_finish(&err, st);
+    rc = cli_finish(&err, st);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

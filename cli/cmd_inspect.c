@@ -7,8 +7,9 @@
 
 #include <ogr_srs_api.h>
 
+#include "cli_util.h"
 #include "commands.h"
-#include "parcels.h"
+#include "input/source.h"
 
 static const char *inspect_usage =
     "usage: shanglou inspect SOURCE [--layer NAME] [--encoding ENC]\n"
@@ -34,7 +35,7 @@ static const struct {
 
 #define MAX_VALUES 40
 
-int sl_cmd_inspect(int argc, char **argv)
+int cmd_inspect(int argc, char **argv)
 {
     const char *src = NULL, *layer = NULL, *enc = NULL;
     for (int i = 1; i < argc; i++) {
@@ -44,24 +45,24 @@ int sl_cmd_inspect(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--layer") == 0 || strcmp(a, "--encoding") == 0) {
             if (++i == argc)
-                return sl_usage_error(inspect_usage, "inspect: %s needs a value", a);
+                return cli_usage_error(inspect_usage, "inspect: %s needs a value", a);
             *(strcmp(a, "--layer") == 0 ? &layer : &enc) = argv[i];
         } else if (a[0] == '-' && a[1]) {
-            return sl_usage_error(inspect_usage, "inspect: unknown option '%s'", a);
+            return cli_usage_error(inspect_usage, "inspect: unknown option '%s'", a);
         } else if (src) {
-            return sl_usage_error(inspect_usage, "inspect: unexpected argument '%s'", a);
+            return cli_usage_error(inspect_usage, "inspect: unexpected argument '%s'", a);
         } else {
             src = a;
         }
     }
     if (!src)
-        return sl_usage_error(inspect_usage, "inspect: missing %s", "SOURCE");
+        return cli_usage_error(inspect_usage, "inspect: missing %s", "SOURCE");
     sl_error err;
     sl_error_init(&err);
     sl_source_options o = {.source = src, .layer = layer, .encoding = enc};
     sl_source *s = sl_source_open(&o, &err);
     if (!s) {
-        int rc = sl_print_errors(&err);
+        int rc = cli_print_errors(&err);
         sl_error_clear(&err);
         return rc;
     }

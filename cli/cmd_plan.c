@@ -6,22 +6,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buildings_out.h"
+#include "out/buildings_layer.h"
+#include "cli_util.h"
 #include "commands.h"
-#include "csv_out.h"
-#include "floors_out.h"
-#include "footprint.h"
-#include "gpkg_out.h"
-#include "outdir.h"
+#include "out/csv.h"
+#include "out/floors_layer.h"
+#include "eval/footprint.h"
+#include "out/geopackage.h"
+#include "out/outdir.h"
 #include "pg_target.h"
-#include "parcels.h"
-#include "parcels_out.h"
-#include "plan.h"
+#include "input/source.h"
+#include "out/parcels_layer.h"
+#include "plan/plan.h"
 #include "progress.h"
-#include "report.h"
-#include "scenario.h"
-#include "summary.h"
-#include "zone.h"
+#include "out/report.h"
+#include "input/scenario.h"
+#include "out/summary.h"
+#include "eval/evaluate.h"
 
 static const char *plan_usage =
     "usage: shanglou plan SCENARIO -o DIR [--time-limit S] [--gap G] [--quiet] [--verbose]\n"
@@ -38,8 +39,8 @@ static const char *plan_usage =
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
     "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
     "  -q, --quiet         print nothing but errors\n"
-    "  -v, --verbose       let GLPK's own messages through\n"
-    SL_PG_TARGET_USAGE;
+    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n"
+    PG_TARGET_USAGE;
 
 /* What the plan's parcel callback writes to: the files (parcels, floors,
  * the GeoPackage with parcels, buildings and floors) and the database
@@ -50,7 +51,7 @@ typedef struct write_ctx {
     sl_floors_writer *floors, *pg_floors;
     sl_buildings_writer *pg_buildings;
     sl_gpkg_writer *gpkg;
-    sl_progress *progress;
+    cli_progress *progress;
     long long n;
     sl_error *err;
 } write_ctx;
@@ -60,7 +61,7 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 {
     write_ctx *c = user;
     const sl_parcel_plan *pp = &c->plan->pp[p - z->p];
-    sl_progress_step(c->progress, (double)++c->n);
+    cli_progress_step(c->progress, (double)++c->n);
     if (pp->redeveloped && geom) {
         OGRGeometryH fac = NULL, off = NULL;
         sl_status st = sl_footprint_polygons(z->src, geom, p->id, p->plan_rules->setback_m,
@@ -102,23 +103,23 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
 }
 
-int sl_cmd_plan(int argc, char **argv)
+int cmd_plan(int argc, char **argv)
 {
-    sl_run_args a;
-    sl_pg_target pg;
-    sl_pg_target_init(&pg);
-    int rc = sl_cli_parse_run(argc, argv, plan_usage, true, &a, &pg);
+    cli_run_args a;
+    pg_target pg;
+    pg_target_init(&pg);
+    int rc = cli_parse_run(argc, argv, plan_usage, true, &a, &pg);
     if (rc >= 0)
         return rc;
-    sl_progress_options po;
-    sl_progress_options_init(&po);
+    cli_progress_options po;
+    cli_progress_options_init(&po);
     if (a.quiet)
-        po.mode = SL_PROGRESS_OFF;
-    sl_progress *prog = sl_progress_create(stderr, &po);
+        po.mode = CLI_PROGRESS_OFF;
+    cli_progress *prog = cli_progress_create(stderr, &po);
     sl_scenario *sc = NULL;
-    sl_zone *z = sl_cli_load_zone(a.path, &sc, prog, &rc);
+    sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
     if (!z) {
-        sl_progress_destroy(prog);
+        cli_progress_destroy(prog);
         return rc;
     }
     sl_error err;
@@ -130,20 +131,21 @@ int sl_cmd_plan(int argc, char **argv)
     if (a.has_gap)
         o.gap = a.gap;
     o.verbose = a.verbose;
+    o.log = cli_log_stderr;
     /* The solver's best plan, bound and gap as they improve. */
-    o.progress = sl_progress_plan_fn;
+    o.progress = cli_progress_plan_fn;
     o.user_data = prog;
     sl_plan *plan = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
-    sl_progress_begin(prog, "solving", 0);
-    sl_progress_set_limit(prog, o.time_limit_s);
+    cli_progress_begin(prog, "solving", 0);
+    cli_progress_set_limit(prog, o.time_limit_s);
     sl_status st = sl_plan_solve(z, &o, &plan, &err);
     if (st != SL_OK)
         goto done;
-    sl_progress_solver(prog, plan->solve_seconds, plan->objective, plan->bound, o.time_limit_s);
-    sl_progress_end(prog);
+    cli_progress_solver(prog, plan->solve_seconds, plan->objective, plan->bound, o.time_limit_s);
+    cli_progress_end(prog);
     if (plan->status == SL_PLAN_INFEASIBLE) {
         fprintf(stderr, "plan: no plan meets every rule of %s:\n", a.path);
         for (int i = 0; i < plan->n_conflicts; i++)
@@ -163,7 +165,7 @@ int sl_cmd_plan(int argc, char **argv)
         goto done;
     }
     if ((a.out && !(od = sl_outdir_begin(a.out, &err))) ||
-        sl_pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
+        pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
         st = err.code;
         goto done;
     }
@@ -183,10 +185,10 @@ int sl_cmd_plan(int argc, char **argv)
         goto done;
     }
     ctx.progress = prog;
-    sl_progress_begin(prog, "writing parcels", z->n);
+    cli_progress_begin(prog, "writing parcels", z->n);
     st = sl_zone_rescan(z, write_parcel, &ctx, &err);
     if (st == SL_OK)
-        sl_progress_end(prog);
+        cli_progress_end(prog);
     sl_status c1 = sl_parcels_writer_close(ctx.parcels, &err);
     ctx.parcels = NULL;
     sl_floors_writer_close(ctx.floors);
@@ -214,7 +216,7 @@ int sl_cmd_plan(int argc, char **argv)
     if (st == SL_OK && od)
         st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
     /* The database commits first, as in evaluate. */
-    st = sl_pg_target_finish(&pg, st, &err);
+    st = pg_target_finish(&pg, st, &err);
     if (st == SL_OK && od) {
         st = sl_outdir_commit(od, &err);
         od = NULL;
@@ -236,7 +238,7 @@ int sl_cmd_plan(int argc, char **argv)
                    a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "buildings", "floors", NULL};
-        sl_pg_target_report(&pg, "plan", layers);
+        pg_target_report(&pg, "plan", layers);
     }
 done:
     if (ctx.parcels)
@@ -247,11 +249,11 @@ done:
     sl_parcels_writer_close(ctx.pg_parcels, NULL);
     sl_floors_writer_close(ctx.pg_floors);
     sl_buildings_writer_close(ctx.pg_buildings);
-    sl_pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
+    pg_target_finish(&pg, st == SL_OK ? SL_ERR_IO : st, &err);
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
-    rc = sl_finish(&err, st);
-    sl_progress_destroy(prog);
+    rc = cli_finish(&err, st);
+    cli_progress_destroy(prog);
     sl_plan_destroy(plan);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);

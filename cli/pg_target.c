@@ -6,28 +6,26 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands.h"
-#include "ogrutil.h"
+#include "util/ogr_util.h"
 
-void sl_pg_target_init(sl_pg_target *t)
+void pg_target_init(pg_target *t)
 {
     memset(t, 0, sizeof *t);
     t->mode = SL_PG_CREATE;
     sl_out_run_id(t->run_id, sizeof t->run_id);
 }
 
-int sl_pg_target_arg(sl_pg_target *t, int argc, char **argv, int *i, const char *cmd,
-                     const char *usage)
+int pg_target_arg(pg_target *t, int argc, char **argv, int *i, const char *cmd, char *msg,
+                  size_t size)
 {
     const char *a = argv[*i];
     bool to = strcmp(a, "--to") == 0, prefix = strcmp(a, "--table-prefix") == 0,
          mode = strcmp(a, "--mode") == 0;
     if (!to && !prefix && !mode)
         return 0;
-    char msg[200];
     if (++*i == argc) {
-        snprintf(msg, sizeof msg, "%s: %%s needs a value", cmd);
-        return sl_usage_error(usage, msg, a);
+        snprintf(msg, size, "%s: %s needs a value", cmd, a);
+        return 2;
     }
     const char *v = argv[*i];
     if (to) {
@@ -35,41 +33,41 @@ int sl_pg_target_arg(sl_pg_target *t, int argc, char **argv, int *i, const char 
             /* Whatever it is, it may hold a password. */
             char shown[512];
             sl_redact(v, shown, sizeof shown);
-            snprintf(msg, sizeof msg,
+            snprintf(msg, size,
                      "%s: --to takes a PostgreSQL connection string, "
-                     "PG:dbname=NAME host=HOST user=USER ...; not '%%s'",
-                     cmd);
-            return sl_usage_error(usage, msg, shown);
+                     "PG:dbname=NAME host=HOST user=USER ...; not '%s'",
+                     cmd, shown);
+            return 2;
         }
         t->to = v;
     } else if (prefix) {
         if (!sl_pg_prefix_valid(v)) {
-            snprintf(msg, sizeof msg, "%s: --table-prefix '%%s': %s", cmd, SL_PG_PREFIX_RULE);
-            return sl_usage_error(usage, msg, v);
+            snprintf(msg, size, "%s: --table-prefix '%s': %s", cmd, v, SL_PG_PREFIX_RULE);
+            return 2;
         }
         t->prefix = v;
         t->prefix_given = true;
     } else {
         if (!sl_pg_mode_parse(v, &t->mode)) {
-            snprintf(msg, sizeof msg, "%s: --mode is create, overwrite or append, not '%%s'", cmd);
-            return sl_usage_error(usage, msg, v);
+            snprintf(msg, size, "%s: --mode is create, overwrite or append, not '%s'", cmd, v);
+            return 2;
         }
         t->mode_given = true;
     }
     return 1;
 }
 
-int sl_pg_target_check(const sl_pg_target *t, const char *cmd, const char *usage)
+int pg_target_check(const pg_target *t, const char *cmd, char *msg, size_t size)
 {
-    char msg[200];
     if (!t->to && (t->prefix_given || t->mode_given)) {
-        snprintf(msg, sizeof msg, "%s: %%s needs --to PG:...", cmd);
-        return sl_usage_error(usage, msg, t->prefix_given ? "--table-prefix" : "--mode");
+        snprintf(msg, size, "%s: %s needs --to PG:...", cmd,
+                 t->prefix_given ? "--table-prefix" : "--mode");
+        return 2;
     }
     return 0;
 }
 
-sl_status sl_pg_target_open(sl_pg_target *t, const sl_scenario *sc, const char *scenario_path,
+sl_status pg_target_open(pg_target *t, const sl_scenario *sc, const char *scenario_path,
                             sl_error *err)
 {
     if (!t->to)
@@ -88,7 +86,7 @@ sl_status sl_pg_target_open(sl_pg_target *t, const sl_scenario *sc, const char *
     return t->d ? SL_OK : err->code;
 }
 
-sl_status sl_pg_target_finish(sl_pg_target *t, sl_status st, sl_error *err)
+sl_status pg_target_finish(pg_target *t, sl_status st, sl_error *err)
 {
     if (!t->d)
         return st;
@@ -100,7 +98,7 @@ sl_status sl_pg_target_finish(sl_pg_target *t, sl_status st, sl_error *err)
     return st;
 }
 
-void sl_pg_target_report(const sl_pg_target *t, const char *cmd, const char *const *layers)
+void pg_target_report(const pg_target *t, const char *cmd, const char *const *layers)
 {
     if (!t->to)
         return;

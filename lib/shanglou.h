@@ -2,9 +2,15 @@
  * shanglou.h - public API of libshanglou, the 工业上楼 (vertical factory)
  * industrial land-use planning simulator.
  *
- * Handles are opaque.  Every *_destroy() accepts NULL.  Functions that can
- * fail take an sl_error * and return a status (or NULL); the error object
- * collects one line per problem, already phrased for a planner.
+ * Two kinds of types: handles (sl_source, sl_outdir, the writers, the
+ * progress-free sl_out_dataset ...) are opaque, declared here and in the
+ * module headers as incomplete structs and used only through functions;
+ * results (sl_scenario, sl_zone, sl_plan) are plain records that callers
+ * read field by field, documented with their invariants where they are
+ * declared.  Every *_destroy() accepts NULL.  Functions that can fail take
+ * an sl_error * and return a status (or NULL); the error object collects
+ * one line per problem, already phrased for a planner.  See
+ * docs/architecture.md.
  */
 #ifndef SHANGLOU_H
 #define SHANGLOU_H
@@ -52,6 +58,21 @@ void sl_error_add(sl_error *err, sl_status code, const char *fmt, ...)
 void sl_error_at(sl_error *err, sl_status code, const char *file, int line,
                  int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Messages that are not errors: what the optimizer is doing (with
+ * sl_plan_options.verbose), GLPK's own output, warnings.  The library
+ * never writes to stdout or stderr, never exits and never reads the
+ * environment: whatever it has to say goes to the caller's sl_log_fn,
+ * which decides where it goes (the CLI prints it on stderr).  message is
+ * one line without its newline, except for GLPK's output, which comes in
+ * the pieces GLPK prints (newlines included). */
+typedef enum sl_log_level {
+    SL_LOG_WARNING,   /* something the planner should know               */
+    SL_LOG_INFO,      /* a step done                                     */
+    SL_LOG_TRACE,     /* the optimizer's trace (verbose)                 */
+    SL_LOG_SOLVER     /* GLPK's terminal output (verbose)                */
+} sl_log_level;
+typedef void (*sl_log_fn)(void *user_data, sl_log_level level, const char *message);
 
 #ifdef __cplusplus
 }

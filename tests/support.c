@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 static char *read_fd_all(int fd)
 {
@@ -34,10 +34,10 @@ static char *read_fd_all(int fd)
     return buf;
 }
 
-static sl_run run_argv(char *const argv[])
+static t_run run_argv(char *const argv[])
 {
-    sl_run r = {0};
-    char *dir = sl_tmpdir();
+    t_run r = {0};
+    char *dir = t_tmpdir();
     char outp[4096], errp[4096];
     snprintf(outp, sizeof outp, "%s/out", dir);
     snprintf(errp, sizeof errp, "%s/err", dir);
@@ -68,14 +68,14 @@ static sl_run run_argv(char *const argv[])
     if (strstr(r.err, "ERROR: AddressSanitizer") || strstr(r.err, "ERROR: LeakSanitizer") ||
         strstr(r.err, "runtime error: ")) {
         fprintf(stderr, "sanitizer report from %s:\n%s\n", argv[0], r.err);
-        r.status = SL_SANITIZER_STATUS;
+        r.status = T_SANITIZER_STATUS;
     }
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
     return r;
 }
 
-sl_run sl_cli(const char *arg, ...)
+t_run t_cli(const char *arg, ...)
 {
     char *argv[64];
     int n = 0;
@@ -89,7 +89,7 @@ sl_run sl_cli(const char *arg, ...)
     return run_argv(argv);
 }
 
-sl_run sl_sh(const char *fmt, ...)
+t_run t_sh(const char *fmt, ...)
 {
     char cmd[16384];
     va_list ap;
@@ -100,14 +100,14 @@ sl_run sl_sh(const char *fmt, ...)
     return run_argv(argv);
 }
 
-void sl_run_free(sl_run *r)
+void t_run_free(t_run *r)
 {
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
 }
 
-char *sl_tmpdir(void)
+char *t_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
     char tmpl[4096];
@@ -116,7 +116,7 @@ char *sl_tmpdir(void)
     return d ? strdup(d) : NULL;
 }
 
-void sl_rmtree(const char *dir)
+void t_rmtree(const char *dir)
 {
     if (!dir || !*dir || strcmp(dir, "/") == 0)
         return;
@@ -126,7 +126,7 @@ void sl_rmtree(const char *dir)
         fprintf(stderr, "could not remove %s\n", dir);
 }
 
-char *sl_slurp(const char *path, size_t *len)
+char *t_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -138,7 +138,7 @@ char *sl_slurp(const char *path, size_t *len)
     return buf;
 }
 
-char *sl_write(const char *dir, const char *name, const char *text)
+char *t_write(const char *dir, const char *name, const char *text)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
@@ -151,7 +151,7 @@ char *sl_write(const char *dir, const char *name, const char *text)
     return p;
 }
 
-char *sl_src(const char *rel)
+char *t_src(const char *rel)
 {
     size_t n = strlen(SL_SRC) + strlen(rel) + 2;
     char *p = malloc(n);
@@ -161,7 +161,7 @@ char *sl_src(const char *rel)
 
 /* ---- a hand-made plan --------------------------------------------------- */
 
-sl_plan *sl_test_plan(const sl_zone *z)
+sl_plan *t_plan(const sl_zone *z)
 {
     const sl_scenario *sc = z->sc;
     sl_plan *pl = calloc(1, sizeof *pl);
@@ -224,7 +224,7 @@ sl_plan *sl_test_plan(const sl_zone *z)
     return pl;
 }
 
-void sl_test_plan_free(sl_plan *p)
+void t_plan_free(sl_plan *p)
 {
     if (!p)
         return;

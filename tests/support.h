@@ -1,38 +1,36 @@
 /* support.h - helpers shared by the Criterion tests. */
-#ifndef SL_TEST_SUPPORT_H
-#define SL_TEST_SUPPORT_H
+#ifndef T_SUPPORT_H
+#define T_SUPPORT_H
 
 #include <stddef.h>
 
 /* Exit status reported for a child whose stderr holds an ASan, LSan or
  * UBSan report, so that no expected status can hide it. */
-#define SL_SANITIZER_STATUS 86
+#define T_SANITIZER_STATUS 86
 
 /* Result of running a command: exit status and captured streams. */
-typedef struct sl_run {
+typedef struct t_run {
     int status;      /* exit code, or 128+signal */
     char *out;       /* stdout, NUL-terminated, heap */
     char *err;       /* stderr, NUL-terminated, heap */
-} sl_run;
+} t_run;
 
 /* Run the shanglou CLI with args (NULL-terminated argv after argv[0]),
- * from the directory SL_SRC/tests.  Free with sl_run_free(). */
-sl_run sl_cli(const char *arg, ...);
+ * from the directory SL_SRC/tests.  Free with t_run_free(). */
+t_run t_cli(const char *arg, ...);
 /* Run a shell command line with /bin/sh -c. */
-sl_run sl_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sl_run_free(sl_run *r);
+t_run t_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void t_run_free(t_run *r);
 
-/* A fresh empty temporary directory (heap string); removed by sl_rmtree. */
-char *sl_tmpdir(void);
-void sl_rmtree(const char *dir);
+/* A fresh empty temporary directory (heap string); removed by t_rmtree. */
+char *t_tmpdir(void);
+void t_rmtree(const char *dir);
 /* Whole file, NUL-terminated (heap), or NULL; *len gets the size. */
-char *sl_slurp(const char *path, size_t *len);
+char *t_slurp(const char *path, size_t *len);
 /* Write text to dir/name; returns the heap path. */
-char *sl_write(const char *dir, const char *name, const char *text);
+char *t_write(const char *dir, const char *name, const char *text);
 /* Path below the source tree (heap): SL_SRC "/" rel. */
-char *sl_src(const char *rel);
-
-#endif
+char *t_src(const char *rel);
 
 struct sl_zone;
 struct sl_plan;
@@ -41,6 +39,8 @@ struct sl_plan;
  * redeveloped with 6 factory storeys (two industries of one chain, level 1
  * at the ground-floor minimum) and, when it has an office footprint, 3
  * office storeys of the first office or rnd industry.  The zone must have
- * been read.  Free with sl_test_plan_free(). */
-struct sl_plan *sl_test_plan(const struct sl_zone *z);
-void sl_test_plan_free(struct sl_plan *p);
+ * been read.  Free with t_plan_free(). */
+struct sl_plan *t_plan(const struct sl_zone *z);
+void t_plan_free(struct sl_plan *p);
+
+#endif

@@ -12,25 +12,25 @@
 
 Test(cli, version_and_help)
 {
-    sl_run r = sl_cli("--version", NULL);
+    t_run r = t_cli("--version", NULL);
     cr_assert_eq(r.status, 0);
     cr_assert(strncmp(r.out, "shanglou ", 9) == 0, "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     const char *cmds[] = {"check", "inspect", "evaluate", "plan", "export-model", "compare"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        r = sl_cli(cmds[i], "--help", NULL);
+        r = t_cli(cmds[i], "--help", NULL);
         cr_assert_eq(r.status, 0, "%s --help", cmds[i]);
         cr_assert(strstr(r.out, "usage: shanglou "), "%s --help: %s", cmds[i], r.out);
-        sl_run_free(&r);
+        t_run_free(&r);
     }
-    r = sl_cli("frobnicate", NULL);
+    r = t_cli("frobnicate", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: unknown command 'frobnicate'"), "%s", r.err);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: missing -o DIR"), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 Test(cli, check_bundled_scenarios)
@@ -38,24 +38,24 @@ Test(cli, check_bundled_scenarios)
     const char *files[] = {"../scenarios/gonggai.yaml", "../scenarios/old-rules.yaml",
                            "../scenarios/cap40.yaml", "../scenarios/no-office.yaml"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        sl_run r = sl_cli("check", files[i], NULL);
+        t_run r = t_cli("check", files[i], NULL);
         cr_assert_eq(r.status, 0, "%s: %s", files[i], r.err);
         cr_assert(strstr(r.out, ": ok: "), "%s", r.out);
-        sl_run_free(&r);
+        t_run_free(&r);
     }
 }
 
 Test(cli, check_lists_every_error)
 {
-    char *dir = sl_tmpdir();
-    char *p = sl_write(dir, "bad.yaml",
+    char *dir = t_tmpdir();
+    char *p = t_write(dir, "bad.yaml",
                        "parcels:\n"
                        "  source: x.shp\n"
                        "  fields: {id: DKBH, land_use: YDDM}\n"
                        "rules:\n"
                        "  after: {far_max: 0.5, far_min: 1.2, flor_height_m: 4}\n"
                        "plan: {rules: aftr}\n");
-    sl_run r = sl_cli("check", p, NULL);
+    t_run r = t_cli("check", p, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     int lines = 0;
     for (const char *c = r.err; *c; c++)
@@ -64,15 +64,15 @@ Test(cli, check_lists_every_error)
     char want[1024];
     snprintf(want, sizeof want, "%s:6:15: plan.rules: no rule set named 'aftr'; did you mean 'after'?", p);
     cr_assert(strstr(r.err, want), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(p);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
 Test(cli, inspect_suggests_mapping)
 {
-    sl_run r = sl_cli("inspect", "../geodata/shahe/parcels.shp", NULL);
+    t_run r = t_cli("inspect", "../geodata/shahe/parcels.shp", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "crs: EPSG:4547"), "%s", r.out);
     cr_assert(strstr(r.out, "fields: {id: DKBH, land_use: YDDM, current_far: RJL, current_gfa: "
@@ -80,11 +80,11 @@ Test(cli, inspect_suggests_mapping)
               "%s", r.out);
     cr_assert(strstr(r.out, "\"M1\""), "%s", r.out);
     cr_assert(strstr(r.out, "B7-2") || strstr(r.out, "B1-"), "%s", r.out);
-    sl_run_free(&r);
-    r = sl_cli("inspect", "no/such/file.shp", NULL);
+    t_run_free(&r);
+    r = t_cli("inspect", "no/such/file.shp", NULL);
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "cannot open parcel source 'no/such/file.shp'"), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* The bundled 工改工 scenario: summary equals the golden file, every input
@@ -92,31 +92,31 @@ Test(cli, inspect_suggests_mapping)
  * computation (pyproj) to 0.01 %, and geojsonhint accepts the file. */
 Test(cli, evaluate_gonggai_golden, .timeout = 300)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", dir, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "evaluate: "), "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    char *got = sl_slurp(path, NULL);
-    char *want = sl_slurp(SL_SRC "/tests/golden/gonggai-evaluate-summary.json", NULL);
+    char *got = t_slurp(path, NULL);
+    char *want = t_slurp(SL_SRC "/tests/golden/gonggai-evaluate-summary.json", NULL);
     cr_assert(got && want);
     cr_assert_str_eq(got, want, "summary.json differs from tests/golden/");
     free(got);
     free(want);
-    r = sl_sh("/usr/bin/python3 golden/check_geojson.py ../geodata/shahe/parcels.shp "
+    r = t_sh("/usr/bin/python3 golden/check_geojson.py ../geodata/shahe/parcels.shp "
               "%s/parcels.geojson",
               dir);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-    sl_run_free(&r);
-    r = sl_sh("npx --yes @mapbox/geojsonhint@2.2.0 %s/parcels.geojson", dir);
+    t_run_free(&r);
+    r = t_sh("npx --yes @mapbox/geojsonhint@2.2.0 %s/parcels.geojson", dir);
     cr_assert_eq(r.status, 0, "geojsonhint: %s%s", r.out, r.err);
     cr_assert_str_eq(r.out, "", "geojsonhint: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     /* B7-2, worked by hand in tests/golden/README.md. */
     snprintf(path, sizeof path, "%s/parcels.geojson", dir);
-    char *gj = sl_slurp(path, NULL);
+    char *gj = t_slurp(path, NULL);
     char *b72 = strstr(gj, "\"id\": \"B7-2\"");
     cr_assert(b72, "B7-2 present");
     char *eol = strchr(b72, '\n');
@@ -135,27 +135,27 @@ Test(cli, evaluate_gonggai_golden, .timeout = 300)
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
         cr_assert(strstr(b72, expect[i]), "B7-2 lacks %s: %s", expect[i], b72);
     free(gj);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
 Test(cli, evaluate_is_deterministic, .timeout = 300)
 {
-    char *a = sl_tmpdir(), *b = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", a, "-q", NULL);
+    char *a = t_tmpdir(), *b = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", a, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "", "--quiet prints nothing");
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "-o", b, "-q", NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "-o", b, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("cmp %s/parcels.geojson %s/parcels.geojson && cmp %s/summary.json "
+    t_run_free(&r);
+    r = t_sh("cmp %s/parcels.geojson %s/parcels.geojson && cmp %s/summary.json "
               "%s/summary.json",
               a, b, a, b);
     cr_assert_eq(r.status, 0, "%s", r.out);
-    sl_run_free(&r);
-    sl_rmtree(a);
-    sl_rmtree(b);
+    t_run_free(&r);
+    t_rmtree(a);
+    t_rmtree(b);
     free(a);
     free(b);
 }
@@ -163,75 +163,75 @@ Test(cli, evaluate_is_deterministic, .timeout = 300)
 /* A run that fails leaves the previous files intact and no temporaries. */
 Test(cli, failed_run_keeps_previous_output, .timeout = 300)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "-q", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", dir, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("md5sum %s/parcels.geojson %s/summary.json", dir, dir);
+    t_run_free(&r);
+    r = t_sh("md5sum %s/parcels.geojson %s/summary.json", dir, dir);
     char *before = strdup(r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     /* The same zone as GBK text without .cpg: fails after writing began. */
-    char *tmp = sl_tmpdir();
-    r = sl_sh("cp ../geodata/shahe/parcels.shp ../geodata/shahe/parcels.shx "
+    char *tmp = t_tmpdir();
+    r = t_sh("cp ../geodata/shahe/parcels.shp ../geodata/shahe/parcels.shx "
               "../geodata/shahe/parcels.dbf ../geodata/shahe/parcels.prj %s/ && "
               "sed 's|source: .*|source: %s/parcels.shp|' " GONGGAI " > %s/s.yaml",
               tmp, tmp, tmp);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char sp[4096];
     snprintf(sp, sizeof sp, "%s/s.yaml", tmp);
-    r = sl_cli("evaluate", sp, "-o", dir, NULL);
+    r = t_cli("evaluate", sp, "-o", dir, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(strstr(r.err, "is not UTF-8 text and the DBF has no .cpg file"), "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("md5sum %s/parcels.geojson %s/summary.json", dir, dir);
+    t_run_free(&r);
+    r = t_sh("md5sum %s/parcels.geojson %s/summary.json", dir, dir);
     cr_assert_str_eq(r.out, before);
-    sl_run_free(&r);
-    r = sl_sh("ls -A %s", dir);
+    t_run_free(&r);
+    r = t_sh("ls -A %s", dir);
     cr_assert_str_eq(r.out, "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nsummary.json\n",
                      "no temporaries left: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(before);
-    sl_rmtree(tmp);
+    t_rmtree(tmp);
     free(tmp);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
 Test(cli, unwritable_output_dir)
 {
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", "/proc/shanglou-out", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "-o", "/proc/shanglou-out", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "/proc/shanglou-out: cannot create output directory"), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* --formats picks the files besides summary.json; csv brings the
  * GeoPackage it is made from. */
 Test(cli, evaluate_formats)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson", "-q", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson", "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("ls %s", dir);
+    t_run_free(&r);
+    r = t_sh("ls %s", dir);
     cr_assert_str_eq(r.out, "parcels.geojson\nsummary.json\n");
-    sl_run_free(&r);
+    t_run_free(&r);
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/b", dir);
-    r = sl_cli("evaluate", GONGGAI, "-o", sub, "--formats", "csv,report", "-q", NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", sub, "--formats", "csv,report", "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_sh("ls %s", sub);
+    t_run_free(&r);
+    r = t_sh("ls %s", sub);
     cr_assert_str_eq(r.out, "parcels.csv\nreport.html\nshanglou.gpkg\nsummary.json\n", "%s",
                      r.out);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson,shp", NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson,shp", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: --formats: 'geojson,shp' is not a list of "
                             "geojson, gpkg, csv, report"),
               "%s", r.err);
-    sl_run_free(&r);
-    sl_rmtree(dir);
+    t_run_free(&r);
+    t_rmtree(dir);
     free(dir);
 }

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "scenario.h"
+#include "out/compare.h"
+#include "input/scenario.h"
 #include "support.h"
 
 #define GONGGAI "../scenarios/gonggai.yaml"
@@ -65,13 +65,13 @@ Test(compare, csv_and_html)
          .gfa_by_industry_m2 = g2},
     };
     sl_compare c = {2, rows, 3, ids, names};
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     char p[4200];
     snprintf(p, sizeof p, "%s/c.csv", dir);
     sl_error err;
     sl_error_init(&err);
     cr_assert_eq(sl_compare_write_csv(&c, p, &err), SL_OK);
-    char *csv = sl_slurp(p, NULL);
+    char *csv = t_slurp(p, NULL);
     cr_assert_str_eq(csv,
                      "\xEF\xBB\xBF"
                      "scenario,file,plan_rules,status,parcels,candidates,redeveloped,"
@@ -84,14 +84,14 @@ Test(compare, csv_and_html)
     free(csv);
     snprintf(p, sizeof p, "%s/c.html", dir);
     cr_assert_eq(sl_compare_write_html(&c, p, &err), SL_OK);
-    char *html = sl_slurp(p, NULL);
+    char *html = t_slurp(p, NULL);
     cr_assert(strstr(html, "Content-Security-Policy"));
     cr_assert(strstr(html, "y &quot;new&quot;"), "escaped");
     cr_assert(strstr(html, "丙 <small>d</small>"));
     cr_assert(strstr(html, "6,000"), "thousands separators");
     free(html);
     sl_error_clear(&err);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
@@ -123,12 +123,12 @@ static double csv_field(const char *csv, const char *name, int field)
  * summary.json, and clustering = objective − the GFA part. */
 Test(compare, agrees_with_plan_summaries, .timeout = 600)
 {
-    sl_run r = sl_cli("plan", "--help", NULL);
+    t_run r = t_cli("plan", "--help", NULL);
     int have_plan = r.status == 0;
-    sl_run_free(&r);
+    t_run_free(&r);
     if (!have_plan)
         cr_skip_test("shanglou plan is not in this build");
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     const char *scen[] = {"../scenarios/gonggai.yaml", "../scenarios/old-rules.yaml"};
     const char *names[] = {"shahe-gonggai", "shahe-old-rules"};
     char cmp[4200];
@@ -136,23 +136,23 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
     /* Every run stops on the gap, never on the clock, so compare and the
      * separate runs find the same plans (the search is deterministic until
      * a time limit cuts it). */
-    r = sl_cli("compare", scen[0], scen[1], "-o", cmp, "--gap", "0.05", "--time-limit", "120",
+    r = t_cli("compare", scen[0], scen[1], "-o", cmp, "--gap", "0.05", "--time-limit", "120",
                "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char p[8800];
     snprintf(p, sizeof p, "%s/comparison.csv", cmp);
-    char *csv = sl_slurp(p, NULL);
+    char *csv = t_slurp(p, NULL);
     cr_assert(csv);
     for (int s = 0; s < 2; s++) {
         char out[4300];
         snprintf(out, sizeof out, "%s/plan%d", dir, s);
-        r = sl_cli("plan", scen[s], "-o", out, "--gap", "0.05", "--time-limit", "120", "-q",
+        r = t_cli("plan", scen[s], "-o", out, "--gap", "0.05", "--time-limit", "120", "-q",
                    NULL);
         cr_assert_eq(r.status, 0, "%s", r.err);
-        sl_run_free(&r);
+        t_run_free(&r);
         snprintf(p, sizeof p, "%s/summary.json", out);
-        char *sum = sl_slurp(p, NULL);
+        char *sum = t_slurp(p, NULL);
         cr_assert(sum);
         cr_assert_float_eq(csv_field(csv, names[s], 6), json_num(sum, "redeveloped"), 0.5,
                            "%s redeveloped", names[s]);
@@ -177,6 +177,6 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
         free(sum);
     }
     free(csv);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }

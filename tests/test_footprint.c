@@ -5,9 +5,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "footprint.h"
-#include "scenario.h"
-#include "zone.h"
+#include "eval/footprint.h"
+#include "input/scenario.h"
+#include "eval/evaluate.h"
 
 typedef struct check {
     int n_checked;

@@ -19,10 +19,10 @@
 
 static char *dir;   /* fixtures, scenario and outputs of one test */
 
-static void setup(void) { dir = sl_tmpdir(); }
+static void setup(void) { dir = t_tmpdir(); }
 static void teardown(void)
 {
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 TestSuite(scenario_input, .timeout = 120);
@@ -53,7 +53,7 @@ static char *scenario(const char *source, const char *extra)
              "rules:\n"
              "  after: {far_max: 3.0}\n",
              source, extra ? extra : "");
-    return sl_write(dir, "s.yaml", text);
+    return t_write(dir, "s.yaml", text);
 }
 
 static void square(char *buf, size_t n, double x, double y, double s)
@@ -106,10 +106,10 @@ static char *five_parcels_shp(const char *lco)
         f[i] = feature(id, g);
     }
     char *gj = write_geojson("five.geojson", 4547, f, 5);
-    sl_run r = sl_sh("ogr2ogr -f 'ESRI Shapefile' -nln parcels %s '%s/shp' '%s' 2>&1",
+    t_run r = t_sh("ogr2ogr -f 'ESRI Shapefile' -nln parcels %s '%s/shp' '%s' 2>&1",
                      lco ? lco : "-lco ENCODING=UTF-8", dir, gj);
     cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(gj);
     return path_in("shp/parcels.shp");
 }
@@ -148,7 +148,7 @@ static run_out read_parcels(const char *out_dir)
 {
     char p[4096];
     snprintf(p, sizeof p, "%s/parcels.geojson", out_dir);
-    char *text = sl_slurp(p, NULL);
+    char *text = t_slurp(p, NULL);
     cr_assert(text, "%s missing", p);
     run_out r = {0};
     r.p = calloc(1, sizeof *r.p);
@@ -190,10 +190,10 @@ static void expect_parcel(const run_out *r, int i, const char *id, const char *s
 static run_out evaluate_ok(const char *scen)
 {
     char *out = path_in("out");
-    sl_run r = sl_cli("evaluate", scen, "-o", out, "-q", NULL);
+    t_run r = t_cli("evaluate", scen, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "evaluate: %s", r.err);
     cr_assert_str_eq(r.err, "");
-    sl_run_free(&r);
+    t_run_free(&r);
     run_out o = read_parcels(out);
     free(out);
     return o;
@@ -205,18 +205,18 @@ static run_out evaluate_ok(const char *scen)
 static void evaluate_fails(const char *scen, int status, const char *message)
 {
     char *out = path_in("out");
-    sl_run r = sl_sh("mkdir -p %s && echo previous > %s/previous.txt", out, out);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", scen, "-o", out, NULL);
+    t_run r = t_sh("mkdir -p %s && echo previous > %s/previous.txt", out, out);
+    t_run_free(&r);
+    r = t_cli("evaluate", scen, "-o", out, NULL);
     cr_assert_eq(r.status, status, "exit %d: %s", r.status, r.err);
     char want[4096];
     snprintf(want, sizeof want, "%s\n", message);
     cr_assert_str_eq(r.err, want);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
-    r = sl_sh("ls -A %s; ls -A %s | grep shanglou", out, dir);
+    t_run_free(&r);
+    r = t_sh("ls -A %s; ls -A %s | grep shanglou", out, dir);
     cr_assert_str_eq(r.out, "previous.txt\n", "left behind: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(out);
 }
 
@@ -232,11 +232,11 @@ static void run_out_free(run_out *r)
 /* `check` must exit 2 and print exactly these lines. */
 static void check_fails(const char *path, const char *expected)
 {
-    sl_run r = sl_cli("check", path, NULL);
+    t_run r = t_cli("check", path, NULL);
     cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
     cr_assert_str_eq(r.err, expected);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 Test(scenario_input, alias_bomb)
@@ -248,7 +248,7 @@ Test(scenario_input, alias_bomb)
 
 Test(scenario_input, deep_nesting)
 {
-    dir = sl_tmpdir();
+    dir = t_tmpdir();
     char *p = path_in("deep.yaml");
     FILE *f = fopen(p, "w");
     fputs("name: ", f);
@@ -267,7 +267,7 @@ Test(scenario_input, deep_nesting)
 
 Test(scenario_input, ten_megabyte_scalar)
 {
-    dir = sl_tmpdir();
+    dir = t_tmpdir();
     char *p = path_in("big.yaml");
     FILE *f = fopen(p, "w");
     fputs("parcels: {source: x.shp, fields: {id: A, land_use: B}}\nname: ", f);
@@ -313,7 +313,7 @@ Test(scenario_input, nan_infinite_negative_huge_numbers)
  * evaluate without overflow: floor counts saturate at 1,000 (SL_MAX_FLOORS). */
 Test(scenario_input, huge_valid_numbers_evaluate)
 {
-    dir = sl_tmpdir();
+    dir = t_tmpdir();
     char text[2048];
     snprintf(text, sizeof text,
              "name: huge\n"
@@ -327,11 +327,11 @@ Test(scenario_input, huge_valid_numbers_evaluate)
              "      standard_floor_height_m: 1e-300, office_floor_height_m: 1e-300}\n"
              "  b: {setback_m: 1e300, ground_floor_height_min_m: 1e300}\n",
              SL_SRC);
-    char *p = sl_write(dir, "s.yaml", text);
+    char *p = t_write(dir, "s.yaml", text);
     run_out o = evaluate_ok(p);
     cr_assert_eq(o.n, 188);
     char *gj = path_in("out/parcels.geojson");
-    char *t = sl_slurp(gj, NULL);
+    char *t = t_slurp(gj, NULL);
     cr_assert(strstr(t, "\"a_factory_floors\": 1001,"), "saturated floor count");
     cr_assert_null(strstr(t, "\"a_factory_floors\": -"), "no overflow");
     cr_assert(strstr(t, "\"b_binding\": \"setback\""));
@@ -345,13 +345,13 @@ Test(scenario_input, huge_valid_numbers_evaluate)
 /* For now check and evaluate succeed: evaluate places no industry. */
 Test(scenario_input, industries_that_fit_no_parcel)
 {
-    sl_run r = sl_cli("check", "hostile/cannot-fit.yaml", NULL);
+    t_run r = t_cli("check", "hostile/cannot-fit.yaml", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "hostile/cannot-fit.yaml: ok: scenario 'cannot-fit', 1 rule sets, 2 "
                             "industries, 1 chain links, 1 pins;"),
               "%s", r.out);
-    sl_run_free(&r);
-    dir = sl_tmpdir();
+    t_run_free(&r);
+    dir = t_tmpdir();
     run_out o = evaluate_ok("hostile/cannot-fit.yaml");
     cr_assert_eq(o.n, 188);
     run_out_free(&o);
@@ -389,7 +389,7 @@ Test(data_input, million_vertex_parcel, .timeout = 600)
     expect_parcel(&o, 1, "SMALL", "candidate", "FAR 0.40 below 1.00");
     /* π·100² = 31,415.93 m² in the plane; geodesic about 2e-4 smaller. */
     char *gj = path_in("out/parcels.geojson");
-    char *t = sl_slurp(gj, NULL);
+    char *t = t_slurp(gj, NULL);
     cr_assert(strstr(t, "\"area_m2\": 31409.66,"), "area of the circle");
     free(t);
     free(gj);
@@ -444,8 +444,8 @@ Test(data_input, unclosed_ring_in_geojson)
 Test(data_input, truncated_shp)
 {
     char *shp = five_parcels_shp(NULL);
-    sl_run r = sl_sh("truncate -s 400 %s", shp);
-    sl_run_free(&r);
+    t_run r = t_sh("truncate -s 400 %s", shp);
+    t_run_free(&r);
     char *s = scenario("shp/parcels.shp", NULL);
     run_out o = evaluate_ok(s);
     cr_assert_eq(o.n, 5);
@@ -472,19 +472,19 @@ Test(data_input, flatgeobuf_cut_short)
 {
     char *shp = five_parcels_shp(NULL);
     char *fgb = path_in("p.fgb");
-    sl_run r = sl_sh("ogr2ogr -f FlatGeobuf %s %s && stat -c %%s %s", fgb, shp, fgb);
+    t_run r = t_sh("ogr2ogr -f FlatGeobuf %s %s && stat -c %%s %s", fgb, shp, fgb);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "2560\n", "layout as measured: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *s = scenario(fgb, NULL);
-    r = sl_sh("truncate -s 2000 %s", fgb);
-    sl_run_free(&r);
+    r = t_sh("truncate -s 2000 %s", fgb);
+    t_run_free(&r);
     char want[4096];
     snprintf(want, sizeof want, "%s: reading stopped at feature 2: Fatal error parsing feature",
              fgb);
     evaluate_fails(s, 1, want);
-    r = sl_sh("truncate -s 1500 %s", fgb);
-    sl_run_free(&r);
+    r = t_sh("truncate -s 1500 %s", fgb);
+    t_run_free(&r);
     snprintf(want, sizeof want,
              "%s: the layer announces 5 features but 0 could be read; the file is damaged or "
              "cut short",
@@ -498,12 +498,12 @@ Test(data_input, flatgeobuf_cut_short)
 Test(data_input, dbf_with_fewer_records_than_shp)
 {
     char *shp = five_parcels_shp(NULL);
-    sl_run r = sl_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=UTF-8 -nln parcels "
+    t_run r = t_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=UTF-8 -nln parcels "
                      "three five.geojson -where \"ID <> '甲-3' AND ID <> '甲-4'\" && "
                      "cp three/parcels.dbf shp/parcels.dbf",
                      dir);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *s = scenario(shp, NULL);
     char want[4096];
     snprintf(want, sizeof want,
@@ -518,8 +518,8 @@ Test(data_input, dbf_with_fewer_records_than_shp)
 Test(data_input, dbf_cut_short)
 {
     char *shp = five_parcels_shp(NULL);
-    sl_run r = sl_sh("truncate -s 300 %s/shp/parcels.dbf", dir);
-    sl_run_free(&r);
+    t_run r = t_sh("truncate -s 300 %s/shp/parcels.dbf", dir);
+    t_run_free(&r);
     char *s = scenario(shp, NULL);
     char want[4096];
     snprintf(want, sizeof want,
@@ -534,8 +534,8 @@ Test(data_input, dbf_cut_short)
 Test(data_input, missing_shx_and_dbf)
 {
     char *shp = five_parcels_shp(NULL);
-    sl_run r = sl_sh("mv %s/shp/parcels.shx %s/parcels.shx", dir, dir);
-    sl_run_free(&r);
+    t_run r = t_sh("mv %s/shp/parcels.shx %s/parcels.shx", dir, dir);
+    t_run_free(&r);
     char *s = scenario(shp, NULL);
     char want[8192];
     snprintf(want, sizeof want,
@@ -543,8 +543,8 @@ Test(data_input, missing_shx_and_dbf)
              "SHAPE_RESTORE_SHX YES %s' or export the layer again",
              shp, shp);
     evaluate_fails(s, 1, want);
-    r = sl_sh("mv %s/parcels.shx %s/shp/ && rm %s/shp/parcels.dbf", dir, dir, dir);
-    sl_run_free(&r);
+    r = t_sh("mv %s/parcels.shx %s/shp/ && rm %s/shp/parcels.dbf", dir, dir, dir);
+    t_run_free(&r);
     snprintf(want, sizeof want,
              "%s: the attribute file (.dbf) is missing; it holds the parcels' ids and land "
              "uses: copy it beside the .shp",
@@ -557,8 +557,8 @@ Test(data_input, missing_shx_and_dbf)
 Test(data_input, prj_that_proj_cannot_parse)
 {
     char *shp = five_parcels_shp(NULL);
-    sl_run r = sl_sh("printf 'PROJCS[\"CGCS2000 / broken\",GEOGCS[' > %s/shp/parcels.prj", dir);
-    sl_run_free(&r);
+    t_run r = t_sh("printf 'PROJCS[\"CGCS2000 / broken\",GEOGCS[' > %s/shp/parcels.prj", dir);
+    t_run_free(&r);
     char *s = scenario(shp, NULL);
     char want[4096];
     snprintf(want, sizeof want,
@@ -582,8 +582,8 @@ Test(data_input, prj_that_proj_cannot_parse)
 Test(data_input, gbk_dbf_and_wrong_cpg)
 {
     char *shp = five_parcels_shp("-lco ENCODING=GBK");
-    sl_run r = sl_sh("rm %s/shp/parcels.cpg", dir);
-    sl_run_free(&r);
+    t_run r = t_sh("rm %s/shp/parcels.cpg", dir);
+    t_run_free(&r);
     char *s = scenario(shp, NULL);
     char want[4096];
     snprintf(want, sizeof want,
@@ -592,24 +592,24 @@ Test(data_input, gbk_dbf_and_wrong_cpg)
              shp);
     evaluate_fails(s, 2, want);
 
-    r = sl_sh("echo UTF-8 > %s/shp/parcels.cpg", dir);
-    sl_run_free(&r);
+    r = t_sh("echo UTF-8 > %s/shp/parcels.cpg", dir);
+    t_run_free(&r);
     snprintf(want, sizeof want,
              "%s: field ID of feature 1 is not UTF-8 text although the .cpg file says so; "
              "correct it (GBK is usual for Chinese survey data)",
              shp);
     evaluate_fails(s, 1, want);
 
-    r = sl_sh("echo 1252 > %s/shp/parcels.cpg", dir);
-    sl_run_free(&r);
+    r = t_sh("echo 1252 > %s/shp/parcels.cpg", dir);
+    t_run_free(&r);
     snprintf(want, sizeof want,
              "%s: field ID of feature 1 reads '¼×-0' in CP1252, as the .cpg file says, but "
              "looks like GBK text ('甲-0'); write GBK in the .cpg file",
              shp);
     evaluate_fails(s, 1, want);
 
-    r = sl_sh("echo GBK > %s/shp/parcels.cpg", dir);
-    sl_run_free(&r);
+    r = t_sh("echo GBK > %s/shp/parcels.cpg", dir);
+    t_run_free(&r);
     run_out o = evaluate_ok(s);
     cr_assert_eq(o.n, 5);
     expect_parcel(&o, 0, "甲-0", "candidate", "FAR 0.40 below 1.00");
@@ -701,7 +701,7 @@ Test(data_input, empty_layer)
     run_out o = evaluate_ok(s);
     cr_assert_eq(o.n, 0);
     char *sum = path_in("out/summary.json");
-    char *t = sl_slurp(sum, NULL);
+    char *t = t_slurp(sum, NULL);
     cr_assert(strstr(t, "\"parcels\": {\"total\": 0, \"candidate\": 0, \"not_candidate\": 0, "
                         "\"rejected\": 0}"),
               "%s", t);
@@ -771,33 +771,33 @@ Test(secrets, password_in_pg_source)
         char *out = path_in("out");
         const char *cmds[2] = {"check", "evaluate"};
         for (int c = 0; c < 2; c++) {
-            sl_run r = c == 0 ? sl_cli("check", s, NULL)
-                              : sl_cli("evaluate", s, "-o", out, NULL);
+            t_run r = c == 0 ? t_cli("check", s, NULL)
+                              : t_cli("evaluate", s, "-o", out, NULL);
             cr_assert_eq(r.status, 1, "%s %s: %s", cmds[c], sources[i], r.err);
             cr_assert_eq(strncmp(r.err, shown[i], strlen(shown[i])), 0, "%s", r.err);
             cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
             cr_assert_null(strstr(r.out, "s3cret"), "%s", r.out);
-            sl_run_free(&r);
+            t_run_free(&r);
         }
         /* Nothing written that could hold it. */
-        sl_run r = sl_sh("grep -rl s3cret %s --exclude=s.yaml; ls -A %s", dir, dir);
+        t_run r = t_sh("grep -rl s3cret %s --exclude=s.yaml; ls -A %s", dir, dir);
         cr_assert_str_eq(r.out, "s.yaml\n", "%s", r.out);
-        sl_run_free(&r);
+        t_run_free(&r);
         free(out);
         free(s);
     }
     /* inspect, and a scenario error beside the source. */
-    sl_run r = sl_cli("inspect", "PG:dbname=x host=127.0.0.1 port=1 user=u password=s3cret", NULL);
+    t_run r = t_cli("inspect", "PG:dbname=x host=127.0.0.1 port=1 user=u password=s3cret", NULL);
     cr_assert_eq(r.status, 1);
     cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
-    sl_run_free(&r);
-    char *s = sl_write(dir, "bad.yaml",
+    t_run_free(&r);
+    char *s = t_write(dir, "bad.yaml",
                        "parcels:\n  source: 'PG:dbname=x password=s3cret'\n"
                        "  fields: {id: ID, land_use: LU}\n  bogus: 1\n"
                        "rules: {after: {far_max: x}}\n");
-    r = sl_cli("check", s, NULL);
+    r = t_cli("check", s, NULL);
     cr_assert_eq(r.status, 2);
     cr_assert_null(strstr(r.err, "password=s3cret"), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(s);
 }

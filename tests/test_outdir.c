@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "outdir.h"
+#include "out/outdir.h"
 #include "support.h"
 
 static void put(const char *path, const char *text)
@@ -27,7 +27,7 @@ static void put(const char *path, const char *text)
 
 Test(outdir, commit_renames_abort_removes)
 {
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/a/b", dir); /* created with parents */
     sl_error err;
@@ -37,30 +37,30 @@ Test(outdir, commit_renames_abort_removes)
     put(sl_outdir_file(o, "x.txt"), "new");
     cr_assert_str_eq(sl_outdir_file(o, "x.txt"), sl_outdir_file(o, "x.txt"));
     char *final = sl_outdir_path(o, "x.txt");
-    cr_assert_null(sl_slurp(final, NULL), "nothing visible before commit");
+    cr_assert_null(t_slurp(final, NULL), "nothing visible before commit");
     cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
-    char *got = sl_slurp(final, NULL);
+    char *got = t_slurp(final, NULL);
     cr_assert_str_eq(got, "new");
     free(got);
 
     o = sl_outdir_begin(sub, &err);
     put(sl_outdir_file(o, "x.txt"), "half");
     sl_outdir_abort(o);
-    got = sl_slurp(final, NULL);
+    got = t_slurp(final, NULL);
     cr_assert_str_eq(got, "new", "abort keeps the previous file");
     free(got);
-    sl_run r = sl_sh("ls -A %s", sub);
+    t_run r = t_sh("ls -A %s", sub);
     cr_assert_str_eq(r.out, "x.txt\n", "no temporaries: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(final);
     sl_error_clear(&err);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
 Test(outdir, unwritable_directory_is_named)
 {
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     char file[4096];
     snprintf(file, sizeof file, "%s/plain", dir);
     put(file, "not a directory");
@@ -72,7 +72,7 @@ Test(outdir, unwritable_directory_is_named)
     snprintf(want, sizeof want, "%s: cannot create output directory: File exists", file);
     cr_assert_str_eq(err.msgs[0], want);
     sl_error_clear(&err);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
@@ -80,7 +80,7 @@ Test(outdir, unwritable_directory_is_named)
  * abort; many files are fine. */
 Test(outdir, subdirectory_replaced_whole)
 {
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     sl_error err;
     sl_error_init(&err);
     sl_outdir *o = sl_outdir_begin(dir, &err);
@@ -93,34 +93,34 @@ Test(outdir, subdirectory_replaced_whole)
     }
     cr_assert_null(sl_outdir_file(o, "a/b/c.txt"), "one level only");
     cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
-    sl_run r = sl_sh("cd %s && ls -A stacks && ls | wc -l", dir);
+    t_run r = t_sh("cd %s && ls -A stacks && ls | wc -l", dir);
     cr_assert_str_eq(r.out, "a.svg\nb.svg\n101\n", "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     o = sl_outdir_begin(dir, &err);
     put(sl_outdir_file(o, "stacks/b.svg"), "b2");
     sl_outdir_abort(o);
-    r = sl_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.' ", dir);
+    r = t_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.' ", dir);
     cr_assert_str_eq(r.out, "a.svg\nb.svg\nb1" "0\n", "abort: as before, no temporaries: %s",
                      r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     o = sl_outdir_begin(dir, &err);
     put(sl_outdir_file(o, "stacks/b.svg"), "b3");
     cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
-    r = sl_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.'", dir);
+    r = t_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.'", dir);
     cr_assert_str_eq(r.out, "b.svg\nb3" "0\n", "a.svg of the earlier run is gone: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     o = sl_outdir_begin(dir, &err);
     cr_assert(sl_outdir_subdir(o, "stacks"));
     cr_assert_null(sl_outdir_subdir(o, "../x"));
     cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
-    r = sl_sh("ls -A %s/stacks | wc -l", dir);
+    r = t_sh("ls -A %s/stacks | wc -l", dir);
     cr_assert_str_eq(r.out, "0\n", "declared and empty: emptied");
-    sl_run_free(&r);
+    t_run_free(&r);
     sl_error_clear(&err);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
@@ -130,12 +130,12 @@ Test(outdir, subdirectory_replaced_whole)
 
 static char *work;   /* parent of the output directories of one test */
 
-static void setup(void) { work = sl_tmpdir(); }
+static void setup(void) { work = t_tmpdir(); }
 static void teardown(void)
 {
-    sl_run r = sl_sh("umount -l %s/mnt 2>/dev/null; true", work);
-    sl_run_free(&r);
-    sl_rmtree(work);
+    t_run r = t_sh("umount -l %s/mnt 2>/dev/null; true", work);
+    t_run_free(&r);
+    t_rmtree(work);
     free(work);
 }
 TestSuite(atomic, .init = setup, .fini = teardown, .timeout = 600);
@@ -143,7 +143,7 @@ TestSuite(atomic, .init = setup, .fini = teardown, .timeout = 600);
 /* md5sum of every file in d, and the list of its entries. */
 static char *snapshot(const char *d)
 {
-    sl_run r = sl_sh("cd %s && ls -A && md5sum *", d);
+    t_run r = t_sh("cd %s && ls -A && md5sum *", d);
     cr_assert_eq(r.status, 0, "%s", r.err);
     free(r.err);
     return r.out;
@@ -153,7 +153,7 @@ static char *snapshot(const char *d)
  * staging directories. */
 static char *staging(void)
 {
-    sl_run r = sl_sh("ls -A %s | grep shanglou; true", work);
+    t_run r = t_sh("ls -A %s | grep shanglou; true", work);
     free(r.err);
     return r.out;
 }
@@ -179,9 +179,9 @@ Test(atomic, sigkill_while_writing)
     char zone[4096], scen[4096], out[4096];
     snprintf(zone, sizeof zone, "%s/zone", work);
     snprintf(out, sizeof out, "%s/out", work);
-    sl_run r = sl_sh("%s/slgen bench 200000 %s", SL_BUILD, zone);
+    t_run r = t_sh("%s/slgen bench 200000 %s", SL_BUILD, zone);
     cr_assert_eq(r.status, 0, "slgen: %s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *text = malloc(8192);
     snprintf(text, 8192,
              "name: bench\n"
@@ -193,15 +193,15 @@ Test(atomic, sigkill_while_writing)
              "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n"
              "  after:  {far_max: 3.0}\n",
              zone);
-    char *sp = sl_write(work, "bench.yaml", text);
+    char *sp = t_write(work, "bench.yaml", text);
     snprintf(scen, sizeof scen, "%s", sp);
     free(sp);
     free(text);
 
     /* The previous run. */
-    r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *before = snapshot(out);
 
     pid_t pid = fork();
@@ -234,9 +234,9 @@ Test(atomic, sigkill_while_writing)
     free(left);
 
     /* The next run removes it. */
-    r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     left = staging();
     cr_assert_str_eq(left, "", "stale staging directory removed");
     free(left);
@@ -250,9 +250,9 @@ Test(atomic, sigkill_while_writing)
  * permitted here (not root, or in a container without CAP_SYS_ADMIN). */
 static bool mount_tmpfs(const char *size)
 {
-    sl_run r = sl_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", work, size, work);
+    t_run r = t_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", work, size, work);
     bool ok = r.status == 0;
-    sl_run_free(&r);
+    t_run_free(&r);
     return ok;
 }
 
@@ -279,36 +279,36 @@ Test(atomic, disk_full)
     snprintf(out, sizeof out, "%s/mnt/out", work);
     /* The previous run takes 420 kB of the 640 kB; the next needs as much
      * again before it can replace it. */
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *before = snapshot(out);
-    r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     assert_disk_full(r.err, out);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
+    t_run_free(&r);
     char *after = snapshot(out);
     cr_assert_str_eq(after, before);
     free(after);
     free(before);
-    r = sl_sh("ls -A %s/mnt", work);
+    r = t_sh("ls -A %s/mnt", work);
     cr_assert_str_eq(r.out, "out\n", "no staging directory left: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     /* Too small for anything: the summary cannot be written either. */
-    r = sl_sh("umount %s/mnt", work);
-    sl_run_free(&r);
+    r = t_sh("umount %s/mnt", work);
+    t_run_free(&r);
     cr_assert(mount_tmpfs("64k"));
     for (int i = 0; i < 5; i++) { /* the writer threads race: every time */
-        r = sl_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
+        r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
         cr_assert_eq(r.status, 1, "%s", r.err);
         assert_disk_full(r.err, out);
-        sl_run_free(&r);
+        t_run_free(&r);
     }
-    r = sl_sh("ls -A %s/mnt/out; ls -A %s/mnt", work, work);
+    r = t_sh("ls -A %s/mnt/out; ls -A %s/mnt", work, work);
     cr_assert_str_eq(r.out, "out\n", "nothing but the empty directory: %s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* A read-only output directory: exit 1, the path named, nothing written. */
@@ -316,27 +316,27 @@ Test(atomic, read_only_output)
 {
     if (!mount_tmpfs("1m"))
         cr_skip_test("cannot mount a tmpfs here");
-    sl_run r = sl_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", work, work);
+    t_run r = t_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", work, work);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char out[4096];
     snprintf(out, sizeof out, "%s/mnt/out", work);
-    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want, "%s: output directory is not writable: Read-only file system\n",
              out);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     /* A directory that cannot be created. */
     snprintf(out, sizeof out, "%s/mnt/new/out", work);
-    r = sl_cli("evaluate", GONGGAI, "-o", out, NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want, "%s: cannot create output directory: Read-only file system\n",
              out);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
-    r = sl_sh("ls -A %s/mnt/out", work);
+    t_run_free(&r);
+    r = t_sh("ls -A %s/mnt/out", work);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
+    t_run_free(&r);
 }

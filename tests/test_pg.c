@@ -18,12 +18,12 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
-#include "floors_out.h"
-#include "layer_out.h"
-#include "parcels_out.h"
-#include "scenario.h"
+#include "out/floors_layer.h"
+#include "out/layer_writer.h"
+#include "out/parcels_layer.h"
+#include "input/scenario.h"
 #include "support.h"
-#include "zone.h"
+#include "eval/evaluate.h"
 
 #define GONGGAI "../scenarios/gonggai.yaml"
 #define OLD_RULES "../scenarios/old-rules.yaml"
@@ -39,7 +39,7 @@ static char *dir;
 
 static void read_state(void)
 {
-    char *env = sl_slurp(SL_PG_STATE "/env", NULL);
+    char *env = t_slurp(SL_PG_STATE "/env", NULL);
     cr_assert(env, "no %s/env: the ctest fixture pg_server_start did not run "
                    "(run the suite with ctest, or tests/pg/server.sh start %s first)",
               SL_PG_STATE, SL_PG_STATE);
@@ -89,12 +89,12 @@ static void setup(void)
     setenv("PGPASSFILE", "/dev/null", 1);
     setenv("LC_ALL", "C", 1);
     GDALAllRegister();
-    dir = sl_tmpdir();
+    dir = t_tmpdir();
 }
 
 static void teardown(void)
 {
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
@@ -110,7 +110,7 @@ static char *sql(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(q, sizeof q, fmt, ap);
     va_end(ap);
-    sl_run r = sl_sh("PGPASSWORD='%s' '%s/psql' -X -q -A -t -v ON_ERROR_STOP=1 -h %s -p %s "
+    t_run r = t_sh("PGPASSWORD='%s' '%s/psql' -X -q -A -t -v ON_ERROR_STOP=1 -h %s -p %s "
                      "-U %s -d %s <<'SQL_END'\n%s\nSQL_END",
                      pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db, q);
     cr_assert_eq(r.status, 0, "psql failed on: %s\n%s", q, r.err);
@@ -125,12 +125,12 @@ static char *sql(const char *fmt, ...)
 /* Run SQL as the superuser, through the server's private Unix socket. */
 static void su_sql(const char *q)
 {
-    sl_run r = sl_sh("%s '%s/psql' -X -q -v ON_ERROR_STOP=1 -h '%s' -p %s -U postgres -d %s "
+    t_run r = t_sh("%s '%s/psql' -X -q -v ON_ERROR_STOP=1 -h '%s' -p %s -U postgres -d %s "
                      "<<'SQL_END'\n%s\nSQL_END",
                      geteuid() == 0 ? "runuser -u postgres --" : "", pg.bin, pg.data, pg.port,
                      pg.db, q);
     cr_assert_eq(r.status, 0, "psql (superuser) failed on: %s\n%s", q, r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* A clean slate for a test's table prefix (the server may be reused). */
@@ -149,18 +149,18 @@ static void load_zone(void)
     free(have);
     if (loaded)
         return;
-    sl_run r = sl_sh("ogr2ogr -f PostgreSQL \"%s\" ../geodata/shahe/parcels.shp -nln "
+    t_run r = t_sh("ogr2ogr -f PostgreSQL \"%s\" ../geodata/shahe/parcels.shp -nln "
                      "zone_parcels -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom",
                      conn);
     cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* gonggai.yaml with its parcels read from PostGIS: layer is a table name
  * or an SQL query; password replaces the real one when not NULL. */
 static char *pg_scenario(const char *name, const char *layer, const char *password)
 {
-    char *src = sl_slurp(SL_SRC "/scenarios/gonggai.yaml", NULL);
+    char *src = t_slurp(SL_SRC "/scenarios/gonggai.yaml", NULL);
     cr_assert(src);
     size_t cap = strlen(src) + 4096, o = 0;
     char *out = malloc(cap);
@@ -182,7 +182,7 @@ static char *pg_scenario(const char *name, const char *layer, const char *passwo
         line += n;
     }
     out[o] = '\0';
-    char *path = sl_write(dir, name, out);
+    char *path = t_write(dir, name, out);
     free(out);
     free(src);
     return path;
@@ -202,7 +202,7 @@ static char *run_id_of(const char *out)
 }
 
 /* Neither stream of r mentions a password. */
-static void assert_no_password(const sl_run *r, const char *other)
+static void assert_no_password(const t_run *r, const char *other)
 {
     cr_assert_null(strstr(r->out, pg.password), "password on stdout: %s", r->out);
     cr_assert_null(strstr(r->err, pg.password), "password on stderr: %s", r->err);
@@ -215,7 +215,7 @@ static void assert_no_password(const sl_run *r, const char *other)
 /* summary.json without its "source" and "layer" lines. */
 static char *summary_body(const char *path)
 {
-    char *s = sl_slurp(path, NULL);
+    char *s = t_slurp(path, NULL);
     cr_assert(s, "no %s", path);
     char *o = s;
     for (char *line = s; *line;) {
@@ -319,7 +319,7 @@ Test(pg, read_zone_from_table_and_query)
     char out_pg[1024], out_file[1024];
     snprintf(out_pg, sizeof out_pg, "%s/pg", dir);
     snprintf(out_file, sizeof out_file, "%s/file", dir);
-    sl_run r = sl_cli("check", scen, NULL);
+    t_run r = t_cli("check", scen, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -327,14 +327,14 @@ Test(pg, read_zone_from_table_and_query)
              shown);
     cr_assert(strstr(r.out, want), "%s", r.out);
     assert_no_password(&r, NULL);
-    sl_run_free(&r);
+    t_run_free(&r);
 
-    r = sl_cli("evaluate", scen, "-o", out_pg, NULL);
+    r = t_cli("evaluate", scen, "-o", out_pg, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "-o", out_file, NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "-o", out_file, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char pa[1100], pb[1100];
     snprintf(pa, sizeof pa, "%s/summary.json", out_pg);
     snprintf(pb, sizeof pb, "%s/summary.json", out_file);
@@ -358,13 +358,13 @@ Test(pg, read_zone_from_table_and_query)
                           "SELECT * FROM zone_parcels WHERE yddm IN ('M1', 'M2') ORDER BY dkbh",
                           NULL);
     char *n = sql("SELECT count(*) FROM zone_parcels WHERE yddm IN ('M1', 'M2')");
-    r = sl_cli("evaluate", q, "-o", out_pg, NULL);
+    r = t_cli("evaluate", q, "-o", out_pg, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     snprintf(want, sizeof want, "evaluate: %s parcels: ", n);
     cr_assert(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     snprintf(pa, sizeof pa, "%s/summary.json", out_pg);
-    char *s = sl_slurp(pa, NULL);
+    char *s = t_slurp(pa, NULL);
     cr_assert(strstr(s, "\"layer\": \"SELECT * FROM zone_parcels WHERE yddm IN ('M1', 'M2') "
                         "ORDER BY dkbh\""),
               "%s", s);
@@ -378,36 +378,36 @@ Test(pg, read_zone_from_table_and_query)
                     "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, ST_Transform(geom, 4326) AS g "
                     "FROM zone_parcels",
                     NULL);
-    r = sl_cli("check", q, NULL);
+    r = t_cli("check", q, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "188 features, CRS EPSG:4326\n"), "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(q);
     q = pg_scenario("mixed.yaml",
                     "SELECT dkbh, yddm, CASE WHEN yddm = 'M1' THEN ST_Transform(geom, 4326) "
                     "ELSE geom END AS g FROM zone_parcels",
                     NULL);
-    r = sl_cli("check", q, NULL);
+    r = t_cli("check", q, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     snprintf(want, sizeof want,
              "%s: the geometries of the parcels.layer query have several SRIDs (4326, 4547); "
              "bring them to one with ST_Transform\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(q);
 
     /* A query PostgreSQL refuses: a scenario error naming the query's
      * problem, not GDAL's cursor around it. */
     q = pg_scenario("bad.yaml", "SELECT * FROM no_such_table", NULL);
-    r = sl_cli("check", q, NULL);
+    r = t_cli("check", q, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     snprintf(want, sizeof want,
              "%s: the SQL query of parcels.layer failed: ERROR: relation \"no_such_table\" "
              "does not exist\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(q);
     free(scen);
 }
@@ -464,7 +464,7 @@ Test(pg, evaluate_round_trip)
     char out_pg[1024], out_file[1024];
     snprintf(out_pg, sizeof out_pg, "%s/pg", dir);
     snprintf(out_file, sizeof out_file, "%s/file", dir);
-    sl_run r = sl_cli("evaluate", scen, "-o", out_pg, "--to", conn, "--table-prefix", "rt_",
+    t_run r = t_cli("evaluate", scen, "-o", out_pg, "--to", conn, "--table-prefix", "rt_",
                       NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
@@ -476,13 +476,13 @@ Test(pg, evaluate_round_trip)
              "evaluate: wrote table rt_parcels to %s (run_id %s, mode create)\n",
              out_pg, shown, run);
     cr_assert_str_eq(r.out, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     /* ISO 8601 basic UTC time and process id. */
     cr_assert(strlen(run) > 17 && run[8] == 'T' && run[15] == 'Z' && run[16] == '-', "%s", run);
 
-    r = sl_cli("evaluate", GONGGAI, "-o", out_file, NULL);
+    r = t_cli("evaluate", GONGGAI, "-o", out_file, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     /* Every column of the file-based run, row by row, read back with SQL. */
     GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -522,7 +522,7 @@ Test(pg, evaluate_round_trip)
     /* Counts a planner would ask SQL for, as the summary has them. */
     v = sql("SELECT count(*) FROM rt_parcels WHERE status = 'candidate'");
     snprintf(path, sizeof path, "%s/summary.json", out_file);
-    char *summary = sl_slurp(path, NULL);
+    char *summary = t_slurp(path, NULL);
     snprintf(want, sizeof want, "\"parcels\": {\"total\": 188, \"candidate\": %s,", v);
     cr_assert(strstr(summary, want), "%s not in %s", want, summary);
     free(summary);
@@ -536,9 +536,9 @@ Test(pg, evaluate_round_trip)
  * lands on main after this branch). */
 Test(pg, plan_round_trip, .timeout = 110)
 {
-    sl_run r = sl_cli("plan", "--help", NULL);
+    t_run r = t_cli("plan", "--help", NULL);
     bool ready = r.status == 0 && strstr(r.out, "--to PG:");
-    sl_run_free(&r);
+    t_run_free(&r);
     if (!ready)
         cr_skip_test("shanglou plan does not take --to PG:... in this build");
     drop_tables("pl_");
@@ -549,16 +549,16 @@ Test(pg, plan_round_trip, .timeout = 110)
     snprintf(out_file, sizeof out_file, "%s/file", dir);
     /* Both runs stop on the gap, not on the clock, so they are the same
      * plan (the optimizer is deterministic until a time limit cuts it). */
-    r = sl_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", "--gap", "0.05",
+    r = t_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", "--gap", "0.05",
                NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
     char *run = run_id_of(r.out);
     cr_assert(strstr(r.out, "plan: wrote tables pl_parcels"), "%s", r.out);
-    sl_run_free(&r);
-    r = sl_cli("plan", GONGGAI, "-o", out_file, "--gap", "0.05", NULL);
+    t_run_free(&r);
+    r = t_cli("plan", GONGGAI, "-o", out_file, "--gap", "0.05", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert(db);
@@ -603,13 +603,13 @@ Test(pg, modes)
 {
     drop_tables("md_");
     drop_tables("old_");
-    sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "-q", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
+    t_run_free(&r);
     char *first = sql("SELECT DISTINCT run_id FROM md_parcels");
 
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -617,14 +617,14 @@ Test(pg, modes)
              "--mode overwrite replaces it, or choose another --table-prefix\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
 
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "append",
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "append",
                NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *second = run_id_of(r.out);
     cr_assert_str_neq(first, second);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *v = sql("SELECT count(DISTINCT run_id) || ' ' || count(*) FROM md_parcels");
     cr_assert_str_eq(v, "2 376");
     free(v);
@@ -636,11 +636,11 @@ Test(pg, modes)
     cr_assert_str_eq(v, "188");
     free(v);
 
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
                "overwrite", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *third = run_id_of(r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     v = sql("SELECT run_id || ' ' || count(*) FROM md_parcels GROUP BY run_id");
     snprintf(want, sizeof want, "%s 188", third);
     cr_assert_str_eq(v, want);
@@ -649,7 +649,7 @@ Test(pg, modes)
     /* Overwriting never takes a planner's views along. */
     free(sql("CREATE VIEW md_by_status AS SELECT status, count(*) FROM md_parcels GROUP BY "
              "status"));
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
                "overwrite", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
@@ -657,16 +657,16 @@ Test(pg, modes)
              "them first, or use --mode append\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     v = sql("SELECT count(*) FROM md_by_status");
     cr_assert_str_eq(v, "2", "candidate and not_candidate");
     free(v);
 
     /* A table of the old rules lacks the after_* columns. */
-    r = sl_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "old_", NULL);
+    r = t_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "old_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "old_", "--mode", "append",
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "old_", "--mode", "append",
                NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
@@ -676,17 +676,17 @@ Test(pg, modes)
              "--table-prefix, or --mode overwrite)\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     v = sql("SELECT count(*) FROM old_parcels");
     cr_assert_str_eq(v, "188");
     free(v);
 
     /* A schema given in the prefix. */
     free(sql("DROP SCHEMA IF EXISTS plans CASCADE; CREATE SCHEMA plans"));
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "plans.run_", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "plans.run_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "evaluate: wrote table plans.run_parcels to "), "%s", r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     v = sql("SELECT count(*) FROM plans.run_parcels");
     cr_assert_str_eq(v, "188");
     free(v);
@@ -700,9 +700,9 @@ Test(pg, modes)
 Test(pg, rollback_when_the_server_refuses_a_row)
 {
     drop_tables("rb_");
-    sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "rb_", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "rb_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     /* B7-2 is the 43rd of 188 parcels: rows before it have gone out. */
     free(sql("ALTER TABLE rb_parcels ADD CONSTRAINT no_b7_2 CHECK (id <> 'B7-2') NOT VALID"));
     const char *digest = "SELECT count(*) || ' ' || md5(string_agg(rb_parcels::text, '|' "
@@ -710,7 +710,7 @@ Test(pg, rollback_when_the_server_refuses_a_row)
     char *before = sql("%s", digest);
     char out[1024];
     snprintf(out, sizeof out, "%s/out", dir);
-    r = sl_cli("evaluate", GONGGAI, "-o", out, "--to", conn, "--table-prefix", "rb_", "--mode",
+    r = t_cli("evaluate", GONGGAI, "-o", out, "--to", conn, "--table-prefix", "rb_", "--mode",
                "append", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
@@ -720,7 +720,7 @@ Test(pg, rollback_when_the_server_refuses_a_row)
              shown);
     cr_assert_str_eq(r.err, want);
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
+    t_run_free(&r);
     char *after = sql("%s", digest);
     cr_assert_str_eq(after, before, "the table is as it was");
     cr_assert(strncmp(after, "188 ", 4) == 0, "%s", after);
@@ -736,10 +736,10 @@ Test(pg, rollback_when_the_server_refuses_a_row)
 Test(pg, rollback_when_the_connection_dies_during_overwrite)
 {
     drop_tables("ow_");
-    sl_run r = sl_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "ow_", NULL);
+    t_run r = t_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "ow_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *old_run = run_id_of(r.out);
-    sl_run_free(&r);
+    t_run_free(&r);
     const char *digest = "SELECT count(*) || ' ' || md5(string_agg(ow_parcels::text, '|' "
                          "ORDER BY ogc_fid)) FROM ow_parcels";
     char *before = sql("%s", digest);
@@ -765,7 +765,7 @@ Test(pg, rollback_when_the_connection_dies_during_overwrite)
            "DROP EVENT TRIGGER IF EXISTS sl_arm;\n"
            "CREATE EVENT TRIGGER sl_arm ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
            "EXECUTE FUNCTION public.sl_arm();\n");
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "ow_", "--mode",
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "ow_", "--mode",
                "overwrite", NULL);
     su_sql("DROP EVENT TRIGGER sl_arm;");
     cr_assert_eq(r.status, 1, "%s", r.err);
@@ -781,7 +781,7 @@ Test(pg, rollback_when_the_connection_dies_during_overwrite)
              "the server terminated abnormally before or while processing the request.\n",
              shown);
     cr_assert(strcmp(r.err, want) == 0 || strcmp(r.err, also) == 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *after = sql("%s", digest);
     cr_assert_str_eq(after, before, "the old table is back as it was");
     char *v = sql("SELECT DISTINCT run_id FROM ow_parcels");
@@ -820,19 +820,19 @@ Test(pg, locks_end_in_a_message_not_a_hang)
 {
     drop_tables("lk_");
     load_zone();
-    sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "-q", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     setenv("PGOPTIONS", "-c lock_timeout=1s", 1);
 
     /* Another session holds the table for 3 s. */
-    r = sl_sh("PGPASSWORD='%s' nohup '%s/psql' -X -q -h %s -p %s -U %s -d %s -c \"BEGIN; LOCK "
+    r = t_sh("PGPASSWORD='%s' nohup '%s/psql' -X -q -h %s -p %s -U %s -d %s -c \"BEGIN; LOCK "
               "TABLE lk_parcels IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\" "
               ">/dev/null 2>&1 &",
               pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db);
-    sl_run_free(&r);
+    t_run_free(&r);
     wait_lock("lk_parcels", true);
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "--mode",
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "--mode",
                "overwrite", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
@@ -841,13 +841,13 @@ Test(pg, locks_end_in_a_message_not_a_hang)
              "timeout\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     wait_lock("lk_parcels", false);
 
     /* Overwriting the table the parcels are read from. */
     char *scen = pg_scenario("self.yaml", "lk_parcels", NULL); /* it has dkbh, yddm ... */
-    r = sl_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite",
+    r = t_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite",
                NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
@@ -855,7 +855,7 @@ Test(pg, locks_end_in_a_message_not_a_hang)
              "timeout\n",
              shown);
     cr_assert_str_eq(r.err, want);
-    sl_run_free(&r);
+    t_run_free(&r);
     char *v = sql("SELECT count(DISTINCT run_id) || ' ' || count(*) FROM lk_parcels");
     cr_assert_str_eq(v, "1 188");
     free(v);
@@ -871,7 +871,7 @@ Test(pg, wrong_password)
              pg.db, pg.user, bad);
     char out[1024];
     snprintf(out, sizeof out, "%s/out", dir);
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", out, "--to", c, NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "-o", out, "--to", c, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -881,11 +881,11 @@ Test(pg, wrong_password)
     cr_assert_str_eq(r.err, want);
     cr_assert_str_eq(r.out, "");
     assert_no_password(&r, bad);
-    sl_run_free(&r);
+    t_run_free(&r);
 
     /* Reading: the scenario's source with a wrong password. */
     char *scen = pg_scenario("badpw.yaml", "zone_parcels", bad);
-    r = sl_cli("check", scen, NULL);
+    r = t_cli("check", scen, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
              "cannot open parcel source '%s': cannot connect: connection to server at \"%s\", "
@@ -893,12 +893,12 @@ Test(pg, wrong_password)
              shown, pg.host, pg.port, pg.user);
     cr_assert_str_eq(r.err, want);
     assert_no_password(&r, bad);
-    sl_run_free(&r);
+    t_run_free(&r);
     free(scen);
 
     /* A connection string of the wrong kind is not echoed with its secret. */
     snprintf(c, sizeof c, "postgresql://%s:%s@%s:%s/%s", pg.user, bad, pg.host, pg.port, pg.db);
-    r = sl_cli("evaluate", GONGGAI, "--to", c, NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", c, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     snprintf(want, sizeof want,
              "shanglou: evaluate: --to takes a PostgreSQL connection string, PG:dbname=NAME "
@@ -906,7 +906,7 @@ Test(pg, wrong_password)
              pg.user, pg.host, pg.port, pg.db);
     cr_assert(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
     assert_no_password(&r, bad);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 Test(pg, unreachable_server)
@@ -916,7 +916,7 @@ Test(pg, unreachable_server)
              pg.user, pg.password);
     char out[1024];
     snprintf(out, sizeof out, "%s/out", dir);
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", out, "--to", c, NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "-o", out, "--to", c, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -927,7 +927,7 @@ Test(pg, unreachable_server)
     cr_assert_str_eq(r.err, want);
     cr_assert_str_eq(r.out, "");
     assert_no_password(&r, NULL);
-    sl_run_free(&r);
+    t_run_free(&r);
     char path[1100];
     snprintf(path, sizeof path, "%s/summary.json", out);
     cr_assert(access(path, F_OK) != 0, "no output from a run that could not connect");
@@ -939,7 +939,7 @@ Test(pg, database_without_postgis)
     char c[1024];
     snprintf(c, sizeof c, "PG:host=%s port=%s dbname=plain_pg user=%s password=%s", pg.host,
              pg.port, pg.user, pg.password);
-    sl_run r = sl_cli("evaluate", GONGGAI, "--to", c, NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "--to", c, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -948,13 +948,13 @@ Test(pg, database_without_postgis)
              pg.host, pg.port, pg.user);
     cr_assert_str_eq(r.err, want);
     assert_no_password(&r, NULL);
-    sl_run_free(&r);
+    t_run_free(&r);
     su_sql("DROP DATABASE plain_pg;");
 }
 
 Test(pg, usage_errors)
 {
-    sl_run r = sl_cli("evaluate", GONGGAI, "--to", conn, "--mode", "replace", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "--to", conn, "--mode", "replace", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strncmp(r.err,
                       "shanglou: evaluate: --mode is create, overwrite or append, not "
@@ -962,18 +962,18 @@ Test(pg, usage_errors)
                       60) == 0,
               "%s", r.err);
     assert_no_password(&r, NULL);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "Zone-A", NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "Zone-A", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: --table-prefix 'Zone-A': use lower-case "
                             "letters, digits and '_' (at most 48), optionally after a schema "
                             "name and a dot, e.g. shanglou_ or plans.run_\n"),
               "%s", r.err);
-    sl_run_free(&r);
-    r = sl_cli("evaluate", GONGGAI, "-o", dir, "--mode", "append", NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", GONGGAI, "-o", dir, "--mode", "append", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: --mode needs --to PG:...\n"), "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
 }
 
 /* Library level: a plan's parcels and floors layers in one transaction

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "plan/brute.c"
+#include "plan/plan.h"
+#include "plan/brute.h"
 #include "plan/tzone.h"
 #include "plan/smallzone.h"
-#include "../bench/zonegen.c"
+#include "zonegen.h"
 
 static sl_plan *solve(tz *t)
 {

@@ -10,27 +10,27 @@
 #include "progress.h"
 #include "support.h"
 
-static char *run_with(sl_progress_mode mode, double interval)
+static char *run_with(cli_progress_mode mode, double interval)
 {
     FILE *f = tmpfile();
     cr_assert(f);
-    sl_progress_options o;
-    sl_progress_options_init(&o);
+    cli_progress_options o;
+    cli_progress_options_init(&o);
     o.mode = mode;
     o.interval_s = interval;
     o.width = 100;
-    sl_progress *p = sl_progress_create(f, &o);
+    cli_progress *p = cli_progress_create(f, &o);
     cr_assert(p);
-    sl_progress_begin(p, "reading parcels", 4);
+    cli_progress_begin(p, "reading parcels", 4);
     for (int i = 1; i <= 4; i++)
-        sl_progress_step(p, i);
-    sl_progress_end(p);
-    sl_progress_begin(p, "solving", 0);
-    sl_progress_set_limit(p, 60);
-    sl_progress_plan_fn(p, 1.0, NAN, 1000);
-    sl_progress_plan_fn(p, 2.0, 900, 1000);
-    sl_progress_end(p);
-    sl_progress_destroy(p);
+        cli_progress_step(p, i);
+    cli_progress_end(p);
+    cli_progress_begin(p, "solving", 0);
+    cli_progress_set_limit(p, 60);
+    cli_progress_plan_fn(p, 1.0, NAN, 1000);
+    cli_progress_plan_fn(p, 2.0, 900, 1000);
+    cli_progress_end(p);
+    cli_progress_destroy(p);
     long n = ftell(f);
     rewind(f);
     char *s = calloc(1, (size_t)n + 1);
@@ -41,7 +41,7 @@ static char *run_with(sl_progress_mode mode, double interval)
 
 Test(progress, lines)
 {
-    char *s = run_with(SL_PROGRESS_LINES, 0);
+    char *s = run_with(CLI_PROGRESS_LINES, 0);
     cr_assert(strstr(s, "reading parcels: 2 of 4 (50 %), "), "%s", s);
     cr_assert(strstr(s, "left\n"), "time left: %s", s);
     cr_assert(strstr(s, "reading parcels: 4 of 4, done in "), "%s", s);
@@ -55,7 +55,7 @@ Test(progress, lines)
 
 Test(progress, lines_are_throttled)
 {
-    char *s = run_with(SL_PROGRESS_LINES, 1000);
+    char *s = run_with(CLI_PROGRESS_LINES, 1000);
     int lines = 0;
     for (char *c = s; *c; c++)
         lines += *c == '\n';
@@ -67,18 +67,18 @@ Test(progress, lines_are_throttled)
 Test(progress, lines_of_a_long_task)
 {
     FILE *f = tmpfile();
-    sl_progress_options o;
-    sl_progress_options_init(&o);
-    o.mode = SL_PROGRESS_LINES;
+    cli_progress_options o;
+    cli_progress_options_init(&o);
+    o.mode = CLI_PROGRESS_LINES;
     o.interval_s = 0.01;
-    sl_progress *p = sl_progress_create(f, &o);
-    sl_progress_begin(p, "reading parcels", 3);
+    cli_progress *p = cli_progress_create(f, &o);
+    cli_progress_begin(p, "reading parcels", 3);
     for (int i = 1; i <= 3; i++) {
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-        sl_progress_step(p, i);
+        cli_progress_step(p, i);
     }
-    sl_progress_end(p);
-    sl_progress_destroy(p);
+    cli_progress_end(p);
+    cli_progress_destroy(p);
     long n = ftell(f);
     rewind(f);
     char s[4096] = {0};
@@ -90,7 +90,7 @@ Test(progress, lines_of_a_long_task)
 
 Test(progress, bar)
 {
-    char *s = run_with(SL_PROGRESS_BAR, 0);
+    char *s = run_with(CLI_PROGRESS_BAR, 0);
     cr_assert(strstr(s, "\rreading parcels [============>           ]  50 % 2/4 ETA "), "%s", s);
     cr_assert(strstr(s, "\rreading parcels [========================] 4 of 4, done in "), "%s",
               s);
@@ -101,27 +101,27 @@ Test(progress, bar)
 
 Test(progress, off)
 {
-    char *s = run_with(SL_PROGRESS_OFF, 0);
+    char *s = run_with(CLI_PROGRESS_OFF, 0);
     cr_assert_str_eq(s, "");
     free(s);
-    sl_progress_begin(NULL, "x", 1); /* NULL is harmless */
-    sl_progress_step(NULL, 1);
-    sl_progress_end(NULL);
-    sl_progress_destroy(NULL);
+    cli_progress_begin(NULL, "x", 1); /* NULL is harmless */
+    cli_progress_step(NULL, 1);
+    cli_progress_end(NULL);
+    cli_progress_destroy(NULL);
 }
 
 Test(progress, cli_quiet_and_not_a_terminal)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, "--quiet", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, "--quiet", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.err, "", "--quiet: nothing on stderr");
     cr_assert_str_eq(r.out, "");
-    sl_run_free(&r);
-    r = sl_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, NULL);
+    t_run_free(&r);
+    r = t_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.err, "", "stderr is a file and the run quick: no line");
-    sl_run_free(&r);
-    sl_rmtree(dir);
+    t_run_free(&r);
+    t_rmtree(dir);
     free(dir);
 }

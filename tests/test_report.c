@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "report.h"
-#include "scenario.h"
-#include "styles.h"
+#include "plan/plan.h"
+#include "out/report.h"
+#include "input/scenario.h"
+#include "out/styles.h"
 #include "support.h"
-#include "zone.h"
+#include "eval/evaluate.h"
 
 #define GONGGAI "../scenarios/gonggai.yaml"
 
@@ -22,14 +22,14 @@
  * logged as "CONSOLE" lines. */
 static char *chromium(const char *html, char **dom)
 {
-    char *prof = sl_tmpdir();
-    sl_run r = sl_sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
+    char *prof = t_tmpdir();
+    t_run r = t_sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
                      "--disable-background-networking --disable-component-update --disable-sync "
                      "--no-first-run --user-data-dir='%s' --enable-logging=stderr --v=0 "
                      "--dump-dom 'file://%s'",
                      prof, html);
     cr_assert_eq(r.status, 0, "chromium: %s", r.err);
-    sl_rmtree(prof);
+    t_rmtree(prof);
     free(prof);
     *dom = r.out;
     return r.err;
@@ -37,7 +37,7 @@ static char *chromium(const char *html, char **dom)
 
 static void assert_self_contained(const char *html_path)
 {
-    char *html = sl_slurp(html_path, NULL);
+    char *html = t_slurp(html_path, NULL);
     cr_assert(html, "%s", html_path);
     cr_assert(strstr(html, "Content-Security-Policy"));
     cr_assert_null(strstr(html, "<script"), "no script");
@@ -55,32 +55,32 @@ static void assert_self_contained(const char *html_path)
 
 Test(report, evaluate_report_in_chromium, .timeout = 200)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "--quiet", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", dir, "--quiet", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char p[4200];
     snprintf(p, sizeof p, "%s/report.html", dir);
-    char *html = sl_slurp(p, NULL);
+    char *html = t_slurp(p, NULL);
     cr_assert(strstr(html, "片区概况 Zone summary"));
     cr_assert(strstr(html, "<tr><th>all 全部</th><td class=\"n\">188</td>"), "188 parcels");
     cr_assert(strstr(html, "低效工业用地 Candidates, by gain"));
     cr_assert(strstr(html, "<td>B7-2</td>"));
     free(html);
     assert_self_contained(p);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
 Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("plan", GONGGAI, "-o", dir, "--time-limit", "5", "--quiet", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("plan", GONGGAI, "-o", dir, "--time-limit", "5", "--quiet", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char p[4200];
     snprintf(p, sizeof p, "%s/report.html", dir);
-    char *html = sl_slurp(p, NULL);
+    char *html = t_slurp(p, NULL);
     cr_assert(strstr(html, "优化结果 Optimizer"));
     cr_assert(strstr(html, "产业需求 Industries against demand"));
     cr_assert(strstr(html, "技术经济指标"));
@@ -89,7 +89,7 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
     free(html);
     assert_self_contained(p);
     /* one SVG per redeveloped parcel, as many as the report's tables */
-    r = sl_sh("ls %s/stacks | wc -l; grep -o '<h3 id=' %s/report.html | wc -l; "
+    r = t_sh("ls %s/stacks | wc -l; grep -o '<h3 id=' %s/report.html | wc -l; "
               "head -c 38 %s/stacks/B7-2.svg",
               dir, dir, dir);
     int n_svg = 0, n_h3 = 0;
@@ -98,8 +98,8 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
     cr_assert_gt(n_svg, 10);
     cr_assert_eq(n_svg, n_h3);
     cr_assert_str_eq(head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    sl_run_free(&r);
-    sl_rmtree(dir);
+    t_run_free(&r);
+    t_rmtree(dir);
     free(dir);
 }
 

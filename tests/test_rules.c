@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "rules.h"
+#include "eval/rules.h"
 
 static sl_ruleset after(void)
 {

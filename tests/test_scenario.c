@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "scenario.h"
+#include "input/scenario.h"
 #include "support.h"
 
 /* ---- helpers -------------------------------------------------------- */
@@ -510,8 +510,8 @@ Test(scenario, source_paths)
 
 Test(scenario, load_from_a_temporary_directory)
 {
-    char *dir = sl_tmpdir();
-    char *path = sl_write(dir, "zone.yml",
+    char *dir = t_tmpdir();
+    char *path = t_write(dir, "zone.yml",
                           "parcels:\n  source: p.shp\n  fields: {id: ID, land_use: LU}\n");
     sl_scenario *s = load_ok(path);
     char want[4200];
@@ -520,7 +520,7 @@ Test(scenario, load_from_a_temporary_directory)
     cr_assert_str_eq(s->dir, dir);
     cr_assert_str_eq(s->name, "zone");
     sl_scenario_destroy(s);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(path);
     free(dir);
 }
@@ -949,8 +949,8 @@ Test(hostile, nul_and_garbage)
 Test(scenario, docs_example_parses)
 {
     /* The last ```yaml block of docs/scenario.md is its annotated example. */
-    char *path = sl_src("docs/scenario.md");
-    char *md = sl_slurp(path, NULL);
+    char *path = t_src("docs/scenario.md");
+    char *md = t_slurp(path, NULL);
     cr_assert_not_null(md, "%s", path);
     char *start = NULL, *p = md;
     while ((p = strstr(p, "```yaml\n")))

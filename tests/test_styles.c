@@ -10,8 +10,8 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "scenario.h"
-#include "styles.h"
+#include "input/scenario.h"
+#include "out/styles.h"
 #include "support.h"
 
 #define GONGGAI "../scenarios/gonggai.yaml"
@@ -70,9 +70,9 @@ Test(styles, chain_families_on_gonggai)
 
 Test(styles, families_follow_catalogue_order_not_names)
 {
-    char *dir = sl_tmpdir();
+    char *dir = t_tmpdir();
     /* two chains with made-up names, the second listed first */
-    char *p = sl_write(dir, "s.yaml",
+    char *p = t_write(dir, "s.yaml",
                        "parcels: {source: x.shp, fields: {id: A, land_use: B}}\n"
                        "industries:\n"
                        "  - {id: a1, name: A1, chain: zeta, kind: production, floor_height_m: 5,"
@@ -97,7 +97,7 @@ Test(styles, families_follow_catalogue_order_not_names)
     cr_assert(c[0].g < c[2].g, "dark to light within a chain");
     sl_scenario_destroy(sc);
     free(p);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }
 
@@ -145,10 +145,10 @@ Test(styles, qml_documents)
  * 3.22 saved a style into). */
 Test(styles, layer_styles_table)
 {
-    char *dir = sl_tmpdir();
-    sl_run r = sl_cli("evaluate", GONGGAI, "-o", dir, "--quiet", NULL);
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", GONGGAI, "-o", dir, "--quiet", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    sl_run_free(&r);
+    t_run_free(&r);
     char path[4200];
     snprintf(path, sizeof path, "%s/shanglou.gpkg", dir);
     GDALAllRegister();
@@ -179,6 +179,6 @@ Test(styles, layer_styles_table)
     cr_assert_str_eq(OSRGetAuthorityCode(OGR_L_GetSpatialRef(pl), NULL), "4547");
     cr_assert_eq(OGR_L_GetFeatureCount(pl, TRUE), 188);
     GDALClose(ds);
-    sl_rmtree(dir);
+    t_rmtree(dir);
     free(dir);
 }

@@ -17,11 +17,11 @@
 #include <cpl_error.h>
 #include <gdal.h>
 
-#include "outdir.h"
-#include "parcels_out.h"
-#include "scenario.h"
-#include "summary.h"
-#include "zone.h"
+#include "out/outdir.h"
+#include "out/parcels_layer.h"
+#include "input/scenario.h"
+#include "out/summary.h"
+#include "eval/evaluate.h"
 
 /* assert() that survives NDEBUG (the fuzz build is RelWithDebInfo). */
 #define CHECK(cond)                                                              \

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "input/scenario.h"
 
 /* assert() that survives NDEBUG (the fuzz build is RelWithDebInfo). */
 #define CHECK(cond)                                                              \

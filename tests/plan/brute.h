@@ -7,7 +7,7 @@
 #ifndef SL_TEST_BRUTE_H
 #define SL_TEST_BRUTE_H
 
-#include "plan.h"
+#include "plan/plan.h"
 
 /* Best value of one parcel's stack under per-industry values r (value per
  * m² of GFA), bonuses sb/ab per unit link weight and existing value ev;

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 #define TZ_MAX 24
 

@@ -1,0 +1,55 @@
+/* cli_util.h - helpers shared by the CLI's commands (cli_util.c). */
+#ifndef CLI_UTIL_H
+#define CLI_UTIL_H
+
+#include <stdbool.h>
+#include "shanglou.h"
+
+int cli_exit_code(sl_status st);
+/* Print every message, one per line, to stderr; returns the exit code. */
+int cli_print_errors(const sl_error *err);
+/* The exit code of a command that ended with status st: 0 when SL_OK;
+ * otherwise err's messages are printed and the code is never 0, even when
+ * nothing was added to err. */
+int cli_finish(const sl_error *err, sl_status st);
+/* Print "shanglou: " fmt and the command's usage on stderr; returns 2. */
+int cli_usage_error(const char *cmd_usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool cli_parse_double(const char *s, double *out);
+
+struct sl_scenario;
+struct sl_zone;
+
+/* Arguments of the commands that run a scenario (plan, export-model). */
+typedef struct cli_run_args {
+    const char *path, *out;
+    double time_limit_s, gap;
+    bool has_time, has_gap, quiet, verbose;
+} cli_run_args;
+
+struct pg_target;
+/* Parse SCENARIO -o OUT [--time-limit S] [--gap G] [-q] [-v] (the last four
+ * only when plan is true) and, when pg is not NULL, --to PG:... with its
+ * options (then -o may be left out).  Returns -1 when parsed, else the
+ * exit code (0 after --help). */
+int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_args *a,
+                     struct pg_target *pg);
+
+struct cli_progress;
+/* Load the scenario, open and read its zone (reporting to prog, which may
+ * be NULL); on failure print every message, set *rc and return NULL. */
+struct sl_zone *cli_load_zone(const char *path, struct sl_scenario **sc,
+                                 struct cli_progress *prog, int *rc);
+/* The number of features of the zone's source when the driver knows it
+ * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
+ * for progress: a count(*) on a database table may be slow or blocked. */
+double cli_feature_count(const struct sl_zone *z);
+
+/* Load a scenario file; on failure print every message and set *rc to 2
+ * (a scenario that cannot be read is a usage error too). */
+struct sl_scenario *cli_load_scenario(const char *path, int *rc);
+
+/* An sl_log_fn that prints each message on stderr (warnings prefixed). */
+void cli_log_stderr(void *user_data, sl_log_level level, const char *message);
+
+#endif

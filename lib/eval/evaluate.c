@@ -1,0 +1,614 @@
+/* evaluate.c - read every parcel of the scenario's source: ids, attributes,
+ * geometry checks, geodesic areas, candidacy, envelopes and footprints. */
+#include "eval/evaluate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+
+#include "util/ogr_util.h"
+#include "input/source.h"
+
+#define MU_M2 (10000.0 / 15.0)
+
+/* Open-addressing map from parcel id to the index of its first parcel.
+ * Invariant: slots hold index + 1, 0 = empty; load factor <= 1/2. */
+typedef struct sl_idmap {
+    size_t cap;
+    int *slot;
+} sl_idmap;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static bool idmap_grow(sl_idmap *m, const sl_zone *z)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    int *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slot[i])
+            continue;
+        size_t h = hash_str(z->p[m->slot[i] - 1].id) & (cap - 1);
+        while (slot[h])
+            h = (h + 1) & (cap - 1);
+        slot[h] = m->slot[i];
+    }
+    free(m->slot);
+    m->slot = slot;
+    m->cap = cap;
+    return true;
+}
+
+/* Index of id, or -1; when absent and insert_index >= 0, insert it. */
+static int idmap_lookup(sl_idmap *m, const sl_zone *z, const char *id, int insert_index)
+{
+    if (m->cap == 0 || (insert_index >= 0 && (size_t)z->n * 2 >= m->cap)) {
+        if (insert_index < 0 && m->cap == 0)
+            return -1;
+        if (!idmap_grow(m, z))
+            return -2;
+    }
+    size_t h = hash_str(id) & (m->cap - 1);
+    while (m->slot[h]) {
+        if (strcmp(z->p[m->slot[h] - 1].id, id) == 0)
+            return m->slot[h] - 1;
+        h = (h + 1) & (m->cap - 1);
+    }
+    if (insert_index >= 0)
+        m->slot[h] = insert_index + 1;
+    return -1;
+}
+
+int sl_zone_find(const sl_zone *z, const char *id)
+{
+    if (!z->ids || !id)
+        return -1;
+    int i = idmap_lookup(z->ids, z, id, -1);
+    return i >= 0 ? i : -1;
+}
+
+const char *sl_parcel_status_name(sl_parcel_status s)
+{
+    switch (s) {
+    case SL_PARCEL_CANDIDATE: return "candidate";
+    case SL_PARCEL_NOT_CANDIDATE: return "not_candidate";
+    case SL_PARCEL_REJECTED: return "rejected";
+    }
+    return "?";
+}
+
+static char *dupstr(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static int field_index(OGRFeatureDefnH defn, const char *name)
+{
+    return name ? OGR_FD_GetFieldIndex(defn, name) : -1;
+}
+
+static bool check_field(sl_zone *z, OGRFeatureDefnH defn, const char *key, const char *name,
+                        sl_error *err)
+{
+    if (!name || OGR_FD_GetFieldIndex(defn, name) >= 0)
+        return true;
+    char list[2048] = "";
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn) && strlen(list) < 1900; i++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                 OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    }
+    sl_error_add(err, SL_ERR_SCENARIO,
+                 "parcels.fields.%s: field '%s' is not in layer '%s' of %s (fields: %s)", key, name,
+                 sl_source_layer_name(z->src), sl_source_label(z->src),
+                 list[0] ? list : "none");
+    return false;
+}
+
+sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
+{
+    sl_zone *z = calloc(1, sizeof *z);
+    if (!z) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    z->sc = sc;
+    sl_source_options o = {.source = sc->source,
+                           .layer = sc->layer,
+                           .crs = sc->crs,
+                           .encoding = sc->encoding,
+                           .need_crs = true};
+    z->src = sl_source_open(&o, err);
+    if (!z->src) {
+        sl_zone_destroy(z);
+        return NULL;
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(sl_source_layer(z->src));
+    const sl_field_map *f = &sc->fields;
+    bool ok = check_field(z, defn, "id", f->id, err);
+    ok &= check_field(z, defn, "land_use", f->land_use, err);
+    ok &= check_field(z, defn, "current_far", f->current_far, err);
+    ok &= check_field(z, defn, "current_gfa", f->current_gfa, err);
+    ok &= check_field(z, defn, "current_height", f->current_height, err);
+    ok &= check_field(z, defn, "tax", f->tax, err);
+    if (!ok) {
+        sl_zone_destroy(z);
+        return NULL;
+    }
+    z->ids = calloc(1, sizeof *z->ids);
+    z->crs_name = dupstr(sl_source_crs_name(z->src));
+    z->driver = dupstr(sl_source_driver(z->src));
+    z->layer_name = dupstr(sl_source_layer_name(z->src));
+    if (!z->ids || !z->crs_name || !z->driver || !z->layer_name) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        sl_zone_destroy(z);
+        return NULL;
+    }
+    return z;
+}
+
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3])
+{
+    *max_gfa_m2 = 0;
+    bind[0] = bind[1] = bind[2] = 0;
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        if (p->status != SL_PARCEL_CANDIDATE || !p->env)
+            continue;
+        *max_gfa_m2 += p->env[r].max_gfa_m2;
+        bind[p->env[r].binding]++;
+    }
+}
+
+static void parcel_free(sl_parcel *p)
+{
+    free(p->id);
+    free(p->land_use);
+    free(p->reason);
+    free(p->env);
+    free(p->own_rules);
+}
+
+void sl_zone_destroy(sl_zone *z)
+{
+    if (!z)
+        return;
+    for (int i = 0; i < z->n; i++)
+        parcel_free(&z->p[i]);
+    free(z->p);
+    if (z->ids)
+        free(z->ids->slot);
+    free(z->ids);
+    sl_source_destroy(z->src);
+    free(z->crs_name);
+    free(z->driver);
+    free(z->layer_name);
+    free(z);
+}
+
+/* A number from a field: NAN when unmapped, null or not a number. */
+static double field_number(OGRFeatureH f, int idx, bool *junk)
+{
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NAN;
+    OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx));
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+        double v = OGR_F_GetFieldAsDouble(f, idx);
+        return isfinite(v) ? v : NAN;
+    }
+    const char *s = OGR_F_GetFieldAsString(f, idx);
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return NAN;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (*end || errno || !isfinite(v)) {
+        *junk = true;
+        return NAN;
+    }
+    return v;
+}
+
+static char *field_text(OGRFeatureH f, int idx)
+{
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NULL;
+    const char *s = OGR_F_GetFieldAsString(f, idx);
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n == 0)
+        return NULL;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static bool is_industrial(const sl_scenario *sc, const char *land_use)
+{
+    for (int i = 0; land_use && i < sc->n_land_uses; i++)
+        if (strcmp(land_use, sc->industrial_land_uses[i]) == 0)
+            return true;
+    return false;
+}
+
+static void set_reason(sl_parcel *p, const char *a, const char *b)
+{
+    size_t n = strlen(a) + (b && *b ? strlen(b) + 2 : 0) + 1;
+    free(p->reason);
+    p->reason = malloc(n);
+    if (!p->reason)
+        return;
+    if (b && *b)
+        snprintf(p->reason, n, "%s; %s", a, b);
+    else
+        snprintf(p->reason, n, "%s", a);
+}
+
+/* Shrunk areas are cached per setback value within one parcel: rule sets
+ * usually share the same setback. */
+typedef struct shrink_cache {
+    int n;
+    double setback_m[8], area_m2[8];
+} shrink_cache;
+
+/* The parcel's geometry facts that decide whether a buffer is needed. */
+typedef struct shape_facts {
+    double area_m2, perimeter_m;
+    bool convex;
+} shape_facts;
+
+/* The geodesic area left after an inward setback, or a lower bound of it
+ * when that bound already reaches coverage_max × area, so that the total
+ * footprint T = min(coverage_max × area, shrunk area) is the same either
+ * way.  For a convex parcel the inward buffer by d keeps at least
+ * area − perimeter × d; the 1 % margin covers the ellipsoid's curvature
+ * and the buffer's arc approximation many times over. */
+static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const shape_facts *sf,
+                          double setback_m, double coverage_max)
+{
+    if (sf->convex) {
+        double bound = sf->area_m2 - 1.01 * sf->perimeter_m * setback_m;
+        if (bound >= coverage_max * sf->area_m2 * (1 + 1e-9))
+            return bound;
+    }
+    for (int i = 0; i < c->n; i++)
+        if (c->setback_m[i] == setback_m)
+            return c->area_m2[i];
+    double a = sl_source_shrunk_area_m2(z->src, g, setback_m, NULL);
+    if (c->n < 8) {
+        c->setback_m[c->n] = setback_m;
+        c->area_m2[c->n] = a;
+        c->n++;
+    }
+    return a;
+}
+
+/* Evaluate one usable parcel (area known): candidacy, envelopes, plan
+ * rules and footprints. */
+static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
+                                 const shape_facts *sf, const char *prefix, sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    char why[512];
+    bool cand = sl_candidacy(sc, p->land_use, p->area_m2, p->current_far, p->tax_per_mu_cny,
+                             why, sizeof why);
+    p->status = cand ? SL_PARCEL_CANDIDATE : SL_PARCEL_NOT_CANDIDATE;
+    if (prefix)
+        set_reason(p, prefix, why);
+    else
+        set_reason(p, why, NULL);
+    if (!is_industrial(sc, p->land_use))
+        return SL_OK;
+    shrink_cache cache = {0};
+    p->env = calloc((size_t)sc->n_rules, sizeof *p->env);
+    if (!p->env) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    for (int r = 0; r < sc->n_rules; r++) {
+        sl_footprints fp;
+        double sa = shrunk_area(z, &cache, g, sf, sc->rules[r].setback_m,
+                                sc->rules[r].coverage_max);
+        sl_footprints_compute(&sc->rules[r], p->area_m2, isnan(sa) ? 0 : sa, &fp);
+        sl_envelope_compute(&sc->rules[r], p->area_m2, &fp, &p->env[r]);
+    }
+    p->gain_m2 = p->env[sc->plan_rules].max_gfa_m2 - p->current_gfa_m2;
+    p->plan_rules = &sc->rules[sc->plan_rules];
+    for (int i = 0; p->id && i < sc->n_pins; i++) {
+        if (strcmp(sc->pins[i].parcel, p->id) != 0)
+            continue;
+        p->pin = i;
+        if (sc->pins[i].rules.mask) {
+            p->own_rules = malloc(sizeof *p->own_rules);
+            if (!p->own_rules) {
+                sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                return SL_ERR_NOMEM;
+            }
+            sl_ruleset_apply(p->plan_rules, &sc->pins[i].rules, p->own_rules);
+            p->plan_rules = p->own_rules;
+        }
+        break;
+    }
+    double sa = shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m,
+                            p->plan_rules->coverage_max);
+    sl_footprints_compute(p->plan_rules, p->area_m2, isnan(sa) ? 0 : sa, &p->plan_fp);
+    return SL_OK;
+}
+
+/* Every text field must be UTF-8 as read, and must not be GBK misread in
+ * a single-byte code page: either would put wrong ids and names in the
+ * outputs.  The whole run fails, naming the field and the feature. */
+static sl_status check_text(sl_zone *z, OGRFeatureH f, long long seq, sl_error *err)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(sl_source_layer(z->src));
+    const char *by = NULL;
+    const char *enc = sl_source_encoding(z->src, &by);
+    const char *label = sl_source_label(z->src);
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
+        if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) != OFTString ||
+            !OGR_F_IsFieldSetAndNotNull(f, i))
+            continue;
+        const char *text = OGR_F_GetFieldAsString(f, i);
+        const char *field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        char *gbk = NULL;
+        if (!sl_utf8_valid(text)) {
+            if (sl_source_check_utf8(z->src)) {
+                sl_error_add(err, SL_ERR_SCENARIO,
+                             "%s: field %s of feature %lld is not UTF-8 text and the DBF has no "
+                             ".cpg file; set parcels.encoding in the scenario (GBK is usual for "
+                             "Chinese survey data)",
+                             label, field, seq + 1);
+                return SL_ERR_SCENARIO;
+            }
+            if (by && enc)
+                sl_error_add(err, SL_ERR_SOURCE,
+                             "%s: field %s of feature %lld is not %s text although %s says so; "
+                             "correct it (GBK is usual for Chinese survey data)",
+                             label, field, seq + 1, enc, by);
+            else if (by)
+                sl_error_add(err, SL_ERR_SOURCE,
+                             "%s: field %s of feature %lld is not UTF-8 text although %s says "
+                             "UTF-8; correct it (GBK is usual for Chinese survey data)",
+                             label, field, seq + 1, by);
+            else
+                sl_error_add(err, SL_ERR_SOURCE, "%s: field %s of feature %lld is not UTF-8 text",
+                             label, field, seq + 1);
+            return SL_ERR_SOURCE;
+        }
+        if (enc && by && sl_source_text_misdecoded(z->src, text, &gbk)) {
+            bool scen = by && strcmp(by, "parcels.encoding") == 0;
+            sl_error_add(err, scen ? SL_ERR_SCENARIO : SL_ERR_SOURCE,
+                         "%s: field %s of feature %lld reads '%s' in %s, as %s says, but looks "
+                         "like GBK text ('%s'); %s",
+                         label, field, seq + 1, text, enc, by, gbk,
+                         scen ? "set parcels.encoding: GBK"
+                         : strcmp(by, "the .cpg file") == 0
+                             ? "write GBK in the .cpg file"
+                             : "set parcels.encoding: GBK in the scenario");
+            CPLFree(gbk);
+            return scen ? SL_ERR_SCENARIO : SL_ERR_SOURCE;
+        }
+    }
+    return SL_OK;
+}
+
+/* read_error: what GDAL reported while reading this feature, or NULL. */
+static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *read_error,
+                          sl_parcel *p, OGRGeometryH *geom, OGRGeometryH *owned, sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(sl_source_layer(z->src));
+    memset(p, 0, sizeof *p);
+    p->fid = OGR_F_GetFID(f);
+    p->seq = seq;
+    p->pin = -1;
+    p->area_m2 = NAN;
+    p->current_far = NAN;
+    p->tax_per_mu_cny = NAN;
+    p->current_height_m = NAN;
+    p->status = SL_PARCEL_REJECTED;
+    *geom = NULL;
+    *owned = NULL;
+    sl_status tst = check_text(z, f, seq, err);
+    if (tst != SL_OK)
+        return tst;
+    p->id = field_text(f, field_index(defn, sc->fields.id));
+    p->land_use = field_text(f, field_index(defn, sc->fields.land_use));
+    bool junk = false;
+    double far = field_number(f, field_index(defn, sc->fields.current_far), &junk);
+    double gfa = field_number(f, field_index(defn, sc->fields.current_gfa), &junk);
+    double tax = field_number(f, field_index(defn, sc->fields.tax), &junk);
+    p->current_height_m = field_number(f, field_index(defn, sc->fields.current_height), &junk);
+
+    if (!p->id) {
+        set_reason(p, "null id", NULL);
+        return SL_OK;
+    }
+    int first = idmap_lookup(z->ids, z, p->id, -1);
+    if (first >= 0) {
+        set_reason(p, "duplicate id", NULL);
+        return SL_OK;
+    }
+    char why[512];
+    OGRGeometryH g = NULL;
+    sl_geom_verdict v = sl_source_geometry(z->src, f, &g, why, sizeof why);
+    if (v == SL_GEOM_REJECTED) {
+        if (read_error && !OGR_F_GetGeometryRef(f)) {
+            char rw[1100];
+            snprintf(rw, sizeof rw, "geometry cannot be read: %s", read_error);
+            set_reason(p, rw, NULL);
+        } else {
+            set_reason(p, why, NULL);
+        }
+        return SL_OK;
+    }
+    if (v == SL_GEOM_REPAIRED)
+        *owned = g;
+    char whya[512];
+    shape_facts sf = {0};
+    double a = sl_source_area_m2(z->src, g, &sf.perimeter_m, whya, sizeof whya);
+    if (isnan(a) || !(a > 0)) {
+        set_reason(p, isnan(a) ? whya : "zero area", NULL);
+        if (*owned)
+            OGR_G_DestroyGeometry(*owned);
+        *owned = NULL;
+        return SL_OK;
+    }
+    *geom = g;
+    p->area_m2 = a;
+    /* MODEL §9.2: fall back per feature. */
+    p->current_gfa_m2 = !isnan(gfa) ? gfa : !isnan(far) ? far * a : 0;
+    p->current_far = p->current_gfa_m2 / a;
+    p->tax_per_mu_cny = isnan(tax) ? NAN : tax / (a / MU_M2);
+    const char *prefix = v == SL_GEOM_REPAIRED ? why : NULL;
+    char pre[600];
+    if (junk) {
+        snprintf(pre, sizeof pre, "%s%sa numeric field holds text, read as null",
+                 prefix ? prefix : "", prefix ? "; " : "");
+        prefix = pre;
+    }
+    sf.area_m2 = a;
+    sf.convex = sl_geom_convex(g);
+    return evaluate_parcel(z, p, g, &sf, prefix, err);
+}
+
+static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_error *err)
+{
+    OGRLayerH layer = sl_source_layer(z->src);
+    sl_source_rewind(z->src);
+    long long seq = 0;
+    sl_status st = SL_OK;
+    for (;;) {
+        /* A reader that fails on a feature returns it without geometry,
+         * or stops: the one must be said in its reason, the other must
+         * not pass for the end of the layer. */
+        sl_gdal_capture rc;
+        sl_gdal_capture_push(&rc);
+        OGRFeatureH f = OGR_L_GetNextFeature(layer);
+        sl_gdal_capture_pop();
+        if (!f) {
+            if (rc.n_errors) {
+                /* In PostgreSQL the first error aborts the transaction
+                 * and the driver's later ones only follow from it. */
+                bool pg = strcmp(sl_source_driver(z->src), "PostgreSQL") == 0;
+                char why[sizeof rc.last];
+                sl_gdal_message(pg ? rc.first : rc.last, why, sizeof why);
+                sl_error_add(err, SL_ERR_SOURCE, "%s: reading stopped at feature %lld: %s",
+                             sl_source_label(z->src), seq + 1, why);
+                return SL_ERR_SOURCE;
+            }
+            break;
+        }
+        const char *read_error = rc.n_errors ? rc.last : NULL;
+        OGRGeometryH geom = NULL, owned = NULL;
+        sl_parcel tmp, *p;
+        if (record) {
+            if (z->n == z->cap) {
+                int cap = z->cap ? z->cap * 2 : 1024;
+                sl_parcel *np = realloc(z->p, (size_t)cap * sizeof *np);
+                if (!np) {
+                    OGR_F_Destroy(f);
+                    sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                    return SL_ERR_NOMEM;
+                }
+                z->p = np;
+                z->cap = cap;
+            }
+            st = read_one(z, f, seq, read_error, &tmp, &geom, &owned, err);
+            if (st != SL_OK) {
+                parcel_free(&tmp);
+                OGR_F_Destroy(f);
+                return st;
+            }
+            z->p[z->n] = tmp;
+            p = &z->p[z->n];
+            /* Every id is registered at its first feature, whatever its
+             * status: later ones are duplicates (MODEL §2). */
+            bool dup = p->reason && strcmp(p->reason, "duplicate id") == 0;
+            if (p->id && !dup && idmap_lookup(z->ids, z, p->id, z->n) == -2) {
+                OGR_F_Destroy(f);
+                sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                return SL_ERR_NOMEM;
+            }
+            z->n++;
+            z->n_by_status[p->status]++;
+        } else {
+            if (seq >= z->n) {
+                OGR_F_Destroy(f);
+                sl_error_add(err, SL_ERR_SOURCE,
+                             "%s: the source changed while shanglou was reading it",
+                             sl_source_label(z->src));
+                return SL_ERR_SOURCE;
+            }
+            p = &z->p[seq];
+            if (p->status != SL_PARCEL_REJECTED) {
+                char why[512];
+                sl_geom_verdict v = sl_source_geometry(z->src, f, &geom, why, sizeof why);
+                if (v == SL_GEOM_REPAIRED)
+                    owned = geom;
+            }
+        }
+        if (fn)
+            st = fn(user, z, p, f, geom);
+        if (owned)
+            OGR_G_DestroyGeometry(owned);
+        OGR_F_Destroy(f);
+        if (st != SL_OK)
+            return st;
+        seq++;
+    }
+    /* A damaged file may also end early without a word from GDAL (a
+     * FlatGeobuf cut inside its features); where the layer knows its own
+     * count cheaply, hold the reading to it. */
+    if (record && OGR_L_TestCapability(layer, OLCFastFeatureCount)) {
+        long long announced = (long long)OGR_L_GetFeatureCount(layer, FALSE);
+        if (announced >= 0 && announced != seq) {
+            sl_error_add(err, SL_ERR_SOURCE,
+                         "%s: the layer announces %lld features but %lld could be read; the "
+                         "file is damaged or cut short",
+                         sl_source_label(z->src), announced, seq);
+            return SL_ERR_SOURCE;
+        }
+    }
+    return SL_OK;
+}
+
+sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
+{
+    return scan(z, true, fn, user_data, err);
+}
+
+sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
+{
+    return scan(z, false, fn, user_data, err);
+}

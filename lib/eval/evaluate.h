@@ -1,0 +1,88 @@
+/*
+ * evaluate.h - a loaded zone: one record per input feature with what evaluate
+ * found (status, areas, envelopes) and what plan needs (the effective rule
+ * set and footprints of each candidate).  Geometry is not kept: writers
+ * stream the source a second time.
+ */
+#ifndef SL_EVAL_EVALUATE_H
+#define SL_EVAL_EVALUATE_H
+
+#include <ogr_api.h>
+#include "eval/rules.h"
+#include "input/scenario.h"
+
+typedef enum sl_parcel_status {
+    SL_PARCEL_CANDIDATE,
+    SL_PARCEL_NOT_CANDIDATE,
+    SL_PARCEL_REJECTED
+} sl_parcel_status;
+const char *sl_parcel_status_name(sl_parcel_status s);
+
+/* Invariants: rejected parcels have env == NULL and plan_rules == NULL;
+ * others have env[n_rules] (NULL when the land use is not industrial) and
+ * plan_rules pointing either to the scenario's plan rule set or (pinned
+ * with rule overrides) to own_rules. */
+typedef struct sl_parcel {
+    long long fid;               /* OGR feature id in the source */
+    long long seq;               /* 0-based position in the source */
+    char *id;                    /* NULL when the id field is null */
+    char *land_use;
+    sl_parcel_status status;
+    char *reason;                /* never NULL */
+    double area_m2;              /* NAN for rejected parcels without usable geometry */
+    double current_gfa_m2;
+    double current_far;
+    double tax_per_mu_cny;       /* NAN = null */
+    double current_height_m;     /* NAN = null / not mapped */
+    sl_envelope *env;            /* per rule set of the scenario */
+    double gain_m2;              /* max_gfa (plan rule set) - current_gfa */
+    int pin;                     /* index into scenario pins, -1 none */
+    const sl_ruleset *plan_rules;
+    sl_ruleset *own_rules;       /* pin overrides applied; NULL when none */
+    sl_footprints plan_fp;       /* footprints under plan_rules */
+} sl_parcel;
+
+struct sl_source;
+typedef struct sl_zone {
+    const sl_scenario *sc;       /* not owned */
+    struct sl_source *src;       /* the open parcel source */
+    struct sl_idmap *ids;        /* id -> first parcel index */
+    int n, cap;
+    sl_parcel *p;
+    char *crs_name;              /* e.g. "EPSG:4547" or the CRS's name */
+    char *driver;                /* OGR driver short name */
+    char *layer_name;
+    long long n_by_status[3];
+} sl_zone;
+
+/* Open the scenario's parcel source and check the field mapping.  On
+ * failure returns NULL with messages in err (SL_ERR_SOURCE or
+ * SL_ERR_SCENARIO).  Free with sl_zone_destroy(). */
+sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err);
+
+/* Called once per input feature, in source order, with its record and its
+ * usable geometry in the source CRS (NULL for rejected features without
+ * one).  The feature is destroyed after the call, so fn may steal its
+ * geometry (OGR_F_StealGeometry).  A non-OK return stops the reading with
+ * that status. */
+typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_parcel *p,
+                                  OGRFeatureH f, OGRGeometryH geom);
+
+/* Read every feature: status, areas, candidacy, envelopes, footprints.
+ * fn may be NULL.  Fails (SL_ERR_SCENARIO) on text that is not UTF-8 in a
+ * DBF of unknown encoding, and with fn's status. */
+sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
+
+/* Read the source again, calling fn with the records sl_zone_read made
+ * (for writers that need the geometry after planning). */
+sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
+
+void sl_zone_destroy(sl_zone *z);
+
+/* Over the candidates: the sum of max_gfa_m2 under rule set r and how many
+ * are bound by FAR, height and setback (indexed by sl_binding). */
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3]);
+/* Index of the first parcel with this id (whatever its status), or -1. */
+int sl_zone_find(const sl_zone *z, const char *id);
+
+#endif

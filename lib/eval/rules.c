@@ -1,0 +1,125 @@
+/* rules.c - candidacy, footprints and envelopes (docs/model.md §3-§4). */
+#include "eval/rules.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int sl_floor_count(double x)
+{
+    if (!(x > 0))
+        return 0;
+    /* Scenario values are validated, not bounded: 1e-300 m storeys must
+     * not overflow an int. */
+    if (x > SL_MAX_FLOORS)
+        return SL_MAX_FLOORS;
+    return (int)floor(x + 1e-9);
+}
+
+void sl_footprints_compute(const sl_ruleset *r, double area_m2,
+                           double shrunk_area_m2, sl_footprints *fp)
+{
+    fp->shrunk_area_m2 = shrunk_area_m2 > 0 ? shrunk_area_m2 : 0;
+    fp->total_m2 = fmin(r->coverage_max * area_m2, fp->shrunk_area_m2);
+    fp->office_m2 = fmin(r->office_footprint_share * fp->total_m2,
+                         r->office_land_share_max * area_m2);
+    fp->factory_m2 = fp->total_m2 - fp->office_m2;
+    /* Relative slack so that T == coverage_min * area computed two ways
+     * does not flip on the last bit. */
+    fp->setback_ok = fp->total_m2 >= r->coverage_min * area_m2 * (1 - 1e-12);
+}
+
+const char *sl_binding_name(sl_binding b)
+{
+    switch (b) {
+    case SL_BIND_FAR: return "far";
+    case SL_BIND_HEIGHT: return "height";
+    case SL_BIND_SETBACK: return "setback";
+    }
+    return "?";
+}
+
+void sl_envelope_compute(const sl_ruleset *r, double area_m2,
+                         const sl_footprints *fp, sl_envelope *env)
+{
+    memset(env, 0, sizeof *env);
+    if (r->factory_height_max_m >= r->ground_floor_height_min_m)
+        env->factory_floors =
+            1 + sl_floor_count((r->factory_height_max_m - r->ground_floor_height_min_m) /
+                               r->standard_floor_height_m);
+    env->office_floors = fp->office_m2 > 0
+                             ? sl_floor_count(r->office_height_max_m / r->office_floor_height_m)
+                             : 0;
+    env->factory_cap_m2 = env->factory_floors * fp->factory_m2;
+    env->office_cap_m2 = fmin(env->office_floors * fp->office_m2,
+                              r->office_gfa_share_max * r->far_max * area_m2);
+    if (!fp->setback_ok) {
+        env->max_gfa_m2 = 0;
+        env->binding = SL_BIND_SETBACK;
+        return;
+    }
+    double far_cap = r->far_max * area_m2;
+    double built_cap = env->factory_cap_m2 + env->office_cap_m2;
+    env->max_gfa_m2 = fmin(far_cap, built_cap);
+    env->binding = far_cap <= built_cap ? SL_BIND_FAR : SL_BIND_HEIGHT;
+}
+
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len >= size)
+        return;
+    if (len > 0 && len + 2 < size) {
+        memcpy(buf + len, "; ", 3);
+        len += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
+bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2,
+                  double current_far, double tax_per_mu_cny, char *reason,
+                  size_t reason_size)
+{
+    if (reason_size == 0)
+        return false;
+    reason[0] = '\0';
+    bool industrial = false;
+    for (int i = 0; land_use && i < s->n_land_uses; i++)
+        if (strcmp(land_use, s->industrial_land_uses[i]) == 0)
+            industrial = true;
+    if (!industrial) {
+        snprintf(reason, reason_size, "land use '%s' is not industrial",
+                 land_use ? land_use : "(null)");
+        return false;
+    }
+    if (area_m2 < s->min_area_m2) {
+        appendf(reason, reason_size, "area %.0f m2 below min_area_m2 %.0f", area_m2,
+                s->min_area_m2);
+        return false;
+    }
+    bool low_far = current_far < s->far_below;
+    bool tax_on = !isnan(s->tax_per_mu_below_cny);
+    bool low_tax = tax_on && !isnan(tax_per_mu_cny) && tax_per_mu_cny < s->tax_per_mu_below_cny;
+    if (low_far)
+        appendf(reason, reason_size, "FAR %.2f below %.2f", current_far, s->far_below);
+    if (low_tax)
+        appendf(reason, reason_size, "tax %.0f CNY/mu below %.0f", tax_per_mu_cny,
+                s->tax_per_mu_below_cny);
+    if (low_far || low_tax)
+        return true;
+    appendf(reason, reason_size, "FAR %.2f not below %.2f", current_far, s->far_below);
+    if (tax_on) {
+        if (isnan(tax_per_mu_cny))
+            appendf(reason, reason_size, "tax per mu unknown");
+        else
+            appendf(reason, reason_size, "tax %.0f CNY/mu not below %.0f", tax_per_mu_cny,
+                    s->tax_per_mu_below_cny);
+    }
+    return false;
+}

@@ -1,0 +1,76 @@
+/*
+ * compare.h - several scenarios side by side (`shanglou compare`): each
+ * scenario's plan is solved on its own parcels, and one row per scenario
+ * reports what a planner compares: candidates, redeveloped parcels, floor
+ * area gained, the clustering score, GFA per industry, objective and gap.
+ * Written as comparison.csv and comparison.html (docs/outputs.md).
+ */
+#ifndef SL_OUT_COMPARE_H
+#define SL_OUT_COMPARE_H
+
+#include <stdbool.h>
+#include "plan/plan.h"
+#include "eval/evaluate.h"
+
+/* One scenario's results.  Invariant: gfa_by_industry_m2 has one entry per
+ * column of the comparison's industries[] (NAN where the scenario has no
+ * such industry). */
+typedef struct sl_compare_row {
+    char *path;                  /* the scenario file as given */
+    char *name;                  /* its `name`, or the path */
+    char *plan_rules;            /* the rule set planned under */
+    sl_plan_status status;
+    long long parcels, candidates, redeveloped;
+    double current_gfa_m2;       /* before, on the redeveloped parcels */
+    double gfa_m2;               /* after, on the redeveloped parcels */
+    double gfa_gain_m2;          /* gfa_m2 - current_gfa_m2 */
+    double clustering_m2eq;      /* the chain-link bonus part of the objective */
+    double objective, bound, gap, solve_seconds;
+    double *gfa_by_industry_m2;
+} sl_compare_row;
+
+typedef struct sl_compare {
+    int n;
+    sl_compare_row *rows;
+    int n_industries;            /* union of the scenarios' industry ids */
+    char **industries;           /* ids, in order of first appearance */
+    char **industry_names;
+} sl_compare;
+
+/* Called before each scenario's solve with its 0-based index and path, so
+ * that a front end can show progress; may be NULL. */
+typedef void (*sl_compare_scenario_fn)(void *user_data, int index, int n, const char *path);
+
+typedef struct sl_compare_options {
+    double time_limit_s;         /* < 0: each scenario's own plan.time_limit_s */
+    double gap;                  /* < 0: each scenario's own plan.gap */
+    sl_compare_scenario_fn on_scenario;
+    sl_plan_progress_fn progress; /* passed to each solve */
+    void *user_data;
+} sl_compare_options;
+
+/* Defaults: the scenarios' own limits, no callbacks. */
+void sl_compare_options_init(sl_compare_options *o);
+
+/* The clustering score of one parcel's plan: the chain-link bonuses of the
+ * objective (docs/model.md §4), Σ over links (i, j, w) of w × (same-building
+ * bonus when i and j are both in the parcel + adjacent-floor bonus when they
+ * are on adjacent levels of one block), each counted once per link and
+ * parcel. */
+double sl_compare_clustering(const sl_scenario *sc, const sl_parcel_plan *pp);
+
+/* Solve the plan of every scenario in paths[n] and collect its row.  A
+ * scenario that cannot be loaded or read stops the comparison (codes as
+ * sl_scenario_load and sl_zone_open, messages naming the file); an
+ * infeasible plan is a row with status infeasible.  Free *out with
+ * sl_compare_destroy(). */
+sl_status sl_compare_run(const char *const *paths, int n, const sl_compare_options *o,
+                         sl_compare **out, sl_error *err);
+void sl_compare_destroy(sl_compare *c);
+
+/* comparison.csv (UTF-8 with BOM, one row per scenario) and
+ * comparison.html (self-contained).  SL_ERR_IO naming the path on failure. */
+sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *err);
+sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error *err);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * parcels_layer.h - writing the parcels layer (one feature per input
+ * feature) through any OGR driver: GeoJSON (RFC 7946) for parcels.geojson,
+ * GPKG for shanglou.gpkg.  The reading side is parcels.h.
+ */
+#ifndef SL_OUT_PARCELS_LAYER_H
+#define SL_OUT_PARCELS_LAYER_H
+
+#include <gdal.h>
+#include "out/layer_writer.h"
+#include "plan/plan.h"
+#include "eval/evaluate.h"
+
+typedef struct sl_parcels_writer sl_parcels_writer;
+
+/* Create `path` with the OGR driver `driver` ("GeoJSON" writes RFC 7946,
+ * reprojected to WGS 84).  plan_mode adds the plan's properties.  The
+ * source layer's own fields follow ours, except those whose names clash.
+ * Returns NULL with a message naming the path on failure (SL_ERR_IO).
+ * Free with sl_parcels_writer_close(). */
+sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
+                                          const sl_zone *z, bool plan_mode, sl_error *err);
+
+/* The same, as a layer "parcels" of an open dataset (e.g. shanglou.gpkg);
+ * closing the writer then leaves the dataset open. */
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
+                                             bool plan_mode, sl_error *err);
+
+/* Write one parcel; geom may be NULL (written as null geometry); pp is the
+ * parcel's plan in plan mode, else NULL.  When geom is src's own geometry
+ * it is taken from src (src is about to be destroyed). */
+sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
+                                OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err);
+
+/* Close (flushing the file); returns SL_ERR_IO when the driver failed. */
+sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err);
+
+/* Round to 0.01 (areas in outputs). */
+double sl_round2(double x);
+
+#endif

@@ -1,0 +1,608 @@
+/* report.c - report.html and the stacking-plan SVGs. */
+#include "out/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/source.h"
+#include "util/textbuf.h"
+
+/* ---- colours ------------------------------------------------------------ */
+
+static const char *text_colour(sl_rgb c)
+{
+    return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b < 140 ? "#ffffff" : "#111111";
+}
+
+static const char *block_name(int block)
+{
+    return block == SL_BLOCK_OFFICE ? "office" : "factory";
+}
+
+/* ---- the stacking plan -------------------------------------------------- */
+
+char *sl_report_svg_name(const char *id, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (const char *p = id ? id : "parcel"; *p && o + 5 < size; p++) {
+        unsigned char c = (unsigned char)*p;
+        bool keep = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && o > 0);
+        buf[o++] = keep ? (char)c : '_';
+    }
+    snprintf(buf + o, size - o, ".svg");
+    return buf;
+}
+
+enum { PX_PER_M = 7, MARGIN_TOP = 56, MARGIN_BOTTOM = 36, AXIS_X = 54 };
+
+/* One block's column: storeys from the ground up. */
+static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
+                      const sl_parcel_plan *pp, const sl_rgb *colours, int block, double x,
+                      double w, double ground_y, double cap_m)
+{
+    const sl_scenario *sc = z->sc;
+    double base = 0, fp = 0;
+    int n = 0;
+    for (int i = 0; i < pp->n_storeys; i++) {
+        const sl_storey *st = &pp->storeys[i];
+        if ((int)st->block != block)
+            continue;
+        const sl_industry *ind = &sc->industries[st->industry];
+        sl_rgb c = colours[st->industry];
+        char hex[8];
+        double y = ground_y - (base + st->height_m) * PX_PER_M, h = st->height_m * PX_PER_M;
+        sl_textbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                             "fill=\"%s\" stroke=\"#222\" stroke-width=\"1\"><title>",
+                          x, y, w, h, sl_rgb_hex(c, hex));
+        sl_textbuf_printf(b, "%s L%d: ", block_name(block), st->level);
+        sl_textbuf_xml(b, ind->name);
+        sl_textbuf_puts(b, " (");
+        sl_textbuf_xml(b, ind->id);
+        sl_textbuf_printf(b, "), %.2f m, %.0f m², load %g kN/m² (slab cap %g)</title></rect>\n",
+                          st->height_m, st->gfa_m2, ind->floor_load_kN_m2,
+                          sl_ruleset_load_at(p->plan_rules, st->level));
+        double fs = h >= 26 ? 11 : h >= 16 ? 9 : 7;
+        const char *tc = text_colour(c);
+        sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\">"
+                             "<tspan font-weight=\"bold\">%s%d</tspan> ",
+                          x + 6, y + h / 2 + fs / 2 - 1, fs, tc, block == SL_BLOCK_OFFICE ? "O" : "F",
+                          st->level);
+        sl_textbuf_xml(b, ind->name);
+        sl_textbuf_puts(b, "</text>\n");
+        sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
+                             "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
+                          x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc, st->height_m,
+                          ind->floor_load_kN_m2, sl_ruleset_load_at(p->plan_rules, st->level));
+        base += st->height_m;
+        fp = st->gfa_m2;
+        n++;
+    }
+    if (n == 0)
+        return;
+    /* the block's name and the height cap */
+    sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">%s %s · "
+                         "%dF · %.1f m · ",
+                      x, ground_y + 16, block == SL_BLOCK_OFFICE ? "办公" : "厂房",
+                      block_name(block), n, base);
+    sl_textbuf_num(b, fp, 0);
+    sl_textbuf_puts(b, " m²/floor</text>\n");
+    double cy = ground_y - cap_m * PX_PER_M;
+    sl_textbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
+                         "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
+                         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
+                         "text-anchor=\"end\">限高 cap %g m</text>\n",
+                      x - 4, cy, x + w + 4, cy, x + w, cy - 3, cap_m);
+}
+
+char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
+                          const sl_rgb *colours)
+{
+    const sl_ruleset *r = p->plan_rules;
+    bool office = pp->office_floors > 0;
+    double top_m = fmax(r->factory_height_max_m, pp->factory_height_m);
+    if (office)
+        top_m = fmax(top_m, fmax(r->office_height_max_m, pp->office_height_m));
+    double fw = 330, ow = 250, gap = 36;
+    double width = AXIS_X + 16 + fw + (office ? gap + ow : 0) + 20;
+    double ground_y = MARGIN_TOP + top_m * PX_PER_M;
+    double height = ground_y + MARGIN_BOTTOM;
+    sl_textbuf b = {0};
+    sl_textbuf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                          "viewBox=\"0 0 %.0f %.0f\" font-family=\"'Noto Sans CJK SC','Source Han "
+                          "Sans SC','Microsoft YaHei','PingFang SC',sans-serif\" role=\"img\">\n",
+                      width, height, width, height);
+    sl_textbuf_puts(&b, "<title>");
+    sl_textbuf_xml(&b, p->id);
+    sl_textbuf_puts(&b, " stacking plan</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+    sl_textbuf_puts(&b, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#111\">");
+    sl_textbuf_xml(&b, p->id);
+    sl_textbuf_puts(&b, " 竖向布局 stacking plan</text>\n<text x=\"10\" y=\"40\" font-size=\"11\" "
+                        "fill=\"#444\">GFA ");
+    sl_textbuf_num(&b, pp->gfa_m2, 0);
+    sl_textbuf_puts(&b, " m² · FAR ");
+    sl_textbuf_num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
+    sl_textbuf_puts(&b, " · site ");
+    sl_textbuf_num(&b, p->area_m2, 0);
+    sl_textbuf_puts(&b, " m² · per storey: height m · floor load / slab cap kN/m²</text>\n");
+    /* elevation axis every 10 m */
+    for (int m = 0; m <= (int)top_m; m += 10) {
+        double y = ground_y - m * PX_PER_M;
+        sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>"
+                              "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" fill=\"#555\" "
+                              "text-anchor=\"end\">%d m</text>\n",
+                          AXIS_X - 4, y, AXIS_X, y, AXIS_X - 7, y + 3.5, m);
+    }
+    sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>\n",
+                      AXIS_X, MARGIN_TOP - 6, AXIS_X, ground_y);
+    double fx = AXIS_X + 16;
+    svg_block(&b, z, p, pp, colours, SL_BLOCK_FACTORY, fx, fw, ground_y, r->factory_height_max_m);
+    if (office)
+        svg_block(&b, z, p, pp, colours, SL_BLOCK_OFFICE, fx + fw + gap, ow, ground_y,
+                  r->office_height_max_m);
+    sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#333\" "
+                          "stroke-width=\"2\"/>\n</svg>\n",
+                      AXIS_X, ground_y, width - 10, ground_y);
+    return sl_textbuf_take(&b);
+}
+
+sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan *plan,
+                                 sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    if (!sl_outdir_subdir(od, "stacks")) {
+        sl_error_add(err, SL_ERR_IO, "cannot create the stacks directory: %s", strerror(errno));
+        return SL_ERR_IO;
+    }
+    sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
+    if (!colours) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    sl_style_industry_colours(sc, colours);
+    sl_status st = SL_OK;
+    for (int i = 0; i < z->n && st == SL_OK; i++) {
+        if (!plan->pp[i].redeveloped)
+            continue;
+        char name[600], base[560];
+        sl_report_svg_name(z->p[i].id, base, sizeof base);
+        snprintf(name, sizeof name, "stacks/%s", base);
+        /* Ids that differ only in replaced characters: number the later. */
+        int same = 0;
+        for (int j = 0; j < i; j++) {
+            char other[560];
+            same += plan->pp[j].redeveloped &&
+                    strcmp(sl_report_svg_name(z->p[j].id, other, sizeof other), base) == 0;
+        }
+        if (same)
+            snprintf(name, sizeof name, "stacks/%.*s-%d.svg", (int)strlen(base) - 4, base,
+                     same + 1);
+        const char *path = sl_outdir_file(od, name);
+        char *svg = sl_report_stack_svg(z, &z->p[i], &plan->pp[i], colours);
+        if (!path || !svg) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            st = SL_ERR_NOMEM;
+        } else {
+            sl_textbuf b = {0};
+            sl_textbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            sl_textbuf_puts(&b, svg);
+            if (!sl_textbuf_save(&b, path)) {
+                sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+                st = SL_ERR_IO;
+            }
+            sl_textbuf_clear(&b);
+        }
+        free(svg);
+    }
+    free(colours);
+    return st;
+}
+
+/* ---- report.html -------------------------------------------------------- */
+
+static const char *css =
+    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',"
+    "sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1a1a1a;line-height:1.45}"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #d7301f;padding-bottom:.2em;"
+    "margin-top:2em}h3{margin-bottom:.3em}"
+    ".meta{color:#555}table{border-collapse:collapse;margin:.5em 0 1em}"
+    "th,td{border:1px solid #ccc;padding:.25em .6em;vertical-align:top}"
+    "th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td:first-child{white-space:nowrap}"
+    ".sw{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;margin-right:.35em;"
+    "border:1px solid #555}.bar{background:#eee;width:220px;height:.9em;position:relative}"
+    ".bar span{position:absolute;left:0;top:0;bottom:0}.bar i{position:absolute;top:-2px;"
+    "bottom:-2px;border-left:2px solid #333}"
+    ".parcel{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start;margin-bottom:2em;"
+    "page-break-inside:avoid}.ok{color:#1b7837}.warn{color:#b35806}"
+    "@media print{body{margin:0;max-width:none}h2{page-break-before:auto}}";
+
+static void th_row(sl_textbuf *b, const char *const *cols, int n)
+{
+    sl_textbuf_puts(b, "<tr>");
+    for (int i = 0; i < n; i++) {
+        sl_textbuf_puts(b, "<th>");
+        sl_textbuf_puts(b, cols[i]);
+        sl_textbuf_puts(b, "</th>");
+    }
+    sl_textbuf_puts(b, "</tr>\n");
+}
+
+static void td_num(sl_textbuf *b, double v, int dec)
+{
+    sl_textbuf_puts(b, "<td class=\"n\">");
+    sl_textbuf_num(b, v, dec);
+    sl_textbuf_puts(b, "</td>");
+}
+
+static void td_text(sl_textbuf *b, const char *s)
+{
+    sl_textbuf_puts(b, "<td>");
+    sl_textbuf_xml(b, s ? s : "—");
+    sl_textbuf_puts(b, "</td>");
+}
+
+static void swatch(sl_textbuf *b, sl_rgb c)
+{
+    char hex[8];
+    sl_textbuf_printf(b, "<span class=\"sw\" style=\"background:%s\"></span>", sl_rgb_hex(c, hex));
+}
+
+/* Zone totals, as summary.json counts them. */
+typedef struct totals {
+    double area, cand_area, gfa, cand_gfa, gain;
+    long long redeveloped, kept;
+} totals;
+
+static totals zone_totals(const sl_zone *z, const sl_plan *plan)
+{
+    totals t = {0};
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        if (p->status == SL_PARCEL_REJECTED)
+            continue;
+        t.area += p->area_m2;
+        t.gfa += p->current_gfa_m2;
+        if (p->status != SL_PARCEL_CANDIDATE)
+            continue;
+        t.cand_area += p->area_m2;
+        t.cand_gfa += p->current_gfa_m2;
+        if (p->env)
+            t.gain += p->gain_m2;
+        if (plan && plan->pp[i].redeveloped)
+            t.redeveloped++;
+        else if (plan)
+            t.kept++;
+    }
+    return t;
+}
+
+static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
+{
+    totals t = zone_totals(z, plan);
+    sl_textbuf_puts(b, "<h2>片区概况 Zone summary</h2>\n<table>\n");
+    static const char *const cols[] = {"", "parcels 地块", "area 面积 m²", "current GFA 现状建面 m²"};
+    th_row(b, cols, 4);
+    sl_textbuf_printf(b, "<tr><th>all 全部</th><td class=\"n\">%d</td>", z->n);
+    td_num(b, t.area, 0);
+    td_num(b, t.gfa, 0);
+    sl_textbuf_printf(b, "</tr>\n<tr><th>candidates 低效工业用地</th><td class=\"n\">%lld</td>",
+                      z->n_by_status[SL_PARCEL_CANDIDATE]);
+    td_num(b, t.cand_area, 0);
+    td_num(b, t.cand_gfa, 0);
+    sl_textbuf_puts(b, "</tr>\n");
+    if (plan) {
+        double area = 0, cur = 0;
+        for (int i = 0; i < z->n; i++)
+            if (plan->pp[i].redeveloped)
+                area += z->p[i].area_m2, cur += z->p[i].current_gfa_m2;
+        sl_textbuf_printf(b, "<tr><th>redeveloped 改造</th><td class=\"n\">%lld</td>",
+                          t.redeveloped);
+        td_num(b, area, 0);
+        td_num(b, cur, 0);
+        sl_textbuf_printf(b, "</tr>\n<tr><th>kept 保留</th><td class=\"n\">%lld</td><td></td>"
+                             "<td></td></tr>\n",
+                          t.kept);
+    }
+    sl_textbuf_printf(b, "<tr><th>not candidates 非候选</th><td class=\"n\">%lld</td><td></td>"
+                         "<td></td></tr>\n<tr><th>rejected 数据有误</th><td class=\"n\">%lld</td>"
+                         "<td></td><td></td></tr>\n</table>\n",
+                      z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
+    sl_textbuf_puts(b, "<p>Candidates could gain up to ");
+    sl_textbuf_num(b, t.gain, 0);
+    sl_textbuf_puts(b, " m² of floor area under the plan rule set <b>");
+    sl_textbuf_xml(b, z->sc->rules[z->sc->plan_rules].name);
+    sl_textbuf_puts(b, "</b> (sum of <code>gain_m2</code>).</p>\n");
+}
+
+static void rule_sets(sl_textbuf *b, const sl_zone *z)
+{
+    const sl_scenario *sc = z->sc;
+    sl_textbuf_puts(b, "<h2>规则对比 Rule sets</h2>\n<table>\n");
+    static const char *const cols[] = {"rule set", "FAR cap", "factory m", "office m",
+                                       "candidates' max GFA m²", "bound by FAR / height / setback"};
+    th_row(b, cols, 6);
+    for (int r = 0; r < sc->n_rules; r++) {
+        double max_gfa;
+        long long bind[3];
+        sl_zone_rule_totals(z, r, &max_gfa, bind);
+        sl_textbuf_puts(b, "<tr>");
+        td_text(b, sc->rules[r].name);
+        td_num(b, sc->rules[r].far_max, 2);
+        td_num(b, sc->rules[r].factory_height_max_m, 0);
+        td_num(b, sc->rules[r].office_height_max_m, 0);
+        td_num(b, max_gfa, 0);
+        sl_textbuf_printf(b, "<td class=\"n\">%lld / %lld / %lld</td></tr>\n", bind[0], bind[1],
+                          bind[2]);
+    }
+    sl_textbuf_puts(b, "</table>\n");
+}
+
+
+typedef struct by_gain {
+    double gain;
+    int idx;
+} by_gain;
+
+/* Largest gain first; equal gains in input order. */
+static int cmp_gain(const void *a, const void *b)
+{
+    const by_gain *x = a, *y = b;
+    if (x->gain != y->gain)
+        return x->gain > y->gain ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Candidates by gain, largest first. */
+static void candidates(sl_textbuf *b, const sl_zone *z)
+{
+    const sl_scenario *sc = z->sc;
+    int n = 0;
+    by_gain *order = malloc(((size_t)z->n + 1) * sizeof *order);
+    if (!order) {
+        b->failed = true;
+        return;
+    }
+    for (int i = 0; i < z->n; i++)
+        if (z->p[i].status == SL_PARCEL_CANDIDATE)
+            order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
+    qsort(order, (size_t)n, sizeof *order, cmp_gain);
+    sl_textbuf_puts(b, "<h2>低效工业用地 Candidates, by gain</h2>\n<table>\n<tr><th>id</th>"
+                       "<th>land use</th><th>area m²</th><th>current GFA m²</th><th>FAR</th>"
+                       "<th>tax CNY/mu</th>");
+    for (int r = 0; r < sc->n_rules; r++) {
+        sl_textbuf_puts(b, "<th>");
+        sl_textbuf_xml(b, sc->rules[r].name);
+        sl_textbuf_puts(b, " max GFA m²</th>");
+    }
+    sl_textbuf_puts(b, "<th>gain m²</th><th>reason</th></tr>\n");
+    for (int k = 0; k < n; k++) {
+        const sl_parcel *p = &z->p[order[k].idx];
+        sl_textbuf_puts(b, "<tr>");
+        td_text(b, p->id);
+        td_text(b, p->land_use);
+        td_num(b, p->area_m2, 0);
+        td_num(b, p->current_gfa_m2, 0);
+        td_num(b, p->current_far, 2);
+        td_num(b, p->tax_per_mu_cny, 0);
+        for (int r = 0; r < sc->n_rules; r++)
+            td_num(b, p->env ? p->env[r].max_gfa_m2 : NAN, 0);
+        td_num(b, p->env ? p->gain_m2 : NAN, 0);
+        td_text(b, p->reason);
+        sl_textbuf_puts(b, "</tr>\n");
+    }
+    sl_textbuf_puts(b, "</table>\n");
+    free(order);
+}
+
+static const char *plan_status_text(sl_plan_status s)
+{
+    switch (s) {
+    case SL_PLAN_OPTIMAL: return "optimal 最优";
+    case SL_PLAN_FEASIBLE: return "feasible 可行 (stopped by the time limit)";
+    case SL_PLAN_INFEASIBLE: return "infeasible 无可行解";
+    }
+    return "?";
+}
+
+static void optimizer(sl_textbuf *b, const sl_plan *plan)
+{
+    sl_textbuf_puts(b, "<h2>优化结果 Optimizer</h2>\n<table>\n<tr><th>status</th>");
+    td_text(b, plan_status_text(plan->status));
+    sl_textbuf_puts(b, "</tr>\n<tr><th>objective 目标值 (m²-eq)</th>");
+    td_num(b, plan->objective, 0);
+    sl_textbuf_puts(b, "</tr>\n<tr><th>bound 上界 (m²-eq)</th>");
+    td_num(b, plan->bound, 0);
+    sl_textbuf_puts(b, "</tr>\n<tr><th>gap %</th>");
+    td_num(b, 100 * (isfinite(plan->gap) ? plan->gap : 0), 3);
+    sl_textbuf_puts(b, "</tr>\n<tr><th>solve time s</th>");
+    td_num(b, plan->solve_seconds, 1);
+    sl_textbuf_puts(b, "</tr>\n</table>\n<p class=\"meta\">gap in %: (bound − objective) / "
+                       "|objective|. The objective counts new floor area weighted by industry "
+                       "priority, minus the floor area given up, plus the chain-link bonuses "
+                       "(docs/model.md).</p>\n");
+    for (int k = 0; k < plan->n_conflicts; k++) {
+        sl_textbuf_puts(b, "<p class=\"warn\">");
+        sl_textbuf_xml(b, plan->conflicts[k]);
+        sl_textbuf_puts(b, "</p>\n");
+    }
+}
+
+static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
+                       const sl_rgb *colours)
+{
+    const sl_scenario *sc = z->sc;
+    double scale = 1;
+    for (int k = 0; k < sc->n_industries; k++) {
+        scale = fmax(scale, plan->gfa_by_industry_m2[k]);
+        if (isfinite(sc->industries[k].demand_max_m2))
+            scale = fmax(scale, sc->industries[k].demand_max_m2);
+        scale = fmax(scale, sc->industries[k].demand_min_m2);
+    }
+    sl_textbuf_puts(b, "<h2>产业需求 Industries against demand</h2>\n<table>\n<tr><th>industry "
+                       "产业</th><th>chain 产业链</th><th>GFA m²</th><th>demand min–max m²</th>"
+                       "<th></th><th></th></tr>\n");
+    char hex[8];
+    for (int k = 0; k < sc->n_industries; k++) {
+        const sl_industry *ind = &sc->industries[k];
+        double g = plan->gfa_by_industry_m2[k];
+        bool ok = g >= ind->demand_min_m2 - 0.5 && g <= ind->demand_max_m2 + 0.5;
+        sl_textbuf_puts(b, "<tr><td>");
+        swatch(b, colours[k]);
+        sl_textbuf_xml(b, ind->name);
+        sl_textbuf_puts(b, " <small>");
+        sl_textbuf_xml(b, ind->id);
+        sl_textbuf_puts(b, "</small></td>");
+        td_text(b, ind->chain);
+        td_num(b, g, 0);
+        sl_textbuf_puts(b, "<td class=\"n\">");
+        sl_textbuf_num(b, ind->demand_min_m2, 0);
+        sl_textbuf_puts(b, " – ");
+        if (isfinite(ind->demand_max_m2))
+            sl_textbuf_num(b, ind->demand_max_m2, 0);
+        else
+            sl_textbuf_puts(b, "∞");
+        sl_textbuf_printf(b, "</td><td><div class=\"bar\"><span style=\"width:%.1f%%;"
+                             "background:%s\"></span>",
+                          100 * g / scale, sl_rgb_hex(colours[k], hex));
+        if (ind->demand_min_m2 > 0)
+            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"min\"></i>",
+                              100 * ind->demand_min_m2 / scale);
+        if (isfinite(ind->demand_max_m2))
+            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"max\"></i>",
+                              100 * ind->demand_max_m2 / scale);
+        sl_textbuf_printf(b, "</div></td><td class=\"%s\">%s</td></tr>\n", ok ? "ok" : "warn",
+                          ok ? "✓" : "outside demand");
+    }
+    sl_textbuf_puts(b, "</table>\n<p class=\"meta\">Bars: GFA; ticks: demand min and max.</p>\n");
+}
+
+static void indicator(sl_textbuf *b, const char *name, double before, double after, int dec,
+                      const char *unit)
+{
+    sl_textbuf_printf(b, "<tr><th>%s</th>", name);
+    td_num(b, before, dec);
+    td_num(b, after, dec);
+    sl_textbuf_printf(b, "<td>%s</td></tr>\n", unit);
+}
+
+/* 技术经济指标表 of one redeveloped parcel, before -> after. */
+static void parcel_table(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
+                         const sl_parcel_plan *pp)
+{
+    const sl_scenario *sc = z->sc;
+    double office_fp = pp->office_floors > 0 ? p->plan_fp.office_m2 : 0;
+    double built = p->plan_fp.factory_m2 + office_fp, office_gfa = 0;
+    for (int i = 0; i < pp->n_storeys; i++)
+        if (sc->industries[pp->storeys[i].industry].kind == SL_KIND_OFFICE)
+            office_gfa += pp->storeys[i].gfa_m2;
+    sl_textbuf_puts(b, "<table>\n<tr><th>技术经济指标</th><th>before 现状</th><th>after 规划</th>"
+                       "<th></th></tr>\n");
+    indicator(b, "site area 用地面积", p->area_m2, p->area_m2, 0, "m²");
+    indicator(b, "GFA 总建筑面积", p->current_gfa_m2, pp->gfa_m2, 0, "m²");
+    indicator(b, "counted GFA 计容建筑面积", p->current_gfa_m2, pp->counted_gfa_m2, 0, "m²");
+    indicator(b, "FAR 容积率", p->current_far, pp->counted_gfa_m2 / p->area_m2, 2, "");
+    indicator(b, "coverage 建筑系数", NAN, built / p->area_m2, 3, "");
+    indicator(b, "factory footprint 厂房占地", NAN, p->plan_fp.factory_m2, 0, "m²");
+    indicator(b, "office footprint 办公占地", NAN, office_fp, 0, "m²");
+    indicator(b, "factory storeys 厂房层数", NAN, pp->factory_floors, 0, "");
+    indicator(b, "factory height 厂房高度", p->current_height_m, pp->factory_height_m, 1, "m");
+    indicator(b, "office storeys 办公层数", NAN, pp->office_floors, 0, "");
+    indicator(b, "office height 办公高度", NAN, pp->office_height_m, 1, "m");
+    indicator(b, "office share 办公占比 (kind office)", NAN,
+              pp->gfa_m2 > 0 ? office_gfa / pp->gfa_m2 : 0, 3, "of GFA");
+    indicator(b, "value 目标贡献", NAN, pp->value_m2eq, 0, "m²-eq");
+    sl_textbuf_puts(b, "</table>\n");
+}
+
+static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
+                        const sl_rgb *colours)
+{
+    sl_textbuf_puts(b, "<h2>改造地块 Redeveloped parcels</h2>\n<p class=\"meta\">Each parcel: its "
+                       "technical and economic indicators, then the stacking plan (storeys to "
+                       "scale; per storey its height, the industry's floor load and the slab's "
+                       "design cap at that level, kN/m²; red dashes: height caps). The same "
+                       "drawings are in stacks/.</p>\n");
+    int n = 0;
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel_plan *pp = &plan->pp[i];
+        if (!pp->redeveloped)
+            continue;
+        const sl_parcel *p = &z->p[i];
+        char anchor[300];
+        sl_report_svg_name(p->id, anchor, sizeof anchor);
+        anchor[strlen(anchor) - 4] = '\0';
+        sl_textbuf_printf(b, "<h3 id=\"p-%s\">", anchor);
+        sl_textbuf_xml(b, p->id);
+        sl_textbuf_puts(b, "</h3>\n<div class=\"parcel\">\n");
+        parcel_table(b, z, p, pp);
+        char *svg = sl_report_stack_svg(z, p, pp, colours);
+        if (!svg) {
+            b->failed = true;
+            return;
+        }
+        sl_textbuf_puts(b, svg);
+        free(svg);
+        sl_textbuf_puts(b, "</div>\n");
+        n++;
+    }
+    if (n == 0)
+        sl_textbuf_puts(b, "<p>No parcel is redeveloped in this plan.</p>\n");
+}
+
+sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan,
+                          sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
+    if (!colours) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    sl_style_industry_colours(sc, colours);
+    sl_textbuf b = {0};
+    sl_textbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                        /* Self-contained: the browser may fetch nothing. */
+                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                        "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+                        "<title>");
+    sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
+    sl_textbuf_printf(&b, " — shanglou %s report</title>\n<style>%s</style>\n</head>\n<body>\n",
+                      plan ? "plan" : "evaluate", css);
+    sl_textbuf_puts(&b, "<h1>");
+    sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
+    sl_textbuf_printf(&b, " · %s</h1>\n<p class=\"meta\">shanglou %s · scenario <code>",
+                      plan ? "工业上楼 plan 规划方案" : "evaluate 低效用地评估", SHANGLOU_VERSION);
+    sl_textbuf_xml(&b, sc->path);
+    sl_textbuf_puts(&b, "</code> · parcels <code>");
+    sl_textbuf_xml(&b, sl_source_label(z->src));
+    sl_textbuf_puts(&b, "</code> (");
+    sl_textbuf_xml(&b, z->crs_name);
+    sl_textbuf_puts(&b, ") · plan rule set <b>");
+    sl_textbuf_xml(&b, sc->rules[sc->plan_rules].name);
+    sl_textbuf_puts(&b, "</b></p>\n");
+    zone_summary(&b, z, plan);
+    if (plan) {
+        optimizer(&b, plan);
+        industries(&b, z, plan, colours);
+        redeveloped(&b, z, plan, colours);
+    } else {
+        rule_sets(&b, z);
+        candidates(&b, z);
+    }
+    sl_textbuf_puts(&b, "<p class=\"meta\">Areas are geodesic (CGCS2000 ellipsoid); the map "
+                        "layers are in shanglou.gpkg (open it in QGIS), the table in "
+                        "parcels.csv.</p>\n</body>\n</html>\n");
+    free(colours);
+    if (!sl_textbuf_save(&b, path)) {
+        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        sl_textbuf_clear(&b);
+        return SL_ERR_IO;
+    }
+    sl_textbuf_clear(&b);
+    return SL_OK;
+}

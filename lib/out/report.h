@@ -1,0 +1,45 @@
+/*
+ * report.h - what a planner reads and prints: report.html (one
+ * self-contained file: inline CSS and SVG, no script, nothing fetched from
+ * the network) and the stacking plan (竖向布局图) of each redeveloped
+ * building as SVG.  See docs/outputs.md.
+ */
+#ifndef SL_OUT_REPORT_H
+#define SL_OUT_REPORT_H
+
+#include "out/outdir.h"
+#include "plan/plan.h"
+#include "out/styles.h"
+#include "eval/evaluate.h"
+
+/* Write report.html for an evaluate run (plan NULL) or a plan run: the
+ * zone summary; for evaluate the rule sets and the candidates by gain; for
+ * plan the optimizer's objective, bound and gap, each industry's GFA
+ * against its demand, a 技术经济指标表 (technical and economic indicators)
+ * per redeveloped parcel with before -> after, and the stacking plans.
+ * Returns SL_ERR_IO with a message naming the path on failure. */
+sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan,
+                          sl_error *err);
+
+/* The stacking plan of parcel p's buildings as an SVG document: storeys
+ * bottom-up with heights to scale, coloured by industry (colours from
+ * sl_style_industry_colours), each with its industry name, storey height
+ * and design floor load (the industry's, and the rule set's cap at that
+ * level), and the height caps.  Returns a heap string (NULL when out of
+ * memory).  Free with free(). */
+char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
+                          const sl_rgb *colours);
+
+/* Write the stacking plan of every redeveloped parcel of the plan to
+ * DIR/stacks/<id>.svg through the output directory (stacks/ is replaced
+ * whole: an empty plan empties it).  Returns SL_ERR_IO or SL_ERR_NOMEM
+ * with a message on failure. */
+sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan *plan,
+                                 sl_error *err);
+
+/* A file name for parcel id: the id with characters other than letters,
+ * digits, '-', '_' and '.' (and any non-ASCII byte kept as is) replaced by
+ * '_', then ".svg", into buf.  Returns buf. */
+char *sl_report_svg_name(const char *id, char *buf, size_t size);
+
+#endif

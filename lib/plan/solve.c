@@ -1,0 +1,1368 @@
+/*
+ * solve.c - the vertical-layout optimizer (MODEL §6): column generation
+ * over parcel stacks with a proven Lagrangian bound, then an integer
+ * master over the generated stacks (GLPK), then, when the gap is still
+ * open, enumeration of every stack that could still improve the plan.
+ *
+ * Master LP, over the stacks s generated so far for each parcel p:
+ *   max  Σ c_s λ_s
+ *   s.t. Σ_{s of p} λ_s ≤ 1          (= 1 for pinned parcels)   dual u_p
+ *        dmin_i ≤ Σ_s g_{s,i} λ_s ≤ dmax_i   (zone demand)      dual y_i
+ * For any y, L(y) = Σ_i y_i·(dmax_i if y_i > 0, dmin_i if y_i < 0)
+ *                 + Σ_p max_s (c_s − Σ_i y_i g_{s,i})   (0 = keep, unpinned)
+ * bounds every plan from above when the inner max runs over *all* stacks,
+ * which the exact per-parcel search (plan_price.c) provides.  See
+ * docs/optimizer.md.
+ */
+#include "plan/solver.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+/* Work limits (counts, not seconds, so that a run that finishes within
+ * its time limit gives the same plan on any machine). */
+#define MIP_NODES_FIRST 4000        /* first integer master: branch-and-bound nodes */
+#define PRICE_NODES_FAST 4000       /* fast pricing rounds: search nodes per class */
+#define ENUM_STACKS_MAX 200000      /* enumeration: stacks in all */
+#define ENUM_STACKS_CLASS 3000      /* enumeration: stacks per class */
+
+static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
+{
+    if (a == b)
+        return true;
+    return a->far_max == b->far_max && a->far_min == b->far_min &&
+           a->factory_height_max_m == b->factory_height_max_m &&
+           a->office_height_max_m == b->office_height_max_m &&
+           a->coverage_min == b->coverage_min && a->coverage_max == b->coverage_max &&
+           a->setback_m == b->setback_m && a->office_footprint_share == b->office_footprint_share &&
+           a->office_land_share_max == b->office_land_share_max &&
+           a->office_gfa_share_max == b->office_gfa_share_max &&
+           a->ground_floor_height_min_m == b->ground_floor_height_min_m &&
+           a->standard_floor_height_m == b->standard_floor_height_m &&
+           a->office_floor_height_m == b->office_floor_height_m &&
+           a->tall_storey_m == b->tall_storey_m && a->n_floor_loads == b->n_floor_loads &&
+           memcmp(a->floor_load_max_kN_m2, b->floor_load_max_kN_m2,
+                  sizeof(double) * (size_t)(a->n_floor_loads > 0 && a->n_floor_loads <= SL_MAX_FLOOR_LOADS
+                                                ? a->n_floor_loads
+                                                : 0)) == 0 &&
+           a->freight_lift_t == b->freight_lift_t && a->ramp_floor == b->ramp_floor &&
+           a->freight_trips_per_day_max == b->freight_trips_per_day_max &&
+           a->vibration_source_max_floor == b->vibration_source_max_floor;
+}
+
+static bool ctx_equal(const pl_ctx *a, const pl_ctx *b)
+{
+    if (a->t != b->t || a->A != b->A || a->F[0] != b->F[0] || a->F[1] != b->F[1] ||
+        a->cur != b->cur || a->floors != b->floors || a->npin != b->npin || a->pinned != b->pinned)
+        return false;
+    for (int j = 0; j < a->npin; j++)
+        if (a->pin_ind[j] != b->pin_ind[j] || a->pin_min_m2[j] != b->pin_min_m2[j])
+            return false;
+    return true;
+}
+
+/* Is parcel p one the plan may redevelop (MODEL §6: candidates whose
+ * footprint survives the setback)? */
+static bool considered(const sl_parcel *p)
+{
+    return p->status == SL_PARCEL_CANDIDATE && p->plan_rules && p->plan_fp.setback_ok &&
+           p->area_m2 > 0 && p->plan_fp.factory_m2 > 0;
+}
+
+static int find_parcel(const sl_zone *z, const char *id)
+{
+    if (!id)
+        return -1;
+    for (int i = 0; i < z->n; i++)
+        if (z->p[i].id && strcmp(z->p[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+/* Value of stack k under the current weights (r = prio - y). */
+static double stack_val_y(const solver *S, const stk *k)
+{
+    double v = k->cval;
+    for (int g = 0; g < k->ng; g++)
+        v -= S->y[k->gi[g]] * k->gv[g];
+    return v;
+}
+
+/* Phase 1: minimise the artificials alone (certifies infeasibility).
+ * Phase 2: the real objective, artificials fixed at 0.
+ * Phase 3 (composite): the real objective with the artificials at a large
+ * penalty, which usually reaches a feasible master without phase 1's
+ * flat pricing problems. */
+static void set_phase_costs(solver *S, int phase)
+{
+    S->phase = phase;
+    for (int a = 0; a < S->nart; a++)
+        glp_set_obj_coef(S->lp, S->art_cols[a],
+                         phase == 1 ? -1.0 : phase == 3 ? -S->art_pen[a] : 0.0);
+    for (int c = 0; c < S->ncol; c++) {
+        const col *cl = &S->cols[c];
+        glp_set_obj_coef(S->lp, S->nart + 1 + c,
+                         phase == 1 ? 0.0 : S->cls[cl->cls].stk[cl->s].cval);
+    }
+    if (phase == 2)
+        for (int a = 0; a < S->nart; a++)
+            glp_set_col_bnds(S->lp, S->art_cols[a], GLP_FX, 0, 0);
+}
+
+static int master_init(solver *S)
+{
+    glp_prob *lp = S->lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MAX);
+    if (S->npar > 0)
+        glp_add_rows(lp, S->npar);
+    for (int p = 0; p < S->npar; p++) {
+        S->par[p].row = p + 1;
+        if (S->par[p].pinned)
+            glp_set_row_bnds(lp, p + 1, GLP_FX, 1, 1);
+        else
+            glp_set_row_bnds(lp, p + 1, GLP_UP, 0, 1);
+    }
+    bool any_pinned = false;
+    for (int p = 0; p < S->npar; p++)
+        any_pinned |= S->par[p].pinned;
+    int nrow = S->npar;
+    for (int i = 0; i < S->nind; i++) {
+        double lo = S->dmin[i], hi = S->dmax[i];
+        bool has_lo = lo > 0, has_hi = isfinite(hi);
+        if (!has_lo && !has_hi)
+            continue;
+        int r = glp_add_rows(lp, 1);
+        nrow = r;
+        S->drow[i] = r;
+        if (has_lo && has_hi && hi - lo <= 1e-9 * fmax(1, hi))
+            glp_set_row_bnds(lp, r, GLP_FX, lo, lo);
+        else if (has_lo && has_hi)
+            glp_set_row_bnds(lp, r, GLP_DB, lo, hi);
+        else if (has_lo)
+            glp_set_row_bnds(lp, r, GLP_LO, lo, 0);
+        else
+            glp_set_row_bnds(lp, r, GLP_UP, 0, hi);
+    }
+    (void)nrow;
+    /* Artificial columns (phase 1): pinned convexity rows, demand minimums,
+     * and demand maximums when pins force building. */
+    int cap = S->npar + 2 * S->nind + 1;
+    /* well above any value one m² can bring (priority, bonuses) */
+    double pmax = 0;
+    for (int i = 0; i < S->nind; i++)
+        pmax = fmax(pmax, fabs(S->s.prio[i]));
+    S->pen_m2 = 10 * (1 + pmax);
+    S->art_cols = malloc(sizeof(int) * (size_t)cap);
+    S->art_pen = malloc(sizeof(double) * (size_t)cap);
+    if (!S->art_cols || !S->art_pen)
+        return -1;
+    for (int p = 0; p < S->npar; p++)
+        if (S->par[p].pinned) {
+            int j = glp_add_cols(lp, 1);
+            int ind[2] = {0, S->par[p].row};
+            double v[2] = {0, 1};
+            glp_set_col_bnds(lp, j, GLP_DB, 0, 1);
+            glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = S->pen_m2 * 2 * fmax(1, S->z->p[S->par[p].zi].area_m2 *
+                                                              S->z->p[S->par[p].zi].plan_rules->far_max);
+            S->art_cols[S->nart++] = j;
+        }
+    for (int i = 0; i < S->nind; i++) {
+        if (!S->drow[i])
+            continue;
+        if (S->dmin[i] > 0) {
+            int j = glp_add_cols(lp, 1);
+            int ind[2] = {0, S->drow[i]};
+            double v[2] = {0, 1};
+            glp_set_col_bnds(lp, j, GLP_DB, 0, S->dmin[i]);
+            glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = S->pen_m2;
+            S->art_cols[S->nart++] = j;
+        }
+        if (isfinite(S->dmax[i]) && any_pinned) {
+            int j = glp_add_cols(lp, 1);
+            int ind[2] = {0, S->drow[i]};
+            double v[2] = {0, -1};
+            glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
+            glp_set_mat_col(lp, j, 1, ind, v);
+            S->art_pen[S->nart] = S->pen_m2;
+            S->art_cols[S->nart++] = j;
+        }
+    }
+    return 0;
+}
+
+/* Solve the master LP (warm start).  Returns 0 when optimal, 1 when the
+ * time limit stopped it first (the basis and values are GLPK's last, not
+ * optimal; S->timed_out is set), -1 on numerical failure. */
+static int master_lp(solver *S)
+{
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = S->o->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
+    parm.meth = GLP_PRIMAL;
+    double left = S->deadline - sv_now();
+    /* a little grace, so that the last LP of a run is not cut at once */
+    parm.tm_lim = left > 1e6 ? 1000000000 : (int)(fmax(left, 0.2) * 1000);
+    int rc = glp_simplex(S->lp, &parm);
+    if (rc == GLP_ETMLIM) {
+        S->timed_out = true;
+        return 1;
+    }
+    if (rc != 0 || glp_get_status(S->lp) != GLP_OPT) {
+        /* retry from scratch once: a fresh basis cures most numeric trouble */
+        glp_std_basis(S->lp);
+        rc = glp_simplex(S->lp, &parm);
+        if (rc == GLP_ETMLIM) {
+            S->timed_out = true;
+            return 1;
+        }
+        if (rc != 0 || glp_get_status(S->lp) != GLP_OPT)
+            return -1;
+    }
+    S->lp_val = glp_get_obj_val(S->lp);
+    return 0;
+}
+
+/* Duals of the demand rows, clamped so that L(y) stays valid. */
+static void read_duals(solver *S)
+{
+    for (int i = 0; i < S->nind; i++) {
+        double y = S->drow[i] ? glp_get_row_dual(S->lp, S->drow[i]) : 0;
+        if (y > 0 && !isfinite(S->dmax[i]))
+            y = 0;
+        if (y < 0 && !(S->dmin[i] > 0))
+            y = 0;
+        if (fabs(y) < 1e-12)
+            y = 0;
+        S->y[i] = y;
+    }
+}
+
+/* ---- pricing ----------------------------------------------------------- */
+
+/* Price every class under the current y (phase 1: values from y alone;
+ * phase 2: priority − y with bonuses).  Adds improving columns; returns the
+ * number added, or -1 on failure.  *lag gets L(y) when every search was
+ * exhaustive (phase 2), else INFINITY. */
+static int price_all(solver *S, int phase, bool seed, long long node_limit, double *lag,
+                     bool *all_exact)
+{
+    for (int i = 0; i < S->nind; i++)
+        S->r[i] = (phase == 1 ? 0 : S->s.prio[i]) - S->y[i];
+    S->stamp++;
+    pl_weights w = {S->r, phase == 1 ? 0 : S->sc->same_building_bonus_m2,
+                    phase == 1 ? 0 : S->sc->adjacent_floor_bonus_m2,
+                    phase == 1 ? 0 : S->sc->existing_value, S->stamp};
+    double L = 0;
+    bool exact = true;
+    for (int i = 0; i < S->nind; i++)
+        L += S->y[i] > 0 ? S->y[i] * S->dmax[i] : S->y[i] < 0 ? S->y[i] * S->dmin[i] : 0;
+    int added = 0;
+    double *u = malloc(sizeof(double) * (size_t)(S->npar + 1));
+    if (!u)
+        return -1;
+    for (int p = 0; p < S->npar; p++)
+        u[p] = S->lp && glp_get_num_cols(S->lp) > 0 ? glp_get_row_dual(S->lp, S->par[p].row) : 0;
+    for (int c = 0; c < S->ncls; c++) {
+        pclass *C = &S->cls[c];
+        double thr = C->ctx.pinned ? -INFINITY : 0;
+        for (int k = 0; k < C->nstk; k++) {
+            double v = phase == 1 ? stack_val_y(S, &C->stk[k]) - C->stk[k].cval
+                                  : stack_val_y(S, &C->stk[k]);
+            if (v > thr)
+                thr = v;
+        }
+        pl_search q;
+        memset(&q, 0, sizeof q);
+        q.threshold = isfinite(thr) ? thr : -1e300;
+        q.max_found = 3;
+        q.deadline = S->deadline;
+        /* pinned classes exactly: an empty capped search must not read as
+         * "no stack meets the pin" */
+        q.node_limit = C->ctx.pinned && seed ? 0 : node_limit;
+        if (pl_price(&C->ctx, &w, &q) != 0) {
+            free(u);
+            return -1;
+        }
+        C->best_y = q.best;
+        C->best_exact = q.complete;
+        if (!q.complete)
+            exact = false;
+        L += (double)C->nparc * ((C->ctx.pinned || q.best > 0) ? q.best : 0);
+        for (int f = 0; f < q.nfound; f++) {
+            int s = sv_stack_add(S, C, &q.found[f], false);
+            if (s == -1) {
+                pl_search_free(&q);
+                free(u);
+                return -1;
+            }
+            if (s < 0)
+                continue;
+            double v = q.found[f].value;
+            for (int x = 0; x < C->nparc; x++) {
+                int pp = C->parc[x];
+                if (seed || v > u[pp] + PL_EPS_VALUE) {
+                    if (sv_add_column(S, pp, c, s) < 0) {
+                        pl_search_free(&q);
+                        free(u);
+                        return -1;
+                    }
+                    added++;
+                }
+            }
+        }
+        pl_search_free(&q);
+        if (sv_now() > S->deadline) {
+            exact = false;
+            S->timed_out = true;
+            break;
+        }
+    }
+    free(u);
+    *lag = exact && phase != 1 ? L : INFINITY;
+    *all_exact = exact;
+    return added;
+}
+
+/* ---- the integer master ------------------------------------------------ */
+
+/* Columns of each parcel, CSR over par. */
+static int par_columns(const solver *S, int **start, int **list)
+{
+    int *st = calloc((size_t)S->npar + 1, sizeof *st);
+    int *ls = malloc(sizeof(int) * (size_t)(S->ncol + 1));
+    if (!st || !ls) {
+        free(st);
+        free(ls);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        st[S->cols[c].parcel + 1]++;
+    for (int p = 0; p < S->npar; p++)
+        st[p + 1] += st[p];
+    int *fill = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!fill) {
+        free(st);
+        free(ls);
+        return -1;
+    }
+    memcpy(fill, st, sizeof(int) * (size_t)(S->npar + 1));
+    for (int c = 0; c < S->ncol; c++)
+        ls[fill[S->cols[c].parcel]++] = c;
+    free(fill);
+    *start = st;
+    *list = ls;
+    return 0;
+}
+
+static double viol1(const solver *S, int i, double g)
+{
+    double tol = 1e-6 + 1e-9 * fabs(g);
+    double v = 0;
+    if (g > S->dmax[i] + tol)
+        v += g - S->dmax[i];
+    if (g < S->dmin[i] - tol)
+        v += S->dmin[i] - g;
+    return v;
+}
+
+/* Change of the total demand violation and objective when parcel p moves
+ * from column a to column b (-1 = kept). */
+static void move_delta(const solver *S, const double *G, int a, int b, double *dviol, double *dobj)
+{
+    double dv = 0, d_o = 0;
+    const stk *ka = a >= 0 ? sv_col_stk(S, a) : NULL, *kb = b >= 0 ? sv_col_stk(S, b) : NULL;
+    if (ka)
+        d_o -= ka->cval;
+    if (kb)
+        d_o += kb->cval;
+    /* touched industries: those of a and b */
+    for (int pass = 0; pass < 2; pass++) {
+        const stk *k = pass == 0 ? ka : kb;
+        if (!k)
+            continue;
+        for (int g = 0; g < k->ng; g++) {
+            int i = k->gi[g];
+            if (!S->drow[i])
+                continue;
+            /* skip industries of b already handled with a */
+            if (pass == 1 && ka) {
+                bool dup = false;
+                for (int h = 0; h < ka->ng; h++)
+                    if (ka->gi[h] == i)
+                        dup = true;
+                if (dup)
+                    continue;
+            }
+            double d = 0;
+            if (ka)
+                for (int h = 0; h < ka->ng; h++)
+                    if (ka->gi[h] == i)
+                        d -= ka->gv[h];
+            if (kb)
+                for (int h = 0; h < kb->ng; h++)
+                    if (kb->gi[h] == i)
+                        d += kb->gv[h];
+            dv += viol1(S, i, G[i] + d) - viol1(S, i, G[i]);
+        }
+    }
+    *dviol = dv;
+    *dobj = d_o;
+}
+
+static void apply_move(const solver *S, double *G, int a, int b)
+{
+    if (a >= 0) {
+        const stk *k = sv_col_stk(S, a);
+        for (int g = 0; g < k->ng; g++)
+            G[k->gi[g]] -= k->gv[g];
+    }
+    if (b >= 0) {
+        const stk *k = sv_col_stk(S, b);
+        for (int g = 0; g < k->ng; g++)
+            G[k->gi[g]] += k->gv[g];
+    }
+}
+
+/* Rounding and repair: start from the largest λ of each parcel (or the
+ * best column when lam is NULL), move parcels between their columns until
+ * the demand ranges hold, then improve one parcel at a time.  Returns true
+ * with choice[] (column or -1 per parcel) when it found a feasible plan. */
+static bool heuristic(solver *S, const double *lam, int *choice, double *value)
+{
+    int *st, *ls;
+    if (par_columns(S, &st, &ls) != 0)
+        return false;
+    double *G = calloc((size_t)S->nind + 1, sizeof *G);
+    if (!G) {
+        free(st);
+        free(ls);
+        return false;
+    }
+    bool ok = true;
+    for (int p = 0; p < S->npar; p++) {
+        int best = -1;
+        double bv = lam ? 0 : 0, sum = 0;
+        for (int x = st[p]; x < st[p + 1]; x++) {
+            int c = ls[x];
+            double v = lam ? lam[c] : sv_col_stk(S, c)->cval;
+            sum += lam ? lam[c] : 0;
+            if (best < 0 || v > bv + 1e-12) {
+                best = c;
+                bv = v;
+            }
+        }
+        if (!S->par[p].pinned) {
+            if (lam ? sum < 0.5 : (best >= 0 && bv <= 0))
+                best = -1;
+        } else if (best < 0) {
+            ok = false;
+        }
+        choice[p] = best;
+        if (best >= 0)
+            apply_move(S, G, -1, best);
+    }
+    if (!ok)
+        goto done;
+    double V = 0;
+    for (int i = 0; i < S->nind; i++)
+        if (S->drow[i])
+            V += viol1(S, i, G[i]);
+    for (int it = 0; V > 0 && it < 20 * (S->npar + 10); it++) {
+        if ((it & 15) == 15 && sv_now() > S->deadline)
+            break;
+        int bp = -1, bc = -2;
+        double bdv = 0, bdo = -INFINITY;
+        for (int p = 0; p < S->npar; p++) {
+            for (int x = st[p] - 1; x < st[p + 1]; x++) {
+                int c = x < st[p] ? -1 : ls[x];
+                if (c == choice[p] || (c < 0 && S->par[p].pinned))
+                    continue;
+                double dv, d_o;
+                move_delta(S, G, choice[p], c, &dv, &d_o);
+                if (dv < bdv - 1e-9 || (dv < -1e-9 && fabs(dv - bdv) <= 1e-9 && d_o > bdo)) {
+                    bdv = dv;
+                    bdo = d_o;
+                    bp = p;
+                    bc = c;
+                }
+            }
+        }
+        if (bp < 0)
+            break;
+        apply_move(S, G, choice[bp], bc);
+        choice[bp] = bc;
+        V = 0;
+        for (int i = 0; i < S->nind; i++)
+            if (S->drow[i])
+                V += viol1(S, i, G[i]);
+    }
+    if (V > 0) {
+        ok = false;
+        goto done;
+    }
+    /* one-parcel improvements that keep every range */
+    for (int pass = 0; pass < 50; pass++) {
+        bool improved = false;
+        for (int p = 0; p < S->npar; p++) {
+            int bc = -2;
+            double bdo = PL_EPS_VALUE;
+            for (int x = st[p] - 1; x < st[p + 1]; x++) {
+                int c = x < st[p] ? -1 : ls[x];
+                if (c == choice[p] || (c < 0 && S->par[p].pinned))
+                    continue;
+                double dv, d_o;
+                move_delta(S, G, choice[p], c, &dv, &d_o);
+                if (dv <= 1e-9 && d_o > bdo) {
+                    bdo = d_o;
+                    bc = c;
+                }
+            }
+            if (bc != -2) {
+                apply_move(S, G, choice[p], bc);
+                choice[p] = bc;
+                improved = true;
+            }
+        }
+        if (!improved)
+            break;
+    }
+    double v = 0;
+    for (int p = 0; p < S->npar; p++)
+        if (choice[p] >= 0)
+            v += sv_col_stk(S, choice[p])->cval;
+    *value = v;
+done:
+    free(G);
+    free(st);
+    free(ls);
+    return ok;
+}
+
+/* Round the master's current LP values (optimal or not) with the
+ * heuristic; the result becomes the incumbent when it is a plan. */
+static int round_lp(solver *S)
+{
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!lam || !choice) {
+        free(lam);
+        free(choice);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+    double hv;
+    if (heuristic(S, lam, choice, &hv))
+        sv_take_incumbent(S, choice, hv);
+    free(lam);
+    free(choice);
+    return 0;
+}
+
+typedef struct mip_cb {
+    solver *S;
+    double *x;                  /* heuristic solution, 1-based, or NULL */
+    bool given;
+    double stop_gap;            /* stop once within this of S->bound; <0 never */
+    long long node_limit;       /* stop after this many nodes; 0 none */
+    bool node_stop;             /* stopped by node_limit */
+} mip_cb;
+
+static void mip_callback(glp_tree *T, void *info)
+{
+    mip_cb *cb = info;
+    switch (glp_ios_reason(T)) {
+    case GLP_ISELECT:
+        if (cb->node_limit > 0) {
+            int a, n, t;
+            glp_ios_tree_size(T, &a, &n, &t);
+            if (t >= cb->node_limit) {
+                cb->node_stop = true;
+                glp_ios_terminate(T);
+            }
+        }
+        break;
+    case GLP_IHEUR:
+        if (cb->x && !cb->given) {
+            cb->given = true;
+            glp_ios_heur_sol(T, cb->x);
+        }
+        break;
+    case GLP_IBINGO: {
+        glp_prob *P = glp_ios_get_prob(T);
+        double v = glp_mip_obj_val(P);
+        if (cb->S->o->progress)
+            cb->S->o->progress(cb->S->o->user_data, sv_now() - cb->S->t0,
+                               cb->S->have_inc && cb->S->inc_val > v ? cb->S->inc_val : v,
+                               cb->S->bound);
+        /* good enough against the proven bound of the whole problem */
+        if (cb->stop_gap >= 0 && cb->S->bound - v <= cb->stop_gap * fmax(1, fabs(v)))
+            glp_ios_terminate(T);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Solve the master with binary λ over the columns generated so far.
+ * Returns 0 (incumbent updated when better), -1 on failure; *proved is set
+ * when GLPK proved its solution optimal over these columns (mip_gap 0). */
+static int integer_master(solver *S, double mip_gap, double stop_gap, long long node_limit,
+                          bool *proved)
+{
+    *proved = false;
+    int ncols = glp_get_num_cols(S->lp);
+    if (S->npar == 0 || S->ncol == 0)
+        return 0;
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+    int lr = master_lp(S);
+    if (lr < 0)
+        return -1;
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    double *x = calloc((size_t)ncols + 1, sizeof *x);
+    if (!lam || !choice || !x) {
+        free(lam);
+        free(choice);
+        free(x);
+        return -1;
+    }
+    for (int c = 0; c < S->ncol; c++)
+        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+    double hv;
+    bool have_h = heuristic(S, lam, choice, &hv);
+    if (have_h)
+        sv_take_incumbent(S, choice, hv);
+    if (S->have_inc)
+        for (int p = 0; p < S->npar; p++)
+            if (S->inc_choice[p] >= 0)
+                x[S->nart + 1 + S->inc_choice[p]] = 1;
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
+    double left = S->deadline - sv_now();
+    int rc = 0;
+    if (lr == 0 && left > 0.05 && (stop_gap < 0 || !S->have_inc ||
+                        S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
+        glp_iocp parm;
+        glp_init_iocp(&parm);
+        parm.msg_lev = S->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+        parm.presolve = GLP_OFF;
+        parm.tm_lim = left > 2e6 ? 2000000000 : (int)(left * 1000);
+        parm.mip_gap = mip_gap;
+        parm.br_tech = GLP_BR_PCH;
+        parm.bt_tech = GLP_BT_BLB;
+        parm.fp_heur = GLP_OFF;
+        mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap, node_limit, false};
+        parm.cb_func = mip_callback;
+        parm.cb_info = &cb;
+        int r = glp_intopt(S->lp, &parm);
+        int ms = glp_mip_status(S->lp);
+        if (r == GLP_ETMLIM)
+            S->timed_out = true;
+        if (ms == GLP_OPT || ms == GLP_FEAS) {
+            for (int p = 0; p < S->npar; p++)
+                choice[p] = -1;
+            double v = 0;
+            for (int c = 0; c < S->ncol; c++)
+                if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5) {
+                    choice[S->cols[c].parcel] = c;
+                    v += sv_col_stk(S, c)->cval;
+                }
+            sv_take_incumbent(S, choice, v);
+            *proved = r == 0 && ms == GLP_OPT && mip_gap == 0;
+        } else if (r == 0 && ms == GLP_NOFEAS) {
+            *proved = mip_gap == 0;
+        } else if (r != 0 && r != GLP_ETMLIM && r != GLP_EMIPGAP && r != GLP_ESTOP) {
+            rc = -1;
+        }
+    }
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
+    free(lam);
+    free(choice);
+    free(x);
+    return rc;
+}
+
+/* Add every stack whose regret under the bound's multipliers is below the
+ * gap (they are the only ones a better plan could use).  *exhaustive says
+ * whether all were found.  With all_or_nothing, the stacks are only added
+ * when every class's list is complete (and the search stops at the first
+ * class whose list is not): a partial list cannot prove anything, and on a
+ * zone with a wide gap it would only bloat the master. */
+static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
+{
+    *exhaustive = true;
+    double delta = S->bound - S->inc_val + PL_EPS_VALUE;
+    if (!(delta > 0))
+        return 0;
+    for (int i = 0; i < S->nind; i++)
+        S->r[i] = S->s.prio[i] - S->ybest[i];
+    memcpy(S->y, S->ybest, sizeof(double) * (size_t)S->nind);
+    S->stamp++;
+    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
+                    S->sc->existing_value, S->stamp};
+    int per_class = ENUM_STACKS_MAX / (S->ncls > 0 ? S->ncls : 1);
+    if (per_class > ENUM_STACKS_CLASS)
+        per_class = ENUM_STACKS_CLASS;
+    if (per_class < 20)
+        per_class = 20;
+    pl_search *qs = calloc((size_t)S->ncls + 1, sizeof *qs);
+    if (!qs)
+        return -1;
+    int rc = 0, done = 0;
+    for (int c = 0; c < S->ncls; c++, done++) {
+        pclass *C = &S->cls[c];
+        pl_search *q = &qs[c];
+        q->enumerate = true;
+        q->threshold = C->best_b - delta;
+        q->max_found = per_class;
+        q->node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
+        q->deadline = S->deadline;
+        if (pl_price(&C->ctx, &w, q) != 0) {
+            rc = -1;
+            done++;
+            break;
+        }
+        if (!q->complete)
+            *exhaustive = false;
+        if (sv_now() > S->deadline) {
+            *exhaustive = false;
+            S->timed_out = true;
+        }
+        if (!*exhaustive && all_or_nothing) {
+            done++;
+            break;
+        }
+        if (sv_now() > S->deadline) {
+            done++;
+            break;
+        }
+    }
+    for (int c = 0; c < done && rc == 0 && (*exhaustive || !all_or_nothing); c++) {
+        pclass *C = &S->cls[c];
+        pl_search *q = &qs[c];
+        for (int f = 0; f < q->nfound && rc == 0; f++) {
+            int s = sv_stack_add(S, C, &q->found[f], true);
+            if (s == -1)
+                rc = -1;
+            if (s < 0)
+                continue;
+            for (int x = 0; x < C->nparc && rc == 0; x++)
+                if (sv_add_column(S, C->parc[x], c, s) < 0)
+                    rc = -1;
+        }
+    }
+    for (int c = 0; c < done; c++)
+        pl_search_free(&qs[c]);
+    free(qs);
+    return rc;
+}
+
+/* ---- column generation -------------------------------------------------- */
+
+static double art_sum(const solver *S)
+{
+    double s = 0;
+    for (int a = 0; a < S->nart; a++)
+        s += glp_get_col_prim(S->lp, S->art_cols[a]);
+    return s;
+}
+
+static void note_bound(solver *S, double lag)
+{
+    if (lag < S->bound) {
+        S->bound = lag;
+        memcpy(S->ybest, S->y, sizeof(double) * (size_t)S->nind);
+        for (int c = 0; c < S->ncls; c++)
+            S->cls[c].best_b = S->cls[c].best_y;
+    }
+}
+
+/* Returns 0 converged, 1 stopped by time, -1 failure. */
+static int cg_loop(solver *S, int phase)
+{
+    /* Fast rounds cap each search (most finish within the cap and are
+     * exact anyway); when a fast round adds nothing, an exact round
+     * either proves convergence or finds the missing columns. */
+    const long long fast = PRICE_NODES_FAST;
+    long long limit = fast;
+    double want = phase == 1 ? 0 : fmax(1e-9, S->o->gap / 4);
+    for (int round = 1;; round++) {
+        double t1 = sv_now();
+        int lr = master_lp(S);
+        if (lr != 0)
+            return lr;
+        read_duals(S);
+        if (phase == 1 && art_sum(S) <= 1e-6)
+            return 0;
+        int pw = phase == 1 ? 1 : 2;   /* pricing weights */
+        double lag;
+        bool exact;
+        double t2 = sv_now();
+        int added = price_all(S, pw, false, limit, &lag, &exact);
+        if (added < 0)
+            return -1;
+        if (S->o->verbose)
+            sv_log(S, SL_LOG_TRACE,
+                   "plan: phase %d round %d: LP %.1f (%.2f s), pricing %s%s (%.2f s), %d stacks "
+                   "added, L(y) %.1f",
+                   phase, round, S->lp_val, t2 - t1, limit ? "capped" : "exact",
+                   exact ? "" : ", incomplete", sv_now() - t2, added, lag);
+        if (pw == 2)
+            note_bound(S, lag);
+        sv_progress(S);
+        if (S->timed_out)
+            return 1;
+        if (added == 0) {
+            if (exact)
+                return 0;
+            limit = 0;
+            continue;
+        }
+        limit = fast;
+        /* close enough: the LP is within a quarter of the requested gap */
+        if (phase != 1 && (phase == 2 || art_sum(S) <= 1e-6) &&
+            S->bound - S->lp_val <= want * fmax(1, fabs(S->lp_val)))
+            return 0;
+    }
+}
+
+/* ---- infeasibility in words ------------------------------------------- */
+
+/* Max (sign +1) or min (sign -1) GFA of industry i each parcel of the zone
+ * can hold, summed (kept parcels hold 0; pinned ones keep their pins). */
+static double zone_extreme_gfa(solver *S, int i, int sign, bool pinned_only, bool *exact)
+{
+    for (int k = 0; k < S->nind; k++)
+        S->r[k] = k == i ? sign : 0;
+    S->stamp++;
+    pl_weights w = {S->r, 0, 0, 0, S->stamp};
+    double tot = 0;
+    *exact = true;
+    for (int c = 0; c < S->ncls; c++) {
+        pclass *C = &S->cls[c];
+        if (pinned_only && !C->ctx.pinned)
+            continue;
+        pl_search q;
+        memset(&q, 0, sizeof q);
+        q.threshold = C->ctx.pinned ? -1e300 : 0;
+        q.max_found = 1;
+        q.deadline = S->deadline + 10;
+        if (pl_price(&C->ctx, &w, &q) != 0) {
+            *exact = false;
+            continue;
+        }
+        if (!q.complete)
+            *exact = false;
+        if (q.best > -1e299)
+            tot += C->nparc * q.best * sign;
+        pl_search_free(&q);
+    }
+    return tot;
+}
+
+static void diag_demand(solver *S)
+{
+    int before = S->nmsgs;
+    for (int i = 0; i < S->nind; i++) {
+        const sl_industry *d = &S->sc->industries[i];
+        if (S->dmin[i] > 0) {
+            bool exact;
+            double cap = zone_extreme_gfa(S, i, +1, false, &exact);
+            if (cap < S->dmin[i] - 1e-6) {
+                char why[600] = "";
+                if (cap <= 0)
+                    pl_diag_industry(&S->s, S->rt, S->nrt, i, why, sizeof why);
+                pl_msg(&S->msgs, &S->nmsgs,
+                       "industry %s needs at least %.0f m² but the candidate parcels can hold "
+                       "at most %.0f m² of it%s%s",
+                       d->id, S->dmin[i], cap, why[0] ? ": " : "", why);
+            }
+        }
+        if (isfinite(S->dmax[i])) {
+            bool exact;
+            double low = zone_extreme_gfa(S, i, -1, true, &exact);
+            if (low > S->dmax[i] + 1e-6)
+                pl_msg(&S->msgs, &S->nmsgs,
+                       "the pinned parcels must hold at least %.0f m² of industry %s but its "
+                       "demand_m2 max is %.0f m²",
+                       low, d->id, S->dmax[i]);
+        }
+    }
+    if (S->nmsgs > before)
+        return;
+    /* No single industry explains it: name those the phase-1 LP left short. */
+    char list[2000] = "";
+    size_t len = 0;
+    for (int a = 0, i = 0; i < S->nind; i++) {
+        if (!S->drow[i])
+            continue;
+        (void)a;
+        double y = glp_get_row_dual(S->lp, S->drow[i]);
+        if (fabs(y) < 1e-9)
+            continue;
+        int w = snprintf(list + len, sizeof list - len, "%s%s (%s %.0f m²)", len ? ", " : "",
+                         S->sc->industries[i].id, y < 0 ? "min" : "max",
+                         y < 0 ? S->dmin[i] : S->dmax[i]);
+        if (w > 0 && (size_t)w < sizeof list - len)
+            len += (size_t)w;
+    }
+    if (len)
+        pl_msg(&S->msgs, &S->nmsgs,
+               "the demand ranges of industries %s cannot all be met together on the "
+               "candidate parcels",
+               list);
+    else
+        pl_msg(&S->msgs, &S->nmsgs,
+               "the demand ranges and pins cannot all be met together on the candidate parcels");
+}
+
+/* Pins that cannot hold before any search: parcel missing, not a
+ * candidate, lost to the setback. */
+static void diag_pins_static(solver *S)
+{
+    const sl_zone *z = S->z;
+    for (int k = 0; k < S->sc->n_pins; k++) {
+        const sl_pin *pin = &S->sc->pins[k];
+        int pi = find_parcel(z, pin->parcel);
+        if (pi < 0) {
+            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the zone has no parcel with this id",
+                   pin->parcel ? pin->parcel : "(null)");
+            continue;
+        }
+        const sl_parcel *p = &z->p[pi];
+        if (p->status == SL_PARCEL_REJECTED) {
+            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel is rejected (%s)", pin->parcel,
+                   p->reason ? p->reason : "no reason given");
+        } else if (p->status != SL_PARCEL_CANDIDATE) {
+            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel is not a candidate (%s)",
+                   pin->parcel, p->reason ? p->reason : "no reason given");
+        } else if (!considered(p)) {
+            const sl_ruleset *r = p->plan_rules;
+            if (r)
+                pl_msg(&S->msgs, &S->nmsgs,
+                       "pin on parcel %s: the parcel cannot be redeveloped (setback): its footprint "
+                       "inside the %g m setback is %.0f m², below coverage_min %g × area %.0f m² = "
+                       "%.0f m²",
+                       pin->parcel, r->setback_m, p->plan_fp.total_m2, r->coverage_min, p->area_m2,
+                       r->coverage_min * p->area_m2);
+            else
+                pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel cannot be redeveloped",
+                       pin->parcel);
+        }
+    }
+    /* Pins together asking for more than an industry's demand max. */
+    for (int i = 0; i < S->nind; i++) {
+        if (!isfinite(S->dmax[i]))
+            continue;
+        double need = 0;
+        for (int k = 0; k < S->sc->n_pins; k++)
+            if (S->sc->pins[k].industry == i)
+                need += S->sc->pins[k].min_gfa_m2;
+        if (need > S->dmax[i] + 1e-6)
+            pl_msg(&S->msgs, &S->nmsgs,
+                   "pins ask for at least %.0f m² of industry %s but its demand_m2 max is %.0f m²",
+                   need, S->sc->industries[i].id, S->dmax[i]);
+    }
+    for (int i = 0; i < S->nind; i++)
+        if (S->dmin[i] > S->dmax[i] + 1e-9)
+            pl_msg(&S->msgs, &S->nmsgs,
+                   "industry %s: demand_m2 min %.0f m² is above its max %.0f m²",
+                   S->sc->industries[i].id, S->dmin[i], S->dmax[i]);
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+static int assemble(solver *S, sl_plan *P)
+{
+    const sl_scenario *sc = S->sc;
+    for (int p = 0; p < S->npar; p++) {
+        int c = S->have_inc ? S->inc_choice[p] : -1;
+        if (c < 0)
+            continue;
+        const stk *k = sv_col_stk(S, c);
+        const pl_ctx *x = &S->cls[S->cols[c].cls].ctx;
+        sl_parcel_plan *pp = &P->pp[S->par[p].zi];
+        int tot = k->st.n[0] + k->st.n[1];
+        pp->storeys = calloc((size_t)tot, sizeof *pp->storeys);
+        if (!pp->storeys)
+            return -1;
+        pp->redeveloped = true;
+        pp->n_storeys = tot;
+        pp->factory_floors = k->st.n[0];
+        pp->office_floors = k->st.n[1];
+        for (int b = 0, j = 0; b < 2; b++)
+            for (int l = 0; l < k->st.n[b]; l++, j++) {
+                int i = k->st.ind[j];
+                sl_storey *s = &pp->storeys[j];
+                s->block = b ? SL_BLOCK_OFFICE : SL_BLOCK_FACTORY;
+                s->level = l + 1;
+                s->industry = i;
+                double h = sc->industries[i].floor_height_m;
+                if (b == 0 && l == 0 && x->r->ground_floor_height_min_m > h)
+                    h = x->r->ground_floor_height_min_m;
+                s->height_m = h;
+                s->gfa_m2 = x->F[b];
+                if (b == 0)
+                    pp->factory_height_m += h;
+                else
+                    pp->office_height_m += h;
+                pp->gfa_m2 += x->F[b];
+                pp->counted_gfa_m2 += x->F[b] * (h > x->r->tall_storey_m + 1e-9 ? 2 : 1);
+                P->gfa_by_industry_m2[i] += x->F[b];
+            }
+        pp->value_m2eq = k->cval;
+    }
+    double obj = 0;
+    for (int i = 0; i < P->n; i++)
+        obj += P->pp[i].value_m2eq;
+    P->objective = obj;
+    return 0;
+}
+
+/* Classes of parcels sharing one pricing problem. */
+static int build_classes(solver *S)
+{
+    const sl_zone *z = S->z;
+    S->cls_of_zone = malloc(sizeof(int) * (size_t)(z->n + 1));
+    S->par = calloc((size_t)z->n + 1, sizeof *S->par);
+    S->rt = calloc((size_t)z->n + 1, sizeof *S->rt);
+    S->cls = calloc((size_t)z->n + 1, sizeof *S->cls);
+    if (!S->cls_of_zone || !S->par || !S->rt || !S->cls)
+        return -1;
+    for (int zi = 0; zi < z->n; zi++) {
+        S->cls_of_zone[zi] = -1;
+        const sl_parcel *p = &z->p[zi];
+        if (!considered(p))
+            continue;
+        int t;
+        for (t = 0; t < S->nrt; t++)
+            if (rules_equal(S->rt[t].r, p->plan_rules))
+                break;
+        if (t == S->nrt) {
+            if (pl_rtab_init(&S->rt[t], &S->s, p->plan_rules) != 0)
+                return -1;
+            S->nrt++;
+        }
+        pl_ctx cx;
+        pl_ctx_init(&cx, &S->s, &S->rt[t], p, S->sc);
+        if (cx.maxlev[0] < 1 && !cx.pinned)
+            continue;   /* nothing fits: never redeveloped */
+        int c;
+        for (c = 0; c < S->ncls; c++)
+            if (ctx_equal(&S->cls[c].ctx, &cx))
+                break;
+        if (c == S->ncls) {
+            S->cls[c].ctx = cx;
+            S->ncls++;
+        }
+        pclass *C = &S->cls[c];
+        if (C->nparc == C->capparc) {
+            int cap = C->capparc ? 2 * C->capparc : 4;
+            int *n = realloc(C->parc, sizeof(int) * (size_t)cap);
+            if (!n)
+                return -1;
+            C->parc = n;
+            C->capparc = cap;
+        }
+        C->parc[C->nparc++] = S->npar;
+        S->par[S->npar] = (parinfo){zi, c, 0, cx.pinned};
+        S->cls_of_zone[zi] = c;
+        S->npar++;
+    }
+    return 0;
+}
+
+static void finish_infeasible(solver *S, sl_plan *P)
+{
+    P->status = SL_PLAN_INFEASIBLE;
+    P->objective = 0;
+    P->bound = NAN;
+    P->gap = NAN;
+    P->conflicts = S->msgs;
+    P->n_conflicts = S->nmsgs;
+    S->msgs = NULL;
+    S->nmsgs = 0;
+}
+
+/* How a phase of the solve ended. */
+typedef enum step {
+    STEP_OK,          /* go on */
+    STEP_DONE,        /* a plan to assemble (the bound may be open) */
+    STEP_INFEASIBLE,  /* S->msgs says why */
+    STEP_NOMEM,
+    STEP_SOLVER       /* GLPK failed */
+} step;
+
+/* Allocate the solver's and the plan's arrays; read the demand ranges. */
+static step setup(solver *S, sl_plan *P)
+{
+    const sl_scenario *sc = S->sc;
+    if (pl_sc_init(&S->s, sc) != 0)
+        return STEP_NOMEM;
+    P->n = S->z->n;
+    P->n_industries = S->nind = sc->n_industries;
+    P->pp = calloc((size_t)S->z->n + 1, sizeof *P->pp);
+    P->gfa_by_industry_m2 = calloc((size_t)S->nind + 1, sizeof(double));
+    S->drow = calloc((size_t)S->nind + 1, sizeof(int));
+    S->dmin = calloc((size_t)S->nind + 1, sizeof(double));
+    S->dmax = calloc((size_t)S->nind + 1, sizeof(double));
+    S->r = calloc((size_t)S->nind + 1, sizeof(double));
+    S->y = calloc((size_t)S->nind + 1, sizeof(double));
+    S->ybest = calloc((size_t)S->nind + 1, sizeof(double));
+    if (!P->pp || !P->gfa_by_industry_m2 || !S->drow || !S->dmin || !S->dmax || !S->r || !S->y ||
+        !S->ybest)
+        return STEP_NOMEM;
+    for (int i = 0; i < S->nind; i++) {
+        double lo = sc->industries[i].demand_min_m2, hi = sc->industries[i].demand_max_m2;
+        S->dmin[i] = lo > 0 ? lo : 0;
+        S->dmax[i] = isnan(hi) ? INFINITY : hi;
+    }
+    return STEP_OK;
+}
+
+/* Pins that cannot hold whatever the search does; the classes of parcels
+ * sharing one pricing problem; an empty incumbent. */
+static step prepare(solver *S)
+{
+    diag_pins_static(S);
+    if (S->nmsgs > 0)
+        return STEP_INFEASIBLE;
+    if (build_classes(S) != 0)
+        return STEP_NOMEM;
+    S->inc_choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    if (!S->inc_choice)
+        return STEP_NOMEM;
+    for (int p = 0; p < S->npar; p++)
+        S->inc_choice[p] = -1;
+    return STEP_OK;
+}
+
+/* No parcel can be redeveloped: keeping everything is the plan, unless a
+ * demand minimum asks for floor space. */
+static step nothing_to_plan(solver *S)
+{
+    for (int i = 0; i < S->nind; i++)
+        if (S->dmin[i] > 0)
+            pl_msg(&S->msgs, &S->nmsgs,
+                   "industry %s needs at least %.0f m² but no parcel can be redeveloped",
+                   S->sc->industries[i].id, S->dmin[i]);
+    if (S->nmsgs)
+        return STEP_INFEASIBLE;
+    S->have_inc = true;
+    S->inc_val = 0;
+    S->bound = 0;
+    return STEP_DONE;
+}
+
+/* The master and its first columns: every class priced at y = 0 (also a
+ * first bound).  A pinned class without any stack cannot hold its pin. */
+static step seed(solver *S)
+{
+    if (master_init(S) != 0)
+        return STEP_NOMEM;
+    double lag;
+    bool exact0;
+    if (price_all(S, 2, true, PRICE_NODES_FAST, &lag, &exact0) < 0)
+        return STEP_NOMEM;
+    note_bound(S, lag);
+    const sl_scenario *sc = S->sc;
+    for (int c = 0; c < S->ncls; c++) {
+        pclass *C = &S->cls[c];
+        if (C->ctx.pinned && C->nstk == 0) {
+            const sl_parcel *p = &S->z->p[S->par[C->parc[0]].zi];
+            for (int k = 0; k < sc->n_pins; k++)
+                if (sc->pins[k].parcel && p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
+                    pl_diag_pin(&C->ctx, p, &sc->pins[k], &S->msgs, &S->nmsgs);
+            if (S->nmsgs == 0)
+                pl_msg(&S->msgs, &S->nmsgs,
+                       "pin on parcel %s: no stack meets the parcel's rules together with the pin",
+                       p->id ? p->id : "?");
+        }
+    }
+    return S->nmsgs ? STEP_INFEASIBLE : STEP_OK;
+}
+
+/* Column generation: first to a master that meets every demand range
+ * (composite phase 3, else phase 1), then on the real objective
+ * (phase 2).  A time limit reached here leaves S->timed_out set; the
+ * integer phase still makes a plan of the stacks found. */
+static step column_generation(solver *S)
+{
+    int rc = 0;
+    if (S->nart > 0) {
+        set_phase_costs(S, 3);
+        rc = cg_loop(S, 3);
+        if (rc < 0)
+            return STEP_SOLVER;
+        if (rc == 0 && master_lp(S) < 0)
+            return STEP_SOLVER;
+        if (art_sum(S) > 1e-6 && rc == 0) {
+            /* the penalty did not suffice: settle it with phase 1 */
+            set_phase_costs(S, 1);
+            rc = cg_loop(S, 1);
+            if (rc < 0)
+                return STEP_SOLVER;
+            if (rc == 0 && master_lp(S) < 0)
+                return STEP_SOLVER;
+        }
+        if (art_sum(S) > 1e-6 && rc == 0) {
+            diag_demand(S);
+            return STEP_INFEASIBLE;
+        }
+        if (art_sum(S) > 1e-6) {
+            /* Out of time before the master met every range: round
+             * what there is; the bound stands whatever the plan. */
+            if (round_lp(S) != 0)
+                return STEP_NOMEM;
+            if (!S->have_inc) {
+                pl_msg(&S->msgs, &S->nmsgs,
+                       "no plan meeting the demand ranges and pins was found within the time "
+                       "limit of %g s",
+                       S->o->time_limit_s);
+                return STEP_INFEASIBLE;
+            }
+            return STEP_DONE;
+        }
+    }
+    set_phase_costs(S, 2);
+    if (rc == 0)
+        rc = cg_loop(S, 2);
+    if (rc < 0)
+        return STEP_SOLVER;
+    sv_trace(S, "column generation");
+    return STEP_OK;
+}
+
+/* Plans from the generated stacks: GLPK's branch and bound over them (it
+ * settles small zones; a node cap keeps it from spending the whole time
+ * limit where the demand ranges bind on big floor plates), the searches
+ * of search.c, then, when few enough stacks could still improve the plan,
+ * all of them and a proof. */
+static step integer_plans(solver *S)
+{
+    const sl_plan_options *o = S->o;
+    bool proved;
+    if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
+        return STEP_SOLVER;
+    sv_trace(S, "integer master");
+    if (!S->have_inc) {
+        /* the columns so far admit no plan: widen them and retry */
+        bool ex;
+        if (isfinite(S->bound) && enumerate_columns(S, false, &ex) != 0)
+            return STEP_NOMEM;
+        if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
+            return STEP_SOLVER;
+    }
+    if (sv_gap_open(S) && sv_now() < S->deadline) {
+        if (sv_improve(S) != 0)
+            return STEP_NOMEM;
+    }
+    if (sv_gap_open(S) && sv_now() < S->deadline) {
+        bool exhaustive;
+        if (enumerate_columns(S, true, &exhaustive) != 0)
+            return STEP_NOMEM;
+        if (exhaustive) {
+            if (integer_master(S, 0, -1, 0, &proved) != 0)
+                return STEP_SOLVER;
+            if (proved)
+                S->bound = S->inc_val;
+        }
+        sv_trace(S, exhaustive ? "enumeration" : "enumeration (too many stacks: skipped)");
+    }
+    if (!S->have_inc) {
+        pl_msg(&S->msgs, &S->nmsgs,
+               S->timed_out ? "no plan meeting the demand ranges and pins was found within the "
+                              "time limit"
+                            : "no plan meeting the demand ranges and pins was found among the "
+                              "stacks generated");
+        return STEP_INFEASIBLE;
+    }
+    return STEP_DONE;
+}
+
+/* The plan record from the incumbent, with its bound, gap and status. */
+static step finish(solver *S, sl_plan *P)
+{
+    sv_trace(S, "done");
+    if (assemble(S, P) != 0)
+        return STEP_NOMEM;
+    P->bound = fmax(S->bound, P->objective);
+    P->gap = (P->bound - P->objective) / fmax(fabs(P->objective), 1);
+    P->status = P->gap <= S->o->gap + 1e-12 ? SL_PLAN_OPTIMAL : SL_PLAN_FEASIBLE;
+    S->bound = P->bound;
+    sv_progress(S);
+    return STEP_DONE;
+}
+
+sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out,
+                        sl_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!z || !z->sc || !o || !out) {
+        sl_error_add(err, SL_ERR_USAGE, "sl_plan_solve: zone, scenario, options and output are required");
+        return SL_ERR_USAGE;
+    }
+    solver S;
+    memset(&S, 0, sizeof S);
+    S.z = z;
+    S.sc = z->sc;
+    S.o = o;
+    S.t0 = sv_now();
+    S.deadline = S.t0 + (o->time_limit_s > 0 ? o->time_limit_s : 60);
+    S.bound = INFINITY;
+    sl_plan *P = calloc(1, sizeof *P);
+    if (!P) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory while planning");
+        return SL_ERR_NOMEM;
+    }
+    sv_glpk_output_begin(&S);
+
+    step st = setup(&S, P);
+    if (st == STEP_OK)
+        st = prepare(&S);
+    if (st == STEP_OK && S.npar == 0)
+        st = nothing_to_plan(&S);
+    if (st == STEP_OK)
+        st = seed(&S);
+    if (st == STEP_OK)
+        st = column_generation(&S);
+    if (st == STEP_OK)
+        st = integer_plans(&S);
+    if (st == STEP_DONE)
+        st = finish(&S, P);
+    else if (st == STEP_INFEASIBLE)
+        finish_infeasible(&S, P);
+    P->solve_seconds = sv_now() - S.t0;
+
+    sl_status rc = SL_OK;
+    if (st == STEP_NOMEM) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory while planning");
+        rc = SL_ERR_NOMEM;
+    } else if (st == STEP_SOLVER) {
+        sl_error_add(err, SL_ERR_SOLVER, "the LP solver failed on the master problem (numerical trouble)");
+        rc = SL_ERR_SOLVER;
+    }
+    sv_free(&S);
+    sv_glpk_output_end();
+    if (rc != SL_OK) {
+        sl_plan_destroy(P);
+        return rc;
+    }
+    *out = P;
+    return SL_OK;
+}

@@ -1,0 +1,145 @@
+/*
+ * solver.h: the state of one
+ * solve (classes of parcels with their stacks, the GLPK master, the
+ * multipliers of the bound, the incumbent plan) and the helpers both use.
+ * See docs/optimizer.md.
+ */
+#ifndef SL_PLAN_SOLVER_H
+#define SL_PLAN_SOLVER_H
+
+#include <glpk.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan/pricing.h"
+
+typedef struct stk {
+    pl_stack st;
+    double cval;                /* objective value (priorities, bonuses) */
+    int ng;
+    int *gi;                    /* industries with GFA */
+    double *gv;                 /* their GFA, m² */
+    uint64_t sig;               /* signature for de-duplication */
+    uint64_t seqh;              /* hash of the storey sequence */
+} stk;
+
+typedef struct pclass {
+    pl_ctx ctx;
+    int nparc, capparc;
+    int *parc;                  /* indices into solver par[] */
+    int nstk, capstk;
+    stk *stk;
+    double best_y;              /* exact best value under the last weights */
+    bool best_exact;
+    double best_b;              /* best value under the multipliers of the bound */
+    size_t hcap, hused;
+    int *htab;                  /* stack index + 1 by sequence hash; 0 free */
+} pclass;
+
+typedef struct col {
+    int parcel;                 /* index into S->par */
+    int cls, s;                 /* stack */
+} col;
+
+typedef struct parinfo {
+    int zi;                     /* zone index */
+    int cls;
+    int row;                    /* convexity row */
+    bool pinned;
+} parinfo;
+
+typedef struct solver {
+    const sl_zone *z;
+    const sl_scenario *sc;
+    const sl_plan_options *o;
+    pl_sc s;
+    int nrt;
+    pl_rtab *rt;
+    int ncls;
+    pclass *cls;
+    int npar;
+    parinfo *par;
+    int *cls_of_zone;           /* zone index -> class, -1 */
+    /* master */
+    glp_prob *lp;
+    int ncol, capcol;
+    col *cols;                  /* GLPK column j = cols[j - 1] (real columns) */
+    size_t hcap, hused;
+    uint64_t *hkeys;            /* (parcel, class stack) + 1 of every column; 0 free */
+    int *hvals;                 /* its index into cols */
+    int *glp_of_col;
+    int nind;
+    int *drow;                  /* demand row of industry i, 0 none */
+    double *dmin, *dmax;
+    int nart;
+    int *art_cols;
+    double *art_pen;            /* composite-phase penalty per unit */
+    double pen_m2;              /* the penalty per m² of demand shortfall */
+    /* weights */
+    double *r;
+    double *y, *ybest;
+    unsigned long long stamp;
+    double bound;               /* best proven upper bound */
+    double lp_val;
+    double t0;
+    double deadline;
+    int phase;                  /* master objective: 1, 2 or 3 (set_phase_costs) */
+    bool timed_out;
+    /* incumbent */
+    double inc_val;
+    int *inc_choice;            /* per par: column index into cols, -1 kept */
+    bool have_inc;
+    char **msgs;
+    int nmsgs;
+} solver;
+
+double sv_now(void);
+
+/* Stacks of a class: sv_stack_add returns the new stack's index, -(index +
+ * 3) when the class already has the stack (same storey sequence, or with
+ * by_signature the same storeys per industry and value), -1 when out of
+ * memory.  sv_seq_find finds a storey sequence (hash sv_seq_hash), -1. */
+int sv_stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature);
+uint64_t sv_seq_hash(const pl_stack *st);
+int sv_seq_find(const pclass *C, const pl_stack *st, uint64_t h);
+
+/* Columns of the master: stack s of parcel par's class for parcel par.
+ * sv_add_column returns the GLPK column (its objective set for the current
+ * phase) or -1; sv_col_find the index into cols, or -1. */
+int sv_add_column(solver *S, int par, int cls, int s);
+int sv_col_find(const solver *S, int par, int s);
+const stk *sv_col_stk(const solver *S, int c);
+
+/* Make choice[] (a column per parcel, -1 kept) the incumbent when its
+ * value is better. */
+void sv_take_incumbent(solver *S, const int *choice, double value);
+
+/* The incumbent's distance to the bound is above the requested gap. */
+bool sv_gap_open(const solver *S);
+
+/* With options.verbose: one line to the log about the solve so far, and how
+ * the gap splits between stacks below their best under the multipliers
+ * ("regret") and demand left unfilled. */
+void sv_trace(const solver *S, const char *what);
+
+/* A message to the caller's log (options.log; nothing when NULL). */
+void sv_log(const solver *S, sl_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Route GLPK's terminal output to the log (options.verbose) or nowhere,
+ * from begin to end. */
+void sv_glpk_output_begin(const solver *S);
+void sv_glpk_output_end(void);
+
+/* Tell options.progress the incumbent and the bound. */
+void sv_progress(const solver *S);
+
+/* Release everything the solver holds (not the solver itself). */
+void sv_free(solver *S);
+
+/* search.c: improve the incumbent when the demand ranges bind (local
+ * search, then tabu search over near-optimal stacks).  0, or -1 when out
+ * of memory. */
+int sv_improve(solver *S);
+
+#endif
