@@ -25,17 +25,27 @@ int main(int argc, char **argv)
     int verbose = 0;
     for (int a = 1; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
-        if (!strcmp(argv[a], "-p") && v) p.parcels = atoi(v), a++;
-        else if (!strcmp(argv[a], "-i") && v) p.industries = atoi(v), a++;
-        else if (!strcmp(argv[a], "-c") && v) p.chains = atoi(v), a++;
-        else if (!strcmp(argv[a], "-s") && v) p.seed = strtoull(v, NULL, 10), a++;
-        else if (!strcmp(argv[a], "-t") && v) tl = atof(v), a++;
-        else if (!strcmp(argv[a], "-g") && v) gap = atof(v), a++;
-        else if (!strcmp(argv[a], "-x") && v) xpath = v, a++;
-        else if (!strcmp(argv[a], "-v")) verbose = 1;
-        else if (!strcmp(argv[a], "--no-demand")) p.demand = false;
+        if (!strcmp(argv[a], "-p") && v)
+            p.parcels = atoi(v), a++;
+        else if (!strcmp(argv[a], "-i") && v)
+            p.industries = atoi(v), a++;
+        else if (!strcmp(argv[a], "-c") && v)
+            p.chains = atoi(v), a++;
+        else if (!strcmp(argv[a], "-s") && v)
+            p.seed = strtoull(v, NULL, 10), a++;
+        else if (!strcmp(argv[a], "-t") && v)
+            tl = atof(v), a++;
+        else if (!strcmp(argv[a], "-g") && v)
+            gap = atof(v), a++;
+        else if (!strcmp(argv[a], "-x") && v)
+            xpath = v, a++;
+        else if (!strcmp(argv[a], "-v"))
+            verbose = 1;
+        else if (!strcmp(argv[a], "--no-demand"))
+            p.demand = false;
         else {
-            fprintf(stderr, "usage: bench_plan [-p N] [-i N] [-c N] [-s SEED] [-t S] [-g GAP] [-x FILE] [-v] [--no-demand]\n");
+            fprintf(stderr, "usage: bench_plan [-p N] [-i N] [-c N] [-s SEED] [-t S] [-g GAP] [-x "
+                            "FILE] [-v] [--no-demand]\n");
             return 2;
         }
     }
@@ -77,8 +87,10 @@ int main(int argc, char **argv)
     sl_status cs = sl_plan_check(&g->z, plan, &cerr);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("parcels %d industries %d chains %d seed %llu\n", p.parcels, p.industries, p.chains, p.seed);
-    printf("status %s objective %.2f bound %.2f gap %.5f%% seconds %.2f peak_rss_mb %.1f redeveloped %d check %s\n",
+    printf("parcels %d industries %d chains %d seed %llu\n", p.parcels, p.industries, p.chains,
+           p.seed);
+    printf("status %s objective %.2f bound %.2f gap %.5f%% seconds %.2f peak_rss_mb %.1f "
+           "redeveloped %d check %s\n",
            sl_plan_status_name(plan->status), plan->objective, plan->bound, plan->gap * 100,
            plan->solve_seconds, ru.ru_maxrss / 1024.0, redeveloped, cs == SL_OK ? "ok" : "FAILED");
     for (int i = 0; i < plan->n_conflicts; i++)

@@ -76,16 +76,21 @@ zg_zone *zg_make(const zg_params *p)
         d->name = strdup(d->id);
         d->chain = dupf("chain%d", c);
         int kindsel = k % 5;
-        d->kind = kindsel == 1 ? SL_KIND_RND : kindsel == 3 ? SL_KIND_OFFICE
-                : kindsel == 4 ? SL_KIND_WAREHOUSE : SL_KIND_PRODUCTION;
+        d->kind = kindsel == 1   ? SL_KIND_RND
+                  : kindsel == 3 ? SL_KIND_OFFICE
+                  : kindsel == 4 ? SL_KIND_WAREHOUSE
+                                 : SL_KIND_PRODUCTION;
         int v = (int)(rnd_next(&s) % 7);
         d->floor_height_m = d->kind == SL_KIND_OFFICE ? 4.2 : d->kind == SL_KIND_RND ? 4.5 : fh[v];
         d->floor_load_kN_m2 = d->kind == SL_KIND_OFFICE ? 3 : d->kind == SL_KIND_RND ? 5 : load[v];
         d->lift_t = d->kind == SL_KIND_OFFICE ? 0.5 : lift[v];
         d->vibration = (d->kind == SL_KIND_PRODUCTION && load[v] >= 20) ? SL_VIB_SOURCE
-                     : (d->kind == SL_KIND_RND && (i % 3) == 0) ? SL_VIB_SENSITIVE : SL_VIB_NONE;
+                       : (d->kind == SL_KIND_RND && (i % 3) == 0)       ? SL_VIB_SENSITIVE
+                                                                        : SL_VIB_NONE;
         d->fire_class = (i % 11 == 7) ? 'B' : (d->kind == SL_KIND_WAREHOUSE ? 'D' : 'C');
-        d->trips_per_1000m2_day = d->kind == SL_KIND_OFFICE ? 0.5 : d->kind == SL_KIND_RND ? 1 : trips[v];
+        d->trips_per_1000m2_day = d->kind == SL_KIND_OFFICE ? 0.5
+                                  : d->kind == SL_KIND_RND  ? 1
+                                                            : trips[v];
         d->priority = 1.0 + 0.05 * (double)(rnd_next(&s) % 10);
         d->demand_min_m2 = 0;
         d->demand_max_m2 = INFINITY;
@@ -125,7 +130,8 @@ zg_zone *zg_make(const zg_params *p)
         q->pin = -1;
         bool cand = q->current_far < 1.0;
         q->status = cand ? SL_PARCEL_CANDIDATE : SL_PARCEL_NOT_CANDIDATE;
-        q->reason = strdup(cand ? "candidate: current FAR below 1" : "not a candidate: current FAR at or above 1");
+        q->reason = strdup(cand ? "candidate: current FAR below 1"
+                                : "not a candidate: current FAR at or above 1");
         q->plan_rules = &sc->rules[0];
         /* a rectangle 1:1.6 shrunk by the setback */
         double w = sqrt(a / 1.6), l = 1.6 * w;

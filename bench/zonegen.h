@@ -13,8 +13,8 @@ typedef struct zg_params {
     int industries;
     int chains;
     unsigned long long seed;
-    double pin_share;           /* share of candidate parcels pinned (0.01) */
-    bool demand;                /* demand ranges that bind (true) */
+    double pin_share; /* share of candidate parcels pinned (0.01) */
+    bool demand;      /* demand ranges that bind (true) */
 } zg_params;
 
 typedef struct zg_zone {

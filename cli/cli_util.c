@@ -87,7 +87,7 @@ sl_scenario *cli_load_scenario(const char *path, int *rc)
 }
 
 int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_args *a,
-                     pg_target *pg)
+                  pg_target *pg)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
@@ -113,9 +113,10 @@ int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_a
             double v;
             bool gap = strcmp(s, "--gap") == 0;
             if (!cli_parse_double(argv[i], &v) || v < 0 || (!gap && v == 0))
-                return cli_usage_error(usage, gap ? "--gap: '%s' is not a number >= 0"
-                                                 : "--time-limit: '%s' is not a number of seconds > 0",
-                                      argv[i]);
+                return cli_usage_error(usage,
+                                       gap ? "--gap: '%s' is not a number >= 0"
+                                           : "--time-limit: '%s' is not a number of seconds > 0",
+                                       argv[i]);
             if (gap) {
                 a->gap = v;
                 a->has_gap = true;
@@ -139,7 +140,9 @@ int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_a
         return cli_usage_error(usage, "missing %s", "SCENARIO");
     if (!a->out && !(pg && pg->to))
         return cli_usage_error(usage, "missing %s",
-                              pg ? "-o DIR (or --to PG:...)" : plan ? "-o DIR" : "-o FILE");
+                               pg     ? "-o DIR (or --to PG:...)"
+                               : plan ? "-o DIR"
+                                      : "-o FILE");
     char msg[200];
     if (pg && pg_target_check(pg, argv[0], msg, sizeof msg))
         return cli_usage_error(usage, "%s", msg);
@@ -206,7 +209,7 @@ void cli_log_stderr(void *user_data, sl_log_level level, const char *message)
 {
     (void)user_data;
     if (level == SL_LOG_SOLVER) {
-        fputs(message, stderr);   /* GLPK's pieces carry their own newlines */
+        fputs(message, stderr); /* GLPK's pieces carry their own newlines */
         return;
     }
     fprintf(stderr, "%s%s\n", level == SL_LOG_WARNING ? "warning: " : "", message);

@@ -33,13 +33,13 @@ struct pg_target;
  * options (then -o may be left out).  Returns -1 when parsed, else the
  * exit code (0 after --help). */
 int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_args *a,
-                     struct pg_target *pg);
+                  struct pg_target *pg);
 
 struct cli_progress;
 /* Load the scenario, open and read its zone (reporting to prog, which may
  * be NULL); on failure print every message, set *rc and return NULL. */
-struct sl_zone *cli_load_zone(const char *path, struct sl_scenario **sc,
-                                 struct cli_progress *prog, int *rc);
+struct sl_zone *cli_load_zone(const char *path, struct sl_scenario **sc, struct cli_progress *prog,
+                              int *rc);
 /* The number of features of the zone's source when the driver knows it
  * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
  * for progress: a count(*) on a database table may be slow or blocked. */

@@ -47,8 +47,8 @@ int cmd_check(int argc, char **argv)
     long long n = OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE);
     printf("%s: ok: scenario '%s', %d rule sets, %d industries, %d chain links, %d pins; "
            "parcels: %s layer '%s' (%s), %lld features, CRS %s\n",
-           path, sc->name ? sc->name : "", sc->n_rules, sc->n_industries, sc->n_links,
-           sc->n_pins, sl_source_label(z->src), z->layer_name, z->driver, n, z->crs_name);
+           path, sc->name ? sc->name : "", sc->n_rules, sc->n_industries, sc->n_links, sc->n_pins,
+           sl_source_label(z->src), z->layer_name, z->driver, n, z->crs_name);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

@@ -32,8 +32,7 @@ static const char *evaluate_usage =
     "      --formats LIST which files to write besides summary.json, from geojson,\n"
     "                     gpkg, csv, report (default: all four; csv comes from the\n"
     "                     GeoPackage, so it brings shanglou.gpkg along); files of\n"
-    "                     earlier runs that this run does not write stay in DIR\n"
-    PG_TARGET_USAGE
+    "                     earlier runs that this run does not write stay in DIR\n" PG_TARGET_USAGE
     "  -q, --quiet        print nothing but errors (no progress)\n";
 
 /* Output formats of evaluate (bit set). */
@@ -45,8 +44,8 @@ static int parse_formats(const char *list)
     static const struct {
         const char *name;
         int bit;
-    } names[] = {{"geojson", F_GEOJSON}, {"gpkg", F_GPKG}, {"csv", F_CSV | F_GPKG},
-                 {"report", F_REPORT}};
+    } names[] = {
+        {"geojson", F_GEOJSON}, {"gpkg", F_GPKG}, {"csv", F_CSV | F_GPKG}, {"report", F_REPORT}};
     int set = 0;
     const char *p = list;
     while (*p) {
@@ -130,9 +129,9 @@ int cmd_evaluate(int argc, char **argv)
                 return cli_usage_error(evaluate_usage, "evaluate: %s needs a list", a);
             if (!(formats = parse_formats(argv[i])))
                 return cli_usage_error(evaluate_usage,
-                                      "evaluate: --formats: '%s' is not a list of geojson, gpkg, "
-                                      "csv, report",
-                                      argv[i]);
+                                       "evaluate: --formats: '%s' is not a list of geojson, gpkg, "
+                                       "csv, report",
+                                       argv[i]);
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error(evaluate_usage, "evaluate: unknown option '%s'", a);
         } else if (path) {
@@ -224,9 +223,9 @@ int cmd_evaluate(int argc, char **argv)
                          pg.run_id);
     }
     if (st == SL_OK && !quiet) {
-        printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected",
-               z->n, z->n_by_status[SL_PARCEL_CANDIDATE],
-               z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
+        printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected", z->n,
+               z->n_by_status[SL_PARCEL_CANDIDATE], z->n_by_status[SL_PARCEL_NOT_CANDIDATE],
+               z->n_by_status[SL_PARCEL_REJECTED]);
         if (dir)
             printf("; wrote %s%s%s%ssummary.json in %s", gj ? "parcels.geojson, " : "",
                    gp ? "shanglou.gpkg, " : "", cv ? "parcels.csv, " : "",

@@ -90,7 +90,7 @@ int cmd_inspect(int argc, char **argv)
     /* Sample values: first 3 non-null per field, and distinct values of
      * the likely land-use field. */
     int nf = OGR_FD_GetFieldCount(d);
-    char (*samples)[3][64] = calloc((size_t)(nf ? nf : 1), sizeof *samples);
+    char(*samples)[3][64] = calloc((size_t)(nf ? nf : 1), sizeof *samples);
     int *ns = calloc((size_t)(nf ? nf : 1), sizeof *ns);
     const char *map[6] = {0};
     for (size_t g = 0; g < sizeof guesses / sizeof guesses[0]; g++)

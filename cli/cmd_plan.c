@@ -39,8 +39,7 @@ static const char *plan_usage =
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
     "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
     "  -q, --quiet         print nothing but errors\n"
-    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n"
-    PG_TARGET_USAGE;
+    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n" PG_TARGET_USAGE;
 
 /* What the plan's parcel callback writes to: the files (parcels, floors,
  * the GeoPackage with parcels, buildings and floors) and the database
@@ -64,10 +63,9 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     cli_progress_step(c->progress, (double)++c->n);
     if (pp->redeveloped && geom) {
         OGRGeometryH fac = NULL, off = NULL;
-        sl_status st = sl_footprint_polygons(z->src, geom, p->id, p->plan_rules->setback_m,
-                                             p->plan_fp.factory_m2,
-                                             pp->office_floors > 0 ? p->plan_fp.office_m2 : 0,
-                                             &fac, &off, c->err);
+        sl_status st = sl_footprint_polygons(
+            z->src, geom, p->id, p->plan_rules->setback_m, p->plan_fp.factory_m2,
+            pp->office_floors > 0 ? p->plan_fp.office_m2 : 0, &fac, &off, c->err);
         if (st == SL_OK && c->floors)
             st = sl_floors_writer_add(c->floors, p, pp, fac, off, c->err);
         if (st == SL_OK && c->pg_floors)
@@ -171,13 +169,12 @@ int cmd_plan(int argc, char **argv)
     }
     ctx.plan = plan;
     ctx.err = &err;
-    if ((od && (!(ctx.parcels = sl_parcels_writer_open(sl_outdir_file(od, "parcels.geojson"),
-                                                       "GeoJSON", z, true, &err)) ||
-                !(fd = sl_out_dataset_create(sl_outdir_file(od, "floors.geojson"), "GeoJSON",
-                                             &err)) ||
-                !(ctx.floors = sl_floors_writer_open_in(fd, z, &err)) ||
-                !(ctx.gpkg = sl_gpkg_writer_open(sl_outdir_file(od, "shanglou.gpkg"), z, true,
-                                                 &err)))) ||
+    if ((od &&
+         (!(ctx.parcels = sl_parcels_writer_open(sl_outdir_file(od, "parcels.geojson"), "GeoJSON",
+                                                 z, true, &err)) ||
+          !(fd = sl_out_dataset_create(sl_outdir_file(od, "floors.geojson"), "GeoJSON", &err)) ||
+          !(ctx.floors = sl_floors_writer_open_in(fd, z, &err)) ||
+          !(ctx.gpkg = sl_gpkg_writer_open(sl_outdir_file(od, "shanglou.gpkg"), z, true, &err)))) ||
         (pg.d && (!(ctx.pg_parcels = sl_parcels_writer_open_in(pg.d, z, true, &err)) ||
                   !(ctx.pg_buildings = sl_buildings_writer_open_in(pg.d, z, &err)) ||
                   !(ctx.pg_floors = sl_floors_writer_open_in(pg.d, z, &err))))) {

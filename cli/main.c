@@ -31,9 +31,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"check", cmd_check},       {"inspect", cmd_inspect},
-    {"evaluate", cmd_evaluate}, {"plan", cmd_plan},
-    {"export-model", cmd_export_model}, {"compare", cmd_compare},
+    {"check", cmd_check}, {"inspect", cmd_inspect},           {"evaluate", cmd_evaluate},
+    {"plan", cmd_plan},   {"export-model", cmd_export_model}, {"compare", cmd_compare},
 };
 
 int main(int argc, char **argv)

@@ -68,7 +68,7 @@ int pg_target_check(const pg_target *t, const char *cmd, char *msg, size_t size)
 }
 
 sl_status pg_target_open(pg_target *t, const sl_scenario *sc, const char *scenario_path,
-                            sl_error *err)
+                         sl_error *err)
 {
     if (!t->to)
         return SL_OK;

@@ -10,19 +10,19 @@
 #include "input/scenario.h"
 
 /* The options' lines of a command's usage text. */
-#define PG_TARGET_USAGE                                                                   \
+#define PG_TARGET_USAGE                                                                        \
     "      --to PG:CONN   also (or instead of -o) write the tables into PostgreSQL/PostGIS,\n" \
-    "                     in one transaction: a failed run leaves the database as it was\n"  \
-    "      --table-prefix NAME  tables NAME + parcels, ... (default shanglou_; SCHEMA.NAME\n" \
-    "                     writes into a schema)\n"                                              \
-    "      --mode MODE    when the tables exist: create (default) fails, overwrite\n"         \
+    "                     in one transaction: a failed run leaves the database as it was\n"    \
+    "      --table-prefix NAME  tables NAME + parcels, ... (default shanglou_; SCHEMA.NAME\n"  \
+    "                     writes into a schema)\n"                                             \
+    "      --mode MODE    when the tables exist: create (default) fails, overwrite\n"          \
     "                     replaces them, append adds this run's rows (column run_id)\n"
 
 /* Invariant: d is open only between pg_target_open() and
  * pg_target_finish(). */
 typedef struct pg_target {
-    const char *to;          /* the connection string; NULL: no --to */
-    const char *prefix;      /* NULL: SL_PG_DEFAULT_PREFIX */
+    const char *to;     /* the connection string; NULL: no --to */
+    const char *prefix; /* NULL: SL_PG_DEFAULT_PREFIX */
     sl_pg_mode mode;
     bool prefix_given, mode_given;
     char run_id[64];
@@ -48,7 +48,7 @@ int pg_target_check(const pg_target *t, const char *cmd, char *msg, size_t size)
  * without extension.  Returns SL_OK or the failure's code, with a message
  * in err (password hidden). */
 sl_status pg_target_open(pg_target *t, const sl_scenario *sc, const char *scenario_path,
-                            sl_error *err);
+                         sl_error *err);
 
 /* End the run: commit when st is SL_OK (returning the commit's status),
  * else roll back and return st.  Safe to call when nothing is open. */

@@ -11,16 +11,16 @@
 
 struct cli_progress {
     FILE *out;
-    cli_progress_mode mode;     /* BAR, LINES or OFF: AUTO resolved */
+    cli_progress_mode mode; /* BAR, LINES or OFF: AUTO resolved */
     double interval_s;
     int width;
     char task[64];
     double total, done;
-    double t0, last;           /* task start, last output (monotonic s) */
-    int solver;                /* the task has solver state */
+    double t0, last; /* task start, last output (monotonic s) */
+    int solver;      /* the task has solver state */
     double seconds, objective, bound, limit_s;
-    int drawn;                 /* BAR: a partial line is on screen */
-    int lines;                 /* LINES: lines printed for the current task */
+    int drawn; /* BAR: a partial line is on screen */
+    int lines; /* LINES: lines printed for the current task */
 };
 
 static double now_s(void)
@@ -217,7 +217,7 @@ void cli_progress_set_limit(cli_progress *p, double limit_s)
 }
 
 void cli_progress_solver(cli_progress *p, double seconds, double objective, double bound,
-                        double limit_s)
+                         double limit_s)
 {
     if (!p)
         return;

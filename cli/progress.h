@@ -13,14 +13,14 @@
 #include <stdio.h>
 
 typedef enum cli_progress_mode {
-    CLI_PROGRESS_AUTO,   /* BAR when out is a terminal, else LINES */
-    CLI_PROGRESS_BAR,    /* redrawn in place with \r */
-    CLI_PROGRESS_LINES,  /* one line per interval_s */
-    CLI_PROGRESS_OFF     /* nothing (--quiet) */
+    CLI_PROGRESS_AUTO,  /* BAR when out is a terminal, else LINES */
+    CLI_PROGRESS_BAR,   /* redrawn in place with \r */
+    CLI_PROGRESS_LINES, /* one line per interval_s */
+    CLI_PROGRESS_OFF    /* nothing (--quiet) */
 } cli_progress_mode;
 
 typedef struct cli_progress_options {
-    cli_progress_mode mode;  /* default AUTO */
+    cli_progress_mode mode; /* default AUTO */
     double interval_s;      /* LINES: at most one line per interval (default 5);
                              * BAR: redraw at most every interval (default 0.1) */
     int width;              /* BAR: columns (default: the terminal's, else 80) */
@@ -46,7 +46,7 @@ void cli_progress_step(cli_progress *p, double done);
 /* The solver's state: best objective and proven bound so far (NAN: none
  * yet), after seconds of a time limit of limit_s (<= 0: none). */
 void cli_progress_solver(cli_progress *p, double seconds, double objective, double bound,
-                        double limit_s);
+                         double limit_s);
 /* Finish the current task: its final state on one line (LINES: only when
  * the task printed a line before). */
 void cli_progress_end(cli_progress *p);

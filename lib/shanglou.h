@@ -27,13 +27,13 @@ extern "C" {
  * status 2 and every other error to exit status 1. */
 typedef enum sl_status {
     SL_OK = 0,
-    SL_ERR_USAGE = 10,      /* bad command line                          */
-    SL_ERR_SCENARIO = 11,   /* scenario file invalid (incl. field mapping, CRS) */
-    SL_ERR_SOURCE = 20,     /* parcel source cannot be opened or read    */
-    SL_ERR_IO = 21,         /* output could not be written               */
-    SL_ERR_NOMEM = 22,      /* out of memory                             */
-    SL_ERR_SOLVER = 30,     /* the LP/MIP solver failed                  */
-    SL_ERR_INFEASIBLE = 31  /* the plan's rules cannot all hold          */
+    SL_ERR_USAGE = 10,     /* bad command line                          */
+    SL_ERR_SCENARIO = 11,  /* scenario file invalid (incl. field mapping, CRS) */
+    SL_ERR_SOURCE = 20,    /* parcel source cannot be opened or read    */
+    SL_ERR_IO = 21,        /* output could not be written               */
+    SL_ERR_NOMEM = 22,     /* out of memory                             */
+    SL_ERR_SOLVER = 30,    /* the LP/MIP solver failed                  */
+    SL_ERR_INFEASIBLE = 31 /* the plan's rules cannot all hold          */
 } sl_status;
 
 /* A short English description of a status code (static storage). */
@@ -44,9 +44,9 @@ const char *sl_strerror(sl_status code);
  * sl_error_init(), release with sl_error_clear(). */
 typedef struct sl_error {
     sl_status code;
-    int n;          /* number of messages                       */
+    int n; /* number of messages                       */
     int cap;
-    char **msgs;    /* n heap strings, one line each, no newline */
+    char **msgs; /* n heap strings, one line each, no newline */
 } sl_error;
 
 void sl_error_init(sl_error *err);
@@ -55,9 +55,8 @@ void sl_error_clear(sl_error *err);
 void sl_error_add(sl_error *err, sl_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Append "FILE:LINE:COL: message"; line and col are 1-based. */
-void sl_error_at(sl_error *err, sl_status code, const char *file, int line,
-                 int col, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void sl_error_at(sl_error *err, sl_status code, const char *file, int line, int col,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Messages that are not errors: what the optimizer is doing (with
  * sl_plan_options.verbose), GLPK's own output, warnings.  The library
@@ -67,10 +66,10 @@ void sl_error_at(sl_error *err, sl_status code, const char *file, int line,
  * one line without its newline, except for GLPK's output, which comes in
  * the pieces GLPK prints (newlines included). */
 typedef enum sl_log_level {
-    SL_LOG_WARNING,   /* something the planner should know               */
-    SL_LOG_INFO,      /* a step done                                     */
-    SL_LOG_TRACE,     /* the optimizer's trace (verbose)                 */
-    SL_LOG_SOLVER     /* GLPK's terminal output (verbose)                */
+    SL_LOG_WARNING, /* something the planner should know               */
+    SL_LOG_INFO,    /* a step done                                     */
+    SL_LOG_TRACE,   /* the optimizer's trace (verbose)                 */
+    SL_LOG_SOLVER   /* GLPK's terminal output (verbose)                */
 } sl_log_level;
 typedef void (*sl_log_fn)(void *user_data, sl_log_level level, const char *message);
 

@@ -10,9 +10,9 @@
 
 /* Result of running a command: exit status and captured streams. */
 typedef struct t_run {
-    int status;      /* exit code, or 128+signal */
-    char *out;       /* stdout, NUL-terminated, heap */
-    char *err;       /* stderr, NUL-terminated, heap */
+    int status; /* exit code, or 128+signal */
+    char *out;  /* stdout, NUL-terminated, heap */
+    char *err;  /* stderr, NUL-terminated, heap */
 } t_run;
 
 /* Run the shanglou CLI with args (NULL-terminated argv after argv[0]),

@@ -64,7 +64,8 @@ static sl_plan *make_plan(const char *const *factory, const char *const *office)
                                             : in->floor_height_m;
             st[n].gfa_m2 = b ? p->plan_fp.office_m2 : p->plan_fp.factory_m2;
             pp.gfa_m2 += st[n].gfa_m2;
-            pp.counted_gfa_m2 += st[n].height_m > r->tall_storey_m ? 2 * st[n].gfa_m2 : st[n].gfa_m2;
+            pp.counted_gfa_m2 +=
+                st[n].height_m > r->tall_storey_m ? 2 * st[n].gfa_m2 : st[n].gfa_m2;
             if (b) {
                 pp.office_floors++;
                 pp.office_height_m += st[n].height_m;
@@ -191,11 +192,11 @@ Test(layout, tall_storeys_count_double)
 
 Test(layout, height_cap)
 {
-    const char *f[] = {"prod", "prod", "prod", "prod", "prod", "prod", "prod", "prod", "prod",
-                       NULL}; /* 6 + 8 x 5.4 = 49.2 m: fits 50 m */
+    const char *f[] = {"prod", "prod", "prod", "prod", "prod",
+                       "prod", "prod", "prod", "prod", NULL}; /* 6 + 8 x 5.4 = 49.2 m: fits 50 m */
     cr_assert(!strstr(check(make_plan(f, NULL)), "factory block"), "%s", check(make_plan(f, NULL)));
-    const char *f10[] = {"prod", "prod", "prod", "prod", "prod", "prod", "prod", "prod", "prod",
-                         "prod", NULL}; /* 54.6 m */
+    const char *f10[] = {"prod", "prod", "prod", "prod", "prod", "prod",
+                         "prod", "prod", "prod", "prod", NULL}; /* 54.6 m */
     const char *msg = check(make_plan(f10, NULL));
     cr_assert(strstr(msg, "parcel P1: factory block 54.60 m tall, factory_height_max_m is 50.00"),
               "%s", msg);

@@ -49,12 +49,12 @@ Test(cli, check_lists_every_error)
 {
     char *dir = t_tmpdir();
     char *p = t_write(dir, "bad.yaml",
-                       "parcels:\n"
-                       "  source: x.shp\n"
-                       "  fields: {id: DKBH, land_use: YDDM}\n"
-                       "rules:\n"
-                       "  after: {far_max: 0.5, far_min: 1.2, flor_height_m: 4}\n"
-                       "plan: {rules: aftr}\n");
+                      "parcels:\n"
+                      "  source: x.shp\n"
+                      "  fields: {id: DKBH, land_use: YDDM}\n"
+                      "rules:\n"
+                      "  after: {far_max: 0.5, far_min: 1.2, flor_height_m: 4}\n"
+                      "plan: {rules: aftr}\n");
     t_run r = t_cli("check", p, NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     int lines = 0;
@@ -62,7 +62,8 @@ Test(cli, check_lists_every_error)
         lines += *c == '\n';
     cr_assert_geq(lines, 3, "every error listed: %s", r.err);
     char want[1024];
-    snprintf(want, sizeof want, "%s:6:15: plan.rules: no rule set named 'aftr'; did you mean 'after'?", p);
+    snprintf(want, sizeof want,
+             "%s:6:15: plan.rules: no rule set named 'aftr'; did you mean 'after'?", p);
     cr_assert(strstr(r.err, want), "%s", r.err);
     t_run_free(&r);
     free(p);
@@ -106,8 +107,8 @@ Test(cli, evaluate_gonggai_golden, .timeout = 300)
     free(got);
     free(want);
     r = t_sh("/usr/bin/python3 golden/check_geojson.py ../geodata/shahe/parcels.shp "
-              "%s/parcels.geojson",
-              dir);
+             "%s/parcels.geojson",
+             dir);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     t_run_free(&r);
     r = t_sh("npx --yes @mapbox/geojsonhint@2.2.0 %s/parcels.geojson", dir);
@@ -122,16 +123,21 @@ Test(cli, evaluate_gonggai_golden, .timeout = 300)
     char *eol = strchr(b72, '\n');
     cr_assert(eol);
     *eol = '\0';
-    const char *expect[] = {
-        "\"status\": \"candidate\"",
-        "\"reason\": \"FAR 0.46 below 1.00; tax 30006 CNY/mu below 150000\"",
-        "\"area_m2\": 23245.52", "\"current_gfa_m2\": 10641.53",
-        "\"tax_per_mu_cny\": 30005.78",
-        "\"before_max_gfa_m2\": 23245.52", "\"before_binding\": \"far\"",
-        "\"before_factory_floors\": 5", "\"before_office_floors\": 5",
-        "\"after_max_gfa_m2\": 69736.57", "\"after_binding\": \"far\"",
-        "\"after_factory_floors\": 10", "\"after_office_floors\": 14",
-        "\"gain_m2\": 59095.04", "\"QYMC\": \"赣州康泓医用敷料有限公司\""};
+    const char *expect[] = {"\"status\": \"candidate\"",
+                            "\"reason\": \"FAR 0.46 below 1.00; tax 30006 CNY/mu below 150000\"",
+                            "\"area_m2\": 23245.52",
+                            "\"current_gfa_m2\": 10641.53",
+                            "\"tax_per_mu_cny\": 30005.78",
+                            "\"before_max_gfa_m2\": 23245.52",
+                            "\"before_binding\": \"far\"",
+                            "\"before_factory_floors\": 5",
+                            "\"before_office_floors\": 5",
+                            "\"after_max_gfa_m2\": 69736.57",
+                            "\"after_binding\": \"far\"",
+                            "\"after_factory_floors\": 10",
+                            "\"after_office_floors\": 14",
+                            "\"gain_m2\": 59095.04",
+                            "\"QYMC\": \"赣州康泓医用敷料有限公司\""};
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
         cr_assert(strstr(b72, expect[i]), "B7-2 lacks %s: %s", expect[i], b72);
     free(gj);
@@ -150,8 +156,8 @@ Test(cli, evaluate_is_deterministic, .timeout = 300)
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     r = t_sh("cmp %s/parcels.geojson %s/parcels.geojson && cmp %s/summary.json "
-              "%s/summary.json",
-              a, b, a, b);
+             "%s/summary.json",
+             a, b, a, b);
     cr_assert_eq(r.status, 0, "%s", r.out);
     t_run_free(&r);
     t_rmtree(a);
@@ -173,9 +179,9 @@ Test(cli, failed_run_keeps_previous_output, .timeout = 300)
     /* The same zone as GBK text without .cpg: fails after writing began. */
     char *tmp = t_tmpdir();
     r = t_sh("cp ../geodata/shahe/parcels.shp ../geodata/shahe/parcels.shx "
-              "../geodata/shahe/parcels.dbf ../geodata/shahe/parcels.prj %s/ && "
-              "sed 's|source: .*|source: %s/parcels.shp|' " GONGGAI " > %s/s.yaml",
-              tmp, tmp, tmp);
+             "../geodata/shahe/parcels.dbf ../geodata/shahe/parcels.prj %s/ && "
+             "sed 's|source: .*|source: %s/parcels.shp|' " GONGGAI " > %s/s.yaml",
+             tmp, tmp, tmp);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     char sp[4096];
@@ -188,7 +194,8 @@ Test(cli, failed_run_keeps_previous_output, .timeout = 300)
     cr_assert_str_eq(r.out, before);
     t_run_free(&r);
     r = t_sh("ls -A %s", dir);
-    cr_assert_str_eq(r.out, "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nsummary.json\n",
+    cr_assert_str_eq(r.out,
+                     "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nsummary.json\n",
                      "no temporaries left: %s", r.out);
     t_run_free(&r);
     free(before);
@@ -223,8 +230,7 @@ Test(cli, evaluate_formats)
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     r = t_sh("ls %s", sub);
-    cr_assert_str_eq(r.out, "parcels.csv\nreport.html\nshanglou.gpkg\nsummary.json\n", "%s",
-                     r.out);
+    cr_assert_str_eq(r.out, "parcels.csv\nreport.html\nshanglou.gpkg\nsummary.json\n", "%s", r.out);
     t_run_free(&r);
     r = t_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson,shp", NULL);
     cr_assert_eq(r.status, 2);

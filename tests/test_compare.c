@@ -31,8 +31,10 @@ Test(compare, clustering_score)
     int rnd = sl_scenario_industry(sc, "med-rnd"), dev = sl_scenario_industry(sc, "med-device");
     int cold = sl_scenario_industry(sc, "med-cold"), gar = sl_scenario_industry(sc, "garment");
     sl_storey st[4] = {
-        {SL_BLOCK_FACTORY, 1, dev, 6.0, 1000}, {SL_BLOCK_FACTORY, 2, dev, 5.4, 1000},
-        {SL_BLOCK_FACTORY, 3, cold, 7.0, 1000}, {SL_BLOCK_OFFICE, 1, rnd, 4.5, 200},
+        {SL_BLOCK_FACTORY, 1, dev, 6.0, 1000},
+        {SL_BLOCK_FACTORY, 2, dev, 5.4, 1000},
+        {SL_BLOCK_FACTORY, 3, cold, 7.0, 1000},
+        {SL_BLOCK_OFFICE, 1, rnd, 4.5, 200},
     };
     sl_parcel_plan pp = {.redeveloped = true, .n_storeys = 4, .storeys = st};
     /* med-rnd & med-device in one building: 1.0 × 2000 (not adjacent: other
@@ -56,12 +58,28 @@ Test(compare, csv_and_html)
     double g1[] = {100, 200, NAN}, g2[] = {150, 0, 50};
     char *ids[] = {"a", "b,c", "d"}, *names[] = {"甲", "乙", "丙"};
     sl_compare_row rows[2] = {
-        {.path = "x.yaml", .name = "x", .plan_rules = "after", .status = SL_PLAN_OPTIMAL,
-         .parcels = 10, .candidates = 4, .redeveloped = 2, .current_gfa_m2 = 1000,
-         .gfa_m2 = 5000, .gfa_gain_m2 = 4000, .clustering_m2eq = 2500, .objective = 6000.004,
-         .bound = 6001, .gap = 0.0002, .gfa_by_industry_m2 = g1},
-        {.path = "y.yaml", .name = "y \"new\"", .plan_rules = "cap40",
-         .status = SL_PLAN_FEASIBLE, .parcels = 10, .candidates = 4, .redeveloped = 1,
+        {.path = "x.yaml",
+         .name = "x",
+         .plan_rules = "after",
+         .status = SL_PLAN_OPTIMAL,
+         .parcels = 10,
+         .candidates = 4,
+         .redeveloped = 2,
+         .current_gfa_m2 = 1000,
+         .gfa_m2 = 5000,
+         .gfa_gain_m2 = 4000,
+         .clustering_m2eq = 2500,
+         .objective = 6000.004,
+         .bound = 6001,
+         .gap = 0.0002,
+         .gfa_by_industry_m2 = g1},
+        {.path = "y.yaml",
+         .name = "y \"new\"",
+         .plan_rules = "cap40",
+         .status = SL_PLAN_FEASIBLE,
+         .parcels = 10,
+         .candidates = 4,
+         .redeveloped = 1,
          .gfa_by_industry_m2 = g2},
     };
     sl_compare c = {2, rows, 3, ids, names};
@@ -72,15 +90,14 @@ Test(compare, csv_and_html)
     sl_error_init(&err);
     cr_assert_eq(sl_compare_write_csv(&c, p, &err), SL_OK);
     char *csv = t_slurp(p, NULL);
-    cr_assert_str_eq(csv,
-                     "\xEF\xBB\xBF"
-                     "scenario,file,plan_rules,status,parcels,candidates,redeveloped,"
-                     "current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,objective,bound,gap,"
-                     "gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
-                     "x,x.yaml,after,optimal,10,4,2,1000.00,5000.00,4000.00,2500.00,6000.00,"
-                     "6001.00,0.0002,100.00,200.00,\r\n"
-                     "\"y \"\"new\"\"\",y.yaml,cap40,feasible,10,4,1,0.00,0.00,0.00,0.00,0.00,"
-                     "0.00,0,150.00,0.00,50.00\r\n");
+    cr_assert_str_eq(csv, "\xEF\xBB\xBF"
+                          "scenario,file,plan_rules,status,parcels,candidates,redeveloped,"
+                          "current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,objective,bound,gap,"
+                          "gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
+                          "x,x.yaml,after,optimal,10,4,2,1000.00,5000.00,4000.00,2500.00,6000.00,"
+                          "6001.00,0.0002,100.00,200.00,\r\n"
+                          "\"y \"\"new\"\"\",y.yaml,cap40,feasible,10,4,1,0.00,0.00,0.00,0.00,0.00,"
+                          "0.00,0,150.00,0.00,50.00\r\n");
     free(csv);
     snprintf(p, sizeof p, "%s/c.html", dir);
     cr_assert_eq(sl_compare_write_html(&c, p, &err), SL_OK);
@@ -136,8 +153,8 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
     /* Every run stops on the gap, never on the clock, so compare and the
      * separate runs find the same plans (the search is deterministic until
      * a time limit cuts it). */
-    r = t_cli("compare", scen[0], scen[1], "-o", cmp, "--gap", "0.05", "--time-limit", "120",
-               "-q", NULL);
+    r = t_cli("compare", scen[0], scen[1], "-o", cmp, "--gap", "0.05", "--time-limit", "120", "-q",
+              NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     char p[8800];
@@ -147,8 +164,7 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
     for (int s = 0; s < 2; s++) {
         char out[4300];
         snprintf(out, sizeof out, "%s/plan%d", dir, s);
-        r = t_cli("plan", scen[s], "-o", out, "--gap", "0.05", "--time-limit", "120", "-q",
-                   NULL);
+        r = t_cli("plan", scen[s], "-o", out, "--gap", "0.05", "--time-limit", "120", "-q", NULL);
         cr_assert_eq(r.status, 0, "%s", r.err);
         t_run_free(&r);
         snprintf(p, sizeof p, "%s/summary.json", out);
@@ -156,8 +172,8 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
         cr_assert(sum);
         cr_assert_float_eq(csv_field(csv, names[s], 6), json_num(sum, "redeveloped"), 0.5,
                            "%s redeveloped", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 8), json_num(sum, "gfa_m2"), 0.011,
-                           "%s gfa", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], 8), json_num(sum, "gfa_m2"), 0.011, "%s gfa",
+                           names[s]);
         cr_assert_float_eq(csv_field(csv, names[s], 11), json_num(sum, "objective"), 0.011,
                            "%s objective", names[s]);
         cr_assert_float_eq(csv_field(csv, names[s], 12), json_num(sum, "bound"),

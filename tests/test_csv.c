@@ -62,20 +62,21 @@ Test(csv_out, same_values_as_geojson)
     snprintf(p, sizeof p, "%s/parcels.geojson", dir);
     char *gj = t_slurp(p, NULL);
     cr_assert(gj);
-    t_run r = t_sh("/usr/bin/python3 - '%s/parcels.csv' '%s/parcels.geojson' <<'EOF'\n"
-                     "import csv, json, sys\n"
-                     "rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))\n"
-                     "feats = json.load(open(sys.argv[2], encoding='utf-8'))['features']\n"
-                     "assert len(rows) == len(feats), (len(rows), len(feats))\n"
-                     "for r, f in zip(rows, feats):\n"
-                     "    for k, v in f['properties'].items():\n"
-                     "        s = r[k]\n"
-                     "        if v is None: assert s == '', (k, s)\n"
-                     "        elif isinstance(v, float): assert abs(float(s) - v) < 1e-6, (k, s, v)\n"
-                     "        else: assert s == str(v), (k, s, v)\n"
-                     "print('same', len(rows))\n"
-                     "EOF",
-                     dir, dir);
+    t_run r =
+        t_sh("/usr/bin/python3 - '%s/parcels.csv' '%s/parcels.geojson' <<'EOF'\n"
+             "import csv, json, sys\n"
+             "rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))\n"
+             "feats = json.load(open(sys.argv[2], encoding='utf-8'))['features']\n"
+             "assert len(rows) == len(feats), (len(rows), len(feats))\n"
+             "for r, f in zip(rows, feats):\n"
+             "    for k, v in f['properties'].items():\n"
+             "        s = r[k]\n"
+             "        if v is None: assert s == '', (k, s)\n"
+             "        elif isinstance(v, float): assert abs(float(s) - v) < 1e-6, (k, s, v)\n"
+             "        else: assert s == str(v), (k, s, v)\n"
+             "print('same', len(rows))\n"
+             "EOF",
+             dir, dir);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     cr_assert(strstr(r.out, "same 188"), "%s", r.out);
     t_run_free(&r);

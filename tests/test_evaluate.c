@@ -29,21 +29,20 @@ static void teardown(void)
     free(dir);
 }
 
-#define SCEN \
-    "name: t\n" \
-    "parcels:\n" \
-    "  source: %s\n" \
-    "%s" \
-    "  fields: {id: ID, land_use: LU, current_far: FAR, tax: TAX}\n" \
-    "  industrial_land_uses: [M1]\n" \
-    "rules:\n" \
+#define SCEN                                                                        \
+    "name: t\n"                                                                     \
+    "parcels:\n"                                                                    \
+    "  source: %s\n"                                                                \
+    "%s"                                                                            \
+    "  fields: {id: ID, land_use: LU, current_far: FAR, tax: TAX}\n"                \
+    "  industrial_land_uses: [M1]\n"                                                \
+    "rules:\n"                                                                      \
     "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n" \
     "  after: %s\n"
 
 /* The after rule set of the next scenario(); coverage_max 1 makes the
  * total footprint the setback-shrunk area itself, so the buffer is
  * measured exactly rather than bounded. */
-
 
 /* A square of side s metres with lower-left corner (x, y), as GeoJSON. */
 static void square(char *buf, size_t n, double x, double y, double s)
@@ -129,8 +128,8 @@ Test(zone, areas_holes_multipolygons)
              "[%.1f,%.1f],[%.1f,%.1f]],[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
              "[%.1f,%.1f]]]}",
              X0 + 200, Y0, X0 + 300, Y0, X0 + 300, Y0 + 100, X0 + 200, Y0 + 100, X0 + 200, Y0,
-             X0 + 240, Y0 + 40, X0 + 240, Y0 + 60, X0 + 260, Y0 + 60, X0 + 260, Y0 + 40,
-             X0 + 240, Y0 + 40);
+             X0 + 240, Y0 + 40, X0 + 240, Y0 + 60, X0 + 260, Y0 + 60, X0 + 260, Y0 + 40, X0 + 240,
+             Y0 + 40);
     snprintf(g[2], sizeof g[2],
              "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[%.1f,%.1f],[%.1f,%.1f],"
              "[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]],[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
@@ -235,8 +234,8 @@ static char *make_shp(const char *geojson, const char *extra)
 {
     char *shp = malloc(strlen(dir) + 32);
     sprintf(shp, "%s/parcels.shp", dir);
-    t_run r = t_sh("ogr2ogr -f 'ESRI Shapefile' %s '%s' '%s' 2>&1", extra ? extra : "", shp,
-                     geojson);
+    t_run r =
+        t_sh("ogr2ogr -f 'ESRI Shapefile' %s '%s' '%s' 2>&1", extra ? extra : "", shp, geojson);
     cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.out);
     t_run_free(&r);
     return shp;
@@ -391,10 +390,10 @@ Test(zone, bad_geometries_and_duplicate_ids)
 Test(zone, empty_geometry_from_csv)
 {
     char *src = t_write(dir, "p.csv",
-                         "WKT,ID,LU,FAR,TAX\n"
-                         "\"POLYGON EMPTY\",E1,M1,0.5,\n"
-                         "\"POLYGON ((590000 2860000,590100 2860000,590100 2860100,590000 "
-                         "2860000))\",E2,M1,0.5,\n");
+                        "WKT,ID,LU,FAR,TAX\n"
+                        "\"POLYGON EMPTY\",E1,M1,0.5,\n"
+                        "\"POLYGON ((590000 2860000,590100 2860000,590100 2860100,590000 "
+                        "2860000))\",E2,M1,0.5,\n");
     sl_error err;
     sl_error_init(&err);
     sl_scenario *s = scenario(src, "  crs: EPSG:4547\n", &err);
@@ -478,7 +477,8 @@ Test(zone, prefixed_eastings_outside_area_of_use)
 Test(zone, gpkg_and_flatgeobuf_sources)
 {
     char *gj = simple_geojson();
-    const char *drivers[][2] = {{"GPKG", "p.gpkg"}, {"FlatGeobuf", "p.fgb"}, {"ESRI Shapefile", "p.shp"}};
+    const char *drivers[][2] = {
+        {"GPKG", "p.gpkg"}, {"FlatGeobuf", "p.fgb"}, {"ESRI Shapefile", "p.shp"}};
     double area[3];
     for (int d = 0; d < 3; d++) {
         t_run r = t_sh("ogr2ogr -f '%s' %s/%s '%s' 2>&1", drivers[d][0], dir, drivers[d][1], gj);

@@ -183,8 +183,8 @@ Test(export, cli_writes_lp_and_mps)
 static double glpsol_lp_optimum(const char *dir)
 {
     t_run r = t_sh("glpsol --lp '%s/m.lp' --tmlim 60 -o '%s/sol.txt' >/dev/null 2>&1; "
-                     "grep -E '^(Objective|Status):' '%s/sol.txt'",
-                     dir, dir, dir);
+                   "grep -E '^(Objective|Status):' '%s/sol.txt'",
+                   dir, dir, dir);
     double v = NAN;
     const char *o = strstr(r.out, "Objective:");
     const char *st = strstr(r.out, "Status:");

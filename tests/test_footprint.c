@@ -25,19 +25,19 @@ static sl_status check_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     sl_error_init(&err);
     OGRGeometryH fac = NULL, off = NULL;
     const sl_footprints *fp = &p->plan_fp;
-    sl_status st = sl_footprint_polygons(z->src, g, p->id, p->plan_rules->setback_m,
-                                         fp->factory_m2, fp->office_m2, &fac, &off, &err);
+    sl_status st = sl_footprint_polygons(z->src, g, p->id, p->plan_rules->setback_m, fp->factory_m2,
+                                         fp->office_m2, &fac, &off, &err);
     cr_assert_eq(st, SL_OK, "%s: %s", p->id, err.n ? err.msgs[0] : "");
     char why[256];
     double af = sl_source_area_m2(z->src, fac, NULL, why, sizeof why);
-    cr_assert(fabs(af - fp->factory_m2) <= 1e-4 * fp->factory_m2, "%s factory %f vs %f", p->id,
-              af, fp->factory_m2);
+    cr_assert(fabs(af - fp->factory_m2) <= 1e-4 * fp->factory_m2, "%s factory %f vs %f", p->id, af,
+              fp->factory_m2);
     c->worst_rel = fmax(c->worst_rel, fabs(af - fp->factory_m2) / fp->factory_m2);
     if (fp->office_m2 > 0) {
         cr_assert(off, "%s: office footprint", p->id);
         double ao = sl_source_area_m2(z->src, off, NULL, why, sizeof why);
-        cr_assert(fabs(ao - fp->office_m2) <= 1e-4 * fp->office_m2, "%s office %f vs %f", p->id,
-                  ao, fp->office_m2);
+        cr_assert(fabs(ao - fp->office_m2) <= 1e-4 * fp->office_m2, "%s office %f vs %f", p->id, ao,
+                  fp->office_m2);
         OGRGeometryH both = OGR_G_Intersection(fac, off);
         double overlap = both ? OGR_G_Area(both) : 0;
         cr_assert(overlap < 1e-6, "%s: blocks overlap by %g", p->id, overlap);

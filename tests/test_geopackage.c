@@ -34,10 +34,9 @@ static sl_status add(void *user, const sl_zone *z, const sl_parcel *p, OGRFeatur
     const sl_parcel_plan *pp = &c->plan->pp[p - z->p];
     OGRGeometryH fac = NULL, off = NULL;
     if (pp->redeveloped) {
-        sl_status st = sl_footprint_polygons(z->src, geom, p->id, p->plan_rules->setback_m,
-                                             p->plan_fp.factory_m2,
-                                             pp->office_floors ? p->plan_fp.office_m2 : 0, &fac,
-                                             &off, c->err);
+        sl_status st = sl_footprint_polygons(
+            z->src, geom, p->id, p->plan_rules->setback_m, p->plan_fp.factory_m2,
+            pp->office_floors ? p->plan_fp.office_m2 : 0, &fac, &off, c->err);
         if (st != SL_OK)
             return st;
     }
@@ -97,16 +96,15 @@ Test(gpkg_out, plan_layers, .timeout = 120)
         OGRLayerH l = GDALDatasetGetLayerByName(ds, names[i]);
         cr_assert(l, "%s", names[i]);
         cr_assert_eq(OGR_L_GetFeatureCount(l, TRUE), counts[i], "%s", names[i]);
-        cr_assert_str_eq(OSRGetAuthorityCode(OGR_L_GetSpatialRef(l), NULL), "4547", "%s",
-                         names[i]);
+        cr_assert_str_eq(OSRGetAuthorityCode(OGR_L_GetSpatialRef(l), NULL), "4547", "%s", names[i]);
     }
     OGRLayerH b = GDALDatasetGetLayerByName(ds, "buildings");
     const char *bf[] = {"parcel_id", "block", "floors", "height_m", "footprint_m2", "gfa_m2"};
     for (int i = 0; i < 6; i++)
         cr_assert_geq(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(b), bf[i]), 0, "%s", bf[i]);
     OGRLayerH fl = GDALDatasetGetLayerByName(ds, "floors");
-    const char *ff[] = {"parcel_id", "block", "level", "industry", "chain", "kind",
-                        "base_m", "height_m", "top_m", "gfa_m2"};
+    const char *ff[] = {"parcel_id", "block",  "level",    "industry", "chain",
+                        "kind",      "base_m", "height_m", "top_m",    "gfa_m2"};
     for (int i = 0; i < 10; i++)
         cr_assert_geq(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(fl), ff[i]), 0, "%s", ff[i]);
     /* each building's top is its last storey's top_m */
@@ -157,9 +155,9 @@ Test(gpkg_out, qgis_opens_layers_styled, .timeout = 300)
     int n_storeys, n_blocks;
     write_plan(hand, &n_storeys, &n_blocks);
     r = t_sh("QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=%s /usr/bin/python3 "
-              "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg plan %s/shanglou.gpkg "
-              "plan %s/shanglou.gpkg geojson %s/parcels.geojson geojson %s/parcels.geojson",
-              dir, SL_SRC, ev, pl, hand, ev, pl);
+             "%s/tests/qgis/check_gpkg.py evaluate %s/shanglou.gpkg plan %s/shanglou.gpkg "
+             "plan %s/shanglou.gpkg geojson %s/parcels.geojson geojson %s/parcels.geojson",
+             dir, SL_SRC, ev, pl, hand, ev, pl);
     cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
     cr_assert(strstr(r.out, " passed, 0 failed"), "%s", r.out);
     t_run_free(&r);

@@ -17,9 +17,12 @@
 #define X0 590000.0
 #define Y0 2860000.0
 
-static char *dir;   /* fixtures, scenario and outputs of one test */
+static char *dir; /* fixtures, scenario and outputs of one test */
 
-static void setup(void) { dir = t_tmpdir(); }
+static void setup(void)
+{
+    dir = t_tmpdir();
+}
 static void teardown(void)
 {
     t_rmtree(dir);
@@ -107,7 +110,7 @@ static char *five_parcels_shp(const char *lco)
     }
     char *gj = write_geojson("five.geojson", 4547, f, 5);
     t_run r = t_sh("ogr2ogr -f 'ESRI Shapefile' -nln parcels %s '%s/shp' '%s' 2>&1",
-                     lco ? lco : "-lco ENCODING=UTF-8", dir, gj);
+                   lco ? lco : "-lco ENCODING=UTF-8", dir, gj);
     cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.out);
     t_run_free(&r);
     free(gj);
@@ -425,8 +428,8 @@ Test(data_input, unclosed_ring_in_geojson)
              "[%.1f,%.1f]]]}",
              X0, Y0, X0 + 100, Y0, X0 + 100, Y0 + 100, X0, Y0 + 100);
     snprintf(g[1], sizeof g[1],
-             "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f]]]}", X0, Y0,
-             X0 + 100, Y0);
+             "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f]]]}", X0, Y0, X0 + 100,
+             Y0);
     char *f[2] = {feature("OPEN", g[0]), feature("TWO-POINTS", g[1])};
     char *src = write_geojson("open.geojson", 4547, f, 2);
     char *s = scenario(src, NULL);
@@ -499,9 +502,9 @@ Test(data_input, dbf_with_fewer_records_than_shp)
 {
     char *shp = five_parcels_shp(NULL);
     t_run r = t_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=UTF-8 -nln parcels "
-                     "three five.geojson -where \"ID <> '甲-3' AND ID <> '甲-4'\" && "
-                     "cp three/parcels.dbf shp/parcels.dbf",
-                     dir);
+                   "three five.geojson -where \"ID <> '甲-3' AND ID <> '甲-4'\" && "
+                   "cp three/parcels.dbf shp/parcels.dbf",
+                   dir);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     char *s = scenario(shp, NULL);
@@ -771,8 +774,7 @@ Test(secrets, password_in_pg_source)
         char *out = path_in("out");
         const char *cmds[2] = {"check", "evaluate"};
         for (int c = 0; c < 2; c++) {
-            t_run r = c == 0 ? t_cli("check", s, NULL)
-                              : t_cli("evaluate", s, "-o", out, NULL);
+            t_run r = c == 0 ? t_cli("check", s, NULL) : t_cli("evaluate", s, "-o", out, NULL);
             cr_assert_eq(r.status, 1, "%s %s: %s", cmds[c], sources[i], r.err);
             cr_assert_eq(strncmp(r.err, shown[i], strlen(shown[i])), 0, "%s", r.err);
             cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
@@ -792,9 +794,9 @@ Test(secrets, password_in_pg_source)
     cr_assert_null(strstr(r.err, "s3cret"), "%s", r.err);
     t_run_free(&r);
     char *s = t_write(dir, "bad.yaml",
-                       "parcels:\n  source: 'PG:dbname=x password=s3cret'\n"
-                       "  fields: {id: ID, land_use: LU}\n  bogus: 1\n"
-                       "rules: {after: {far_max: x}}\n");
+                      "parcels:\n  source: 'PG:dbname=x password=s3cret'\n"
+                      "  fields: {id: ID, land_use: LU}\n  bogus: 1\n"
+                      "rules: {after: {far_max: x}}\n");
     r = t_cli("check", s, NULL);
     cr_assert_eq(r.status, 2);
     cr_assert_null(strstr(r.err, "password=s3cret"), "%s", r.err);

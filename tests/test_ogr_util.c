@@ -61,8 +61,9 @@ Test(ogrutil, gdal_message_one_line)
     sl_gdal_message("ERROR:  duplicate key value violates unique constraint \"k\"\nDETAIL:  "
                     "Key (id)=(B7-2) already exists.\n",
                     out, sizeof out);
-    cr_assert_str_eq(out, "ERROR: duplicate key value violates unique constraint \"k\" DETAIL: "
-                          "Key (id)=(B7-2) already exists.",
+    cr_assert_str_eq(out,
+                     "ERROR: duplicate key value violates unique constraint \"k\" DETAIL: "
+                     "Key (id)=(B7-2) already exists.",
                      "other details are kept");
     sl_gdal_message("PQconnectdb failed.\nsome long text", out, 20);
     cr_assert_eq(strlen(out), 19);

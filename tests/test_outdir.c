@@ -101,15 +101,20 @@ Test(outdir, subdirectory_replaced_whole)
     put(sl_outdir_file(o, "stacks/b.svg"), "b2");
     sl_outdir_abort(o);
     r = t_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.' ", dir);
-    cr_assert_str_eq(r.out, "a.svg\nb.svg\nb1" "0\n", "abort: as before, no temporaries: %s",
-                     r.out);
+    cr_assert_str_eq(r.out,
+                     "a.svg\nb.svg\nb1"
+                     "0\n",
+                     "abort: as before, no temporaries: %s", r.out);
     t_run_free(&r);
 
     o = sl_outdir_begin(dir, &err);
     put(sl_outdir_file(o, "stacks/b.svg"), "b3");
     cr_assert_eq(sl_outdir_commit(o, &err), SL_OK);
     r = t_sh("cd %s && ls -A stacks && cat stacks/b.svg && ls -A | grep -c '^\\.'", dir);
-    cr_assert_str_eq(r.out, "b.svg\nb3" "0\n", "a.svg of the earlier run is gone: %s", r.out);
+    cr_assert_str_eq(r.out,
+                     "b.svg\nb3"
+                     "0\n",
+                     "a.svg of the earlier run is gone: %s", r.out);
     t_run_free(&r);
 
     o = sl_outdir_begin(dir, &err);
@@ -128,9 +133,12 @@ Test(outdir, subdirectory_replaced_whole)
 
 #define GONGGAI "../scenarios/gonggai.yaml"
 
-static char *work;   /* parent of the output directories of one test */
+static char *work; /* parent of the output directories of one test */
 
-static void setup(void) { work = t_tmpdir(); }
+static void setup(void)
+{
+    work = t_tmpdir();
+}
 static void teardown(void)
 {
     t_run r = t_sh("umount -l %s/mnt 2>/dev/null; true", work);
@@ -332,8 +340,7 @@ Test(atomic, read_only_output)
     snprintf(out, sizeof out, "%s/mnt/new/out", work);
     r = t_cli("evaluate", GONGGAI, "-o", out, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    snprintf(want, sizeof want, "%s: cannot create output directory: Read-only file system\n",
-             out);
+    snprintf(want, sizeof want, "%s: cannot create output directory: Read-only file system\n", out);
     cr_assert_str_eq(r.err, want);
     t_run_free(&r);
     r = t_sh("ls -A %s/mnt/out", work);

@@ -25,7 +25,7 @@
 #include "support.h"
 #include "eval/evaluate.h"
 
-#define GONGGAI "../scenarios/gonggai.yaml"
+#define GONGGAI   "../scenarios/gonggai.yaml"
 #define OLD_RULES "../scenarios/old-rules.yaml"
 
 /* The server, from the state file server.sh wrote. */
@@ -40,8 +40,9 @@ static char *dir;
 static void read_state(void)
 {
     char *env = t_slurp(SL_PG_STATE "/env", NULL);
-    cr_assert(env, "no %s/env: the ctest fixture pg_server_start did not run "
-                   "(run the suite with ctest, or tests/pg/server.sh start %s first)",
+    cr_assert(env,
+              "no %s/env: the ctest fixture pg_server_start did not run "
+              "(run the suite with ctest, or tests/pg/server.sh start %s first)",
               SL_PG_STATE, SL_PG_STATE);
     static const struct {
         const char *key;
@@ -82,8 +83,8 @@ static void setup(void)
 {
     read_state();
     /* Only the connection strings given count, and libpq speaks English. */
-    const char *vars[] = {"PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD",
-                          "PGSERVICE", "PGPASSFILE", "PGOPTIONS"};
+    const char *vars[] = {"PGHOST",     "PGPORT",    "PGDATABASE", "PGUSER",
+                          "PGPASSWORD", "PGSERVICE", "PGPASSFILE", "PGOPTIONS"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
     setenv("PGPASSFILE", "/dev/null", 1);
@@ -111,8 +112,8 @@ static char *sql(const char *fmt, ...)
     vsnprintf(q, sizeof q, fmt, ap);
     va_end(ap);
     t_run r = t_sh("PGPASSWORD='%s' '%s/psql' -X -q -A -t -v ON_ERROR_STOP=1 -h %s -p %s "
-                     "-U %s -d %s <<'SQL_END'\n%s\nSQL_END",
-                     pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db, q);
+                   "-U %s -d %s <<'SQL_END'\n%s\nSQL_END",
+                   pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db, q);
     cr_assert_eq(r.status, 0, "psql failed on: %s\n%s", q, r.err);
     char *out = r.out;
     size_t n = strlen(out);
@@ -125,10 +126,10 @@ static char *sql(const char *fmt, ...)
 /* Run SQL as the superuser, through the server's private Unix socket. */
 static void su_sql(const char *q)
 {
-    t_run r = t_sh("%s '%s/psql' -X -q -v ON_ERROR_STOP=1 -h '%s' -p %s -U postgres -d %s "
-                     "<<'SQL_END'\n%s\nSQL_END",
-                     geteuid() == 0 ? "runuser -u postgres --" : "", pg.bin, pg.data, pg.port,
-                     pg.db, q);
+    t_run r =
+        t_sh("%s '%s/psql' -X -q -v ON_ERROR_STOP=1 -h '%s' -p %s -U postgres -d %s "
+             "<<'SQL_END'\n%s\nSQL_END",
+             geteuid() == 0 ? "runuser -u postgres --" : "", pg.bin, pg.data, pg.port, pg.db, q);
     cr_assert_eq(r.status, 0, "psql (superuser) failed on: %s\n%s", q, r.err);
     t_run_free(&r);
 }
@@ -150,8 +151,8 @@ static void load_zone(void)
     if (loaded)
         return;
     t_run r = t_sh("ogr2ogr -f PostgreSQL \"%s\" ../geodata/shahe/parcels.shp -nln "
-                     "zone_parcels -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom",
-                     conn);
+                   "zone_parcels -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom",
+                   conn);
     cr_assert_eq(r.status, 0, "ogr2ogr: %s", r.err);
     t_run_free(&r);
 }
@@ -244,7 +245,8 @@ static bool json_same(const char *a, const char *b)
             b++;
         if (!*a || !*b)
             return !*a && !*b;
-        bool num_a = (*a >= '0' && *a <= '9') || *a == '-', num_b = (*b >= '0' && *b <= '9') || *b == '-';
+        bool num_a = (*a >= '0' && *a <= '9') || *a == '-',
+             num_b = (*b >= '0' && *b <= '9') || *b == '-';
         if (num_a && num_b) {
             char *ea, *eb;
             double x = strtod(a, &ea), y = strtod(b, &eb);
@@ -283,11 +285,11 @@ static int compare_layers(OGRLayerH a, OGRLayerH b, const char *what)
             OGRFieldType ta = OGR_Fld_GetType(OGR_FD_GetFieldDefn(da, i));
             bool json = OGR_Fld_GetSubType(OGR_FD_GetFieldDefn(da, i)) == OFSTJSON ||
                         strcmp(name, "stack") == 0;
-            bool same = na == nb && (na || ((ta == OFTReal || ta == OFTInteger)
-                                                ? OGR_F_GetFieldAsDouble(fa, i) ==
-                                                      OGR_F_GetFieldAsDouble(fb, j)
-                                                : json ? json_same(keep, vb)
-                                                       : strcmp(keep, vb) == 0));
+            bool same = na == nb &&
+                        (na || ((ta == OFTReal || ta == OFTInteger)
+                                    ? OGR_F_GetFieldAsDouble(fa, i) == OGR_F_GetFieldAsDouble(fb, j)
+                                : json ? json_same(keep, vb)
+                                       : strcmp(keep, vb) == 0));
             if (!same && bad++ < 5)
                 cr_log_error("%s: feature %d, %s: '%s' vs '%s'", what, n, name, keep, vb);
             free(keep);
@@ -323,8 +325,7 @@ Test(pg, read_zone_from_table_and_query)
     cr_assert_eq(r.status, 0, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
-             "parcels: %s layer 'zone_parcels' (PostgreSQL), 188 features, CRS EPSG:4547\n",
-             shown);
+             "parcels: %s layer 'zone_parcels' (PostgreSQL), 188 features, CRS EPSG:4547\n", shown);
     cr_assert(strstr(r.out, want), "%s", r.out);
     assert_no_password(&r, NULL);
     t_run_free(&r);
@@ -354,9 +355,8 @@ Test(pg, read_zone_from_table_and_query)
     GDALClose(b);
 
     /* An SQL query as the layer: run by PostgreSQL. */
-    char *q = pg_scenario("query.yaml",
-                          "SELECT * FROM zone_parcels WHERE yddm IN ('M1', 'M2') ORDER BY dkbh",
-                          NULL);
+    char *q = pg_scenario(
+        "query.yaml", "SELECT * FROM zone_parcels WHERE yddm IN ('M1', 'M2') ORDER BY dkbh", NULL);
     char *n = sql("SELECT count(*) FROM zone_parcels WHERE yddm IN ('M1', 'M2')");
     r = t_cli("evaluate", q, "-o", out_pg, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -428,8 +428,9 @@ static sl_status count_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 Test(pg, zone_from_query_reads_twice)
 {
     load_zone();
-    char *scen = pg_scenario("twice.yaml", "WITH m AS (SELECT * FROM zone_parcels WHERE yddm "
-                                           "LIKE 'M%') SELECT * FROM m ORDER BY dkbh",
+    char *scen = pg_scenario("twice.yaml",
+                             "WITH m AS (SELECT * FROM zone_parcels WHERE yddm "
+                             "LIKE 'M%') SELECT * FROM m ORDER BY dkbh",
                              NULL);
     sl_error err;
     sl_error_init(&err);
@@ -439,8 +440,8 @@ Test(pg, zone_from_query_reads_twice)
     cr_assert(z, "%s", err.n ? err.msgs[0] : "");
     long long first[2] = {0, 0}, second[2] = {0, 0};
     cr_assert_eq(sl_zone_read(z, count_parcel, first, &err), SL_OK);
-    cr_assert_eq(sl_zone_rescan(z, count_parcel, second, &err), SL_OK,
-                 "%s", err.n ? err.msgs[0] : "");
+    cr_assert_eq(sl_zone_rescan(z, count_parcel, second, &err), SL_OK, "%s",
+                 err.n ? err.msgs[0] : "");
     char *n = sql("SELECT count(*) FROM zone_parcels WHERE yddm LIKE 'M%%'");
     cr_assert_eq(first[0], atoll(n));
     cr_assert_eq(second[0], first[0]);
@@ -464,8 +465,7 @@ Test(pg, evaluate_round_trip)
     char out_pg[1024], out_file[1024];
     snprintf(out_pg, sizeof out_pg, "%s/pg", dir);
     snprintf(out_file, sizeof out_file, "%s/file", dir);
-    t_run r = t_cli("evaluate", scen, "-o", out_pg, "--to", conn, "--table-prefix", "rt_",
-                      NULL);
+    t_run r = t_cli("evaluate", scen, "-o", out_pg, "--to", conn, "--table-prefix", "rt_", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
     char *run = run_id_of(r.out);
@@ -550,7 +550,7 @@ Test(pg, plan_round_trip, .timeout = 110)
     /* Both runs stop on the gap, not on the clock, so they are the same
      * plan (the optimizer is deterministic until a time limit cuts it). */
     r = t_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", "--gap", "0.05",
-               NULL);
+              NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
     char *run = run_id_of(r.out);
@@ -567,8 +567,8 @@ Test(pg, plan_round_trip, .timeout = 110)
     static const char *const layers[] = {"parcels", "floors", "buildings"};
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
         char q[512], path[1100], what[64];
-        snprintf(q, sizeof q, "SELECT * FROM pl_%s WHERE run_id = '%s' ORDER BY ogc_fid",
-                 layers[i], run);
+        snprintf(q, sizeof q, "SELECT * FROM pl_%s WHERE run_id = '%s' ORDER BY ogc_fid", layers[i],
+                 run);
         OGRLayerH rows = GDALDatasetExecuteSQL(db, q, NULL, NULL);
         cr_assert(rows, "%s", q);
         bool gpkg = strcmp(layers[i], "buildings") == 0;
@@ -619,8 +619,7 @@ Test(pg, modes)
     cr_assert_str_eq(r.err, want);
     t_run_free(&r);
 
-    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "append",
-               NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "append", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *second = run_id_of(r.out);
     cr_assert_str_neq(first, second);
@@ -636,8 +635,8 @@ Test(pg, modes)
     cr_assert_str_eq(v, "188");
     free(v);
 
-    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
-               "overwrite", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "overwrite",
+              NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *third = run_id_of(r.out);
     t_run_free(&r);
@@ -649,8 +648,8 @@ Test(pg, modes)
     /* Overwriting never takes a planner's views along. */
     free(sql("CREATE VIEW md_by_status AS SELECT status, count(*) FROM md_parcels GROUP BY "
              "status"));
-    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode",
-               "overwrite", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "md_", "--mode", "overwrite",
+              NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
              "%s: cannot overwrite table md_parcels: views depend on it (md_by_status); drop "
@@ -667,7 +666,7 @@ Test(pg, modes)
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "old_", "--mode", "append",
-               NULL);
+              NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
              "%s: cannot append to table old_parcels: it has no column after_max_gfa_m2, "
@@ -711,7 +710,7 @@ Test(pg, rollback_when_the_server_refuses_a_row)
     char out[1024];
     snprintf(out, sizeof out, "%s/out", dir);
     r = t_cli("evaluate", GONGGAI, "-o", out, "--to", conn, "--table-prefix", "rb_", "--mode",
-               "append", NULL);
+              "append", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -765,8 +764,8 @@ Test(pg, rollback_when_the_connection_dies_during_overwrite)
            "DROP EVENT TRIGGER IF EXISTS sl_arm;\n"
            "CREATE EVENT TRIGGER sl_arm ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
            "EXECUTE FUNCTION public.sl_arm();\n");
-    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "ow_", "--mode",
-               "overwrite", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "ow_", "--mode", "overwrite",
+              NULL);
     su_sql("DROP EVENT TRIGGER sl_arm;");
     cr_assert_eq(r.status, 1, "%s", r.err);
     /* What libpq reports depends on whether it reads the server's goodbye
@@ -827,13 +826,13 @@ Test(pg, locks_end_in_a_message_not_a_hang)
 
     /* Another session holds the table for 3 s. */
     r = t_sh("PGPASSWORD='%s' nohup '%s/psql' -X -q -h %s -p %s -U %s -d %s -c \"BEGIN; LOCK "
-              "TABLE lk_parcels IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\" "
-              ">/dev/null 2>&1 &",
-              pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db);
+             "TABLE lk_parcels IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\" "
+             ">/dev/null 2>&1 &",
+             pg.password, pg.bin, pg.host, pg.port, pg.user, pg.db);
     t_run_free(&r);
     wait_lock("lk_parcels", true);
-    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "--mode",
-               "overwrite", NULL);
+    r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite",
+              NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[8192];
     snprintf(want, sizeof want,
@@ -847,8 +846,7 @@ Test(pg, locks_end_in_a_message_not_a_hang)
 
     /* Overwriting the table the parcels are read from. */
     char *scen = pg_scenario("self.yaml", "lk_parcels", NULL); /* it has dkbh, yddm ... */
-    r = t_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite",
-               NULL);
+    r = t_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite", NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     snprintf(want, sizeof want,
              "%s: reading stopped at feature 1: ERROR: canceling statement due to lock "
@@ -912,8 +910,8 @@ Test(pg, wrong_password)
 Test(pg, unreachable_server)
 {
     char c[1024];
-    snprintf(c, sizeof c, "PG:host=127.0.0.1 port=1 dbname=%s user=%s password=%s", pg.db,
-             pg.user, pg.password);
+    snprintf(c, sizeof c, "PG:host=127.0.0.1 port=1 dbname=%s user=%s password=%s", pg.db, pg.user,
+             pg.password);
     char out[1024];
     snprintf(out, sizeof out, "%s/out", dir);
     t_run r = t_cli("evaluate", GONGGAI, "-o", out, "--to", c, NULL);
@@ -1001,10 +999,16 @@ static sl_status write_fake_plan(void *user, const sl_zone *z, const sl_parcel *
     lib_ctx *c = user;
     /* Every candidate: two factory storeys of industry 0 on the whole
      * parcel (a made-up plan: what is tested is where rows go). */
-    sl_storey st[2] = {{SL_BLOCK_FACTORY, 1, 0, 6.0, 1000.0}, {SL_BLOCK_FACTORY, 2, 0, 4.5, 1000.0}};
-    sl_parcel_plan pp = {.redeveloped = true, .n_storeys = 2, .storeys = st,
-                         .factory_floors = 2, .factory_height_m = 10.5, .gfa_m2 = 2000,
-                         .counted_gfa_m2 = 2000, .value_m2eq = 1};
+    sl_storey st[2] = {{SL_BLOCK_FACTORY, 1, 0, 6.0, 1000.0},
+                       {SL_BLOCK_FACTORY, 2, 0, 4.5, 1000.0}};
+    sl_parcel_plan pp = {.redeveloped = true,
+                         .n_storeys = 2,
+                         .storeys = st,
+                         .factory_floors = 2,
+                         .factory_height_m = 10.5,
+                         .gfa_m2 = 2000,
+                         .counted_gfa_m2 = 2000,
+                         .value_m2eq = 1};
     bool cand = p->status == SL_PARCEL_CANDIDATE;
     if (cand) {
         sl_status s = sl_floors_writer_add(c->floors, p, &pp, geom, NULL, c->err);

@@ -269,8 +269,9 @@ Test(plan, pin_on_non_candidate)
     tz_pin(&t, "B9", med, 1000, 0);
     sl_plan *p = solve(&t);
     cr_assert_eq(p->status, SL_PLAN_INFEASIBLE);
-    cr_assert_str_eq(p->conflicts[0],
-                     "pin on parcel B9: the parcel is not a candidate (current FAR 1.20 is not below 1.0)");
+    cr_assert_str_eq(
+        p->conflicts[0],
+        "pin on parcel B9: the parcel is not a candidate (current FAR 1.20 is not below 1.0)");
     sl_plan_destroy(p);
 }
 
@@ -325,8 +326,8 @@ Test(plan, optimal_against_brute_force, .timeout = 120)
                           p->n_conflicts ? p->conflicts[0] : "");
             cr_assert(fabs(p->objective - best) <= 1e-6 * fmax(1, fabs(best)),
                       "seed %u: objective %.4f, brute force %.4f", seed, p->objective, best);
-            cr_assert(p->bound >= best - 1e-6 * fmax(1, fabs(best)), "seed %u: bound %.4f below %.4f",
-                      seed, p->bound, best);
+            cr_assert(p->bound >= best - 1e-6 * fmax(1, fabs(best)),
+                      "seed %u: bound %.4f below %.4f", seed, p->bound, best);
             cr_assert_eq(p->status, SL_PLAN_OPTIMAL, "seed %u: gap %g", seed, p->gap);
         }
         sl_plan_destroy(p);

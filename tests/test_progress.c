@@ -92,8 +92,7 @@ Test(progress, bar)
 {
     char *s = run_with(CLI_PROGRESS_BAR, 0);
     cr_assert(strstr(s, "\rreading parcels [============>           ]  50 % 2/4 ETA "), "%s", s);
-    cr_assert(strstr(s, "\rreading parcels [========================] 4 of 4, done in "), "%s",
-              s);
+    cr_assert(strstr(s, "\rreading parcels [========================] 4 of 4, done in "), "%s", s);
     cr_assert(strstr(s, "\033[K"), "clears the rest of the line");
     cr_assert(strstr(s, "\rsolving [>"), "%s", s);
     free(s);

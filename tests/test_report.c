@@ -24,10 +24,10 @@ static char *chromium(const char *html, char **dom)
 {
     char *prof = t_tmpdir();
     t_run r = t_sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
-                     "--disable-background-networking --disable-component-update --disable-sync "
-                     "--no-first-run --user-data-dir='%s' --enable-logging=stderr --v=0 "
-                     "--dump-dom 'file://%s'",
-                     prof, html);
+                   "--disable-background-networking --disable-component-update --disable-sync "
+                   "--no-first-run --user-data-dir='%s' --enable-logging=stderr --v=0 "
+                   "--dump-dom 'file://%s'",
+                   prof, html);
     cr_assert_eq(r.status, 0, "chromium: %s", r.err);
     t_rmtree(prof);
     free(prof);
@@ -90,8 +90,8 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
     assert_self_contained(p);
     /* one SVG per redeveloped parcel, as many as the report's tables */
     r = t_sh("ls %s/stacks | wc -l; grep -o '<h3 id=' %s/report.html | wc -l; "
-              "head -c 38 %s/stacks/B7-2.svg",
-              dir, dir, dir);
+             "head -c 38 %s/stacks/B7-2.svg",
+             dir, dir, dir);
     int n_svg = 0, n_h3 = 0;
     char head[64] = "";
     cr_assert_eq(sscanf(r.out, "%d %d %63[^\n]", &n_svg, &n_h3, head), 3, "%s", r.out);
@@ -118,8 +118,11 @@ Test(report, stacking_plan_to_scale)
     const sl_parcel *p = &z->p[i];
     int dev = sl_scenario_industry(sc, "med-device"), rnd = sl_scenario_industry(sc, "med-rnd");
     sl_storey st[9];
-    sl_parcel_plan pp = {.redeveloped = true, .n_storeys = 9, .storeys = st,
-                         .factory_floors = 7, .office_floors = 2};
+    sl_parcel_plan pp = {.redeveloped = true,
+                         .n_storeys = 9,
+                         .storeys = st,
+                         .factory_floors = 7,
+                         .office_floors = 2};
     for (int k = 0; k < 7; k++) {
         st[k] = (sl_storey){SL_BLOCK_FACTORY, k + 1, k < 3 ? dev : rnd, k ? 5.4 : 6.0,
                             p->plan_fp.factory_m2};

@@ -38,8 +38,7 @@ static sl_scenario *load_ok(const char *path)
 }
 
 /* The messages of a scenario that must fail, in order, NULL-terminated. */
-static void expect_errors_in(sl_scenario *s, sl_error *err, sl_status code,
-                             const char *const *want)
+static void expect_errors_in(sl_scenario *s, sl_error *err, sl_status code, const char *const *want)
 {
     int n = 0;
     while (want[n])
@@ -53,18 +52,18 @@ static void expect_errors_in(sl_scenario *s, sl_error *err, sl_status code,
         cr_assert_str_eq(err->msgs[i], want[i]);
 }
 
-#define EXPECT_PARSE(yaml, ...)                                                 \
-    do {                                                                        \
-        const char *want_[] = {__VA_ARGS__, NULL};                              \
-        sl_error err_;                                                          \
-        sl_error_init(&err_);                                                   \
+#define EXPECT_PARSE(yaml, ...)                                                   \
+    do {                                                                          \
+        const char *want_[] = {__VA_ARGS__, NULL};                                \
+        sl_error err_;                                                            \
+        sl_error_init(&err_);                                                     \
         sl_scenario *s_ = sl_scenario_parse("t.yaml", yaml, strlen(yaml), &err_); \
-        expect_errors_in(s_, &err_, SL_ERR_SCENARIO, want_);                     \
-        sl_error_clear(&err_);                                                  \
+        expect_errors_in(s_, &err_, SL_ERR_SCENARIO, want_);                      \
+        sl_error_clear(&err_);                                                    \
     } while (0)
 
 /* A valid head that error tests append their section to. */
-#define HEAD "parcels: {source: p.shp, fields: {id: ID, land_use: LU}}\n"
+#define HEAD    "parcels: {source: p.shp, fields: {id: ID, land_use: LU}}\n"
 #define IND(id) "  - {id: " id ", kind: production, floor_height_m: 5, floor_load_kN_m2: 8}\n"
 
 /* ---- defaults ------------------------------------------------------- */
@@ -132,13 +131,25 @@ Test(scenario, defaults_of_every_key)
 
 Test(scenario, rule_key_table_matches_ruleset_init)
 {
-    static const char *const names[] = {
-        "far_max", "far_min", "factory_height_max_m", "office_height_max_m",
-        "coverage_min", "coverage_max", "setback_m", "office_footprint_share",
-        "office_land_share_max", "office_gfa_share_max", "ground_floor_height_min_m",
-        "standard_floor_height_m", "office_floor_height_m", "tall_storey_m",
-        "floor_load_max_kN_m2", "freight_lift_t", "ramp_floor",
-        "freight_trips_per_day_max", "vibration_source_max_floor"};
+    static const char *const names[] = {"far_max",
+                                        "far_min",
+                                        "factory_height_max_m",
+                                        "office_height_max_m",
+                                        "coverage_min",
+                                        "coverage_max",
+                                        "setback_m",
+                                        "office_footprint_share",
+                                        "office_land_share_max",
+                                        "office_gfa_share_max",
+                                        "ground_floor_height_min_m",
+                                        "standard_floor_height_m",
+                                        "office_floor_height_m",
+                                        "tall_storey_m",
+                                        "floor_load_max_kN_m2",
+                                        "freight_lift_t",
+                                        "ramp_floor",
+                                        "freight_trips_per_day_max",
+                                        "vibration_source_max_floor"};
     cr_assert_eq(sl_n_rule_keys, (int)(sizeof names / sizeof names[0]));
     sl_ruleset r;
     memset(&r, 0, sizeof r);
@@ -157,8 +168,8 @@ Test(scenario, rule_key_table_matches_ruleset_init)
 Test(scenario, industry_defaults)
 {
     sl_scenario *s = parse_ok("t.yaml", HEAD "industries:\n"
-                                            "  - {id: x, kind: rnd, floor_height_m: 4.5, "
-                                            "floor_load_kN_m2: 5}\n");
+                                             "  - {id: x, kind: rnd, floor_height_m: 4.5, "
+                                             "floor_load_kN_m2: 5}\n");
     cr_assert_eq(s->n_industries, 1);
     const sl_industry *d = &s->industries[0];
     cr_assert_str_eq(d->id, "x");
@@ -181,9 +192,9 @@ Test(scenario, industry_defaults)
 
 Test(scenario, link_and_pin_defaults)
 {
-    sl_scenario *s = parse_ok("t.yaml", HEAD "industries:\n" IND("a") IND("b")
-                                            "chain_links: [{from: a, to: b}]\n"
-                                            "pins: [{parcel: P1, industry: b}]\n");
+    sl_scenario *s = parse_ok("t.yaml", HEAD "industries:\n" IND("a")
+                                            IND("b") "chain_links: [{from: a, to: b}]\n"
+                                                     "pins: [{parcel: P1, industry: b}]\n");
     cr_assert_eq(s->n_links, 1);
     cr_assert_eq(s->links[0].from, 0);
     cr_assert_eq(s->links[0].to, 1);
@@ -201,13 +212,14 @@ Test(scenario, link_and_pin_defaults)
 
 Test(scenario, null_values_take_the_default)
 {
-    sl_scenario *s = parse_ok("t.yaml", HEAD "name:\n"
-                                            "candidacy: {far_below: ~, tax_per_mu_below_cny: null}\n"
-                                            "rules: {after: {far_max: , setback_m: 2}}\n"
-                                            "industries:\n"
-                                            "  - {id: a, kind: office, floor_height_m: 4, "
-                                            "floor_load_kN_m2: 3, demand_m2: {max: null}}\n"
-                                            "plan: {rules: ~}\n");
+    sl_scenario *s =
+        parse_ok("t.yaml", HEAD "name:\n"
+                                "candidacy: {far_below: ~, tax_per_mu_below_cny: null}\n"
+                                "rules: {after: {far_max: , setback_m: 2}}\n"
+                                "industries:\n"
+                                "  - {id: a, kind: office, floor_height_m: 4, "
+                                "floor_load_kN_m2: 3, demand_m2: {max: null}}\n"
+                                "plan: {rules: ~}\n");
     cr_assert_str_eq(s->name, "t");
     cr_assert_eq(s->far_below, 1.0);
     cr_assert(isnan(s->tax_per_mu_below_cny));
@@ -387,8 +399,7 @@ Test(scenario, ruleset_apply)
     o.values.floor_load_max_kN_m2[1] = 20;
     for (int i = 0; i < sl_n_rule_keys; i++) {
         const char *n = sl_rule_keys[i].name;
-        if (!strcmp(n, "far_max") || !strcmp(n, "ramp_floor") ||
-            !strcmp(n, "floor_load_max_kN_m2"))
+        if (!strcmp(n, "far_max") || !strcmp(n, "ramp_floor") || !strcmp(n, "floor_load_max_kN_m2"))
             o.mask |= 1ULL << i;
     }
     sl_ruleset_apply(&base, &o, &out);
@@ -450,25 +461,27 @@ Test(scenario, pin_rule_overrides)
 
 Test(scenario, pins_of_one_parcel_must_agree)
 {
-    EXPECT_PARSE(HEAD "industries:\n" IND("a") IND("b") IND("c")
-                 "pins:\n"
+    EXPECT_PARSE(
+        HEAD "industries:\n" IND("a") IND("b") IND(
+            "c") "pins:\n"
                  "  - {parcel: P, industry: a, floors: 7, rules: {far_max: 3.5}}\n"
                  "  - {parcel: P, industry: b, floors: 6, rules: {far_max: 3.2, setback_m: 2}}\n"
                  "  - {parcel: P, industry: a}\n"
                  "  - {parcel: Q, industry: a, floors: 6}\n",
-                 "t.yaml:8:38: pins[1].floors: conflicts with pins[0] on the same parcel 'P'",
-                 "t.yaml:8:58: pins[1].rules.far_max: conflicts with pins[0] on the same parcel 'P'",
-                 "t.yaml:9:5: pins[2]: duplicate pin of industry 'a' on parcel 'P' (first at 7:5)");
+        "t.yaml:8:38: pins[1].floors: conflicts with pins[0] on the same parcel 'P'",
+        "t.yaml:8:58: pins[1].rules.far_max: conflicts with pins[0] on the same parcel 'P'",
+        "t.yaml:9:5: pins[2]: duplicate pin of industry 'a' on parcel 'P' (first at 7:5)");
 }
 
 Test(scenario, pin_override_checked_against_plan_rules)
 {
-    EXPECT_PARSE(HEAD "industries:\n" IND("a")
-                 "rules: {before: {far_max: 1.0}, after: {far_max: 3.0}}\n"
-                 "plan: {rules: before}\n"
-                 "pins:\n"
-                 "  - {parcel: P, industry: a, rules: {far_min: 2}}\n"
-                 "  - {parcel: Q, industry: a, rules: {coverage_min: 1.2, ramp_floor: 0, fa_max: 1}}\n",
+    EXPECT_PARSE(HEAD
+                 "industries:\n" IND("a") "rules: {before: {far_max: 1.0}, after: {far_max: 3.0}}\n"
+                                          "plan: {rules: before}\n"
+                                          "pins:\n"
+                                          "  - {parcel: P, industry: a, rules: {far_min: 2}}\n"
+                                          "  - {parcel: Q, industry: a, rules: {coverage_min: 1.2, "
+                                          "ramp_floor: 0, fa_max: 1}}\n",
                  "t.yaml:7:47: pins[0].rules: far_max (1) is less than far_min (2)",
                  "t.yaml:8:52: pins[1].rules.coverage_min must be between 0 and 1 (got 1.2)",
                  "t.yaml:8:69: pins[1].rules.ramp_floor must be >= 1 (got 0)",
@@ -498,8 +511,8 @@ Test(scenario, source_paths)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char yaml[512];
-        snprintf(yaml, sizeof yaml,
-                 "parcels: {source: '%s', fields: {id: ID, land_use: LU}}\n", cases[i].source);
+        snprintf(yaml, sizeof yaml, "parcels: {source: '%s', fields: {id: ID, land_use: LU}}\n",
+                 cases[i].source);
         sl_scenario *s = parse_ok(cases[i].scenario, yaml);
         cr_assert_str_eq(s->source, cases[i].resolved, "case %zu", i);
         cr_assert_str_eq(s->dir, cases[i].dir, "case %zu", i);
@@ -511,8 +524,8 @@ Test(scenario, source_paths)
 Test(scenario, load_from_a_temporary_directory)
 {
     char *dir = t_tmpdir();
-    char *path = t_write(dir, "zone.yml",
-                          "parcels:\n  source: p.shp\n  fields: {id: ID, land_use: LU}\n");
+    char *path =
+        t_write(dir, "zone.yml", "parcels:\n  source: p.shp\n  fields: {id: ID, land_use: LU}\n");
     sl_scenario *s = load_ok(path);
     char want[4200];
     snprintf(want, sizeof want, "%s/p.shp", dir);
@@ -530,18 +543,19 @@ Test(scenario, load_from_a_temporary_directory)
 Test(errors, unknown_key_with_and_without_suggestion)
 {
     EXPECT_PARSE(HEAD "candidacy: {foo: 1}\n", "t.yaml:2:13: unknown key 'foo' in candidacy");
-    EXPECT_PARSE(HEAD "industries:\n" IND("a") IND("b")
-                 "  - {id: c, kind: rnd, flor_height_m: 5, floor_height_m: 5, floor_load_kN_m2: 3}\n",
+    EXPECT_PARSE(HEAD "industries:\n" IND("a") IND("b") "  - {id: c, kind: rnd, flor_height_m: 5, "
+                                                        "floor_height_m: 5, floor_load_kN_m2: 3}\n",
                  "t.yaml:5:24: unknown key 'flor_height_m' in industries[2]; "
                  "did you mean 'floor_height_m'?");
-    EXPECT_PARSE(HEAD "nmae: x\n", "t.yaml:2:1: unknown key 'nmae' in scenario; did you mean 'name'?");
+    EXPECT_PARSE(HEAD "nmae: x\n",
+                 "t.yaml:2:1: unknown key 'nmae' in scenario; did you mean 'name'?");
     EXPECT_PARSE("parcels: {source: p, fields: {id: ID, landuse: LU}}\n",
                  "t.yaml:1:30: parcels.fields: missing required key 'land_use'",
                  "t.yaml:1:39: unknown key 'landuse' in parcels.fields; did you mean 'land_use'?");
     EXPECT_PARSE(HEAD "rules: {after: {far_maks: 2}}\n",
                  "t.yaml:2:17: unknown key 'far_maks' in rules.after; did you mean 'far_max'?");
-    EXPECT_PARSE(HEAD "industries:\n" IND("a") IND("b")
-                 "chain_links: [{from: a, to: b, wieght: 2}]\n",
+    EXPECT_PARSE(HEAD "industries:\n" IND("a")
+                     IND("b") "chain_links: [{from: a, to: b, wieght: 2}]\n",
                  "t.yaml:5:32: unknown key 'wieght' in chain_links[0]; did you mean 'weight'?");
     EXPECT_PARSE(HEAD "plan: {objective: {same_building_bonus: 1}}\n",
                  "t.yaml:2:20: unknown key 'same_building_bonus' in plan.objective; "
@@ -572,7 +586,7 @@ Test(errors, wrong_types)
     EXPECT_PARSE(HEAD "rules: {after: {floor_load_max_kN_m2: []}}\n",
                  "t.yaml:2:39: rules.after.floor_load_max_kN_m2: expected 1 to 16 numbers, got 0");
     EXPECT_PARSE(HEAD "rules: {after: {floor_load_max_kN_m2: "
-                 "[9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9]}}\n",
+                      "[9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9,9]}}\n",
                  "t.yaml:2:39: rules.after.floor_load_max_kN_m2: expected 1 to 16 numbers, got 17");
     EXPECT_PARSE(HEAD "plan: {rules: [after]}\n",
                  "t.yaml:2:15: plan.rules: expected a string, got a list");
@@ -589,10 +603,11 @@ Test(errors, numbers_that_are_not_finite)
                  "t.yaml:2:26: rules.after.far_max: expected a finite number, got '.nan'",
                  "t.yaml:2:41: rules.after.far_min: expected a finite number, got '-.inf'",
                  "t.yaml:2:59: rules.after.setback_m: expected a finite number, got '.Inf'");
-    EXPECT_PARSE(HEAD "candidacy: {far_below: 0x10, min_area_m2: nan, tax_per_mu_below_cny: 1e999}\n",
-                 "t.yaml:2:24: candidacy.far_below: expected a finite number, got '0x10'",
-                 "t.yaml:2:43: candidacy.min_area_m2: expected a finite number, got 'nan'",
-                 "t.yaml:2:70: candidacy.tax_per_mu_below_cny: expected a finite number, got '1e999'");
+    EXPECT_PARSE(
+        HEAD "candidacy: {far_below: 0x10, min_area_m2: nan, tax_per_mu_below_cny: 1e999}\n",
+        "t.yaml:2:24: candidacy.far_below: expected a finite number, got '0x10'",
+        "t.yaml:2:43: candidacy.min_area_m2: expected a finite number, got 'nan'",
+        "t.yaml:2:70: candidacy.tax_per_mu_below_cny: expected a finite number, got '1e999'");
 }
 
 Test(errors, ranges)
@@ -606,17 +621,18 @@ Test(errors, ranges)
                  "t.yaml:2:60: rules.after.vibration_source_max_floor must be >= 0 (got -1)");
     EXPECT_PARSE(HEAD "rules: {after: {floor_load_max_kN_m2: [25, 0, 12]}}\n",
                  "t.yaml:2:44: rules.after.floor_load_max_kN_m2[1] must be > 0 (got 0)");
-    EXPECT_PARSE(HEAD "industries:\n"
+    EXPECT_PARSE(HEAD
+                 "industries:\n"
                  "  - {id: a, kind: rnd, floor_height_m: 0, floor_load_kN_m2: 3, priority: 0,\n"
                  "     lift_t: -1, demand_m2: {min: -1}}\n",
                  "t.yaml:3:40: industries[0].floor_height_m must be > 0 (got 0)",
                  "t.yaml:3:74: industries[0].priority must be > 0 (got 0)",
                  "t.yaml:4:14: industries[0].lift_t must be >= 0 (got -1)",
                  "t.yaml:4:35: industries[0].demand_m2.min must be >= 0 (got -1)");
-    EXPECT_PARSE(HEAD "industries:\n" IND("a") IND("b")
-                 "chain_links: [{from: a, to: b, weight: 0}]\n"
-                 "pins: [{parcel: P, industry: a, floors: 0, min_gfa_m2: -1}]\n"
-                 "plan: {time_limit_s: 0, gap: -0.1}\n",
+    EXPECT_PARSE(HEAD "industries:\n" IND("a")
+                     IND("b") "chain_links: [{from: a, to: b, weight: 0}]\n"
+                              "pins: [{parcel: P, industry: a, floors: 0, min_gfa_m2: -1}]\n"
+                              "plan: {time_limit_s: 0, gap: -0.1}\n",
                  "t.yaml:5:40: chain_links[0].weight must be > 0 (got 0)",
                  "t.yaml:6:41: pins[0].floors must be >= 1 (got 0)",
                  "t.yaml:6:56: pins[0].min_gfa_m2 must be >= 0 (got -1)",
@@ -631,8 +647,8 @@ Test(errors, bounds_between_keys)
     EXPECT_PARSE(HEAD "rules: {after: {coverage_min: 0.7}}\n",
                  "t.yaml:2:31: rules.after: coverage_max (0.6) is less than coverage_min (0.7)");
     EXPECT_PARSE(HEAD "industries:\n"
-                 "  - {id: a, kind: rnd, floor_height_m: 4, floor_load_kN_m2: 3,\n"
-                 "     demand_m2: {min: 20000, max: 10000}}\n",
+                      "  - {id: a, kind: rnd, floor_height_m: 4, floor_load_kN_m2: 3,\n"
+                      "     demand_m2: {min: 20000, max: 10000}}\n",
                  "t.yaml:4:35: industries[0].demand_m2: max (10000) is less than min (20000)");
 }
 
@@ -644,24 +660,26 @@ Test(errors, duplicate_industry_id)
 
 Test(errors, unknown_industry)
 {
-    EXPECT_PARSE(HEAD "industries:\n" IND("med-device") IND("med-rnd")
-                 "chain_links:\n"
-                 "  - {from: med-rnd, to: med-devce}\n"
-                 "  - {from: pcb, to: med-rnd}\n"
-                 "pins:\n"
-                 "  - {parcel: B7-2, industry: med-rdn}\n",
-                 "t.yaml:6:25: chain_links[0].to: unknown industry 'med-devce'; "
-                 "did you mean 'med-device'?",
-                 "t.yaml:7:12: chain_links[1].from: unknown industry 'pcb'",
-                 "t.yaml:9:30: pins[0].industry: unknown industry 'med-rdn'; did you mean 'med-rnd'?");
+    EXPECT_PARSE(
+        HEAD "industries:\n" IND("med-device")
+            IND("med-rnd") "chain_links:\n"
+                           "  - {from: med-rnd, to: med-devce}\n"
+                           "  - {from: pcb, to: med-rnd}\n"
+                           "pins:\n"
+                           "  - {parcel: B7-2, industry: med-rdn}\n",
+        "t.yaml:6:25: chain_links[0].to: unknown industry 'med-devce'; "
+        "did you mean 'med-device'?",
+        "t.yaml:7:12: chain_links[1].from: unknown industry 'pcb'",
+        "t.yaml:9:30: pins[0].industry: unknown industry 'med-rdn'; did you mean 'med-rnd'?");
 }
 
 Test(errors, unknown_rule_set)
 {
     EXPECT_PARSE(HEAD "rules: {before: {}, after: {}}\nplan: {rules: afterr}\n",
                  "t.yaml:3:15: plan.rules: no rule set named 'afterr'; did you mean 'after'?");
-    EXPECT_PARSE(HEAD "rules: {before: {}, after: {}}\nplan: {rules: reform-2025}\n",
-                 "t.yaml:3:15: plan.rules: no rule set named 'reform-2025' (rule sets: before, after)");
+    EXPECT_PARSE(
+        HEAD "rules: {before: {}, after: {}}\nplan: {rules: reform-2025}\n",
+        "t.yaml:3:15: plan.rules: no rule set named 'reform-2025' (rule sets: before, after)");
     EXPECT_PARSE(HEAD "plan: {rules: after}\n",
                  "t.yaml:2:15: plan.rules: no rule set named 'after' (rule sets: default)");
 }
@@ -670,14 +688,13 @@ Test(errors, missing_required_keys)
 {
     EXPECT_PARSE("parcels:\n  fields: {id: ID, land_use: LU}\n",
                  "t.yaml:2:3: parcels: missing required key 'source'");
-    EXPECT_PARSE(HEAD "industries:\n" IND("a")
-                 "  - {id: b, floor_height_m: 4, floor_load_kN_m2: 3}\n",
+    EXPECT_PARSE(HEAD
+                 "industries:\n" IND("a") "  - {id: b, floor_height_m: 4, floor_load_kN_m2: 3}\n",
                  "t.yaml:4:5: industries[1]: missing required key 'kind'");
     EXPECT_PARSE("name: x\n", "t.yaml:1:1: scenario: missing required key 'parcels'");
     EXPECT_PARSE("", "t.yaml:1:1: scenario: missing required key 'parcels'");
     EXPECT_PARSE("parcels: {source: p}\n", "t.yaml:1:10: parcels: missing required key 'fields'");
-    EXPECT_PARSE("parcels:\n",
-                 "t.yaml:1:9: parcels: missing required key 'source'",
+    EXPECT_PARSE("parcels:\n", "t.yaml:1:9: parcels: missing required key 'source'",
                  "t.yaml:1:9: parcels: missing required key 'fields'");
     EXPECT_PARSE(HEAD "industries:\n  - {kind: rnd, floor_height_m: 4}\n",
                  "t.yaml:3:5: industries[0]: missing required key 'id'",
@@ -697,19 +714,20 @@ Test(errors, required_key_without_value)
 Test(errors, enumerations)
 {
     EXPECT_PARSE(HEAD "industries:\n"
-                 "  - {id: a, kind: factory, floor_height_m: 4, floor_load_kN_m2: 3}\n",
+                      "  - {id: a, kind: factory, floor_height_m: 4, floor_load_kN_m2: 3}\n",
                  "t.yaml:3:19: industries[0].kind: 'factory' is not one of production, rnd, "
                  "office, warehouse");
+    EXPECT_PARSE(
+        HEAD "industries:\n"
+             "  - {id: a, kind: prodution, floor_height_m: 4, floor_load_kN_m2: 3,\n"
+             "     vibration: loud, fire_class: F}\n",
+        "t.yaml:3:19: industries[0].kind: 'prodution' is not one of production, rnd, "
+        "office, warehouse; did you mean 'production'?",
+        "t.yaml:4:17: industries[0].vibration: 'loud' is not one of source, sensitive, none",
+        "t.yaml:4:35: industries[0].fire_class: 'F' is not one of A, B, C, D, E, "
+        "甲, 乙, 丙, 丁, 戊");
     EXPECT_PARSE(HEAD "industries:\n"
-                 "  - {id: a, kind: prodution, floor_height_m: 4, floor_load_kN_m2: 3,\n"
-                 "     vibration: loud, fire_class: F}\n",
-                 "t.yaml:3:19: industries[0].kind: 'prodution' is not one of production, rnd, "
-                 "office, warehouse; did you mean 'production'?",
-                 "t.yaml:4:17: industries[0].vibration: 'loud' is not one of source, sensitive, none",
-                 "t.yaml:4:35: industries[0].fire_class: 'F' is not one of A, B, C, D, E, "
-                 "甲, 乙, 丙, 丁, 戊");
-    EXPECT_PARSE(HEAD "industries:\n"
-                 "  - {id: a, kind: [rnd], floor_height_m: 4, floor_load_kN_m2: 3}\n",
+                      "  - {id: a, kind: [rnd], floor_height_m: 4, floor_load_kN_m2: 3}\n",
                  "t.yaml:3:19: industries[0].kind: expected one of production, rnd, office, "
                  "warehouse, got a list");
 }
@@ -831,8 +849,8 @@ Test(hostile, alias_bomb, .timeout = 10)
 {
     /* "Billion laughs": 9^9 strings if expanded. */
     char yaml[2048];
-    size_t len = (size_t)snprintf(yaml, sizeof yaml,
-                                  "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+    size_t len =
+        (size_t)snprintf(yaml, sizeof yaml, "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
     for (char c = 'b'; c <= 'i'; c++)
         len += (size_t)snprintf(yaml + len, sizeof yaml - len,
                                 "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c, c - 1,
@@ -1015,8 +1033,8 @@ Test(scenario, utf16_with_bom)
 Test(scenario, numbers_as_written)
 {
     sl_scenario *s = parse_ok("t.yaml", HEAD "candidacy: {far_below: '0.8', min_area_m2: 1e3, "
-                                            "tax_per_mu_below_cny: +120000}\n"
-                                            "rules: {r: {ramp_floor: 2.0}}\n");
+                                             "tax_per_mu_below_cny: +120000}\n"
+                                             "rules: {r: {ramp_floor: 2.0}}\n");
     cr_assert_eq(s->far_below, 0.8);
     cr_assert_eq(s->min_area_m2, 1000);
     cr_assert_eq(s->tax_per_mu_below_cny, 120000);

@@ -73,17 +73,17 @@ Test(styles, families_follow_catalogue_order_not_names)
     char *dir = t_tmpdir();
     /* two chains with made-up names, the second listed first */
     char *p = t_write(dir, "s.yaml",
-                       "parcels: {source: x.shp, fields: {id: A, land_use: B}}\n"
-                       "industries:\n"
-                       "  - {id: a1, name: A1, chain: zeta, kind: production, floor_height_m: 5,"
-                       " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
-                       " trips_per_1000m2_day: 1}\n"
-                       "  - {id: b1, name: B1, chain: alpha, kind: production, floor_height_m: 5,"
-                       " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
-                       " trips_per_1000m2_day: 1}\n"
-                       "  - {id: a2, name: A2, chain: zeta, kind: production, floor_height_m: 5,"
-                       " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
-                       " trips_per_1000m2_day: 1}\n");
+                      "parcels: {source: x.shp, fields: {id: A, land_use: B}}\n"
+                      "industries:\n"
+                      "  - {id: a1, name: A1, chain: zeta, kind: production, floor_height_m: 5,"
+                      " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
+                      " trips_per_1000m2_day: 1}\n"
+                      "  - {id: b1, name: B1, chain: alpha, kind: production, floor_height_m: 5,"
+                      " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
+                      " trips_per_1000m2_day: 1}\n"
+                      "  - {id: a2, name: A2, chain: zeta, kind: production, floor_height_m: 5,"
+                      " floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,"
+                      " trips_per_1000m2_day: 1}\n");
     sl_scenario *sc = load(p);
     sl_rgb c[3], d[3];
     sl_style_industry_colours(sc, c);
@@ -158,8 +158,8 @@ Test(styles, layer_styles_table)
     cr_assert(l, "layer_styles");
     cr_assert_str_eq(OGR_L_GetFIDColumn(l), "id");
     const char *cols[] = {"f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column",
-                          "styleName", "styleQML", "styleSLD", "useAsDefault", "description",
-                          "owner", "ui", "update_time"};
+                          "styleName",       "styleQML",       "styleSLD",     "useAsDefault",
+                          "description",     "owner",          "ui",           "update_time"};
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(l);
     cr_assert_eq(OGR_FD_GetFieldCount(fd), 12);
     for (int i = 0; i < 12; i++)

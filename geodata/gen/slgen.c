@@ -34,46 +34,45 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#define EXIT_IO 1
+#define EXIT_IO    1
 #define EXIT_USAGE 2
 
 /* The zone's centre: 沙河组团 lies about here, 0.9° east of the CM 114E
  * central meridian of EPSG:4547. */
 #define CENTRE_LON 114.9
 #define CENTRE_LAT 25.85
-#define GEO_EPSG 4490          /* CGCS2000 geographic */
-#define GK_EPSG 4547           /* CGCS2000 / 3-degree Gauss-Kruger CM 114E */
+#define GEO_EPSG   4490 /* CGCS2000 geographic */
+#define GK_EPSG    4547 /* CGCS2000 / 3-degree Gauss-Kruger CM 114E */
 /* The street grid runs about 11.5° anticlockwise from east-west. */
 #define GRID_ROTATION_DEG 11.5
 /* Written into the DBF header instead of today's date, for reproducibility. */
-#define DBF_DATE "2024-06-30"
+#define DBF_DATE        "2024-06-30"
 #define FIXED_TIMESTAMP "2024-06-30T00:00:00.000Z"
 
-#define SHAHE_SEED UINT64_C(0x5348414845)     /* "SHAHE" */
+#define SHAHE_SEED UINT64_C(0x5348414845) /* "SHAHE" */
 #define BENCH_SEED UINT64_C(20240630)
 
-#define MU_M2 (10000.0 / 15.0)
-#define MIN_LOT_M2 3000.0      /* smallest lot the partition makes */
-#define MIN_SIDE_M 45.0        /* narrowest lot side the partition makes */
-#define CHAMFER_M 12.0         /* corner truncation (切角) at arterial crossings */
+#define MU_M2      (10000.0 / 15.0)
+#define MIN_LOT_M2 3000.0 /* smallest lot the partition makes */
+#define MIN_SIDE_M 45.0   /* narrowest lot side the partition makes */
+#define CHAMFER_M  12.0   /* corner truncation (切角) at arterial crossings */
 
-#define USAGE_LINES                                                            \
-    "usage: slgen shahe DIR\n"                                                  \
-    "       slgen bench N DIR [--format DRIVER] [--seed S]\n"                   \
+#define USAGE_LINES                                           \
+    "usage: slgen shahe DIR\n"                                \
+    "       slgen bench N DIR [--format DRIVER] [--seed S]\n" \
     "       slgen --help\n"
 static const char USAGE_SHORT[] = USAGE_LINES;
 static const char USAGE[] =
-    USAGE_LINES
-    "\n"
-    "  shahe   write the sample zone (synthetic, modelled on 沙河组团 of\n"
-    "          章贡高新区) to DIR/parcels.shp: EPSG:4547, DBF in GBK with a .cpg\n"
-    "  bench   write a synthetic zone of N parcels (same fields, UTF-8) to\n"
-    "          DIR/parcels.<ext>; DRIVER is an OGR driver name (default\n"
-    "          \"ESRI Shapefile\"; e.g. GPKG, GeoJSON, FlatGeobuf); S is the\n"
-    "          random seed (default 20240630)\n"
-    "\n"
-    "DIR is created if missing; an existing parcels.* there is replaced.\n"
-    "Same arguments give byte-identical files.\n";
+    USAGE_LINES "\n"
+                "  shahe   write the sample zone (synthetic, modelled on 沙河组团 of\n"
+                "          章贡高新区) to DIR/parcels.shp: EPSG:4547, DBF in GBK with a .cpg\n"
+                "  bench   write a synthetic zone of N parcels (same fields, UTF-8) to\n"
+                "          DIR/parcels.<ext>; DRIVER is an OGR driver name (default\n"
+                "          \"ESRI Shapefile\"; e.g. GPKG, GeoJSON, FlatGeobuf); S is the\n"
+                "          random seed (default 20240630)\n"
+                "\n"
+                "DIR is created if missing; an existing parcels.* there is replaced.\n"
+                "Same arguments give byte-identical files.\n";
 
 /* ------------------------------------------------------------------ */
 /* Random numbers: splitmix64.                                         */
@@ -154,35 +153,37 @@ static double round_to(double v, double step)
 /* Tables: land uses, industries, enterprise-name parts.               */
 
 typedef enum lu_id {
-    LU_M1, LU_M2, LU_100101, LU_100102, LU_B1, LU_R2, LU_S3, LU_G1, LU_1101,
-    LU_U1, LU_COUNT
+    LU_M1,
+    LU_M2,
+    LU_100101,
+    LU_100102,
+    LU_B1,
+    LU_R2,
+    LU_S3,
+    LU_G1,
+    LU_1101,
+    LU_U1,
+    LU_COUNT
 } lu_id;
 
 /* YDDM codes: GB 50137 (M1, M2, B1, R2, S3, G1, U1) as in older plans, and
  * the 国土空间 classification (100101, 100102, 1101) as in newer surveys. */
 static const struct land_use {
     const char *code;
-    const char *name;   /* YDXZ */
+    const char *name; /* YDXZ */
     bool industrial;
 } LAND_USES[LU_COUNT] = {
-    {"M1", "一类工业用地", true},
-    {"M2", "二类工业用地", true},
-    {"100101", "一类工业用地", true},
-    {"100102", "二类工业用地", true},
-    {"B1", "商业用地", false},
-    {"R2", "二类居住用地", false},
-    {"S3", "交通枢纽用地", false},
-    {"G1", "公园绿地", false},
-    {"1101", "物流仓储用地", false},
-    {"U1", "供应设施用地", false},
+    {"M1", "一类工业用地", true},     {"M2", "二类工业用地", true},
+    {"100101", "一类工业用地", true}, {"100102", "二类工业用地", true},
+    {"B1", "商业用地", false},        {"R2", "二类居住用地", false},
+    {"S3", "交通枢纽用地", false},    {"G1", "公园绿地", false},
+    {"1101", "物流仓储用地", false},  {"U1", "供应设施用地", false},
 };
 
 /* Industrial land-use codes drawn for an industrial lot, by weight. */
 static const int INDUSTRIAL_CODE_WEIGHT[4] = {45, 20, 25, 10};
 
-typedef enum ind_id {
-    IND_JG, IND_FZ, IND_YY, IND_SZ, IND_XCL, IND_SP, IND_COUNT
-} ind_id;
+typedef enum ind_id { IND_JG, IND_FZ, IND_YY, IND_SZ, IND_XCL, IND_SP, IND_COUNT } ind_id;
 
 /* HYLB values of industrial lots, their share of lots, a tax-per-mu factor
  * (target chains earn more per mu than garments), and words for names. */
@@ -193,16 +194,16 @@ static const struct industry {
     int n_words;
     const char *words[8];
 } INDUSTRIES[IND_COUNT] = {
-    {"精工智造", 34, 1.0, 8,
-     {"精密机械", "数控装备", "精工科技", "五金制品", "模具", "智能装备",
-      "机电设备", "汽车零部件"}},
+    {"精工智造",
+     34,
+     1.0,
+     8,
+     {"精密机械", "数控装备", "精工科技", "五金制品", "模具", "智能装备", "机电设备",
+      "汽车零部件"}},
     {"纺织服装", 20, 0.7, 6, {"服饰", "制衣", "纺织", "针织", "鞋业", "家纺"}},
-    {"医药健康", 14, 1.2, 6,
-     {"医疗器械", "生物科技", "药业", "医用材料", "健康科技", "制药"}},
-    {"数字信息", 14, 1.2, 6,
-     {"电子科技", "信息技术", "智能科技", "光电科技", "电子", "软件"}},
-    {"新材料", 12, 1.1, 5,
-     {"稀土新材料", "磁材科技", "新材料", "钨业", "永磁科技"}},
+    {"医药健康", 14, 1.2, 6, {"医疗器械", "生物科技", "药业", "医用材料", "健康科技", "制药"}},
+    {"数字信息", 14, 1.2, 6, {"电子科技", "信息技术", "智能科技", "光电科技", "电子", "软件"}},
+    {"新材料", 12, 1.1, 5, {"稀土新材料", "磁材科技", "新材料", "钨业", "永磁科技"}},
     {"食品加工", 6, 0.8, 4, {"食品", "脐橙食品", "饮品", "茶业"}},
 };
 
@@ -213,10 +214,9 @@ static const char *const HUBS[] = {"沙河公交枢纽站", "沙河公交首末�
 
 /* Made-up brand syllable pairs; any resemblance to a real firm is chance. */
 static const char *const BRANDS[] = {
-    "恒锐", "鑫拓", "华晟", "赣拓", "瑞泓", "宏钜", "联铖", "嘉珩", "众屹",
-    "晟煜", "金澜", "博岳", "康泓", "汇岚", "天曜", "润琪", "德翊", "盛璟",
-    "立衡", "祥岑", "铭杉", "昊程", "凯铂", "沣禾", "睿岭", "泓宇", "峰骏",
-    "安璞", "川钛", "禾澍", "启珑", "通钰", "炜铭", "翔赣", "源沐", "志融",
+    "恒锐", "鑫拓", "华晟", "赣拓", "瑞泓", "宏钜", "联铖", "嘉珩", "众屹", "晟煜", "金澜", "博岳",
+    "康泓", "汇岚", "天曜", "润琪", "德翊", "盛璟", "立衡", "祥岑", "铭杉", "昊程", "凯铂", "沣禾",
+    "睿岭", "泓宇", "峰骏", "安璞", "川钛", "禾澍", "启珑", "通钰", "炜铭", "翔赣", "源沐", "志融",
     "卓翎", "森垣", "麒昇", "科岱", "晖翊", "章鸿", "贡楠", "砚屿", "朗昕",
 };
 #define N_BRANDS ((int)(sizeof BRANDS / sizeof BRANDS[0]))
@@ -226,9 +226,9 @@ static const char *const BRANDS[] = {
 
 typedef struct attrs {
     lu_id lu;
-    const char *hylb;        /* "" when none */
-    char qymc[128];          /* "" when none */
-    double rjl, jzgd, jzmj, nse;   /* NAN = null */
+    const char *hylb;            /* "" when none */
+    char qymc[128];              /* "" when none */
+    double rjl, jzgd, jzmj, nse; /* NAN = null */
 } attrs;
 
 /* Land use of a lot in a block of type t (I industrial, L logistics,
@@ -237,21 +237,18 @@ static lu_id draw_land_use(rng *r, char t, int lot_no, double area_m2)
 {
     double u = rng_unit(r);
     switch (t) {
-    case 'L':
-        return u < 0.70 ? LU_1101 : u < 0.90 ? LU_M1 : LU_B1;
-    case 'R':
-        return u < 0.75 ? LU_R2 : u < 0.90 ? LU_B1 : LU_G1;
+    case 'L': return u < 0.70 ? LU_1101 : u < 0.90 ? LU_M1 : LU_B1;
+    case 'R': return u < 0.75 ? LU_R2 : u < 0.90 ? LU_B1 : LU_G1;
     case 'C':
         if (lot_no == 1)
             return LU_S3;
         return u < 0.70 ? LU_B1 : LU_G1;
-    case 'G':
-        return LU_G1;
+    case 'G': return LU_G1;
     default:
         if (u < 0.08 && area_m2 < 15000)
-            return LU_G1;      /* pocket green */
+            return LU_G1; /* pocket green */
         if (u < 0.14)
-            return LU_B1;      /* canteens, shops, small hotels */
+            return LU_B1; /* canteens, shops, small hotels */
         if (u < 0.19)
             return LU_1101;
         return (lu_id)(LU_M1 + rng_weighted(r, INDUSTRIAL_CODE_WEIGHT, 4));
@@ -297,8 +294,7 @@ static void draw_industrial_numbers(rng *r, ind_id ind, double area_m2, attrs *a
 {
     double z1 = rng_normal(r), z2 = rng_normal(r);
     double far = clampd(1.12 * exp(0.35 * z1), 0.2, 2.0);
-    double tpm = 185000.0 * INDUSTRIES[ind].tax_factor *
-                 exp(0.7 * (0.6 * z1 + 0.8 * z2));
+    double tpm = 185000.0 * INDUSTRIES[ind].tax_factor * exp(0.7 * (0.6 * z1 + 0.8 * z2));
     if (tpm > 400000)
         tpm = rng_range(r, 330000, 400000);
     if (tpm < 20000)
@@ -307,10 +303,10 @@ static void draw_industrial_numbers(rng *r, ind_id ind, double area_m2, attrs *a
     long floors = lround(far / coverage);
     if (floors < 1)
         floors = 1;
-    double height = floors == 1 ? rng_range(r, 7.5, 12.0)
-                                : 6.5 + (double)(floors - 1) * rng_range(r, 4.0, 5.0);
+    double height =
+        floors == 1 ? rng_range(r, 7.5, 12.0) : 6.5 + (double)(floors - 1) * rng_range(r, 4.0, 5.0);
     double gfa_noise = rng_range(r, 0.97, 1.03);
-    bool vacant = rng_chance(r, 0.03);     /* 闲置: land granted, nothing built */
+    bool vacant = rng_chance(r, 0.03); /* 闲置: land granted, nothing built */
     bool gfa_null = rng_chance(r, 0.33);
     bool far_null = rng_chance(r, 0.04);
     bool tax_null = rng_chance(r, 0.15);
@@ -326,7 +322,7 @@ static void draw_industrial_numbers(rng *r, ind_id ind, double area_m2, attrs *a
     if (gfa_null)
         a->jzmj = NAN;
     else if (far_null)
-        a->rjl = NAN;       /* the GFA is known, so the parcel still has one */
+        a->rjl = NAN; /* the GFA is known, so the parcel still has one */
     if (tax_null)
         a->nse = NAN;
 }
@@ -357,9 +353,7 @@ static void draw_other_numbers(rng *r, lu_id lu, double area_m2, attrs *a)
         far = rng_range(r, 0.2, 0.35);
         height = rng_range(r, 8, 14);
         break;
-    default:    /* G1: no buildings recorded */
-        a->rjl = a->jzgd = a->jzmj = a->nse = NAN;
-        return;
+    default: /* G1: no buildings recorded */ a->rjl = a->jzgd = a->jzmj = a->nse = NAN; return;
     }
     bool gfa_null = rng_chance(r, 0.33);
     a->rjl = round_to(far, 0.01);
@@ -372,9 +366,8 @@ static void draw_other_numbers(rng *r, lu_id lu, double area_m2, attrs *a)
  * used (the sample keeps names unique; benchmarks do not bother). */
 typedef bool (*name_taken_fn)(const char *name, void *user_data);
 
-static void draw_attrs(rng *r, char block_type, int lot_no, ind_id dominant,
-                       double area_m2, name_taken_fn taken, void *user_data,
-                       attrs *a)
+static void draw_attrs(rng *r, char block_type, int lot_no, ind_id dominant, double area_m2,
+                       name_taken_fn taken, void *user_data, attrs *a)
 {
     memset(a, 0, sizeof *a);
     a->lu = draw_land_use(r, block_type, lot_no, area_m2);
@@ -434,7 +427,7 @@ typedef struct rect {
 
 static void ring_from_rect(ring *g, rect b)
 {
-    g->n = 4;   /* anticlockwise */
+    g->n = 4; /* anticlockwise */
     g->v[0] = (pt){b.xmin, b.ymin};
     g->v[1] = (pt){b.xmax, b.ymin};
     g->v[2] = (pt){b.xmax, b.ymax};
@@ -491,16 +484,16 @@ static const struct field_def {
     OGRFieldType type;
     int width, precision;
 } FIELDS[] = {
-    {"DKBH", OFTString, 16, 0},  /* 地块编号 */
-    {"YDDM", OFTString, 8, 0},   /* 用地代码 */
-    {"YDXZ", OFTString, 30, 0},  /* 用地性质 */
-    {"QYMC", OFTString, 80, 0},  /* 企业名称 */
-    {"HYLB", OFTString, 20, 0},  /* 行业类别 */
-    {"RJL", OFTReal, 8, 2},      /* 容积率 */
-    {"JZGD", OFTReal, 8, 1},     /* 建筑高度 m */
-    {"JZMJ", OFTReal, 12, 2},    /* 建筑面积 m² */
-    {"NSE", OFTReal, 14, 2},     /* 纳税额 CNY/yr */
-    {"DKMJ", OFTReal, 12, 2},    /* 地块面积 m² (planar) */
+    {"DKBH", OFTString, 16, 0}, /* 地块编号 */
+    {"YDDM", OFTString, 8, 0},  /* 用地代码 */
+    {"YDXZ", OFTString, 30, 0}, /* 用地性质 */
+    {"QYMC", OFTString, 80, 0}, /* 企业名称 */
+    {"HYLB", OFTString, 20, 0}, /* 行业类别 */
+    {"RJL", OFTReal, 8, 2},     /* 容积率 */
+    {"JZGD", OFTReal, 8, 1},    /* 建筑高度 m */
+    {"JZMJ", OFTReal, 12, 2},   /* 建筑面积 m² */
+    {"NSE", OFTReal, 14, 2},    /* 纳税额 CNY/yr */
+    {"DKMJ", OFTReal, 12, 2},   /* 地块面积 m² (planar) */
 };
 enum { F_DKBH, F_YDDM, F_YDXZ, F_QYMC, F_HYLB, F_RJL, F_JZGD, F_JZMJ, F_NSE, F_DKMJ, F_COUNT };
 
@@ -510,8 +503,8 @@ typedef struct writer {
     OGRLayerH layer;
     OGRFeatureDefnH defn;
     int field[F_COUNT];
-    double east0, north0;        /* the grid frame's origin in EPSG:4547 */
-    double cos_t, sin_t;         /* the grid frame's rotation */
+    double east0, north0; /* the grid frame's origin in EPSG:4547 */
+    double cos_t, sin_t;  /* the grid frame's rotation */
     bool transactions;
     long long n;
 } writer;
@@ -546,8 +539,8 @@ static bool grid_origin(double *east, double *north)
         }
     }
     if (!ok)
-        fprintf(stderr, "slgen: cannot transform EPSG:%d to EPSG:%d: %s\n",
-                GEO_EPSG, GK_EPSG, CPLGetLastErrorMsg());
+        fprintf(stderr, "slgen: cannot transform EPSG:%d to EPSG:%d: %s\n", GEO_EPSG, GK_EPSG,
+                CPLGetLastErrorMsg());
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(geo);
@@ -573,8 +566,7 @@ static bool make_dir(const char *dir)
 
 /* Open `path` for writing with driver `drv`, replacing what is there.
  * `encoding` is the Shapefile DBF encoding (ignored for other drivers). */
-static bool writer_open(writer *w, GDALDriverH drv, const char *path,
-                        const char *encoding)
+static bool writer_open(writer *w, GDALDriverH drv, const char *path, const char *encoding)
 {
     memset(w, 0, sizeof *w);
     w->path = path;
@@ -676,8 +668,8 @@ static void set_text(OGRFeatureH f, int idx, const char *s)
 
 /* Write one parcel: outer ring (anticlockwise), optional hole (clockwise)
  * and optional second part.  Returns false (message printed) on failure. */
-static bool writer_put(writer *w, const char *id, const attrs *a, double area_m2,
-                       const ring *outer, const ring *hole, const ring *part2)
+static bool writer_put(writer *w, const char *id, const attrs *a, double area_m2, const ring *outer,
+                       const ring *hole, const ring *part2)
 {
     OGRFeatureH f = OGR_F_Create(w->defn);
     set_text(f, w->field[F_DKBH], id);
@@ -738,10 +730,10 @@ static bool writer_close(writer *w, bool ok)
 /* ------------------------------------------------------------------ */
 /* The sample zone, 沙河组团.                                          */
 
-#define SH_COLS 6
-#define SH_ROWS 4
-#define SH_BLOCKS (SH_COLS * SH_ROWS)
-#define SH_MAX_LOTS 400
+#define SH_COLS      6
+#define SH_ROWS      4
+#define SH_BLOCKS    (SH_COLS * SH_ROWS)
+#define SH_MAX_LOTS  400
 #define SH_MAX_PAIRS 200
 
 /* Block widths west to east and depths north to south, and the roads
@@ -753,12 +745,21 @@ static const double SH_HROAD_W[SH_ROWS - 1] = {24, 40, 30};
 
 /* Block types, row by row from the north-west (B1..B24): I industrial,
  * L logistics, R residential, C service centre, G riverside green. */
-static const char SH_BLOCK_TYPE[SH_BLOCKS + 1] = "RCIILI" "IICIIL" "IIIIII" "GIIILR";
+static const char SH_BLOCK_TYPE[SH_BLOCKS + 1] = "RCIILI"
+                                                 "IICIIL"
+                                                 "IIIIII"
+                                                 "GIIILR";
 
 /* Lots at the corners of the arterial crossing are truncated (切角). */
 enum { NW = 1, NE = 2, SE = 4, SW = 8 };
-static const struct { int block; int corners; } SH_CHAMFERS[] = {
-    {8, SE}, {9, SW}, {14, NE}, {15, NW},
+static const struct {
+    int block;
+    int corners;
+} SH_CHAMFERS[] = {
+    {8, SE},
+    {9, SW},
+    {14, NE},
+    {15, NW},
 };
 
 typedef struct sh_block {
@@ -769,12 +770,12 @@ typedef struct sh_block {
 } sh_block;
 
 typedef struct lot {
-    int block, no;           /* 1-based: DKBH is B<block>-<no> */
-    rect box;                /* the lot's rectangle from the partition */
-    bool special;            /* reshaped by one of the special cases */
+    int block, no; /* 1-based: DKBH is B<block>-<no> */
+    rect box;      /* the lot's rectangle from the partition */
+    bool special;  /* reshaped by one of the special cases */
     ring outer, hole, part2;
     bool has_hole, has_part2;
-    double area_m2;          /* planar, holes subtracted */
+    double area_m2; /* planar, holes subtracted */
     attrs a;
 } lot;
 
@@ -784,7 +785,7 @@ typedef struct shahe {
     int n;
     lot lots[SH_MAX_LOTS];
     int n_pairs;
-    int pairs[SH_MAX_PAIRS][2];   /* sibling lots of an east-west cut */
+    int pairs[SH_MAX_PAIRS][2]; /* sibling lots of an east-west cut */
 } shahe;
 
 static int sh_add_lot(shahe *z, int b, rect box)
@@ -807,9 +808,7 @@ static double leaf_target_m2(rng *r, char type)
     case 'R': return rng_range(r, 15000, 40000);
     case 'C': return rng_range(r, 10000, 30000);
     case 'G': return rng_range(r, 30000, 70000);
-    default:
-        return rng_chance(r, 0.15) ? rng_range(r, 30000, 50000)
-                                   : rng_range(r, 8000, 30000);
+    default: return rng_chance(r, 0.15) ? rng_range(r, 30000, 50000) : rng_range(r, 8000, 30000);
     }
 }
 
@@ -827,9 +826,9 @@ static int sh_split(shahe *z, rng *r, int b, rect box)
     double cut = round_to(len * rng_range(r, 0.35, 0.65), 0.5);
     cut = clampd(cut, ceil(min_part), floor(len - min_part));
     rect first = box, second = box;
-    if (cut_x) {                  /* west, then east */
+    if (cut_x) { /* west, then east */
         first.xmax = second.xmin = box.xmin + cut;
-    } else {                      /* north, then south */
+    } else { /* north, then south */
         first.ymin = second.ymax = box.ymax - cut;
     }
     int a = sh_split(z, r, b, first);
@@ -888,8 +887,8 @@ static bool sh_notch(shahe *z, int b)
     for (int k = 0; k < z->n_pairs; k++) {
         lot *west = &z->lots[z->pairs[k][0]], *east = &z->lots[z->pairs[k][1]];
         rect wb = west->box, eb = east->box;
-        if (west->block != b || west->special || east->special ||
-            wb.xmax - wb.xmin < 80 || wb.ymax - wb.ymin < 100)
+        if (west->block != b || west->special || east->special || wb.xmax - wb.xmin < 80 ||
+            wb.ymax - wb.ymin < 100)
             continue;
         double d = round_to(fmin(0.3 * (wb.xmax - wb.xmin), 30), 0.5);
         double h = round_to(fmin(0.35 * (wb.ymax - wb.ymin), 40), 0.5);
@@ -925,7 +924,7 @@ static lot *sh_hole(shahe *z, int b)
     double cx = round_to((hb.xmin + hb.xmax) / 2 + 0.15 * (hb.xmax - hb.xmin) - 30, 0.5);
     double cy = round_to((hb.ymin + hb.ymax) / 2 - 25, 0.5);
     rect sub = {cx, cy, cx + 60, cy + 50};
-    int s = sh_add_lot(z, b - 1, sub);     /* may move the lots array: index */
+    int s = sh_add_lot(z, b - 1, sub); /* may move the lots array: index */
     lot *l = &z->lots[host];
     l->special = true;
     l->has_hole = true;
@@ -963,7 +962,7 @@ static lot *sh_carve(shahe *z, int b)
 {
     int host = (int)(sh_pick(z, b, 100, 100) - z->lots);
     rect hb = z->lots[host].box;
-    double cw = 50, ch = 57;     /* 2,850 m² */
+    double cw = 50, ch = 57; /* 2,850 m² */
     rect small = {hb.xmax - cw, hb.ymax - ch, hb.xmax, hb.ymax};
     int s = sh_add_lot(z, b - 1, small);
     lot *l = &z->lots[host];
@@ -1011,7 +1010,7 @@ static void sh_finish_shapes(shahe *z)
         lot *l = &z->lots[i];
         l->area_m2 = ring_area(&l->outer);
         if (l->has_hole)
-            l->area_m2 += ring_area(&l->hole);     /* negative */
+            l->area_m2 += ring_area(&l->hole); /* negative */
         if (l->has_part2)
             l->area_m2 += ring_area(&l->part2);
     }
@@ -1158,8 +1157,8 @@ static int cmd_shahe(const char *dir)
         const lot *l = &z->lots[i];
         char id[32];
         snprintf(id, sizeof id, "B%d-%d", l->block, l->no);
-        ok = writer_put(&w, id, &l->a, l->area_m2, &l->outer,
-                        l->has_hole ? &l->hole : NULL, l->has_part2 ? &l->part2 : NULL);
+        ok = writer_put(&w, id, &l->a, l->area_m2, &l->outer, l->has_hole ? &l->hole : NULL,
+                        l->has_part2 ? &l->part2 : NULL);
     }
     if (drv)
         ok = writer_close(&w, ok) && ok;
@@ -1173,9 +1172,9 @@ static int cmd_shahe(const char *dir)
 /* ------------------------------------------------------------------ */
 /* Benchmark zones: blocks of eight lots, streamed.                    */
 
-#define BENCH_BLOCK_W 400.0
-#define BENCH_BLOCK_H 260.0
-#define BENCH_ROAD_W 30.0
+#define BENCH_BLOCK_W        400.0
+#define BENCH_BLOCK_H        260.0
+#define BENCH_ROAD_W         30.0
 #define BENCH_LOTS_PER_BLOCK 8
 
 static char bench_block_type(rng *r)
@@ -1216,14 +1215,14 @@ static int cmd_bench(long long n, const char *dir, const char *format, uint64_t 
     GDALDriverH drv = GDALGetDriverByName(format);
     if (!drv || !GDALGetMetadataItem(drv, GDAL_DCAP_VECTOR, NULL) ||
         !GDALGetMetadataItem(drv, GDAL_DCAP_CREATE, NULL)) {
-        fprintf(stderr, "slgen: %s is not an OGR driver that can create vector files\n%s",
-                format, USAGE_SHORT);
+        fprintf(stderr, "slgen: %s is not an OGR driver that can create vector files\n%s", format,
+                USAGE_SHORT);
         return EXIT_USAGE;
     }
     char ext[32];
     if (!driver_extension(drv, ext, sizeof ext)) {
-        fprintf(stderr, "slgen: driver %s has no file extension; choose a file format\n%s",
-                format, USAGE_SHORT);
+        fprintf(stderr, "slgen: driver %s has no file extension; choose a file format\n%s", format,
+                USAGE_SHORT);
         return EXIT_USAGE;
     }
     if (!make_dir(dir))
@@ -1246,9 +1245,9 @@ static int cmd_bench(long long n, const char *dir, const char *format, uint64_t 
         double ytop = north - (double)(b / cols) * pitch_y;
         double ybot = ytop - BENCH_BLOCK_H;
         double ymid = round_to(ybot + BENCH_BLOCK_H / 2 + rng_range(&rb, -20, 20), 0.5);
-        int lots = (int)(n - b * BENCH_LOTS_PER_BLOCK < BENCH_LOTS_PER_BLOCK
-                             ? n - b * BENCH_LOTS_PER_BLOCK
-                             : BENCH_LOTS_PER_BLOCK);
+        int lots =
+            (int)(n - b * BENCH_LOTS_PER_BLOCK < BENCH_LOTS_PER_BLOCK ? n - b * BENCH_LOTS_PER_BLOCK
+                                                                      : BENCH_LOTS_PER_BLOCK);
         for (int half = 0; ok && half < 2; half++) {
             /* four lots along the street: widths drawn, summing to the block */
             double wts[4], sum = 0;
@@ -1257,8 +1256,8 @@ static int cmd_bench(long long n, const char *dir, const char *format, uint64_t 
             double x = x0;
             for (int k = 0; ok && k < 4; k++) {
                 int no = half * 4 + k + 1;
-                double xe = k == 3 ? x0 + BENCH_BLOCK_W
-                                   : round_to(x + BENCH_BLOCK_W * wts[k] / sum, 0.5);
+                double xe =
+                    k == 3 ? x0 + BENCH_BLOCK_W : round_to(x + BENCH_BLOCK_W * wts[k] / sum, 0.5);
                 rect box = {x, half == 0 ? ymid : ybot, xe, half == 0 ? ytop : ymid};
                 x = xe;
                 bool chamfer = rng_chance(&rb, 0.10);

@@ -120,8 +120,7 @@ static bool check_field(sl_zone *z, OGRFeatureDefnH defn, const char *key, const
     }
     sl_error_add(err, SL_ERR_SCENARIO,
                  "parcels.fields.%s: field '%s' is not in layer '%s' of %s (fields: %s)", key, name,
-                 sl_source_layer_name(z->src), sl_source_label(z->src),
-                 list[0] ? list : "none");
+                 sl_source_layer_name(z->src), sl_source_label(z->src), list[0] ? list : "none");
     return false;
 }
 
@@ -315,13 +314,13 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const sha
 
 /* Evaluate one usable parcel (area known): candidacy, envelopes, plan
  * rules and footprints. */
-static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
-                                 const shape_facts *sf, const char *prefix, sl_error *err)
+static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const shape_facts *sf,
+                                 const char *prefix, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     char why[512];
-    bool cand = sl_candidacy(sc, p->land_use, p->area_m2, p->current_far, p->tax_per_mu_cny,
-                             why, sizeof why);
+    bool cand = sl_candidacy(sc, p->land_use, p->area_m2, p->current_far, p->tax_per_mu_cny, why,
+                             sizeof why);
     p->status = cand ? SL_PARCEL_CANDIDATE : SL_PARCEL_NOT_CANDIDATE;
     if (prefix)
         set_reason(p, prefix, why);
@@ -337,8 +336,8 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
     }
     for (int r = 0; r < sc->n_rules; r++) {
         sl_footprints fp;
-        double sa = shrunk_area(z, &cache, g, sf, sc->rules[r].setback_m,
-                                sc->rules[r].coverage_max);
+        double sa =
+            shrunk_area(z, &cache, g, sf, sc->rules[r].setback_m, sc->rules[r].coverage_max);
         sl_footprints_compute(&sc->rules[r], p->area_m2, isnan(sa) ? 0 : sa, &fp);
         sl_envelope_compute(&sc->rules[r], p->area_m2, &fp, &p->env[r]);
     }
@@ -359,8 +358,8 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g,
         }
         break;
     }
-    double sa = shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m,
-                            p->plan_rules->coverage_max);
+    double sa =
+        shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m, p->plan_rules->coverage_max);
     sl_footprints_compute(p->plan_rules, p->area_m2, isnan(sa) ? 0 : sa, &p->plan_fp);
     return SL_OK;
 }

@@ -23,34 +23,34 @@ const char *sl_parcel_status_name(sl_parcel_status s);
  * plan_rules pointing either to the scenario's plan rule set or (pinned
  * with rule overrides) to own_rules. */
 typedef struct sl_parcel {
-    long long fid;               /* OGR feature id in the source */
-    long long seq;               /* 0-based position in the source */
-    char *id;                    /* NULL when the id field is null */
+    long long fid; /* OGR feature id in the source */
+    long long seq; /* 0-based position in the source */
+    char *id;      /* NULL when the id field is null */
     char *land_use;
     sl_parcel_status status;
-    char *reason;                /* never NULL */
-    double area_m2;              /* NAN for rejected parcels without usable geometry */
+    char *reason;   /* never NULL */
+    double area_m2; /* NAN for rejected parcels without usable geometry */
     double current_gfa_m2;
     double current_far;
-    double tax_per_mu_cny;       /* NAN = null */
-    double current_height_m;     /* NAN = null / not mapped */
-    sl_envelope *env;            /* per rule set of the scenario */
-    double gain_m2;              /* max_gfa (plan rule set) - current_gfa */
-    int pin;                     /* index into scenario pins, -1 none */
+    double tax_per_mu_cny;   /* NAN = null */
+    double current_height_m; /* NAN = null / not mapped */
+    sl_envelope *env;        /* per rule set of the scenario */
+    double gain_m2;          /* max_gfa (plan rule set) - current_gfa */
+    int pin;                 /* index into scenario pins, -1 none */
     const sl_ruleset *plan_rules;
-    sl_ruleset *own_rules;       /* pin overrides applied; NULL when none */
-    sl_footprints plan_fp;       /* footprints under plan_rules */
+    sl_ruleset *own_rules; /* pin overrides applied; NULL when none */
+    sl_footprints plan_fp; /* footprints under plan_rules */
 } sl_parcel;
 
 struct sl_source;
 typedef struct sl_zone {
-    const sl_scenario *sc;       /* not owned */
-    struct sl_source *src;       /* the open parcel source */
-    struct sl_idmap *ids;        /* id -> first parcel index */
+    const sl_scenario *sc; /* not owned */
+    struct sl_source *src; /* the open parcel source */
+    struct sl_idmap *ids;  /* id -> first parcel index */
     int n, cap;
     sl_parcel *p;
-    char *crs_name;              /* e.g. "EPSG:4547" or the CRS's name */
-    char *driver;                /* OGR driver short name */
+    char *crs_name; /* e.g. "EPSG:4547" or the CRS's name */
+    char *driver;   /* OGR driver short name */
     char *layer_name;
     long long n_by_status[3];
 } sl_zone;

@@ -12,9 +12,9 @@
 /* A cut of the shrunk parcel: the points p with (p - o) · u <= t
  * (from_low) or >= t (!from_low). */
 typedef struct strip_frame {
-    double ox, oy, ux, uy;   /* origin and unit direction (source units) */
-    double lo, hi;           /* range of (p - o) · u over the shape */
-    double reach;            /* half-length of the cutting rectangle */
+    double ox, oy, ux, uy; /* origin and unit direction (source units) */
+    double lo, hi;         /* range of (p - o) · u over the shape */
+    double reach;          /* half-length of the cutting rectangle */
 } strip_frame;
 
 static OGRGeometryH half_plane(const strip_frame *f, double t, bool from_low)

@@ -17,13 +17,13 @@ int sl_floor_count(double x)
     return (int)floor(x + 1e-9);
 }
 
-void sl_footprints_compute(const sl_ruleset *r, double area_m2,
-                           double shrunk_area_m2, sl_footprints *fp)
+void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_area_m2,
+                           sl_footprints *fp)
 {
     fp->shrunk_area_m2 = shrunk_area_m2 > 0 ? shrunk_area_m2 : 0;
     fp->total_m2 = fmin(r->coverage_max * area_m2, fp->shrunk_area_m2);
-    fp->office_m2 = fmin(r->office_footprint_share * fp->total_m2,
-                         r->office_land_share_max * area_m2);
+    fp->office_m2 =
+        fmin(r->office_footprint_share * fp->total_m2, r->office_land_share_max * area_m2);
     fp->factory_m2 = fp->total_m2 - fp->office_m2;
     /* Relative slack so that T == coverage_min * area computed two ways
      * does not flip on the last bit. */
@@ -40,20 +40,19 @@ const char *sl_binding_name(sl_binding b)
     return "?";
 }
 
-void sl_envelope_compute(const sl_ruleset *r, double area_m2,
-                         const sl_footprints *fp, sl_envelope *env)
+void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprints *fp,
+                         sl_envelope *env)
 {
     memset(env, 0, sizeof *env);
     if (r->factory_height_max_m >= r->ground_floor_height_min_m)
         env->factory_floors =
             1 + sl_floor_count((r->factory_height_max_m - r->ground_floor_height_min_m) /
                                r->standard_floor_height_m);
-    env->office_floors = fp->office_m2 > 0
-                             ? sl_floor_count(r->office_height_max_m / r->office_floor_height_m)
-                             : 0;
+    env->office_floors =
+        fp->office_m2 > 0 ? sl_floor_count(r->office_height_max_m / r->office_floor_height_m) : 0;
     env->factory_cap_m2 = env->factory_floors * fp->factory_m2;
-    env->office_cap_m2 = fmin(env->office_floors * fp->office_m2,
-                              r->office_gfa_share_max * r->far_max * area_m2);
+    env->office_cap_m2 =
+        fmin(env->office_floors * fp->office_m2, r->office_gfa_share_max * r->far_max * area_m2);
     if (!fp->setback_ok) {
         env->max_gfa_m2 = 0;
         env->binding = SL_BIND_SETBACK;
@@ -82,9 +81,8 @@ static void appendf(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2,
-                  double current_far, double tax_per_mu_cny, char *reason,
-                  size_t reason_size)
+bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, double current_far,
+                  double tax_per_mu_cny, char *reason, size_t reason_size)
 {
     if (reason_size == 0)
         return false;

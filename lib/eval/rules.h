@@ -22,39 +22,38 @@ int sl_floor_count(double x);
  * Invariant: factory_m2 + office_m2 == total_m2; setback_ok is
  * total_m2 >= coverage_min * area_m2. */
 typedef struct sl_footprints {
-    double shrunk_area_m2;   /* geodesic area of the parcel shrunk by setback_m, or a
+    double shrunk_area_m2; /* geodesic area of the parcel shrunk by setback_m, or a
                               * lower bound of it when the bound already reaches
                               * coverage_max * area (T is the same either way) */
-    double total_m2;         /* T = min(coverage_max * area, shrunk area) */
-    double office_m2;        /* F_o */
-    double factory_m2;       /* F_f = T - F_o */
+    double total_m2;       /* T = min(coverage_max * area, shrunk area) */
+    double office_m2;      /* F_o */
+    double factory_m2;     /* F_f = T - F_o */
     bool setback_ok;
 } sl_footprints;
 
-void sl_footprints_compute(const sl_ruleset *r, double area_m2,
-                           double shrunk_area_m2, sl_footprints *fp);
+void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_area_m2,
+                           sl_footprints *fp);
 
 typedef enum sl_binding { SL_BIND_FAR, SL_BIND_HEIGHT, SL_BIND_SETBACK } sl_binding;
 const char *sl_binding_name(sl_binding b);
 
 /* What `evaluate` reports per rule set (MODEL §4, Envelope). */
 typedef struct sl_envelope {
-    int factory_floors;      /* n_f */
-    int office_floors;       /* n_o (0 when F_o = 0) */
+    int factory_floors; /* n_f */
+    int office_floors;  /* n_o (0 when F_o = 0) */
     double factory_cap_m2;
     double office_cap_m2;
-    double max_gfa_m2;       /* 0 when binding == SL_BIND_SETBACK */
+    double max_gfa_m2; /* 0 when binding == SL_BIND_SETBACK */
     sl_binding binding;
 } sl_envelope;
 
-void sl_envelope_compute(const sl_ruleset *r, double area_m2,
-                         const sl_footprints *fp, sl_envelope *env);
+void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprints *fp,
+                         sl_envelope *env);
 
 /* Candidacy test (MODEL §3).  current_far and tax_per_mu_cny may be NAN
  * (unknown).  Writes the deciding tests in words to reason (always
  * NUL-terminated) and returns true for a candidate. */
-bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2,
-                  double current_far, double tax_per_mu_cny, char *reason,
-                  size_t reason_size);
+bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, double current_far,
+                  double tax_per_mu_cny, char *reason, size_t reason_size);
 
 #endif

@@ -28,16 +28,16 @@
 
 /* Bounds on what a scenario file may ask of the parser. */
 enum {
-    SL_MAX_DEPTH = 64,               /* nested mappings/lists */
-    SL_MAX_SCALAR_BYTES = 1 << 20,   /* one value: 1 MiB */
-    SL_MAX_ALIAS_NODES = 100000,     /* nodes reached through aliases, in all */
-    SL_MAX_FILE_BYTES = 64 << 20,    /* sl_scenario_load reads at most this */
-    SL_MAX_SHOWN_ERRORS = 100,       /* messages handed to sl_error */
-    SL_MAX_KEPT_ERRORS = 10000,      /* messages kept for sorting */
-    SL_MAX_WORD = 64,                /* longest word "did you mean" compares */
-    SL_MAX_FIELDS = 24,              /* rows of one field table */
-    SL_PATH = 512,                   /* "industries[3].demand_m2.max" */
-    SL_CLIP = 60                     /* bytes of a value quoted in a message */
+    SL_MAX_DEPTH = 64,             /* nested mappings/lists */
+    SL_MAX_SCALAR_BYTES = 1 << 20, /* one value: 1 MiB */
+    SL_MAX_ALIAS_NODES = 100000,   /* nodes reached through aliases, in all */
+    SL_MAX_FILE_BYTES = 64 << 20,  /* sl_scenario_load reads at most this */
+    SL_MAX_SHOWN_ERRORS = 100,     /* messages handed to sl_error */
+    SL_MAX_KEPT_ERRORS = 10000,    /* messages kept for sorting */
+    SL_MAX_WORD = 64,              /* longest word "did you mean" compares */
+    SL_MAX_FIELDS = 24,            /* rows of one field table */
+    SL_PATH = 512,                 /* "industries[3].demand_m2.max" */
+    SL_CLIP = 60                   /* bytes of a value quoted in a message */
 };
 /* Work allowed to "did you mean" (distance-table cells), so that a file
  * with thousands of bad references cannot make suggestions quadratic. */
@@ -46,8 +46,10 @@ enum {
 /* ------------------------------------------------------------------ */
 /* Rule sets                                                           */
 
-#define RULE(key, type, def, lo, excl, hi) \
-    {#key, type, offsetof(sl_ruleset, key), def, lo, excl, hi}
+#define RULE(key, type, def, lo, excl, hi)                       \
+    {                                                            \
+#key, type, offsetof(sl_ruleset, key), def, lo, excl, hi \
+    }
 
 /* MODEL §4.  Defaults are the after-reform (工改工) values. */
 const sl_rule_key sl_rule_keys[] = {
@@ -113,18 +115,12 @@ void sl_ruleset_init(sl_ruleset *r)
     for (int i = 0; i < N_RULE_KEYS; i++) {
         const sl_rule_key *k = &sl_rule_keys[i];
         switch (k->type) {
-        case SL_RULE_DOUBLE:
-            *(double *)field_at(r, k->offset) = k->default_value;
-            break;
-        case SL_RULE_INT:
-            *(int *)field_at(r, k->offset) = (int)k->default_value;
-            break;
+        case SL_RULE_DOUBLE: *(double *)field_at(r, k->offset) = k->default_value; break;
+        case SL_RULE_INT: *(int *)field_at(r, k->offset) = (int)k->default_value; break;
         case SL_RULE_LOADS:
-            r->n_floor_loads = (int)(sizeof default_loads_kN_m2 /
-                                     sizeof default_loads_kN_m2[0]);
+            r->n_floor_loads = (int)(sizeof default_loads_kN_m2 / sizeof default_loads_kN_m2[0]);
             memset(r->floor_load_max_kN_m2, 0, sizeof r->floor_load_max_kN_m2);
-            memcpy(r->floor_load_max_kN_m2, default_loads_kN_m2,
-                   sizeof default_loads_kN_m2);
+            memcpy(r->floor_load_max_kN_m2, default_loads_kN_m2, sizeof default_loads_kN_m2);
             break;
         }
     }
@@ -171,8 +167,7 @@ static bool rule_value_equal(const sl_ruleset *a, const sl_ruleset *b, int i)
     return true;
 }
 
-void sl_ruleset_apply(const sl_ruleset *base, const sl_rule_override *o,
-                      sl_ruleset *out)
+void sl_ruleset_apply(const sl_ruleset *base, const sl_rule_override *o, sl_ruleset *out)
 {
     *out = *base;
     if (!o)
@@ -196,13 +191,13 @@ static int rule_key_index(const char *name)
 typedef struct enum_item {
     const char *name;
     int value;
-    bool listed;     /* named in "is not one of ..." */
+    bool listed; /* named in "is not one of ..." */
 } enum_item;
 
 typedef struct enum_def {
     const enum_item *items;
     int n;
-    size_t width;    /* bytes of the stored value: sizeof(int) or 1 */
+    size_t width; /* bytes of the stored value: sizeof(int) or 1 */
 } enum_def;
 
 _Static_assert(sizeof(sl_kind) == sizeof(int), "sl_kind is stored as int");
@@ -221,14 +216,14 @@ static const enum_item vibration_items[] = {
 };
 /* 火灾危险性分类 甲–戊 = A–E; lower-case letters are accepted too. */
 static const enum_item fire_items[] = {
-    {"A", 'A', true}, {"B", 'B', true}, {"C", 'C', true}, {"D", 'D', true},
-    {"E", 'E', true},
-    {"甲", 'A', true}, {"乙", 'B', true}, {"丙", 'C', true}, {"丁", 'D', true},
-    {"戊", 'E', true},
-    {"a", 'A', false}, {"b", 'B', false}, {"c", 'C', false}, {"d", 'D', false},
-    {"e", 'E', false},
+    {"A", 'A', true},  {"B", 'B', true},  {"C", 'C', true},  {"D", 'D', true},  {"E", 'E', true},
+    {"甲", 'A', true}, {"乙", 'B', true}, {"丙", 'C', true}, {"丁", 'D', true}, {"戊", 'E', true},
+    {"a", 'A', false}, {"b", 'B', false}, {"c", 'C', false}, {"d", 'D', false}, {"e", 'E', false},
 };
-#define ENUM_DEF(items, width) {items, (int)(sizeof items / sizeof items[0]), width}
+#define ENUM_DEF(items, width)                              \
+    {                                                       \
+        items, (int)(sizeof items / sizeof items[0]), width \
+    }
 static const enum_def kind_def = ENUM_DEF(kind_items, sizeof(int));
 static const enum_def vibration_def = ENUM_DEF(vibration_items, sizeof(int));
 static const enum_def fire_def = ENUM_DEF(fire_items, 1);
@@ -261,24 +256,24 @@ typedef enum yn_type { YN_SCALAR, YN_SEQ, YN_MAP } yn_type;
  * Invariant: a mapping has an even number of kids (key, value, ...). */
 typedef struct ynode {
     yn_type type;
-    int line, col;          /* 1-based, where the node starts */
-    char *text;             /* scalar: NUL-terminated, no NUL inside */
+    int line, col; /* 1-based, where the node starts */
+    char *text;    /* scalar: NUL-terminated, no NUL inside */
     size_t len;
-    bool plain;             /* a plain (unquoted) scalar: may be null */
+    bool plain; /* a plain (unquoted) scalar: may be null */
     struct ynode **kids;
     int n, cap;
-    long size;              /* nodes of the subtree with aliases expanded (capped) */
-    bool open;              /* start event seen, end event not yet */
+    long size; /* nodes of the subtree with aliases expanded (capped) */
+    bool open; /* start event seen, end event not yet */
 } ynode;
 
 typedef struct ytree {
-    ynode **all;            /* every node, for freeing */
+    ynode **all; /* every node, for freeing */
     int n_all, cap_all;
-    ynode *root;            /* NULL for an empty file */
-    char **anchor_names;    /* open-addressing hash: anchor -> node */
+    ynode *root;         /* NULL for an empty file */
+    char **anchor_names; /* open-addressing hash: anchor -> node */
     ynode **anchor_nodes;
     size_t anchor_cap, anchor_used;
-    long alias_nodes;       /* nodes reached through aliases so far */
+    long alias_nodes; /* nodes reached through aliases so far */
 } ytree;
 
 /* ------------------------------------------------------------------ */
@@ -296,7 +291,7 @@ typedef struct ctx {
     const char *file;
     perr *errs;
     int n_errs, cap_errs;
-    long n_total;           /* errors found, kept or not */
+    long n_total; /* errors found, kept or not */
     bool oom;
     long suggest_budget;
     sl_scenario *s;
@@ -389,8 +384,7 @@ static void flush_errors(ctx *c, sl_error *err)
     long hidden = c->n_total - c->n_errs;
     for (int i = 0; i < c->n_errs; i++) {
         const perr *e = &c->errs[i];
-        if (i > 0 && e->line == e[-1].line && e->col == e[-1].col &&
-            strcmp(e->msg, e[-1].msg) == 0)
+        if (i > 0 && e->line == e[-1].line && e->col == e[-1].col && strcmp(e->msg, e[-1].msg) == 0)
             continue;
         if (shown == SL_MAX_SHOWN_ERRORS) {
             hidden++;
@@ -400,8 +394,7 @@ static void flush_errors(ctx *c, sl_error *err)
         shown++;
     }
     if (hidden > 0)
-        sl_error_add(err, SL_ERR_SCENARIO, "%s: %ld more errors not shown",
-                     c->file, hidden);
+        sl_error_add(err, SL_ERR_SCENARIO, "%s: %ld more errors not shown", c->file, hidden);
     if (c->oom)
         sl_error_add(err, SL_ERR_NOMEM, "%s: out of memory", c->file);
 }
@@ -730,8 +723,8 @@ static void yaml_problem(ctx *c, const yaml_parser_t *yp, const char *text, size
 }
 
 /* One event into the tree.  Returns false to stop: an error is recorded. */
-static bool take_event(ctx *c, ytree *t, const yaml_event_t *ev, ynode **stack,
-                       int *depth, int *docs)
+static bool take_event(ctx *c, ytree *t, const yaml_event_t *ev, ynode **stack, int *depth,
+                       int *docs)
 {
     const yaml_mark_t *m = &ev->start_mark;
     int line = (int)m->line + 1, col = (int)m->column + 1;
@@ -812,8 +805,7 @@ static bool take_event(ctx *c, ytree *t, const yaml_event_t *ev, ynode **stack,
                 n->size = SL_MAX_ALIAS_NODES + 1;
         }
         return true;
-    default:
-        return true;
+    default: return true;
     }
     if (!attach(c, t, stack, *depth, n))
         return false;
@@ -854,7 +846,7 @@ static bool build_tree(ctx *c, ytree *t, const char *text, size_t len)
 typedef struct pair {
     ynode *key, *val;
     long order;
-    bool explicit_;        /* written in this mapping, not merged in */
+    bool explicit_; /* written in this mapping, not merged in */
 } pair;
 
 typedef struct pairs {
@@ -869,8 +861,8 @@ static bool is_merge_key(const ynode *k)
 
 /* Append map's pairs to out: first the keys written in it, then those of
  * its merge keys (YAML `<<: *anchor`, a mapping or a list of them). */
-static void collect_pairs(ctx *c, const char *where, const ynode *map, bool explicit_,
-                          pairs *out, int depth)
+static void collect_pairs(ctx *c, const char *where, const ynode *map, bool explicit_, pairs *out,
+                          int depth)
 {
     for (int k = 0; k + 1 < map->n; k += 2) {
         ynode *key = map->kids[k];
@@ -939,8 +931,8 @@ static void map_pairs(ctx *c, const char *where, const ynode *map, pairs *out)
         if (kept > 0 && strcmp(out->v[kept - 1].key->text, p->key->text) == 0) {
             if (p->explicit_) {
                 char tmp[SL_CLIP + 8];
-                fail(c, p->key, "duplicate key '%s' in %s",
-                     clip(p->key->text, tmp, sizeof tmp), where);
+                fail(c, p->key, "duplicate key '%s' in %s", clip(p->key->text, tmp, sizeof tmp),
+                     where);
             }
             continue;
         }
@@ -950,14 +942,14 @@ static void map_pairs(ctx *c, const char *where, const ynode *map, pairs *out)
     qsort(out->v, (size_t)out->n, sizeof *out->v, cmp_pair_order);
 }
 
-static void unknown_key(ctx *c, const char *where, const ynode *key,
-                        const char *const *names, int n)
+static void unknown_key(ctx *c, const char *where, const ynode *key, const char *const *names,
+                        int n)
 {
     char tmp[SL_CLIP + 8];
     const char *s = suggest(c, key->text, names, n);
     if (s)
-        fail(c, key, "unknown key '%s' in %s; did you mean '%s'?",
-             clip(key->text, tmp, sizeof tmp), where, s);
+        fail(c, key, "unknown key '%s' in %s; did you mean '%s'?", clip(key->text, tmp, sizeof tmp),
+             where, s);
     else
         fail(c, key, "unknown key '%s' in %s", clip(key->text, tmp, sizeof tmp), where);
 }
@@ -974,8 +966,8 @@ typedef struct num_range {
 static const char *range_text(const num_range *r, char *buf, size_t size)
 {
     if (isfinite(r->max))
-        snprintf(buf, size, r->min_exclusive ? "> %g and <= %g" : "between %g and %g",
-                 r->min, r->max);
+        snprintf(buf, size, r->min_exclusive ? "> %g and <= %g" : "between %g and %g", r->min,
+                 r->max);
     else
         snprintf(buf, size, r->min_exclusive ? "> %g" : ">= %g", r->min);
     return buf;
@@ -1020,8 +1012,8 @@ static num_result read_number(const ynode *n, double *out)
 
 /* Read a number (or integer) into *out after checking its range.  A null
  * value gives false without an error when null_ok (the default stays). */
-static bool get_number(ctx *c, const char *path, const ynode *n, const num_range *r,
-                       bool integer, bool null_ok, double *out)
+static bool get_number(ctx *c, const char *path, const ynode *n, const num_range *r, bool integer,
+                       bool null_ok, double *out)
 {
     char got[SL_CLIP + 16], tmp[SL_CLIP + 8], rt[64];
     const char *expected = integer ? "an integer" : "a number";
@@ -1035,11 +1027,9 @@ static bool get_number(ctx *c, const char *path, const ynode *n, const num_range
         fail(c, n, "%s: expected %s, got %s", path, expected, describe(n, got, sizeof got));
         return false;
     case NUM_NONFINITE:
-        fail(c, n, "%s: expected a finite number, got %s", path,
-             describe(n, got, sizeof got));
+        fail(c, n, "%s: expected a finite number, got %s", path, describe(n, got, sizeof got));
         return false;
-    case NUM_OK:
-        break;
+    case NUM_OK: break;
     }
     if (integer && (v != floor(v) || fabs(v) > 1e9)) {
         fail(c, n, "%s: expected an integer, got %s", path, describe(n, got, sizeof got));
@@ -1079,8 +1069,7 @@ static const char *enum_list(const enum_def *d, char *buf, size_t size)
     buf[0] = '\0';
     for (int i = 0; i < d->n; i++)
         if (d->items[i].listed) {
-            int k = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-                             d->items[i].name);
+            int k = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", d->items[i].name);
             if (k < 0 || (size_t)k >= size - used)
                 break;
             used += (size_t)k;
@@ -1127,55 +1116,65 @@ static bool get_enum(ctx *c, const char *path, const ynode *n, const enum_def *d
 typedef void (*sub_fn)(ctx *c, const char *path, ynode *value, void *obj);
 
 typedef enum field_type {
-    F_NODE,     /* keep the node (found[]) for the caller */
-    F_STR,      /* char *, NULL when absent */
-    F_NUM,      /* double */
-    F_INT,      /* int */
-    F_ENUM,     /* int or char, from an enum_def */
-    F_SUB       /* a nested value read by sub(obj) */
+    F_NODE, /* keep the node (found[]) for the caller */
+    F_STR,  /* char *, NULL when absent */
+    F_NUM,  /* double */
+    F_INT,  /* int */
+    F_ENUM, /* int or char, from an enum_def */
+    F_SUB   /* a nested value read by sub(obj) */
 } field_type;
 
 typedef struct field {
     const char *key;
     field_type type;
-    size_t offset;          /* into the object the table fills */
+    size_t offset; /* into the object the table fills */
     bool required;
-    double def;             /* F_NUM, F_INT, F_ENUM default */
-    num_range range;        /* F_NUM, F_INT */
+    double def;      /* F_NUM, F_INT, F_ENUM default */
+    num_range range; /* F_NUM, F_INT */
     const enum_def *choices;
     sub_fn sub;
 } field;
 
 #define N_OF(table) ((int)(sizeof table / sizeof table[0]))
 
-#define F_STRING(k, st, m, req) {k, F_STR, offsetof(st, m), req, 0, {0, false, 0}, NULL, NULL}
-#define F_NUMBER(k, st, m, req, d, lo, excl, hi) \
-    {k, F_NUM, offsetof(st, m), req, d, {lo, excl, hi}, NULL, NULL}
-#define F_INTEGER(k, st, m, req, d, lo, hi) \
-    {k, F_INT, offsetof(st, m), req, d, {lo, false, hi}, NULL, NULL}
-#define F_CHOICE(k, st, m, req, d, def_) \
-    {k, F_ENUM, offsetof(st, m), req, d, {0, false, 0}, &def_, NULL}
-#define F_NESTED(k, req, fn) {k, F_SUB, 0, req, 0, {0, false, 0}, NULL, fn}
-#define F_KEEP(k, req) {k, F_NODE, 0, req, 0, {0, false, 0}, NULL, NULL}
+#define F_STRING(k, st, m, req)                                      \
+    {                                                                \
+        k, F_STR, offsetof(st, m), req, 0, {0, false, 0}, NULL, NULL \
+    }
+#define F_NUMBER(k, st, m, req, d, lo, excl, hi)                      \
+    {                                                                 \
+        k, F_NUM, offsetof(st, m), req, d, {lo, excl, hi}, NULL, NULL \
+    }
+#define F_INTEGER(k, st, m, req, d, lo, hi)                            \
+    {                                                                  \
+        k, F_INT, offsetof(st, m), req, d, {lo, false, hi}, NULL, NULL \
+    }
+#define F_CHOICE(k, st, m, req, d, def_)                               \
+    {                                                                  \
+        k, F_ENUM, offsetof(st, m), req, d, {0, false, 0}, &def_, NULL \
+    }
+#define F_NESTED(k, req, fn)                         \
+    {                                                \
+        k, F_SUB, 0, req, 0, {0, false, 0}, NULL, fn \
+    }
+#define F_KEEP(k, req)                                  \
+    {                                                   \
+        k, F_NODE, 0, req, 0, {0, false, 0}, NULL, NULL \
+    }
 
 static void fields_init(const field *f, int n, void *obj)
 {
     for (int i = 0; i < n; i++) {
         switch (f[i].type) {
-        case F_NUM:
-            *(double *)field_at(obj, f[i].offset) = f[i].def;
-            break;
-        case F_INT:
-            *(int *)field_at(obj, f[i].offset) = (int)f[i].def;
-            break;
+        case F_NUM: *(double *)field_at(obj, f[i].offset) = f[i].def; break;
+        case F_INT: *(int *)field_at(obj, f[i].offset) = (int)f[i].def; break;
         case F_ENUM:
             if (f[i].choices->width == 1)
                 *(char *)field_at(obj, f[i].offset) = (char)f[i].def;
             else
                 *(int *)field_at(obj, f[i].offset) = (int)f[i].def;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 }
@@ -1186,10 +1185,8 @@ static bool read_field(ctx *c, const field *f, const char *path, ynode *val, voi
 {
     double v;
     switch (f->type) {
-    case F_NODE:
-        return true;
-    case F_STR:
-        return get_string(c, path, val, (char **)field_at(obj, f->offset));
+    case F_NODE: return true;
+    case F_STR: return get_string(c, path, val, (char **)field_at(obj, f->offset));
     case F_NUM:
         if (!get_number(c, path, val, &f->range, false, !f->required, &v))
             return false;
@@ -1200,11 +1197,8 @@ static bool read_field(ctx *c, const field *f, const char *path, ynode *val, voi
             return false;
         *(int *)field_at(obj, f->offset) = (int)v;
         return true;
-    case F_ENUM:
-        return get_enum(c, path, val, f->choices, field_at(obj, f->offset));
-    case F_SUB:
-        f->sub(c, path, val, obj);
-        return true;
+    case F_ENUM: return get_enum(c, path, val, f->choices, field_at(obj, f->offset));
+    case F_SUB: f->sub(c, path, val, obj); return true;
     }
     return false;
 }
@@ -1213,8 +1207,8 @@ static bool read_field(ctx *c, const field *f, const char *path, ynode *val, voi
  * gets the value node of each key read.  Reports unknown keys, missing
  * required keys and bad values; a null map reads as an empty one.  At the
  * top level, keys starting with "x-" are ignored (they hold anchors). */
-static void parse_fields(ctx *c, const char *where, ynode *map, const field *f, int nf,
-                         void *obj, ynode **found)
+static void parse_fields(ctx *c, const char *where, ynode *map, const field *f, int nf, void *obj,
+                         ynode **found)
 {
     bool present[SL_MAX_FIELDS] = {false};
     const char *names[SL_MAX_FIELDS];
@@ -1259,8 +1253,7 @@ static void parse_fields(ctx *c, const char *where, ynode *map, const field *f, 
 /* ------------------------------------------------------------------ */
 /* Rule sets                                                           */
 
-static bool read_loads(ctx *c, const char *path, const ynode *n, const num_range *r,
-                       sl_ruleset *rs)
+static bool read_loads(ctx *c, const char *path, const ynode *n, const num_range *r, sl_ruleset *rs)
 {
     double v[SL_MAX_FLOOR_LOADS];
     char got[SL_CLIP + 16];
@@ -1311,8 +1304,7 @@ static bool read_rule_value(ctx *c, int i, const char *path, const ynode *val, s
             return false;
         *(int *)field_at(rs, k->offset) = (int)v;
         return true;
-    case SL_RULE_LOADS:
-        return read_loads(c, path, val, &r, rs);
+    case SL_RULE_LOADS: return read_loads(c, path, val, &r, rs);
     }
     return false;
 }
@@ -1354,8 +1346,8 @@ static void parse_rule_set(ctx *c, const char *where, const ynode *map, sl_rules
 /* far_max >= far_min, coverage_max >= coverage_min.  With only_given,
  * report a pair only when found[] holds one of its keys (a pin's override
  * is blamed only for the keys it sets). */
-static void check_rule_bounds(ctx *c, const char *where, const sl_ruleset *rs,
-                              ynode *const *found, const ynode *map, bool only_given)
+static void check_rule_bounds(ctx *c, const char *where, const sl_ruleset *rs, ynode *const *found,
+                              const ynode *map, bool only_given)
 {
     for (size_t b = 0; b < sizeof rule_bounds / sizeof rule_bounds[0]; b++) {
         int hi = rule_key_index(rule_bounds[b].upper);
@@ -1487,8 +1479,7 @@ static bool is_connection(const char *src)
 /* parcels.source relative to the scenario's directory. */
 static void resolve_source(ctx *c, sl_scenario *s)
 {
-    if (!s->source || s->source[0] == '/' || is_connection(s->source) ||
-        strcmp(s->dir, ".") == 0)
+    if (!s->source || s->source[0] == '/' || is_connection(s->source) || strcmp(s->dir, ".") == 0)
         return;
     size_t nd = strlen(s->dir), ns = strlen(s->source);
     bool slash = nd > 0 && s->dir[nd - 1] == '/';
@@ -1524,10 +1515,10 @@ static const field candidacy_fields[] = {
 
 static const field objective_fields[] = {
     F_NUMBER("existing_value", sl_scenario, existing_value, false, 1.0, 0, false, INFINITY),
-    F_NUMBER("same_building_bonus_m2", sl_scenario, same_building_bonus_m2, false, 2000, 0,
-             false, INFINITY),
-    F_NUMBER("adjacent_floor_bonus_m2", sl_scenario, adjacent_floor_bonus_m2, false, 1000, 0,
-             false, INFINITY),
+    F_NUMBER("same_building_bonus_m2", sl_scenario, same_building_bonus_m2, false, 2000, 0, false,
+             INFINITY),
+    F_NUMBER("adjacent_floor_bonus_m2", sl_scenario, adjacent_floor_bonus_m2, false, 1000, 0, false,
+             INFINITY),
 };
 
 static void sub_objective(ctx *c, const char *path, ynode *v, void *obj)
@@ -1604,9 +1595,11 @@ static void sub_demand(ctx *c, const char *path, ynode *v, void *obj)
     ynode *found[N_OF(demand_fields)];
     parse_fields(c, path, v, demand_fields, N_OF(demand_fields), obj, found);
     if (ind->demand_max_m2 < ind->demand_min_m2)
-        fail(c, found[1] ? found[1] : found[0] ? found[0] : v,
-             "%s: max (%g) is less than min (%g)", path, ind->demand_max_m2,
-             ind->demand_min_m2);
+        fail(c,
+             found[1]   ? found[1]
+             : found[0] ? found[0]
+                        : v,
+             "%s: max (%g) is less than min (%g)", path, ind->demand_max_m2, ind->demand_min_m2);
 }
 
 enum { IND_ID = 0 };
@@ -1647,8 +1640,8 @@ static void index_industries(ctx *c)
         char tmp[SL_CLIP + 8];
         int dup = c->ind_sorted[k].k, orig = c->ind_sorted[first].k;
         fail(c, c->ind_id[dup], "industries[%d]: duplicate industry id '%s' (first at %d:%d)",
-             c->ind_item[dup], clip(s->industries[dup].id, tmp, sizeof tmp),
-             c->ind_id[orig]->line, c->ind_id[orig]->col);
+             c->ind_item[dup], clip(s->industries[dup].id, tmp, sizeof tmp), c->ind_id[orig]->line,
+             c->ind_id[orig]->col);
     }
 }
 
@@ -1793,7 +1786,7 @@ static void parse_links(ctx *c, ynode *v)
 struct pin_in {
     sl_pin pin;
     char *industry;
-    ynode **rule_nodes;     /* N_RULE_KEYS value nodes of pin.rules */
+    ynode **rule_nodes; /* N_RULE_KEYS value nodes of pin.rules */
 };
 
 static void sub_pin_rules(ctx *c, const char *path, ynode *v, void *obj)
@@ -1818,9 +1811,9 @@ static const field pin_fields[] = {
 
 /* Per pin, while pins are checked against each other. */
 typedef struct pin_aux {
-    int item;               /* index in the pins list */
-    ynode *floors;          /* value node of floors, or NULL */
-    ynode **rules;          /* N_RULE_KEYS value nodes of its rules */
+    int item;      /* index in the pins list */
+    ynode *floors; /* value node of floors, or NULL */
+    ynode **rules; /* N_RULE_KEYS value nodes of its rules */
 } pin_aux;
 
 /* Pins sorted by parcel, industry, then file order. */
@@ -1845,8 +1838,7 @@ static int cmp_pin_ref(const void *a, const void *b)
  * order): no industry twice; `floors` and rule keys given by several pins
  * agree.  Then every pin of the parcel carries the parcel's floors and
  * merged overrides, so any of them tells the optimizer the whole story. */
-static void check_parcel_pins(ctx *c, const pin_ref *order, int g0, int g1,
-                              const pin_aux *aux)
+static void check_parcel_pins(ctx *c, const pin_ref *order, int g0, int g1, const pin_aux *aux)
 {
     sl_scenario *s = c->s;
     char tmp[SL_CLIP + 8], itmp[SL_CLIP + 8];
@@ -1863,8 +1855,8 @@ static void check_parcel_pins(ctx *c, const pin_ref *order, int g0, int g1,
             const sl_pin *first = &s->pins[order[run].k];
             report(c, p->line, p->col,
                    "pins[%d]: duplicate pin of industry '%s' on parcel '%s' (first at %d:%d)",
-                   aux[k].item, clip(s->industries[p->industry].id, itmp, sizeof itmp),
-                   parcel, first->line, first->col);
+                   aux[k].item, clip(s->industries[p->industry].id, itmp, sizeof itmp), parcel,
+                   first->line, first->col);
         } else {
             run = g;
         }
@@ -1888,8 +1880,9 @@ static void check_parcel_pins(ctx *c, const pin_ref *order, int g0, int g1,
         int k = order[g].k;
         sl_pin *p = &s->pins[k];
         if (p->floors > 0 && p->floors != floors)
-            fail(c, aux[k].floors, "pins[%d].floors: conflicts with pins[%d] on the same parcel '%s'",
-                 aux[k].item, aux[ref_floors].item, parcel);
+            fail(c, aux[k].floors,
+                 "pins[%d].floors: conflicts with pins[%d] on the same parcel '%s'", aux[k].item,
+                 aux[ref_floors].item, parcel);
         for (int i = 0; i < N_RULE_KEYS; i++)
             if ((p->rules.mask & (1ULL << i)) &&
                 !rule_value_equal(&p->rules.values, &merged.values, i))
@@ -1980,8 +1973,16 @@ static void parse_pins(ctx *c, ynode *v)
 /* ------------------------------------------------------------------ */
 /* The whole file                                                      */
 
-enum { TOP_NAME, TOP_PARCELS, TOP_CANDIDACY, TOP_RULES, TOP_INDUSTRIES, TOP_LINKS, TOP_PINS,
-       TOP_PLAN };
+enum {
+    TOP_NAME,
+    TOP_PARCELS,
+    TOP_CANDIDACY,
+    TOP_RULES,
+    TOP_INDUSTRIES,
+    TOP_LINKS,
+    TOP_PINS,
+    TOP_PLAN
+};
 static const field top_fields[] = {
     F_STRING("name", sl_scenario, name, false),
     F_KEEP("parcels", true),
@@ -2004,8 +2005,8 @@ static void parse_scenario(ctx *c, ynode *root)
         return;
     if (found[TOP_PARCELS])
         parse_parcels(c, found[TOP_PARCELS]);
-    parse_fields(c, "candidacy", found[TOP_CANDIDACY], candidacy_fields,
-                 N_OF(candidacy_fields), s, NULL);
+    parse_fields(c, "candidacy", found[TOP_CANDIDACY], candidacy_fields, N_OF(candidacy_fields), s,
+                 NULL);
     parse_rules(c, found[TOP_RULES]);
     if (c->oom)
         return;
@@ -2048,8 +2049,7 @@ static char *stem_of(const char *path)
     return d;
 }
 
-sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len,
-                               sl_error *err)
+sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, sl_error *err)
 {
     if (!path)
         path = "<memory>";
@@ -2160,7 +2160,7 @@ void sl_scenario_destroy(sl_scenario *s)
     free(s->layer);
     free(s->crs);
     free(s->encoding);
-    char **fields[] = {&s->fields.id, &s->fields.land_use, &s->fields.current_far,
+    char **fields[] = {&s->fields.id,          &s->fields.land_use,       &s->fields.current_far,
                        &s->fields.current_gfa, &s->fields.current_height, &s->fields.tax};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         free(*fields[i]);

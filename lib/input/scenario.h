@@ -29,7 +29,7 @@ typedef struct sl_ruleset {
     double standard_floor_height_m;
     double office_floor_height_m;
     double tall_storey_m;
-    int n_floor_loads;                        /* >= 1 */
+    int n_floor_loads; /* >= 1 */
     double floor_load_max_kN_m2[SL_MAX_FLOOR_LOADS];
     double freight_lift_t;
     int ramp_floor;
@@ -43,11 +43,11 @@ typedef enum sl_rule_type { SL_RULE_DOUBLE, SL_RULE_INT, SL_RULE_LOADS } sl_rule
 typedef struct sl_rule_key {
     const char *name;
     sl_rule_type type;
-    size_t offset;          /* offsetof(sl_ruleset, field) */
-    double default_value;   /* unused for SL_RULE_LOADS */
-    double min_value;       /* smallest valid value */
-    bool min_exclusive;     /* value must be > min_value (heights) */
-    double max_value;       /* largest valid value (shares: 1) */
+    size_t offset;        /* offsetof(sl_ruleset, field) */
+    double default_value; /* unused for SL_RULE_LOADS */
+    double min_value;     /* smallest valid value */
+    bool min_exclusive;   /* value must be > min_value (heights) */
+    double max_value;     /* largest valid value (shares: 1) */
 } sl_rule_key;
 
 extern const sl_rule_key sl_rule_keys[];
@@ -66,8 +66,7 @@ typedef struct sl_rule_override {
 } sl_rule_override;
 /* *out = *base with the override's keys replaced (o may be NULL).
  * out->name is base->name, not a copy. */
-void sl_ruleset_apply(const sl_ruleset *base, const sl_rule_override *o,
-                      sl_ruleset *out);
+void sl_ruleset_apply(const sl_ruleset *base, const sl_rule_override *o, sl_ruleset *out);
 
 typedef enum sl_kind { SL_KIND_PRODUCTION, SL_KIND_RND, SL_KIND_OFFICE, SL_KIND_WAREHOUSE } sl_kind;
 typedef enum sl_vibration { SL_VIB_NONE, SL_VIB_SOURCE, SL_VIB_SENSITIVE } sl_vibration;
@@ -81,17 +80,17 @@ typedef struct sl_industry {
     double floor_load_kN_m2;
     double lift_t;
     sl_vibration vibration;
-    char fire_class;                 /* 'A'..'E' */
+    char fire_class; /* 'A'..'E' */
     double trips_per_1000m2_day;
-    double priority;                 /* default 1.0 */
-    double demand_min_m2;            /* default 0 */
-    double demand_max_m2;            /* default INFINITY (unbounded) */
-    int line, col;                   /* where it was declared */
+    double priority;      /* default 1.0 */
+    double demand_min_m2; /* default 0 */
+    double demand_max_m2; /* default INFINITY (unbounded) */
+    int line, col;        /* where it was declared */
 } sl_industry;
 
 typedef struct sl_chain_link {
-    int from, to;                    /* indices into industries */
-    double weight;                   /* > 0, default 1 */
+    int from, to;  /* indices into industries */
+    double weight; /* > 0, default 1 */
 } sl_chain_link;
 
 /* A pin (一企一策).  Invariant after sl_scenario_load: every pin of one
@@ -99,11 +98,11 @@ typedef struct sl_chain_link {
  * all its pins; pins that disagree are a scenario error), so the optimizer
  * may read them from any pin of the parcel. */
 typedef struct sl_pin {
-    char *parcel;                    /* parcel id */
-    int industry;                    /* index into industries */
-    double min_gfa_m2;               /* default 0 */
-    int floors;                      /* factory storeys; 0 = free */
-    sl_rule_override rules;          /* mask 0 = none */
+    char *parcel;           /* parcel id */
+    int industry;           /* index into industries */
+    double min_gfa_m2;      /* default 0 */
+    int floors;             /* factory storeys; 0 = free */
+    sl_rule_override rules; /* mask 0 = none */
     int line, col;
 } sl_pin;
 
@@ -113,25 +112,25 @@ typedef struct sl_field_map {
 } sl_field_map;
 
 typedef struct sl_scenario {
-    char *path;                      /* the scenario file as given */
-    char *dir;                       /* its directory (paths resolve here) */
+    char *path; /* the scenario file as given */
+    char *dir;  /* its directory (paths resolve here) */
     char *name;
 
     /* parcels: */
-    char *source;                    /* resolved: relative paths joined to dir; PG: etc. untouched */
-    char *layer;                     /* NULL: the first layer */
-    char *crs;                       /* NULL: from the source */
-    char *encoding;                  /* NULL: .cpg / LDID / UTF-8 */
+    char *source;   /* resolved: relative paths joined to dir; PG: etc. untouched */
+    char *layer;    /* NULL: the first layer */
+    char *crs;      /* NULL: from the source */
+    char *encoding; /* NULL: .cpg / LDID / UTF-8 */
     sl_field_map fields;
     int n_land_uses;
     char **industrial_land_uses;
 
     /* candidacy: */
-    double far_below;                /* default 1.0 */
-    double tax_per_mu_below_cny;     /* NAN = criterion off (default) */
-    double min_area_m2;              /* default 0 */
+    double far_below;            /* default 1.0 */
+    double tax_per_mu_below_cny; /* NAN = criterion off (default) */
+    double min_area_m2;          /* default 0 */
 
-    int n_rules;                     /* >= 1: a file without `rules` gets one set "default" */
+    int n_rules; /* >= 1: a file without `rules` gets one set "default" */
     sl_ruleset *rules;
 
     int n_industries;
@@ -142,12 +141,12 @@ typedef struct sl_scenario {
     sl_pin *pins;
 
     /* plan: */
-    int plan_rules;                  /* index into rules (default: last) */
-    double gap;                      /* default 0.001 */
-    double time_limit_s;             /* default 60 */
-    double existing_value;           /* default 1.0 */
-    double same_building_bonus_m2;   /* default 2000 */
-    double adjacent_floor_bonus_m2;  /* default 1000 */
+    int plan_rules;                 /* index into rules (default: last) */
+    double gap;                     /* default 0.001 */
+    double time_limit_s;            /* default 60 */
+    double existing_value;          /* default 1.0 */
+    double same_building_bonus_m2;  /* default 2000 */
+    double adjacent_floor_bonus_m2; /* default 1000 */
 } sl_scenario;
 
 /* Parse and validate a scenario file.  On any error returns NULL and adds
@@ -157,8 +156,7 @@ typedef struct sl_scenario {
 sl_scenario *sl_scenario_load(const char *path, sl_error *err);
 /* Same, from a memory buffer; `path` is used in messages and to resolve
  * relative paths. */
-sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len,
-                               sl_error *err);
+sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, sl_error *err);
 void sl_scenario_destroy(sl_scenario *s);
 
 /* Index of the industry with this id, or -1. */

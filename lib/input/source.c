@@ -30,28 +30,28 @@ typedef struct local_zone {
 } local_zone;
 
 struct sl_source {
-    char *label;                      /* source name, passwords hidden */
+    char *label; /* source name, passwords hidden */
     GDALDatasetH ds;
-    OGRLayerH layer;                  /* owned by ds */
-    bool sql_layer;                   /* layer is a result set: release it */
-    char *layer_name;                 /* the table name, or the SQL query */
-    OGRSpatialReferenceH srs;         /* own clone, NULL when none */
-    OGRSpatialReferenceH geog;        /* base geographic CRS, lon/lat order */
-    OGRCoordinateTransformationH ct;  /* srs -> geog; NULL when srs is geographic */
+    OGRLayerH layer;                 /* owned by ds */
+    bool sql_layer;                  /* layer is a result set: release it */
+    char *layer_name;                /* the table name, or the SQL query */
+    OGRSpatialReferenceH srs;        /* own clone, NULL when none */
+    OGRSpatialReferenceH geog;       /* base geographic CRS, lon/lat order */
+    OGRCoordinateTransformationH ct; /* srs -> geog; NULL when srs is geographic */
     bool projected;
-    double units_m;                   /* metres per linear unit (projected) */
+    double units_m; /* metres per linear unit (projected) */
     char crs_name[128];
     char driver[64];
     bool check_utf8;
-    char encoding[64];                /* GDAL recodes text from this ("" = none) */
-    const char *encoding_by;          /* who declared it, for messages; NULL: nobody */
-    bool single_byte;                 /* encoding is a single-byte code page */
+    char encoding[64];       /* GDAL recodes text from this ("" = none) */
+    const char *encoding_by; /* who declared it, for messages; NULL: nobody */
+    bool single_byte;        /* encoding is a single-byte code page */
     struct geod_geodesic geod;
-    bool have_aou;                    /* area of use known */
+    bool have_aou; /* area of use known */
     double aou_w, aou_s, aou_e, aou_n;
     local_zone zones[SL_MAX_LOCAL_ZONES];
     int n_zones;
-    double *x, *y;                    /* scratch point buffers */
+    double *x, *y; /* scratch point buffers */
     int cap;
 };
 
@@ -120,8 +120,8 @@ static bool check_shapefile(const sl_source *s, const char *shp, sl_error *err)
                      s->label);
         return false;
     }
-    long long n_dbf = (long long)h[4] | (long long)h[5] << 8 | (long long)h[6] << 16 |
-                      (long long)h[7] << 24;
+    long long n_dbf =
+        (long long)h[4] | (long long)h[5] << 8 | (long long)h[6] << 16 | (long long)h[7] << 24;
     long long hdr = h[8] | h[9] << 8, rec = h[10] | h[11] << 8;
     if (dbf_size < hdr + n_dbf * rec) {
         sl_error_add(err, SL_ERR_SOURCE,
@@ -186,10 +186,17 @@ bool sl_utf8_valid(const char *s)
         }
         int n;
         unsigned int cp;
-        if ((*p & 0xE0) == 0xC0) { n = 1; cp = *p & 0x1F; }
-        else if ((*p & 0xF0) == 0xE0) { n = 2; cp = *p & 0x0F; }
-        else if ((*p & 0xF8) == 0xF0) { n = 3; cp = *p & 0x07; }
-        else return false;
+        if ((*p & 0xE0) == 0xC0) {
+            n = 1;
+            cp = *p & 0x1F;
+        } else if ((*p & 0xF0) == 0xE0) {
+            n = 2;
+            cp = *p & 0x0F;
+        } else if ((*p & 0xF8) == 0xF0) {
+            n = 3;
+            cp = *p & 0x07;
+        } else
+            return false;
         for (int i = 1; i <= n; i++) {
             if ((p[i] & 0xC0) != 0x80)
                 return false;
@@ -361,10 +368,11 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
             return true;
         bool prj = has_ext(s->label, "shp") && sibling_exists(s->label, "prj");
         if (prj)
-            sl_error_add(err, SL_ERR_SCENARIO,
-                         "%s: the .prj file could not be read as a coordinate reference system%s%s%s; "
-                         "fix it or set parcels.crs in the scenario (e.g. crs: EPSG:4547)",
-                         s->label, cap.last[0] ? " (" : "", cap.last, cap.last[0] ? ")" : "");
+            sl_error_add(
+                err, SL_ERR_SCENARIO,
+                "%s: the .prj file could not be read as a coordinate reference system%s%s%s; "
+                "fix it or set parcels.crs in the scenario (e.g. crs: EPSG:4547)",
+                s->label, cap.last[0] ? " (" : "", cap.last, cap.last[0] ? ")" : "");
         else
             sl_error_add(err, SL_ERR_SCENARIO,
                          "%s: the layer has no coordinate reference system%s; set parcels.crs in "
@@ -383,8 +391,8 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
     }
     s->geog = OSRCloneGeogCS(s->srs);
     if (!s->geog) {
-        sl_error_add(err, SL_ERR_SCENARIO, "%s: CRS %s has no geographic base CRS",
-                     s->label, s->crs_name);
+        sl_error_add(err, SL_ERR_SCENARIO, "%s: CRS %s has no geographic base CRS", s->label,
+                     s->crs_name);
         return false;
     }
     OSRSetAxisMappingStrategy(s->geog, OAMS_TRADITIONAL_GIS_ORDER);
@@ -392,9 +400,8 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
         s->units_m = OSRGetLinearUnits(s->srs, NULL);
         s->ct = OCTNewCoordinateTransformation(s->srs, s->geog);
         if (!s->ct) {
-            sl_error_add(err, SL_ERR_SCENARIO,
-                         "%s: cannot transform CRS %s to its geographic CRS", s->label,
-                         s->crs_name);
+            sl_error_add(err, SL_ERR_SCENARIO, "%s: cannot transform CRS %s to its geographic CRS",
+                         s->label, s->crs_name);
             return false;
         }
     }
@@ -408,17 +415,16 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
     }
     geod_init(&s->geod, a, invf > 0 ? 1.0 / invf : 0.0);
     const char *aou_name = NULL;
-    s->have_aou = OSRGetAreaOfUse(s->srs, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
-                                  &aou_name) &&
+    s->have_aou = OSRGetAreaOfUse(s->srs, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n, &aou_name) &&
                   s->aou_w > -1000;
     if (!s->have_aou && strncmp(s->crs_name, "EPSG:", 5) == 0) {
         /* A CRS rebuilt by a driver (GeoJSON's "crs" member) may have lost
          * its area of use: take it from the EPSG definition. */
         OGRSpatialReferenceH e = OSRNewSpatialReference(NULL);
         if (OSRImportFromEPSG(e, atoi(s->crs_name + 5)) == OGRERR_NONE)
-            s->have_aou = OSRGetAreaOfUse(e, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n,
-                                          &aou_name) &&
-                          s->aou_w > -1000;
+            s->have_aou =
+                OSRGetAreaOfUse(e, &s->aou_w, &s->aou_s, &s->aou_e, &s->aou_n, &aou_name) &&
+                s->aou_w > -1000;
         OSRDestroySpatialReference(e);
     }
     return true;
@@ -428,8 +434,9 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
  * through them cannot be GBK misread byte by byte. */
 static bool multibyte_encoding(const char *enc)
 {
-    static const char *const mb[] = {"UTF", "936", "GBK", "GB2312", "GB18030", "950", "BIG5",
-                                     "932", "SHIFT", "SJIS", "949", "EUC", "KSC", "UHC", "1361"};
+    static const char *const mb[] = {"UTF", "936",  "GBK", "GB2312", "GB18030",
+                                     "950", "BIG5", "932", "SHIFT",  "SJIS",
+                                     "949", "EUC",  "KSC", "UHC",    "1361"};
     char up[64];
     size_t n = 0;
     for (; enc[n] && n + 1 < sizeof up; n++)
@@ -444,7 +451,8 @@ static bool multibyte_encoding(const char *enc)
 /* The encoding the Shapefile driver recodes text from, and from where. */
 static void find_encoding(sl_source *s)
 {
-    const char *enc = GDALGetMetadataItem((GDALMajorObjectH)s->layer, "SOURCE_ENCODING", "SHAPEFILE");
+    const char *enc =
+        GDALGetMetadataItem((GDALMajorObjectH)s->layer, "SOURCE_ENCODING", "SHAPEFILE");
     if (!enc || !*enc)
         return;
     snprintf(s->encoding, sizeof s->encoding, "%s", enc);
@@ -465,8 +473,14 @@ const char *sl_source_encoding(const sl_source *s, const char **declared_by)
 }
 
 /* GBK lead and trail bytes. */
-static bool gbk_lead(unsigned char c) { return c >= 0x81 && c <= 0xFE; }
-static bool gbk_trail(unsigned char c) { return c >= 0x40 && c <= 0xFE && c != 0x7F; }
+static bool gbk_lead(unsigned char c)
+{
+    return c >= 0x81 && c <= 0xFE;
+}
+static bool gbk_trail(unsigned char c)
+{
+    return c >= 0x40 && c <= 0xFE && c != 0x7F;
+}
 
 bool sl_source_text_misdecoded(const sl_source *s, const char *text, char **gbk)
 {
@@ -560,8 +574,7 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
         char why[sizeof cap.last];
         sl_gdal_message(cap.last, why, sizeof why);
         if (cap.last[0])
-            sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': %s", s->label,
-                         why);
+            sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': %s", s->label, why);
         else if (!file_exists(o->source) && !strchr(o->source, ':'))
             sl_error_add(err, SL_ERR_SOURCE, "cannot open parcel source '%s': no such file",
                          s->label);
@@ -590,7 +603,7 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
         if (!s->layer) {
             char why[sizeof cap.last];
             sl_gdal_message(cap.last[0] ? cap.last : "the query returned no result set", why,
-                               sizeof why);
+                            sizeof why);
             sl_error_add(err, SL_ERR_SCENARIO, "%s: the SQL query of parcels.layer failed: %s",
                          s->label, why);
             sl_source_destroy(s);
@@ -604,8 +617,7 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
             for (int i = 0; i < nl && strlen(names) < 900; i++) {
                 OGRLayerH l = GDALDatasetGetLayer(s->ds, i);
                 size_t len = strlen(names);
-                snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
-                         OGR_L_GetName(l));
+                snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", OGR_L_GetName(l));
             }
             sl_error_add(err, SL_ERR_SCENARIO, "%s: no layer named '%s' (layers: %s)", s->label,
                          o->layer, nl ? names : "none");
@@ -659,15 +671,42 @@ void sl_source_destroy(sl_source *s)
     free(s);
 }
 
-OGRLayerH sl_source_layer(const sl_source *s) { return s->layer; }
-const char *sl_source_layer_name(const sl_source *s) { return s->layer_name; }
-GDALDatasetH sl_source_dataset(const sl_source *s) { return s->ds; }
-const char *sl_source_label(const sl_source *s) { return s->label; }
-OGRSpatialReferenceH sl_source_srs(const sl_source *s) { return s->srs; }
-const char *sl_source_crs_name(const sl_source *s) { return s->srs ? s->crs_name : "none"; }
-const char *sl_source_driver(const sl_source *s) { return s->driver; }
-bool sl_source_check_utf8(const sl_source *s) { return s->check_utf8; }
-void sl_source_rewind(sl_source *s) { OGR_L_ResetReading(s->layer); }
+OGRLayerH sl_source_layer(const sl_source *s)
+{
+    return s->layer;
+}
+const char *sl_source_layer_name(const sl_source *s)
+{
+    return s->layer_name;
+}
+GDALDatasetH sl_source_dataset(const sl_source *s)
+{
+    return s->ds;
+}
+const char *sl_source_label(const sl_source *s)
+{
+    return s->label;
+}
+OGRSpatialReferenceH sl_source_srs(const sl_source *s)
+{
+    return s->srs;
+}
+const char *sl_source_crs_name(const sl_source *s)
+{
+    return s->srs ? s->crs_name : "none";
+}
+const char *sl_source_driver(const sl_source *s)
+{
+    return s->driver;
+}
+bool sl_source_check_utf8(const sl_source *s)
+{
+    return s->check_utf8;
+}
+void sl_source_rewind(sl_source *s)
+{
+    OGR_L_ResetReading(s->layer);
+}
 
 static const char *geom_type_name(OGRwkbGeometryType t)
 {
@@ -736,8 +775,8 @@ static bool has_unclosed_ring(OGRGeometryH g, bool *short_ring)
             *short_ring = true;
         if (n < 2)
             continue;
-        open |= OGR_G_GetX(r, 0) != OGR_G_GetX(r, n - 1) ||
-                OGR_G_GetY(r, 0) != OGR_G_GetY(r, n - 1);
+        open |=
+            OGR_G_GetX(r, 0) != OGR_G_GetX(r, n - 1) || OGR_G_GetY(r, 0) != OGR_G_GetY(r, n - 1);
     }
     return open;
 }
@@ -748,8 +787,8 @@ static void add_note(char *note, size_t size, const char *text)
     snprintf(note + n, size - n, "%s%s", n ? "; " : "", text);
 }
 
-sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out,
-                                   char *why, size_t why_size)
+sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out, char *why,
+                                   size_t why_size)
 {
     (void)s;
     *out = NULL;
@@ -892,8 +931,7 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         }
     }
     for (int i = 0; i < n; i++) {
-        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90 ||
-            fabs(s->x[i]) > 360) {
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90 || fabs(s->x[i]) > 360) {
             snprintf(why, why_size, "coordinates outside the valid range of %s%s", s->crs_name,
                      hint);
             return NAN;
@@ -902,9 +940,8 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
     if (s->have_aou) {
         const double margin = 1.0; /* degrees */
         double lon = s->x[0], lat = s->y[0];
-        bool lon_ok = s->aou_w <= s->aou_e
-                          ? lon >= s->aou_w - margin && lon <= s->aou_e + margin
-                          : true;
+        bool lon_ok =
+            s->aou_w <= s->aou_e ? lon >= s->aou_w - margin && lon <= s->aou_e + margin : true;
         if (!lon_ok || lat < s->aou_s - margin || lat > s->aou_n + margin) {
             snprintf(why, why_size,
                      "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
@@ -1049,7 +1086,8 @@ double sl_source_shrunk_area_m2(sl_source *s, OGRGeometryH g, double setback_m,
     } else {
         OGREnvelope env;
         OGR_G_GetEnvelope(g, &env);
-        local_zone *z = get_zone(s, local_epsg((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2));
+        local_zone *z =
+            get_zone(s, local_epsg((env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2));
         if (!z)
             return NAN;
         OGRGeometryH m = OGR_G_Clone(g);

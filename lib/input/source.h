@@ -15,12 +15,12 @@
 typedef struct sl_source sl_source;
 
 typedef struct sl_source_options {
-    const char *source;      /* dataset name or path (required) */
-    const char *layer;       /* NULL: the first layer; an SQL query when
+    const char *source;   /* dataset name or path (required) */
+    const char *layer;    /* NULL: the first layer; an SQL query when
                                 sl_is_sql_query() says so */
-    const char *crs;         /* used only when the source has no CRS */
-    const char *encoding;    /* used only for DBFs without .cpg */
-    bool need_crs;           /* fail when no CRS can be found */
+    const char *crs;      /* used only when the source has no CRS */
+    const char *encoding; /* used only for DBFs without .cpg */
+    bool need_crs;        /* fail when no CRS can be found */
 } sl_source_options;
 
 /* Open a source.  On failure returns NULL and adds a message naming the
@@ -64,13 +64,9 @@ void sl_source_rewind(sl_source *s);
  * SL_GEOM_OK: *out is the feature's own geometry (do not free);
  * SL_GEOM_REPAIRED: *out is a new repaired geometry (caller destroys);
  * otherwise *out is NULL and `why` says what is wrong. */
-typedef enum sl_geom_verdict {
-    SL_GEOM_OK,
-    SL_GEOM_REPAIRED,
-    SL_GEOM_REJECTED
-} sl_geom_verdict;
-sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out,
-                                   char *why, size_t why_size);
+typedef enum sl_geom_verdict { SL_GEOM_OK, SL_GEOM_REPAIRED, SL_GEOM_REJECTED } sl_geom_verdict;
+sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out, char *why,
+                                   size_t why_size);
 
 /* Geodesic area (m²) of a polygonal geometry in the source CRS, on the
  * ellipsoid of its geographic CRS, holes subtracted, parts summed; the

@@ -13,7 +13,7 @@ static const struct {
     const char *name;
     OGRFieldType type;
 } fields[F_N] = {
-    {"parcel_id", OFTString}, {"block", OFTString},       {"floors", OFTInteger},
+    {"parcel_id", OFTString}, {"block", OFTString},      {"floors", OFTInteger},
     {"height_m", OFTReal},    {"footprint_m2", OFTReal}, {"gfa_m2", OFTReal},
 };
 
@@ -21,8 +21,7 @@ struct sl_buildings_writer {
     sl_out_layer *layer;
 };
 
-sl_buildings_writer *sl_buildings_writer_open_in(sl_out_dataset *d, const sl_zone *z,
-                                                 sl_error *err)
+sl_buildings_writer *sl_buildings_writer_open_in(sl_out_dataset *d, const sl_zone *z, sl_error *err)
 {
     sl_buildings_writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -63,7 +62,8 @@ sl_status sl_buildings_writer_add(sl_buildings_writer *w, const sl_parcel *p,
         OGR_F_SetFieldString(f, F_PARCEL, p->id);
         OGR_F_SetFieldString(f, F_BLOCK, sl_block_name(blocks[b]));
         OGR_F_SetFieldInteger(f, F_FLOORS, floors);
-        OGR_F_SetFieldDouble(f, F_HEIGHT, sl_round2(b ? pp->office_height_m : pp->factory_height_m));
+        OGR_F_SetFieldDouble(f, F_HEIGHT,
+                             sl_round2(b ? pp->office_height_m : pp->factory_height_m));
         OGR_F_SetFieldDouble(f, F_FOOTPRINT, sl_round2(footprint));
         OGR_F_SetFieldDouble(f, F_GFA, sl_round2(gfa));
         char what[300];

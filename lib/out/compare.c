@@ -183,8 +183,8 @@ sl_status sl_compare_run(const char *const *paths, int n, const sl_compare_optio
     /* Widen the earlier rows to every industry column: the industries
      * first seen in later scenarios are not in theirs. */
     for (int i = 0; i < n; i++) {
-        double *g = realloc(c->rows[i].gfa_by_industry_m2,
-                            ((size_t)c->n_industries + 1) * sizeof *g);
+        double *g =
+            realloc(c->rows[i].gfa_by_industry_m2, ((size_t)c->n_industries + 1) * sizeof *g);
         if (!g) {
             free(known);
             sl_compare_destroy(c);
@@ -224,7 +224,6 @@ static const char *status_name(sl_plan_status s)
 {
     return sl_plan_status_name(s);
 }
-
 
 static void csv_num(sl_textbuf *b, double v)
 {
@@ -277,8 +276,8 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
 }
 
 /* A row of the table with a bar per scenario, scaled to the row's largest. */
-static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const double *v,
-                    int dec, const char *colour)
+static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const double *v, int dec,
+                    const char *colour)
 {
     double mx = 0;
     for (int i = 0; i < c->n; i++)
@@ -291,8 +290,9 @@ static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const
         sl_textbuf_puts(b, "<td class=\"n\">");
         sl_textbuf_num(b, v[i], dec);
         if (mx > 0 && isfinite(v[i]))
-            sl_textbuf_printf(b, "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\">"
-                                 "</span></div>",
+            sl_textbuf_printf(b,
+                              "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\">"
+                              "</span></div>",
                               100 * fabs(v[i]) / mx, colour);
         sl_textbuf_puts(b, "</td>");
     }
@@ -358,9 +358,14 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         for (int i = 0; i < c->n; i++) {
             const sl_compare_row *x = &c->rows[i];
-            const double vals[] = {(double)x->candidates, (double)x->redeveloped,
-                                   x->current_gfa_m2, x->gfa_m2, x->gfa_gain_m2,
-                                   x->clustering_m2eq, x->objective, x->bound,
+            const double vals[] = {(double)x->candidates,
+                                   (double)x->redeveloped,
+                                   x->current_gfa_m2,
+                                   x->gfa_m2,
+                                   x->gfa_gain_m2,
+                                   x->clustering_m2eq,
+                                   x->objective,
+                                   x->bound,
                                    100 * (isfinite(x->gap) ? x->gap : 0)};
             v[i] = vals[rows[r].off];
         }

@@ -16,15 +16,15 @@
  * column of the comparison's industries[] (NAN where the scenario has no
  * such industry). */
 typedef struct sl_compare_row {
-    char *path;                  /* the scenario file as given */
-    char *name;                  /* its `name`, or the path */
-    char *plan_rules;            /* the rule set planned under */
+    char *path;       /* the scenario file as given */
+    char *name;       /* its `name`, or the path */
+    char *plan_rules; /* the rule set planned under */
     sl_plan_status status;
     long long parcels, candidates, redeveloped;
-    double current_gfa_m2;       /* before, on the redeveloped parcels */
-    double gfa_m2;               /* after, on the redeveloped parcels */
-    double gfa_gain_m2;          /* gfa_m2 - current_gfa_m2 */
-    double clustering_m2eq;      /* the chain-link bonus part of the objective */
+    double current_gfa_m2;  /* before, on the redeveloped parcels */
+    double gfa_m2;          /* after, on the redeveloped parcels */
+    double gfa_gain_m2;     /* gfa_m2 - current_gfa_m2 */
+    double clustering_m2eq; /* the chain-link bonus part of the objective */
     double objective, bound, gap, solve_seconds;
     double *gfa_by_industry_m2;
 } sl_compare_row;
@@ -32,8 +32,8 @@ typedef struct sl_compare_row {
 typedef struct sl_compare {
     int n;
     sl_compare_row *rows;
-    int n_industries;            /* union of the scenarios' industry ids */
-    char **industries;           /* ids, in order of first appearance */
+    int n_industries;  /* union of the scenarios' industry ids */
+    char **industries; /* ids, in order of first appearance */
     char **industry_names;
 } sl_compare;
 
@@ -42,8 +42,8 @@ typedef struct sl_compare {
 typedef void (*sl_compare_scenario_fn)(void *user_data, int index, int n, const char *path);
 
 typedef struct sl_compare_options {
-    double time_limit_s;         /* < 0: each scenario's own plan.time_limit_s */
-    double gap;                  /* < 0: each scenario's own plan.gap */
+    double time_limit_s; /* < 0: each scenario's own plan.time_limit_s */
+    double gap;          /* < 0: each scenario's own plan.gap */
     sl_compare_scenario_fn on_scenario;
     sl_plan_progress_fn progress; /* passed to each solve */
     void *user_data;

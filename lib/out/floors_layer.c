@@ -8,17 +8,27 @@
 #include "out/parcels_layer.h"
 
 enum {
-    F_PARCEL, F_BLOCK, F_LEVEL, F_INDUSTRY, F_NAME, F_CHAIN, F_KIND, F_BASE, F_HEIGHT, F_TOP,
-    F_GFA, F_N
+    F_PARCEL,
+    F_BLOCK,
+    F_LEVEL,
+    F_INDUSTRY,
+    F_NAME,
+    F_CHAIN,
+    F_KIND,
+    F_BASE,
+    F_HEIGHT,
+    F_TOP,
+    F_GFA,
+    F_N
 };
 
 static const struct {
     const char *name;
     OGRFieldType type;
 } fields[F_N] = {
-    {"parcel_id", OFTString}, {"block", OFTString},   {"level", OFTInteger},
+    {"parcel_id", OFTString}, {"block", OFTString},         {"level", OFTInteger},
     {"industry", OFTString},  {"industry_name", OFTString}, {"chain", OFTString},
-    {"kind", OFTString},      {"base_m", OFTReal},    {"height_m", OFTReal},
+    {"kind", OFTString},      {"base_m", OFTReal},          {"height_m", OFTReal},
     {"top_m", OFTReal},       {"gfa_m2", OFTReal},
 };
 

@@ -18,8 +18,8 @@
 #include "util/ogr_util.h"
 
 #define SL_MAX_OUT_LAYERS 8
-#define SL_QUEUE_LEN 1024
-#define SL_WRITE_BATCH 64
+#define SL_QUEUE_LEN      1024
+#define SL_WRITE_BATCH    64
 
 /* Features are serialised by a writer thread of the dataset, so that
  * GDAL's formatting (most of the time of a large run) overlaps with
@@ -44,12 +44,12 @@ typedef struct pg_layer {
     OGRFeatureDefnH logical;
     int *col;
     int n_col, cap_col;
-    int run_col, scenario_col;       /* the table's run_id and scenario columns */
-    bool multi;                      /* promote polygons to the column's MultiPolygon */
-    bool existing;                   /* appending to a table that exists: columns are
+    int run_col, scenario_col; /* the table's run_id and scenario columns */
+    bool multi;                /* promote polygons to the column's MultiPolygon */
+    bool existing;             /* appending to a table that exists: columns are
                                         looked up, not made, and no index is added */
     char *table;
-    char *missing;                   /* append: "a, b (integer, not real)", or NULL */
+    char *missing; /* append: "a, b (integer, not real)", or NULL */
 } pg_layer;
 
 struct sl_out_layer {
@@ -58,14 +58,14 @@ struct sl_out_layer {
     OGRSpatialReferenceH srs;        /* GeoJSON: the geometries' CRS (clone) */
     OGRCoordinateTransformationH ct; /* GeoJSON: srs -> WGS 84, used by the caller's thread */
     bool ct_ready;
-    pg_layer *pg;                    /* PostgreSQL only */
+    pg_layer *pg; /* PostgreSQL only */
 };
 
 struct sl_out_dataset {
-    char *path;                      /* PostgreSQL: the connection, password hidden */
+    char *path; /* PostgreSQL: the connection, password hidden */
     GDALDatasetH ds;
     bool geojson;
-    bool pg;                         /* a PostgreSQL run: one transaction */
+    bool pg; /* a PostgreSQL run: one transaction */
     bool in_txn;
     sl_pg_mode mode;
     char *prefix, *run_id, *scenario;
@@ -80,12 +80,12 @@ struct sl_out_dataset {
     out_item q[SL_QUEUE_LEN];
     int head, count;
     bool producer_waiting, consumer_waiting;
-    bool busy;                       /* the writer thread is writing an item */
-    pthread_cond_t idle;             /* signalled when the queue is empty and !busy */
-    bool aborted;                    /* drain the queue without writing */
-    bool transactions;               /* GPKG: all features in one transaction */
-    sl_status failed;                /* first failure of the writer thread */
-    char *failure;                   /* its message */
+    bool busy;           /* the writer thread is writing an item */
+    pthread_cond_t idle; /* signalled when the queue is empty and !busy */
+    bool aborted;        /* drain the queue without writing */
+    bool transactions;   /* GPKG: all features in one transaction */
+    sl_status failed;    /* first failure of the writer thread */
+    char *failure;       /* its message */
 };
 
 sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_error *err)
@@ -183,8 +183,7 @@ bool sl_pg_prefix_valid(const char *p)
 }
 
 sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_pg_mode mode,
-                                       const char *run_id, const char *scenario,
-                                       sl_error *err)
+                                       const char *run_id, const char *scenario, sl_error *err)
 {
     sl_gdal_init();
     if (!prefix)
@@ -216,8 +215,7 @@ sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_
         return NULL;
     }
     if (!sl_pg_prefix_valid(prefix)) {
-        sl_error_add(err, SL_ERR_USAGE,
-                     "table prefix '%s': %s", prefix, SL_PG_PREFIX_RULE);
+        sl_error_add(err, SL_ERR_USAGE, "table prefix '%s': %s", prefix, SL_PG_PREFIX_RULE);
         sl_out_dataset_abort(d, NULL);
         return NULL;
     }
@@ -375,8 +373,8 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
                 GDALDatasetReleaseResultSet(d->ds, r);
             if (cap.n_errors) {
                 sl_gdal_message(cap.first, why, sizeof why);
-                sl_error_add(err, SL_ERR_IO, "%s: cannot index table %s: %s", d->path,
-                             pl->table, why);
+                sl_error_add(err, SL_ERR_IO, "%s: cannot index table %s: %s", d->path, pl->table,
+                             why);
                 st = SL_ERR_IO;
             }
         }
@@ -447,8 +445,8 @@ sl_status sl_out_dataset_close(sl_out_dataset *d, sl_error *err)
         } else if (st == SL_OK && d->geojson && !geojson_complete(d->path)) {
             struct statvfs fs;
             bool full = statvfs(d->path, &fs) == 0 && fs.f_bavail * fs.f_frsize < 65536;
-            sl_error_add(err, SL_ERR_IO, "%s: cannot write: the file was cut short (%s)",
-                         d->path, full ? "no space left on device" : "is the disk full?");
+            sl_error_add(err, SL_ERR_IO, "%s: cannot write: the file was cut short (%s)", d->path,
+                         full ? "no space left on device" : "is the disk full?");
             st = SL_ERR_IO;
         }
     }
@@ -600,8 +598,8 @@ static sl_out_layer *pg_layer_create(sl_out_dataset *d, sl_out_layer *l, const c
         pl->scenario_col = OGR_FD_GetFieldIndex(pd, "scenario");
         if (pl->run_col < 0 || pl->scenario_col < 0) {
             pl->missing = strdup(pl->run_col < 0 && pl->scenario_col < 0 ? "run_id, scenario"
-                                 : pl->run_col < 0                      ? "run_id"
-                                                                        : "scenario");
+                                 : pl->run_col < 0                       ? "run_id"
+                                                                         : "scenario");
             pl->run_col = pl->scenario_col = -1;
         }
         return l;
@@ -745,8 +743,8 @@ static int pg_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
     int c = pg_column(l, fd);
     if (pl->existing) {
         OGRFeatureDefnH pd = OGR_L_GetLayerDefn(l->layer);
-        if (c >= 0 && !type_fits(OGR_Fld_GetType(fd),
-                                 OGR_Fld_GetType(OGR_FD_GetFieldDefn(pd, c)))) {
+        if (c >= 0 &&
+            !type_fits(OGR_Fld_GetType(fd), OGR_Fld_GetType(OGR_FD_GetFieldDefn(pd, c)))) {
             if (!own)
                 return -1;
             char what[300];

@@ -26,9 +26,9 @@ sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_e
 
 /* How a run's tables meet the tables already in a PostgreSQL database. */
 typedef enum sl_pg_mode {
-    SL_PG_CREATE,     /* fail when a table of the run exists */
-    SL_PG_OVERWRITE,  /* drop and recreate the run's tables */
-    SL_PG_APPEND      /* add the run's rows to existing tables (made when missing) */
+    SL_PG_CREATE,    /* fail when a table of the run exists */
+    SL_PG_OVERWRITE, /* drop and recreate the run's tables */
+    SL_PG_APPEND     /* add the run's rows to existing tables (made when missing) */
 } sl_pg_mode;
 
 /* "create", "overwrite", "append". */
@@ -45,7 +45,7 @@ bool sl_pg_mode_parse(const char *s, sl_pg_mode *m);
  * they are, and the longest layer name still fits in 63 bytes.
  * SL_PG_PREFIX_RULE says so to a user. */
 bool sl_pg_prefix_valid(const char *prefix);
-#define SL_PG_PREFIX_RULE                                                               \
+#define SL_PG_PREFIX_RULE                                                             \
     "use lower-case letters, digits and '_' (at most 48), optionally after a schema " \
     "name and a dot, e.g. shanglou_ or plans.run_"
 
@@ -69,8 +69,7 @@ void sl_out_run_id(char *buf, size_t size);
  * the login or has no PostGIS.  Free with sl_out_dataset_close() or
  * sl_out_dataset_abort(). */
 sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_pg_mode mode,
-                                       const char *run_id, const char *scenario,
-                                       sl_error *err);
+                                       const char *run_id, const char *scenario, sl_error *err);
 
 /* Close the dataset (flushing it; for PostgreSQL, committing the run's
  * transaction) and free its layers.  Returns SL_ERR_IO with a message

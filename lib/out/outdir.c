@@ -23,13 +23,13 @@
  * subdirectory DIR/sub is replaced whole on commit), tmp[i] is
  * stage/name[i]; sub[] lists the subdirectories, each made in the stage. */
 struct sl_outdir {
-    char *dir;                      /* DIR as given, without trailing '/' */
-    char *stage;                    /* staging directory (exists until commit/abort) */
+    char *dir;   /* DIR as given, without trailing '/' */
+    char *stage; /* staging directory (exists until commit/abort) */
     int n, cap;
-    char **name;                    /* final name below DIR */
-    char **tmp;                     /* stage/name */
+    char **name; /* final name below DIR */
+    char **tmp;  /* stage/name */
     int n_subs;
-    char **sub;                     /* subdirectory names */
+    char **sub; /* subdirectory names */
 };
 
 static int mkdir_p(const char *dir)

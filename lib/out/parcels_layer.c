@@ -7,30 +7,37 @@
 #include <string.h>
 #include <strings.h>
 
-
 #include "out/layer_writer.h"
 #include "util/ogr_util.h"
 #include "input/source.h"
 
 /* Field indices of our own properties. */
+enum { F_ID, F_STATUS, F_REASON, F_LAND_USE, F_AREA, F_CUR_GFA, F_CUR_FAR, F_TAX, F_NFIXED };
 enum {
-    F_ID, F_STATUS, F_REASON, F_LAND_USE, F_AREA, F_CUR_GFA, F_CUR_FAR, F_TAX,
-    F_NFIXED
-};
-enum {
-    P_GFA, P_COUNTED, P_FAR, P_COVERAGE, P_FFOOT, P_OFOOT, P_FFLOORS, P_FHEIGHT,
-    P_OFLOORS, P_OHEIGHT, P_VALUE, P_STACK, P_N
+    P_GFA,
+    P_COUNTED,
+    P_FAR,
+    P_COVERAGE,
+    P_FFOOT,
+    P_OFOOT,
+    P_FFLOORS,
+    P_FHEIGHT,
+    P_OFLOORS,
+    P_OHEIGHT,
+    P_VALUE,
+    P_STACK,
+    P_N
 };
 
 struct sl_parcels_writer {
-    sl_out_dataset *own;  /* the dataset, when the writer created it */
+    sl_out_dataset *own; /* the dataset, when the writer created it */
     sl_out_layer *layer;
     const sl_zone *z;
     bool plan_mode;
-    int rule_base;      /* first per-rule-set field: 4 per rule set */
+    int rule_base; /* first per-rule-set field: 4 per rule set */
     int gain_field;
     int plan_base;
-    int *src_map;       /* source field i -> our field, or -1 */
+    int *src_map; /* source field i -> our field, or -1 */
     int n_src;
 };
 
@@ -56,8 +63,8 @@ static void destroy(sl_parcels_writer *w)
     free(w);
 }
 
-sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
-                                          const sl_zone *z, bool plan_mode, sl_error *err)
+sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver, const sl_zone *z,
+                                          bool plan_mode, sl_error *err)
 {
     sl_out_dataset *d = sl_out_dataset_create(path, driver, err);
     if (!d)
@@ -71,8 +78,8 @@ sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
     return w;
 }
 
-sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
-                                             bool plan_mode, sl_error *err)
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z, bool plan_mode,
+                                             sl_error *err)
 {
     sl_parcels_writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -117,12 +124,18 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
             OGRFieldType type;
             bool json;
         } pf[P_N] = {
-            {"gfa_m2", OFTReal, false},          {"counted_gfa_m2", OFTReal, false},
-            {"far", OFTReal, false},             {"coverage", OFTReal, false},
-            {"factory_footprint_m2", OFTReal, false}, {"office_footprint_m2", OFTReal, false},
-            {"factory_floors", OFTInteger, false}, {"factory_height_m", OFTReal, false},
-            {"office_floors", OFTInteger, false}, {"office_height_m", OFTReal, false},
-            {"value_m2eq", OFTReal, false},      {"stack", OFTString, true},
+            {"gfa_m2", OFTReal, false},
+            {"counted_gfa_m2", OFTReal, false},
+            {"far", OFTReal, false},
+            {"coverage", OFTReal, false},
+            {"factory_footprint_m2", OFTReal, false},
+            {"office_footprint_m2", OFTReal, false},
+            {"factory_floors", OFTInteger, false},
+            {"factory_height_m", OFTReal, false},
+            {"office_floors", OFTInteger, false},
+            {"office_height_m", OFTReal, false},
+            {"value_m2eq", OFTReal, false},
+            {"stack", OFTString, true},
         };
         w->plan_base = sl_out_layer_field_count(w->layer);
         for (int i = 0; i < P_N; i++)

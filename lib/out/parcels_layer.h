@@ -18,13 +18,13 @@ typedef struct sl_parcels_writer sl_parcels_writer;
  * source layer's own fields follow ours, except those whose names clash.
  * Returns NULL with a message naming the path on failure (SL_ERR_IO).
  * Free with sl_parcels_writer_close(). */
-sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver,
-                                          const sl_zone *z, bool plan_mode, sl_error *err);
+sl_parcels_writer *sl_parcels_writer_open(const char *path, const char *driver, const sl_zone *z,
+                                          bool plan_mode, sl_error *err);
 
 /* The same, as a layer "parcels" of an open dataset (e.g. shanglou.gpkg);
  * closing the writer then leaves the dataset open. */
-sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z,
-                                             bool plan_mode, sl_error *err);
+sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z, bool plan_mode,
+                                             sl_error *err);
 
 /* Write one parcel; geom may be NULL (written as null geometry); pp is the
  * parcel's plan in plan mode, else NULL.  When geom is src's own geometry

@@ -40,9 +40,9 @@ char *sl_report_svg_name(const char *id, char *buf, size_t size)
 enum { PX_PER_M = 7, MARGIN_TOP = 56, MARGIN_BOTTOM = 36, AXIS_X = 54 };
 
 /* One block's column: storeys from the ground up. */
-static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
-                      const sl_parcel_plan *pp, const sl_rgb *colours, int block, double x,
-                      double w, double ground_y, double cap_m)
+static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
+                      const sl_rgb *colours, int block, double x, double w, double ground_y,
+                      double cap_m)
 {
     const sl_scenario *sc = z->sc;
     double base = 0, fp = 0;
@@ -55,8 +55,9 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
         sl_rgb c = colours[st->industry];
         char hex[8];
         double y = ground_y - (base + st->height_m) * PX_PER_M, h = st->height_m * PX_PER_M;
-        sl_textbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                             "fill=\"%s\" stroke=\"#222\" stroke-width=\"1\"><title>",
+        sl_textbuf_printf(b,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"%s\" stroke=\"#222\" stroke-width=\"1\"><title>",
                           x, y, w, h, sl_rgb_hex(c, hex));
         sl_textbuf_printf(b, "%s L%d: ", block_name(block), st->level);
         sl_textbuf_xml(b, ind->name);
@@ -67,14 +68,16 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
                           sl_ruleset_load_at(p->plan_rules, st->level));
         double fs = h >= 26 ? 11 : h >= 16 ? 9 : 7;
         const char *tc = text_colour(c);
-        sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\">"
-                             "<tspan font-weight=\"bold\">%s%d</tspan> ",
-                          x + 6, y + h / 2 + fs / 2 - 1, fs, tc, block == SL_BLOCK_OFFICE ? "O" : "F",
-                          st->level);
+        sl_textbuf_printf(b,
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\">"
+                          "<tspan font-weight=\"bold\">%s%d</tspan> ",
+                          x + 6, y + h / 2 + fs / 2 - 1, fs, tc,
+                          block == SL_BLOCK_OFFICE ? "O" : "F", st->level);
         sl_textbuf_xml(b, ind->name);
         sl_textbuf_puts(b, "</text>\n");
-        sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
-                             "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
+        sl_textbuf_printf(b,
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
+                          "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
                           x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc, st->height_m,
                           ind->floor_load_kN_m2, sl_ruleset_load_at(p->plan_rules, st->level));
         base += st->height_m;
@@ -84,17 +87,19 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
     if (n == 0)
         return;
     /* the block's name and the height cap */
-    sl_textbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">%s %s · "
-                         "%dF · %.1f m · ",
+    sl_textbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">%s %s · "
+                      "%dF · %.1f m · ",
                       x, ground_y + 16, block == SL_BLOCK_OFFICE ? "办公" : "厂房",
                       block_name(block), n, base);
     sl_textbuf_num(b, fp, 0);
     sl_textbuf_puts(b, " m²/floor</text>\n");
     double cy = ground_y - cap_m * PX_PER_M;
-    sl_textbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
-                         "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
-                         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
-                         "text-anchor=\"end\">限高 cap %g m</text>\n",
+    sl_textbuf_printf(b,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
+                      "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
+                      "text-anchor=\"end\">限高 cap %g m</text>\n",
                       x - 4, cy, x + w + 4, cy, x + w, cy - 3, cap_m);
 }
 
@@ -111,14 +116,17 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     double ground_y = MARGIN_TOP + top_m * PX_PER_M;
     double height = ground_y + MARGIN_BOTTOM;
     sl_textbuf b = {0};
-    sl_textbuf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                          "viewBox=\"0 0 %.0f %.0f\" font-family=\"'Noto Sans CJK SC','Source Han "
-                          "Sans SC','Microsoft YaHei','PingFang SC',sans-serif\" role=\"img\">\n",
+    sl_textbuf_printf(&b,
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                      "viewBox=\"0 0 %.0f %.0f\" font-family=\"'Noto Sans CJK SC','Source Han "
+                      "Sans SC','Microsoft YaHei','PingFang SC',sans-serif\" role=\"img\">\n",
                       width, height, width, height);
     sl_textbuf_puts(&b, "<title>");
     sl_textbuf_xml(&b, p->id);
-    sl_textbuf_puts(&b, " stacking plan</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
-    sl_textbuf_puts(&b, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#111\">");
+    sl_textbuf_puts(
+        &b, " stacking plan</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+    sl_textbuf_puts(&b,
+                    "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#111\">");
     sl_textbuf_xml(&b, p->id);
     sl_textbuf_puts(&b, " 竖向布局 stacking plan</text>\n<text x=\"10\" y=\"40\" font-size=\"11\" "
                         "fill=\"#444\">GFA ");
@@ -131,9 +139,10 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
         double y = ground_y - m * PX_PER_M;
-        sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>"
-                              "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" fill=\"#555\" "
-                              "text-anchor=\"end\">%d m</text>\n",
+        sl_textbuf_printf(&b,
+                          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>"
+                          "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" fill=\"#555\" "
+                          "text-anchor=\"end\">%d m</text>\n",
                           AXIS_X - 4, y, AXIS_X, y, AXIS_X - 7, y + 3.5, m);
     }
     sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>\n",
@@ -143,8 +152,9 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     if (office)
         svg_block(&b, z, p, pp, colours, SL_BLOCK_OFFICE, fx + fw + gap, ow, ground_y,
                   r->office_height_max_m);
-    sl_textbuf_printf(&b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#333\" "
-                          "stroke-width=\"2\"/>\n</svg>\n",
+    sl_textbuf_printf(&b,
+                      "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#333\" "
+                      "stroke-width=\"2\"/>\n</svg>\n",
                       AXIS_X, ground_y, width - 10, ground_y);
     return sl_textbuf_take(&b);
 }
@@ -284,7 +294,8 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
 {
     totals t = zone_totals(z, plan);
     sl_textbuf_puts(b, "<h2>片区概况 Zone summary</h2>\n<table>\n");
-    static const char *const cols[] = {"", "parcels 地块", "area 面积 m²", "current GFA 现状建面 m²"};
+    static const char *const cols[] = {"", "parcels 地块", "area 面积 m²",
+                                       "current GFA 现状建面 m²"};
     th_row(b, cols, 4);
     sl_textbuf_printf(b, "<tr><th>all 全部</th><td class=\"n\">%d</td>", z->n);
     td_num(b, t.area, 0);
@@ -303,13 +314,15 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
                           t.redeveloped);
         td_num(b, area, 0);
         td_num(b, cur, 0);
-        sl_textbuf_printf(b, "</tr>\n<tr><th>kept 保留</th><td class=\"n\">%lld</td><td></td>"
-                             "<td></td></tr>\n",
+        sl_textbuf_printf(b,
+                          "</tr>\n<tr><th>kept 保留</th><td class=\"n\">%lld</td><td></td>"
+                          "<td></td></tr>\n",
                           t.kept);
     }
-    sl_textbuf_printf(b, "<tr><th>not candidates 非候选</th><td class=\"n\">%lld</td><td></td>"
-                         "<td></td></tr>\n<tr><th>rejected 数据有误</th><td class=\"n\">%lld</td>"
-                         "<td></td><td></td></tr>\n</table>\n",
+    sl_textbuf_printf(b,
+                      "<tr><th>not candidates 非候选</th><td class=\"n\">%lld</td><td></td>"
+                      "<td></td></tr>\n<tr><th>rejected 数据有误</th><td class=\"n\">%lld</td>"
+                      "<td></td><td></td></tr>\n</table>\n",
                       z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
     sl_textbuf_puts(b, "<p>Candidates could gain up to ");
     sl_textbuf_num(b, t.gain, 0);
@@ -322,8 +335,12 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
 {
     const sl_scenario *sc = z->sc;
     sl_textbuf_puts(b, "<h2>规则对比 Rule sets</h2>\n<table>\n");
-    static const char *const cols[] = {"rule set", "FAR cap", "factory m", "office m",
-                                       "candidates' max GFA m²", "bound by FAR / height / setback"};
+    static const char *const cols[] = {"rule set",
+                                       "FAR cap",
+                                       "factory m",
+                                       "office m",
+                                       "candidates' max GFA m²",
+                                       "bound by FAR / height / setback"};
     th_row(b, cols, 6);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
@@ -340,7 +357,6 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
     }
     sl_textbuf_puts(b, "</table>\n");
 }
-
 
 typedef struct by_gain {
     double gain;
@@ -431,8 +447,7 @@ static void optimizer(sl_textbuf *b, const sl_plan *plan)
     }
 }
 
-static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
-                       const sl_rgb *colours)
+static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours)
 {
     const sl_scenario *sc = z->sc;
     double scale = 1;
@@ -465,8 +480,9 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
             sl_textbuf_num(b, ind->demand_max_m2, 0);
         else
             sl_textbuf_puts(b, "∞");
-        sl_textbuf_printf(b, "</td><td><div class=\"bar\"><span style=\"width:%.1f%%;"
-                             "background:%s\"></span>",
+        sl_textbuf_printf(b,
+                          "</td><td><div class=\"bar\"><span style=\"width:%.1f%%;"
+                          "background:%s\"></span>",
                           100 * g / scale, sl_rgb_hex(colours[k], hex));
         if (ind->demand_min_m2 > 0)
             sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"min\"></i>",
@@ -518,8 +534,7 @@ static void parcel_table(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
     sl_textbuf_puts(b, "</table>\n");
 }
 
-static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
-                        const sl_rgb *colours)
+static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours)
 {
     sl_textbuf_puts(b, "<h2>改造地块 Redeveloped parcels</h2>\n<p class=\"meta\">Each parcel: its "
                        "technical and economic indicators, then the stacking plan (storeys to "
@@ -553,8 +568,7 @@ static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
         sl_textbuf_puts(b, "<p>No parcel is redeveloped in this plan.</p>\n");
 }
 
-sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan,
-                          sl_error *err)
+sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);

@@ -18,8 +18,7 @@
  * against its demand, a 技术经济指标表 (technical and economic indicators)
  * per redeveloped parcel with before -> after, and the stacking plans.
  * Returns SL_ERR_IO with a message naming the path on failure. */
-sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan,
-                          sl_error *err);
+sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err);
 
 /* The stacking plan of parcel p's buildings as an SVG document: storeys
  * bottom-up with heights to scale, coloured by industry (colours from

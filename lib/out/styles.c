@@ -149,9 +149,10 @@ static void fill_symbol(sl_textbuf *b, int name, sl_rgb fill, int alpha, const c
     rgba(c, sizeof c, fill, alpha);
     rgba(oc, sizeof oc, outline, 255);
     snprintf(w, sizeof w, "%g", outline_mm);
-    sl_textbuf_printf(b, "<symbol type=\"fill\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" "
-                         "force_rhr=\"0\">\n<layer class=\"SimpleFill\" pass=\"0\" enabled=\"1\" "
-                         "locked=\"0\"><Option type=\"Map\">",
+    sl_textbuf_printf(b,
+                      "<symbol type=\"fill\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" "
+                      "force_rhr=\"0\">\n<layer class=\"SimpleFill\" pass=\"0\" enabled=\"1\" "
+                      "locked=\"0\"><Option type=\"Map\">",
                       name);
     opt(b, "color", c);
     opt(b, "joinstyle", "bevel");
@@ -168,27 +169,28 @@ static void labeling(sl_textbuf *b, const char *expression, double size_pt)
     sl_textbuf_puts(b, "<labeling type=\"simple\">\n<settings calloutType=\"simple\">\n"
                        "<text-style fieldName=\"");
     sl_textbuf_xml(b, expression);
-    sl_textbuf_printf(b,
-                      "\" isExpression=\"1\" fontFamily=\"Noto Sans CJK SC\" namedStyle=\"Regular\" "
-                      "fontWeight=\"50\" fontSize=\"%g\" fontSizeUnit=\"Point\" "
-                      "textColor=\"20,20,20,255\" textOpacity=\"1\" multilineHeight=\"1\" "
-                      "allowHtml=\"0\">\n"
-                      "<text-buffer bufferDraw=\"1\" bufferSize=\"0.6\" bufferSizeUnits=\"MM\" "
-                      "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\" "
-                      "bufferJoinStyle=\"128\" bufferNoFill=\"1\"/>\n</text-style>\n"
-                      "<text-format multilineAlign=\"1\" wrapChar=\"\" plussign=\"0\" "
-                      "formatNumbers=\"0\" decimals=\"3\"/>\n"
-                      "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
-                      "fitInPolygonOnly=\"0\" priority=\"5\" dist=\"0\" distUnits=\"MM\" "
-                      "offsetType=\"0\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" "
-                      "offsetUnits=\"MM\" polygonPlacementFlags=\"2\" placementFlags=\"10\"/>\n"
-                      "<rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" "
-                      "obstacleFactor=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" "
-                      "labelPerPart=\"0\" mergeLines=\"0\" scaleVisibility=\"0\" "
-                      "limitNumLabels=\"0\" maxNumLabels=\"2000\" minFeatureSize=\"0\" "
-                      "fontLimitPixelSize=\"0\" zIndex=\"0\" unplacedVisibility=\"0\"/>\n"
-                      "</settings>\n</labeling>\n",
-                      size_pt);
+    sl_textbuf_printf(
+        b,
+        "\" isExpression=\"1\" fontFamily=\"Noto Sans CJK SC\" namedStyle=\"Regular\" "
+        "fontWeight=\"50\" fontSize=\"%g\" fontSizeUnit=\"Point\" "
+        "textColor=\"20,20,20,255\" textOpacity=\"1\" multilineHeight=\"1\" "
+        "allowHtml=\"0\">\n"
+        "<text-buffer bufferDraw=\"1\" bufferSize=\"0.6\" bufferSizeUnits=\"MM\" "
+        "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\" "
+        "bufferJoinStyle=\"128\" bufferNoFill=\"1\"/>\n</text-style>\n"
+        "<text-format multilineAlign=\"1\" wrapChar=\"\" plussign=\"0\" "
+        "formatNumbers=\"0\" decimals=\"3\"/>\n"
+        "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
+        "fitInPolygonOnly=\"0\" priority=\"5\" dist=\"0\" distUnits=\"MM\" "
+        "offsetType=\"0\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" "
+        "offsetUnits=\"MM\" polygonPlacementFlags=\"2\" placementFlags=\"10\"/>\n"
+        "<rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" "
+        "obstacleFactor=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" "
+        "labelPerPart=\"0\" mergeLines=\"0\" scaleVisibility=\"0\" "
+        "limitNumLabels=\"0\" maxNumLabels=\"2000\" minFeatureSize=\"0\" "
+        "fontLimitPixelSize=\"0\" zIndex=\"0\" unplacedVisibility=\"0\"/>\n"
+        "</settings>\n</labeling>\n",
+        size_pt);
 }
 
 static void qml_begin(sl_textbuf *b, bool labels)
@@ -236,8 +238,9 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
     /* "id" and the FAR on the next line: the planned FAR of a redeveloped
      * parcel, else the current one. */
     labeling(b,
-             plan_mode ? "concat(\"id\", '\\n', format_number(coalesce(\"far\", \"current_far\"), 2))"
-                       : "concat(\"id\", '\\n', format_number(\"current_far\", 2))",
+             plan_mode
+                 ? "concat(\"id\", '\\n', format_number(coalesce(\"far\", \"current_far\"), 2))"
+                 : "concat(\"id\", '\\n', format_number(\"current_far\", 2))",
              7);
     sl_textbuf_puts(b, "</qgis>\n");
 }
@@ -257,8 +260,9 @@ static void buildings_qml(sl_textbuf *b)
 /* A data-defined property of a 3-D symbol: an expression. */
 static void dd_expr(sl_textbuf *b, const char *name, const char *expr)
 {
-    sl_textbuf_printf(b, "<Option type=\"Map\" name=\"%s\"><Option type=\"bool\" name=\"active\" "
-                         "value=\"true\"/>",
+    sl_textbuf_printf(b,
+                      "<Option type=\"Map\" name=\"%s\"><Option type=\"bool\" name=\"active\" "
+                      "value=\"true\"/>",
                       name);
     opt(b, "expression", expr);
     sl_textbuf_puts(b, "<Option type=\"int\" name=\"type\" value=\"3\"/></Option>");
@@ -290,9 +294,10 @@ static void floors_qml(sl_textbuf *b, const sl_scenario *sc)
     qml_begin(b, false);
     /* 3-D: each storey a prism from base_m to top_m, in its industry's
      * colour, with dark edges so that the storeys read as floors. */
-    sl_textbuf_puts(b, "<renderer-3d type=\"rulebased\" layer=\"\">\n"
-                       "<vector-layer-3d-tiling show-bounding-boxes=\"0\" zoom-levels-count=\"3\"/>\n"
-                       "<rules key=\"{5e1d0000-0000-4000-8000-000000000000}\">\n");
+    sl_textbuf_puts(b,
+                    "<renderer-3d type=\"rulebased\" layer=\"\">\n"
+                    "<vector-layer-3d-tiling show-bounding-boxes=\"0\" zoom-levels-count=\"3\"/>\n"
+                    "<rules key=\"{5e1d0000-0000-4000-8000-000000000000}\">\n");
     for (int i = 0; i < n; i++) {
         const sl_industry *ind = &sc->industries[order[i]];
         sl_rgb c = col[order[i]];
@@ -319,13 +324,14 @@ static void floors_qml(sl_textbuf *b, const sl_scenario *sc)
         free(filter);
         sl_textbuf_puts(b, "\" description=\"");
         sl_textbuf_xml(b, ind->name ? ind->name : ind->id);
-        sl_textbuf_printf(b, "\">\n<symbol type=\"polygon\" material_type=\"phong\">\n"
-                             "<data height=\"0\" extrusion-height=\"0\" alt-clamping=\"absolute\" "
-                             "alt-binding=\"centroid\" add-back-faces=\"0\" rendered-facade=\"3\" "
-                             "invert-normals=\"0\" culling-mode=\"no-culling\"/>\n"
-                             "<material diffuse=\"%s\" ambient=\"%s\" "
-                             "specular=\"40,40,40,255\" shininess=\"0\"/>\n"
-                             "<data-defined-properties><Option type=\"Map\">",
+        sl_textbuf_printf(b,
+                          "\">\n<symbol type=\"polygon\" material_type=\"phong\">\n"
+                          "<data height=\"0\" extrusion-height=\"0\" alt-clamping=\"absolute\" "
+                          "alt-binding=\"centroid\" add-back-faces=\"0\" rendered-facade=\"3\" "
+                          "invert-normals=\"0\" culling-mode=\"no-culling\"/>\n"
+                          "<material diffuse=\"%s\" ambient=\"%s\" "
+                          "specular=\"40,40,40,255\" shininess=\"0\"/>\n"
+                          "<data-defined-properties><Option type=\"Map\">",
                           dc, ac);
         opt(b, "name", "");
         sl_textbuf_puts(b, "<Option type=\"Map\" name=\"properties\">");
@@ -390,8 +396,21 @@ static const struct {
     {"ui", OFTString, OFSTNone, 30},
     {"update_time", OFTDateTime, OFSTNone, 0},
 };
-enum { C_CATALOG, C_SCHEMA, C_TABLE, C_GEOM, C_NAME, C_QML, C_SLD, C_DEFAULT, C_DESC, C_OWNER,
-       C_UI, C_TIME, C_N };
+enum {
+    C_CATALOG,
+    C_SCHEMA,
+    C_TABLE,
+    C_GEOM,
+    C_NAME,
+    C_QML,
+    C_SLD,
+    C_DEFAULT,
+    C_DESC,
+    C_OWNER,
+    C_UI,
+    C_TIME,
+    C_N
+};
 
 static const struct {
     const char *table;
@@ -399,7 +418,8 @@ static const struct {
     const char *description;
 } styled_layers[] = {
     {"parcels", SL_STYLE_PARCELS, "shanglou: parcels by status, labelled with id and FAR"},
-    {"buildings", SL_STYLE_BUILDINGS, "shanglou: building footprints, labelled with floors and height"},
+    {"buildings", SL_STYLE_BUILDINGS,
+     "shanglou: building footprints, labelled with floors and height"},
     {"floors", SL_STYLE_FLOORS,
      "shanglou: storeys by industry (one colour family per chain); 3-D: extruded base_m to top_m"},
 };
@@ -463,7 +483,9 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
     sl_gdal_capture_pop();
     if (!ok || cap.n_errors) {
         sl_error_add(err, SL_ERR_IO, "%s: cannot store the QGIS styles: %s", path,
-                     cap.last[0] ? cap.last : ds ? "driver failure" : "cannot open");
+                     cap.last[0] ? cap.last
+                     : ds        ? "driver failure"
+                                 : "cannot open");
         return SL_ERR_IO;
     }
     return SL_OK;

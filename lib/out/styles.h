@@ -37,9 +37,9 @@ bool sl_style_status(const char *status, sl_rgb *fill, const char **label);
 char *sl_rgb_hex(sl_rgb c, char *buf);
 
 typedef enum sl_style_layer {
-    SL_STYLE_PARCELS,    /* categorized by status, labels "id\nFAR" */
-    SL_STYLE_BUILDINGS,  /* block outlines, labels "floors F / height m" */
-    SL_STYLE_FLOORS      /* categorized by industry; 3-D extrusion base_m..top_m */
+    SL_STYLE_PARCELS,   /* categorized by status, labels "id\nFAR" */
+    SL_STYLE_BUILDINGS, /* block outlines, labels "floors F / height m" */
+    SL_STYLE_FLOORS     /* categorized by industry; 3-D extrusion base_m..top_m */
 } sl_style_layer;
 
 /* The QGIS style (QML document) of one layer of shanglou.gpkg; plan_mode

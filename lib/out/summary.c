@@ -31,8 +31,7 @@ static void put_num(FILE *f, double v)
         fputs("null", f);
 }
 
-sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan,
-                           sl_error *err)
+sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f) {

@@ -8,7 +8,6 @@
 
 /* Write the summary of an evaluate run (plan NULL) or a plan run to path.
  * Returns SL_ERR_IO with a message naming the path on failure. */
-sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan,
-                           sl_error *err);
+sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err);
 
 #endif

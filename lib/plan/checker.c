@@ -28,13 +28,13 @@ typedef struct checker {
     const sl_zone *z;
     const sl_scenario *sc;
     sl_error *err;
-    int n;  /* violations */
+    int n; /* violations */
 } checker;
 
-#define VIOLATION(c, ...)                                                    \
-    do {                                                                     \
-        sl_error_add((c)->err, SL_ERR_INFEASIBLE, __VA_ARGS__);              \
-        (c)->n++;                                                            \
+#define VIOLATION(c, ...)                                       \
+    do {                                                        \
+        sl_error_add((c)->err, SL_ERR_INFEASIBLE, __VA_ARGS__); \
+        (c)->n++;                                               \
     } while (0)
 
 static const char *pid(const sl_parcel *p)
@@ -58,7 +58,8 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
     }
     const sl_footprints *fp = &p->plan_fp;
     if (!fp->setback_ok) {
-        VIOLATION(c, "parcel %s is redeveloped but its setback leaves too little footprint", pid(p));
+        VIOLATION(c, "parcel %s is redeveloped but its setback leaves too little footprint",
+                  pid(p));
         return;
     }
     int nblock[2] = {0, 0};
@@ -95,8 +96,9 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
                       level, st->height_m, ind->id, h);
         double area = st->block == SL_BLOCK_OFFICE ? fp->office_m2 : fp->factory_m2;
         if (!near(st->gfa_m2, area))
-            VIOLATION(c, "parcel %s, %s level %d: floor area %.2f m2 is not the block footprint "
-                         "%.2f m2",
+            VIOLATION(c,
+                      "parcel %s, %s level %d: floor area %.2f m2 is not the block footprint "
+                      "%.2f m2",
                       pid(p), bw, level, st->gfa_m2, area);
         height[st->block] += h;
         gfa += area;
@@ -106,23 +108,27 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
         /* 4. floor load */
         double load_max = sl_ruleset_load_at(r, level);
         if (!le(ind->floor_load_kN_m2, load_max))
-            VIOLATION(c, "parcel %s, %s level %d: %s needs %.1f kN/m2, floor_load_max_kN_m2 "
-                         "allows %.1f at level %d",
+            VIOLATION(c,
+                      "parcel %s, %s level %d: %s needs %.1f kN/m2, floor_load_max_kN_m2 "
+                      "allows %.1f at level %d",
                       pid(p), bw, level, ind->id, ind->floor_load_kN_m2, load_max, level);
         /* 5. hoisting */
         if (ind->lift_t > r->freight_lift_t && level > r->ramp_floor)
-            VIOLATION(c, "parcel %s, %s level %d: %s hoists %.1f t, above freight_lift_t %.1f, "
-                         "above ramp_floor %d",
+            VIOLATION(c,
+                      "parcel %s, %s level %d: %s hoists %.1f t, above freight_lift_t %.1f, "
+                      "above ramp_floor %d",
                       pid(p), bw, level, ind->id, ind->lift_t, r->freight_lift_t, r->ramp_floor);
         /* 6. vibration sources low */
         if (ind->vibration == SL_VIB_SOURCE && level > r->vibration_source_max_floor)
-            VIOLATION(c, "parcel %s, %s level %d: vibration source %s above "
-                         "vibration_source_max_floor %d",
+            VIOLATION(c,
+                      "parcel %s, %s level %d: vibration source %s above "
+                      "vibration_source_max_floor %d",
                       pid(p), bw, level, ind->id, r->vibration_source_max_floor);
         /* 8. office block */
         if (st->block == SL_BLOCK_OFFICE && ind->kind != SL_KIND_OFFICE && ind->kind != SL_KIND_RND)
-            VIOLATION(c, "parcel %s, office level %d: %s is %s, only office or rnd industries go "
-                         "in the office block",
+            VIOLATION(c,
+                      "parcel %s, office level %d: %s is %s, only office or rnd industries go "
+                      "in the office block",
                       pid(p), level, ind->id, sl_kind_name(ind->kind));
         /* 10. freight lifts */
         if (st->block == SL_BLOCK_FACTORY && level > r->ramp_floor)
@@ -133,18 +139,18 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
         const sl_storey *st = &pp->storeys[s];
         const sl_industry *ind = &sc->industries[st->industry];
         if ((ind->fire_class == 'A' || ind->fire_class == 'B') && nblock[st->block] != 1)
-            VIOLATION(c, "parcel %s, %s block: %s is fire class %c and needs a single-storey "
-                         "block, the block has %d storeys",
-                      pid(p), block_word(st->block), ind->id, ind->fire_class,
-                      nblock[st->block]);
+            VIOLATION(c,
+                      "parcel %s, %s block: %s is fire class %c and needs a single-storey "
+                      "block, the block has %d storeys",
+                      pid(p), block_word(st->block), ind->id, ind->fire_class, nblock[st->block]);
         if (s + 1 < pp->n_storeys && pp->storeys[s + 1].block == st->block) {
             const sl_industry *up = &sc->industries[pp->storeys[s + 1].industry];
             if ((ind->vibration == SL_VIB_SOURCE && up->vibration == SL_VIB_SENSITIVE) ||
                 (ind->vibration == SL_VIB_SENSITIVE && up->vibration == SL_VIB_SOURCE))
-                VIOLATION(c, "parcel %s, %s levels %d-%d: vibration source and sensitive "
-                             "industry on adjacent levels (%s, %s)",
-                          pid(p), block_word(st->block), st->level, st->level + 1, ind->id,
-                          up->id);
+                VIOLATION(c,
+                          "parcel %s, %s levels %d-%d: vibration source and sensitive "
+                          "industry on adjacent levels (%s, %s)",
+                          pid(p), block_word(st->block), st->level, st->level + 1, ind->id, up->id);
         }
     }
     if (nblock[SL_BLOCK_FACTORY] < 1)
@@ -170,13 +176,15 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
                   pid(p), built, built / p->area_m2, r->coverage_min);
     /* 9. office share */
     if (!le(office_kind_gfa, r->office_gfa_share_max * gfa))
-        VIOLATION(c, "parcel %s: office industries hold %.2f m2, above office_gfa_share_max %.2f "
-                     "of %.2f m2",
+        VIOLATION(c,
+                  "parcel %s: office industries hold %.2f m2, above office_gfa_share_max %.2f "
+                  "of %.2f m2",
                   pid(p), office_kind_gfa, r->office_gfa_share_max, gfa);
     /* 10. freight */
     if (!le(trips, r->freight_trips_per_day_max))
-        VIOLATION(c, "parcel %s: %.1f lift trips a day above ramp_floor, "
-                     "freight_trips_per_day_max is %.1f",
+        VIOLATION(c,
+                  "parcel %s: %.1f lift trips a day above ramp_floor, "
+                  "freight_trips_per_day_max is %.1f",
                   pid(p), trips, r->freight_trips_per_day_max);
     /* 11. never lose floor space */
     if (!le(p->current_gfa_m2, gfa))
@@ -285,18 +293,20 @@ sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
     for (int k = 0; k < sc->n_industries; k++) {
         const sl_industry *ind = &sc->industries[k];
         if (!le(ind->demand_min_m2, by_ind[k]))
-            VIOLATION(&c, "industry %s: %.2f m2 planned, demand_m2.min is %.2f", ind->id,
-                      by_ind[k], ind->demand_min_m2);
+            VIOLATION(&c, "industry %s: %.2f m2 planned, demand_m2.min is %.2f", ind->id, by_ind[k],
+                      ind->demand_min_m2);
         if (!le(by_ind[k], ind->demand_max_m2))
-            VIOLATION(&c, "industry %s: %.2f m2 planned, demand_m2.max is %.2f", ind->id,
-                      by_ind[k], ind->demand_max_m2);
-        if (p->gfa_by_industry_m2 && k < p->n_industries && !near(p->gfa_by_industry_m2[k], by_ind[k]))
+            VIOLATION(&c, "industry %s: %.2f m2 planned, demand_m2.max is %.2f", ind->id, by_ind[k],
+                      ind->demand_max_m2);
+        if (p->gfa_by_industry_m2 && k < p->n_industries &&
+            !near(p->gfa_by_industry_m2[k], by_ind[k]))
             VIOLATION(&c, "industry %s: gfa_by_industry_m2 says %.2f, the storeys hold %.2f",
                       ind->id, p->gfa_by_industry_m2[k], by_ind[k]);
     }
     free(by_ind);
     if (!near(objective, p->objective))
-        VIOLATION(&c, "objective %.2f, the parcels' values add up to %.2f", p->objective, objective);
+        VIOLATION(&c, "objective %.2f, the parcels' values add up to %.2f", p->objective,
+                  objective);
     if (!le(p->objective, p->bound))
         VIOLATION(&c, "bound %.2f is below the objective %.2f", p->bound, p->objective);
     return c.n ? SL_ERR_INFEASIBLE : SL_OK;

@@ -48,7 +48,9 @@ static void explain_level1(const pl_sc *s, const sl_ruleset *r, int i, char *buf
     if (h1 > r->factory_height_max_m + 1e-9 &&
         (!s->office_ok[i] || d->floor_height_m > r->office_height_max_m + 1e-9)) {
         if (s->office_ok[i])
-            add(buf, size, "its storey height %g m exceeds factory_height_max_m and office_height_max_m (%g m)",
+            add(buf, size,
+                "its storey height %g m exceeds factory_height_max_m and office_height_max_m (%g "
+                "m)",
                 d->floor_height_m, fmax(r->factory_height_max_m, r->office_height_max_m));
         else
             add(buf, size, "its first storey is %g m tall, above factory_height_max_m %g m", h1,
@@ -58,7 +60,9 @@ static void explain_level1(const pl_sc *s, const sl_ruleset *r, int i, char *buf
         add(buf, size, "its floor load %g kN/m² exceeds floor_load_max_kN_m2 %g at level 1",
             d->floor_load_kN_m2, load_at1(r, 1));
     if (d->lift_t > r->freight_lift_t + 1e-9 && r->ramp_floor < 1)
-        add(buf, size, "its lift of %g t exceeds freight_lift_t %g t and no level is reached by ramp (ramp_floor 0)",
+        add(buf, size,
+            "its lift of %g t exceeds freight_lift_t %g t and no level is reached by ramp "
+            "(ramp_floor 0)",
             d->lift_t, r->freight_lift_t);
     if (s->vib[i] == 1 && r->vibration_source_max_floor < 1)
         add(buf, size, "it is a vibration source and vibration_source_max_floor is %d",
@@ -138,8 +142,7 @@ static double max_gfa(const pl_ctx *c0, int i, int *storeys_f, int *storeys_o)
     return best;
 }
 
-void pl_diag_pin(const pl_ctx *c, const sl_parcel *p, const sl_pin *pin, char ***msgs,
-                 int *nmsgs)
+void pl_diag_pin(const pl_ctx *c, const sl_parcel *p, const sl_pin *pin, char ***msgs, int *nmsgs)
 {
     const pl_sc *s = c->s;
     const pl_rtab *t = c->t;
@@ -178,7 +181,8 @@ void pl_diag_pin(const pl_ctx *c, const sl_parcel *p, const sl_pin *pin, char **
             office_cap = c->F[1] * (t->maxlev[1] > 0 ? t->maxlev[1] : 0);
         double need = pin->min_gfa_m2 - office_cap;
         int req = need > 0 ? (int)ceil(need / c->F[0] - 1e-9) : 0;
-        double hpin = fmax(d->floor_height_m, r->ground_floor_height_min_m) + (f - 1) * d->floor_height_m;
+        double hpin =
+            fmax(d->floor_height_m, r->ground_floor_height_min_m) + (f - 1) * d->floor_height_m;
         if (req >= f && hpin > r->factory_height_max_m + 1e-6) {
             pl_msg(msgs, nmsgs,
                    "pin on parcel %s: %d factory storeys of %s need %.1f m, above "
@@ -259,12 +263,18 @@ void pl_diag_pin(const pl_ctx *c, const sl_parcel *p, const sl_pin *pin, char **
     for (size_t k = 0; k < sizeof fams / sizeof fams[0]; k++) {
         pl_ctx x = *c;
         switch (fams[k].fam) {
-        case 0: x.far_cap_m2 = INFINITY; x.far_min_m2 = -INFINITY; break;
+        case 0:
+            x.far_cap_m2 = INFINITY;
+            x.far_min_m2 = -INFINITY;
+            break;
         case 1: x.cov_need_m2 = -INFINITY; break;
         case 2: x.off_share = INFINITY; break;
         case 3: x.trips_cap_u = INFINITY; break;
         case 4: x.cur = 0; break;
-        case 5: x.floors = 0; x.maxlev[0] = t->maxlev[0]; break;
+        case 5:
+            x.floors = 0;
+            x.maxlev[0] = t->maxlev[0];
+            break;
         case 6: x.npin = 0; break;
         }
         if (fams[k].fam == 0) {

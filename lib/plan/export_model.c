@@ -26,11 +26,14 @@
 /* Column/row building with a growable sparse row. */
 typedef struct row_buf {
     int n, cap;
-    int *ind;      /* 1-based as GLPK wants */
+    int *ind; /* 1-based as GLPK wants */
     double *val;
 } row_buf;
 
-static void row_reset(row_buf *r) { r->n = 0; }
+static void row_reset(row_buf *r)
+{
+    r->n = 0;
+}
 
 static void row_add(row_buf *r, int col, double v)
 {
@@ -151,7 +154,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         int Kmax = K[0] > K[1] ? K[0] : K[1];
         x = realloc(x, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
         memset(x, 0, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
-#define X(b, k, i) x[((b) * Kmax + (k) - 1) * ni + (i)]
+#define X(b, k, i) x[((b)*Kmax + (k)-1) * ni + (i)]
         snprintf(name, sizeof name, "y_p%d", pi);
         int y = add_col(P, name, GLP_BV, 0, 1, -sc->existing_value * p->current_gfa_m2);
         for (int b = 0; b < 2; b++)
@@ -380,13 +383,17 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                  * its bounds so that the model says so. */
                 int rr = glp_add_rows(P, 1);
                 glp_set_row_name(P, rr, name);
-                glp_set_row_bnds(P, rr, lo && up ? GLP_DB : lo ? GLP_LO : GLP_UP,
+                glp_set_row_bnds(P, rr,
+                                 lo && up ? GLP_DB
+                                 : lo     ? GLP_LO
+                                          : GLP_UP,
                                  in->demand_min_m2, up ? in->demand_max_m2 : 0);
                 row_reset(&demand[i]);
             } else {
                 row_put(P, &demand[i], name,
                         lo && up ? (in->demand_min_m2 == in->demand_max_m2 ? GLP_FX : GLP_DB)
-                                 : lo ? GLP_LO : GLP_UP,
+                        : lo     ? GLP_LO
+                                 : GLP_UP,
                         in->demand_min_m2, up ? in->demand_max_m2 : 0);
             }
         }

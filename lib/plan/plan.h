@@ -15,10 +15,10 @@ const char *sl_block_name(sl_block b);
 
 typedef struct sl_storey {
     sl_block block;
-    int level;           /* 1-based within its block */
-    int industry;        /* index into the scenario's industries */
-    double height_m;     /* real storey height (ground-floor minimum applied) */
-    double gfa_m2;       /* the block's footprint */
+    int level;       /* 1-based within its block */
+    int industry;    /* index into the scenario's industries */
+    double height_m; /* real storey height (ground-floor minimum applied) */
+    double gfa_m2;   /* the block's footprint */
 } sl_storey;
 
 /* The plan for one parcel.  storeys lists the factory block bottom-up,
@@ -30,28 +30,28 @@ typedef struct sl_parcel_plan {
     sl_storey *storeys;
     int factory_floors, office_floors;
     double factory_height_m, office_height_m;
-    double gfa_m2;           /* actual GFA */
-    double counted_gfa_m2;   /* tall storeys doubled */
-    double value_m2eq;       /* the parcel's share of the objective */
+    double gfa_m2;         /* actual GFA */
+    double counted_gfa_m2; /* tall storeys doubled */
+    double value_m2eq;     /* the parcel's share of the objective */
 } sl_parcel_plan;
 
 typedef enum sl_plan_status {
-    SL_PLAN_OPTIMAL,     /* gap <= requested gap */
-    SL_PLAN_FEASIBLE,    /* stopped by the time limit with a plan */
-    SL_PLAN_INFEASIBLE   /* conflicts[] says which rules clash */
+    SL_PLAN_OPTIMAL,   /* gap <= requested gap */
+    SL_PLAN_FEASIBLE,  /* stopped by the time limit with a plan */
+    SL_PLAN_INFEASIBLE /* conflicts[] says which rules clash */
 } sl_plan_status;
 const char *sl_plan_status_name(sl_plan_status s);
 
 /* Progress callback: called now and then with the best objective and bound
  * known so far (NAN when none yet). */
-typedef void (*sl_plan_progress_fn)(void *user_data, double seconds,
-                                    double objective, double bound);
+typedef void (*sl_plan_progress_fn)(void *user_data, double seconds, double objective,
+                                    double bound);
 
 typedef struct sl_plan_options {
-    double time_limit_s;     /* default: scenario plan.time_limit_s */
-    double gap;              /* default: scenario plan.gap */
-    bool verbose;            /* trace the solve and pass GLPK's messages to log */
-    sl_log_fn log;           /* NULL: nothing is said */
+    double time_limit_s; /* default: scenario plan.time_limit_s */
+    double gap;          /* default: scenario plan.gap */
+    bool verbose;        /* trace the solve and pass GLPK's messages to log */
+    sl_log_fn log;       /* NULL: nothing is said */
     void *log_user_data;
     sl_plan_progress_fn progress;
     void *user_data;
@@ -70,15 +70,14 @@ typedef struct sl_plan {
     int n_industries;
     double *gfa_by_industry_m2;
     int n_conflicts;
-    char **conflicts;        /* one sentence each, for infeasible plans */
+    char **conflicts; /* one sentence each, for infeasible plans */
 } sl_plan;
 
 /* Solve.  Returns SL_OK with *out set whenever the solver ran, including
  * an infeasible finding (then (*out)->status == SL_PLAN_INFEASIBLE);
  * other codes mean the call itself failed (err says why).
  * Free *out with sl_plan_destroy(). */
-sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o,
-                        sl_plan **out, sl_error *err);
+sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out, sl_error *err);
 void sl_plan_destroy(sl_plan *p);
 
 /* Re-verify every rule of docs/model.md §6 on a plan, independently of the
@@ -87,7 +86,6 @@ void sl_plan_destroy(sl_plan *p);
 sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err);
 
 /* Write the compact MIP of §6 to path (.lp: CPLEX LP; .mps: free MPS). */
-sl_status sl_plan_export_model(const sl_zone *z, const char *path,
-                               sl_error *err);
+sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err);
 
 #endif

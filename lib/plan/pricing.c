@@ -58,9 +58,9 @@ int pl_sc_init(pl_sc *s, const sl_scenario *sc)
     s->pair_start = calloc(nn * nn + 1, sizeof *s->pair_start);
     s->pair = calloc(2 * (size_t)L + 1, sizeof *s->pair);
     s->linked_bit = calloc(nn, sizeof *s->linked_bit);
-    if (!s->prio || !s->office_kind || !s->office_ok || !s->fire_single || !s->vib ||
-        !s->trips_u || !s->lfrom || !s->lto || !s->lw || !s->inc_start || !s->inc ||
-        !s->pair_start || !s->pair || !s->linked_bit) {
+    if (!s->prio || !s->office_kind || !s->office_ok || !s->fire_single || !s->vib || !s->trips_u ||
+        !s->lfrom || !s->lto || !s->lw || !s->inc_start || !s->inc || !s->pair_start || !s->pair ||
+        !s->linked_bit) {
         pl_sc_free(s);
         return -1;
     }
@@ -69,8 +69,8 @@ int pl_sc_init(pl_sc *s, const sl_scenario *sc)
         s->prio[i] = d->priority;
         s->office_kind[i] = d->kind == SL_KIND_OFFICE;
         s->office_ok[i] = d->kind == SL_KIND_OFFICE || d->kind == SL_KIND_RND;
-        s->fire_single[i] = d->fire_class == 'A' || d->fire_class == 'B' ||
-                            d->fire_class == 'a' || d->fire_class == 'b';
+        s->fire_single[i] = d->fire_class == 'A' || d->fire_class == 'B' || d->fire_class == 'a' ||
+                            d->fire_class == 'b';
         s->vib[i] = d->vibration == SL_VIB_SOURCE ? 1 : d->vibration == SL_VIB_SENSITIVE ? 2 : 0;
         s->trips_u[i] = llround(d->trips_per_1000m2_day * 1e6);
         s->linked_bit[i] = -1;
@@ -183,11 +183,13 @@ static bool eligible(const pl_sc *s, const sl_ruleset *r, int b, int k, int i)
 
 #define T_IDX(t, b, k, h) ((size_t)(k) * (size_t)((t)->hq_max[b] + 1) + (size_t)(h))
 /* (k, h, n, a) cell of G[b]; n, a = 0..maxlev */
-#define G_IDX(t, b, k, h, n, a) \
+#define G_IDX(t, b, k, h, n, a)                                         \
     ((T_IDX(t, b, k, h) * (size_t)((t)->maxlev[b] + 1) + (size_t)(n)) * \
-         (size_t)((t)->maxlev[b] + 1) + (size_t)(a))
-#define TT_IDX(t, k, q, n) \
-    (((size_t)(k) * (size_t)((t)->tq_max + 1) + (size_t)(q)) * (size_t)((t)->maxlev[0] + 1) + (size_t)(n))
+         (size_t)((t)->maxlev[b] + 1) +                                 \
+     (size_t)(a))
+#define TT_IDX(t, k, q, n)                                                                    \
+    (((size_t)(k) * (size_t)((t)->tq_max + 1) + (size_t)(q)) * (size_t)((t)->maxlev[0] + 1) + \
+     (size_t)(n))
 
 static long long gcd_ll(long long a, long long b)
 {
@@ -417,8 +419,7 @@ static void rtab_weigh(pl_rtab *t, const pl_sc *s, const pl_weights *w)
 
 /* ---- a parcel's problem ---------------------------------------------- */
 
-void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p,
-                 const sl_scenario *sc)
+void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p, const sl_scenario *sc)
 {
     memset(c, 0, sizeof *c);
     c->s = s;
@@ -449,7 +450,7 @@ void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p,
         c->pinned = true;
         if (pin->floors > 0) {
             if (c->floors > 0 && c->floors != pin->floors)
-                c->floors = -1;     /* two pins disagree: nothing fits */
+                c->floors = -1; /* two pins disagree: nothing fits */
             else if (c->floors == 0)
                 c->floors = pin->floors;
         }
@@ -469,10 +470,10 @@ void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p,
 
 typedef struct pl_state {
     int b, k, prev;
-    long long h;                /* height of the current block, µm */
-    int n[2], cnt[2], off[2];   /* storeys, counted units, office-kind storeys */
+    long long h;              /* height of the current block, µm */
+    int n[2], cnt[2], off[2]; /* storeys, counted units, office-kind storeys */
     unsigned char pinc[PL_MAX_PINS][2];
-    long long trips;            /* Σ trips_u of factory storeys above the ramp */
+    long long trips; /* Σ trips_u of factory storeys above the ramp */
     double val;
 } pl_state;
 
@@ -486,8 +487,8 @@ typedef struct srch {
     const pl_sc *s;
     const pl_weights *w;
     pl_search *q;
-    int W;                      /* bit-set words per state */
-    uint64_t *bits;             /* per depth: presence then adjacency words */
+    int W;          /* bit-set words per state */
+    uint64_t *bits; /* per depth: presence then adjacency words */
     short ind[2][PL_MAX_LEVELS + 1];
     bool bonus;
     bool aborted;
@@ -497,12 +498,12 @@ typedef struct srch {
     uint64_t *keys;
     memo_ent *ents;
     uint32_t stamp;
-    uint64_t *key;              /* scratch */
-    unsigned char *placeable;   /* [(b*(MAX+2)+k)*nind + i]: i may still stand
+    uint64_t *key;                /* scratch */
+    unsigned char *placeable;     /* [(b*(MAX+2)+k)*nind + i]: i may still stand
                                    on a level >= k of block b (or the office
                                    block after the factory) */
     unsigned char *placeable_blk; /* same, within block b only */
-    double *delta;              /* [b*nind + i]: least value per m² given up
+    double *delta;                /* [b*nind + i]: least value per m² given up
                                    by hosting i instead of an industry that
                                    fits wherever i fits (0 when none) */
     long long q_u;
@@ -618,7 +619,8 @@ static bool can_place(const pl_ctx *c, const pl_state *t, int i)
         return false;
     if (k >= 2 && s->fire_single[t->prev])
         return false;
-    if (k >= 2 && ((s->vib[t->prev] == 1 && s->vib[i] == 2) || (s->vib[t->prev] == 2 && s->vib[i] == 1)))
+    if (k >= 2 &&
+        ((s->vib[t->prev] == 1 && s->vib[i] == 2) || (s->vib[t->prev] == 2 && s->vib[i] == 1)))
         return false;
     double add = c->F[b] * (T->tall[b][l1 + i] ? 2 : 1);
     if (c->F[0] * t->cnt[0] + c->F[1] * t->cnt[1] + add > c->far_cap_m2)
@@ -739,7 +741,7 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
     if (b == 0 && c->floors > 0) {
         nmin = c->floors - (k - 1);
         if (nmin > nb)
-            return -INFINITY;   /* cannot reach the fixed floor count */
+            return -INFINITY; /* cannot reach the fixed floor count */
         nb = nmin;
     }
     bool office_next = b == 0 && c->maxlev[1] > 0;
@@ -761,7 +763,7 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
     }
     double gfa_now = c->F[0] * t->n[0] + c->F[1] * t->n[1];
     double cnt_now = c->F[0] * t->cnt[0] + c->F[1] * t->cnt[1];
-    double tall2 = 2;   /* a storey counts at most twice */
+    double tall2 = 2; /* a storey counts at most twice */
     for (int n = nmin; n <= nb; n++) {
         int no = 0;
         if (office_next) {
@@ -782,8 +784,8 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
         for (int j = 0; j < c->npin && pins_ok; j++) {
             int pc = pin_cur[j] < n ? pin_cur[j] : n;
             int po = pin_off[j] < no ? pin_off[j] : no;
-            double g = c->F[0] * t->pinc[j][0] + c->F[1] * t->pinc[j][1] + c->F[b] * pc +
-                       c->F[1] * po;
+            double g =
+                c->F[0] * t->pinc[j][0] + c->F[1] * t->pinc[j][1] + c->F[b] * pc + c->F[1] * po;
             pins_ok = g >= c->pin_min_m2[j];
         }
         if (!pins_ok)
@@ -842,13 +844,16 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
             free(abvv);
         return INFINITY;
     }
-    const unsigned char *pl = S->placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
+    const unsigned char *pl =
+        S->placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
     /* industries that may still stand in the current block, and in the
      * office block still to come */
-    const unsigned char *pcur = S->placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
-    const unsigned char *poff = b == 0 && c->maxlev[1] > 0
-                                    ? S->placeable_blk + (size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)s->nind
-                                    : NULL;
+    const unsigned char *pcur =
+        S->placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)s->nind;
+    const unsigned char *poff =
+        b == 0 && c->maxlev[1] > 0
+            ? S->placeable_blk + (size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)s->nind
+            : NULL;
     int np = 0, na = 0;
     for (int i = 0; i < s->nind; i++) {
         int lb = s->linked_bit[i];
@@ -878,7 +883,8 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
         int f = s->lfrom[l], o = s->lto[l];
         /* an adjacency needs both ends in one block: the current one (the
          * storey below counts) or the office block to come */
-        bool cur_ok = (pcur[f] || f == t->prev) && (pcur[o] || o == t->prev) && (pcur[f] || pcur[o]);
+        bool cur_ok =
+            (pcur[f] || f == t->prev) && (pcur[o] || o == t->prev) && (pcur[f] || pcur[o]);
         bool off_ok = poff && poff[f] && poff[o];
         if (cur_ok || off_ok)
             abvv[na++] = s->lw[l] * S->w->ab;
@@ -956,7 +962,7 @@ static bool memo_seen(srch *S, const pl_state *t, const uint64_t *bits)
     if (S->used * 2 >= S->cap && S->cap < MEMO_MAX && memo_grow(S) != 0)
         return false;
     if (S->used * 10 >= S->cap * 9)
-        return false;   /* full: stop remembering */
+        return false; /* full: stop remembering */
     make_key(S, t, bits);
     size_t x = hash_words(S->key, S->KW) & (S->cap - 1);
     for (;;) {
@@ -1146,8 +1152,7 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.s = c->s;
     S.w = w;
     S.q = q;
-    S.W = c->s->words_pres + c->s->words_ab +
-          (q->enumerate ? (2 * c->s->nind + 7) / 8 : 0);
+    S.W = c->s->words_pres + c->s->words_ab + (q->enumerate ? (2 * c->s->nind + 7) / 8 : 0);
     S.bonus = (w->sb != 0 || w->ab != 0) && c->s->nlink > 0;
     S.KW = 6 + S.W;
     S.stamp = 1;
@@ -1160,7 +1165,8 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
         for (int b = 1; b >= 0; b--)
             for (int k = c->maxlev[b]; k >= 1; k--)
                 for (int i = 0; i < n; i++) {
-                    unsigned char *cell = S.placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
+                    unsigned char *cell =
+                        S.placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
                     cell[i] = c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] || cell[n + i];
                 }
     if (S.delta)
@@ -1171,11 +1177,15 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
         for (int b = 1; b >= 0; b--)
             for (int k = c->maxlev[b] + 1; k >= 1; k--)
                 for (int i = 0; i < n; i++) {
-                    unsigned char *cell = S.placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
-                    bool here = k <= c->maxlev[b] && c->t->elig[b][(size_t)k * (size_t)n + (size_t)i];
+                    unsigned char *cell =
+                        S.placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
+                    bool here =
+                        k <= c->maxlev[b] && c->t->elig[b][(size_t)k * (size_t)n + (size_t)i];
                     bool above = k <= c->maxlev[b] && cell[n + i];
-                    cell[i] = here || above ||
-                              (b == 0 && S.placeable[(size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)n + (size_t)i]);
+                    cell[i] =
+                        here || above ||
+                        (b == 0 &&
+                         S.placeable[(size_t)(PL_MAX_LEVELS + 2 + 1) * (size_t)n + (size_t)i]);
                 }
     }
     int depth = c->maxlev[0] + c->maxlev[1] + 4;

@@ -31,17 +31,17 @@
 #include <string.h>
 
 /* Work limits. */
-#define HEUR_MAX_PARCELS 1500       /* larger zones skip both searches */
-#define LS_EDIT_PARCELS 300         /* edits and pattern swaps up to this many parcels */
-#define LS_MOVES_BUILT 40000000LL   /* local search: moves built, in all */
-#define LS_CHAIN_EVALS 20000000LL   /* local search: chain checks per iteration */
-#define TABU_K 100                  /* options per class */
-#define TABU_EVALS 300000000LL      /* tabu search: option evaluations, in all */
-#define TABU_ITER_MAX 40000LL
-#define TABU_RESTART 500            /* back to the best after this many idle iterations */
-#define TABU_UP 1.03                /* penalty factor while a range is violated */
-#define TABU_DOWN 0.995             /* ... and while it holds */
-#define TABU_WMIN 0.05              /* penalty floor, per m² */
+#define HEUR_MAX_PARCELS 1500        /* larger zones skip both searches */
+#define LS_EDIT_PARCELS  300         /* edits and pattern swaps up to this many parcels */
+#define LS_MOVES_BUILT   40000000LL  /* local search: moves built, in all */
+#define LS_CHAIN_EVALS   20000000LL  /* local search: chain checks per iteration */
+#define TABU_K           100         /* options per class */
+#define TABU_EVALS       300000000LL /* tabu search: option evaluations, in all */
+#define TABU_ITER_MAX    40000LL
+#define TABU_RESTART     500   /* back to the best after this many idle iterations */
+#define TABU_UP          1.03  /* penalty factor while a range is violated */
+#define TABU_DOWN        0.995 /* ... and while it holds */
+#define TABU_WMIN        0.05  /* penalty floor, per m² */
 
 /* ---- local search on the integer plan ----------------------------------
  *
@@ -58,29 +58,29 @@
  * big plate and one moved off it on a slightly smaller one. */
 
 typedef struct lsmv {
-    int p, s;                   /* parcel, class stack (-1 kept) */
-    double dv;                  /* value change */
-    int d0, nd;                 /* GFA changes in the arena */
-    int viol_i;                 /* first industry out of range alone, -1 none */
-    int viol_dir;               /* +1 above its max, -1 below its min */
+    int p, s;     /* parcel, class stack (-1 kept) */
+    double dv;    /* value change */
+    int d0, nd;   /* GFA changes in the arena */
+    int viol_i;   /* first industry out of range alone, -1 none */
+    int viol_dir; /* +1 above its max, -1 below its min */
 } lsmv;
 
 typedef struct lsearch {
     solver *S;
-    int *cur;                   /* per parcel: class stack, -1 kept */
-    bool *dirty;                /* current stack changed: add its edits */
+    int *cur;    /* per parcel: class stack, -1 kept */
+    bool *dirty; /* current stack changed: add its edits */
     double *G;
-    double *dG;                 /* scratch, per industry */
+    double *dG; /* scratch, per industry */
     int *touch, ntouch;
     lsmv *mv;
     int nmv, capmv;
     int *di;
     double *dd;
     int nd, capd;
-    int *ord;                   /* moves by dv, best first */
-    int *lst_start, *lst;       /* per (industry, sign): moves, by dv */
+    int *ord;             /* moves by dv, best first */
+    int *lst_start, *lst; /* per (industry, sign): moves, by dv */
     long long evals;
-    bool edits;                 /* add edits and pattern swaps */
+    bool edits; /* add edits and pattern swaps */
 } lsearch;
 
 static double ls_value(const lsearch *L, int p, int s)
@@ -119,20 +119,20 @@ static int ls_edits(solver *S, pclass *C, int k)
                 for (int j = 0; j < (op == 1 ? 1 : n); j++) {
                     if (op != 2 && k2 == nb)
                         continue;
-                    if (op == 0) {          /* replace */
+                    if (op == 0) { /* replace */
                         if (j == base[off + k2])
                             continue;
                         memcpy(buf, base, sizeof(short) * (size_t)tot);
                         buf[off + k2] = (short)j;
                         st.n[0] = n0;
                         st.n[1] = n1;
-                    } else if (op == 1) {   /* remove */
+                    } else if (op == 1) { /* remove */
                         memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
                         memcpy(buf + off + k2, base + off + k2 + 1,
                                sizeof(short) * (size_t)(tot - off - k2 - 1));
                         st.n[0] = n0 - (b == 0);
                         st.n[1] = n1 - (b == 1);
-                    } else {                /* insert */
+                    } else { /* insert */
                         memcpy(buf, base, sizeof(short) * (size_t)(off + k2));
                         buf[off + k2] = (short)j;
                         memcpy(buf + off + k2 + 1, base + off + k2,
@@ -140,7 +140,8 @@ static int ls_edits(solver *S, pclass *C, int k)
                         st.n[0] = n0 + (b == 0);
                         st.n[1] = n1 + (b == 1);
                     }
-                    if (sv_seq_find(C, &st, sv_seq_hash(&st)) >= 0 || !pl_stack_feasible(&C->ctx, &st))
+                    if (sv_seq_find(C, &st, sv_seq_hash(&st)) >= 0 ||
+                        !pl_stack_feasible(&C->ctx, &st))
                         continue;
                     if (sv_stack_add(S, C, &st, false) == -1)
                         return -1;
@@ -509,7 +510,6 @@ out:
     return rc;
 }
 
-
 /* ---- tabu search over near-optimal stacks ------------------------------
  *
  * A multiple-choice knapsack: every parcel takes one option (a stack, or
@@ -523,9 +523,9 @@ out:
  * tabu for a few iterations.  Deterministic: ties go to the lowest index. */
 
 typedef struct tsopt {
-    int s;                      /* class stack, -1 kept */
-    double v;                   /* value */
-    int d0, nd;                 /* GFA by industry (demand rows only) in the arena */
+    int s;      /* class stack, -1 kept */
+    double v;   /* value */
+    int d0, nd; /* GFA by industry (demand rows only) in the arena */
 } tsopt;
 
 static uint64_t mix64(uint64_t x)
@@ -570,11 +570,11 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
     int *di = NULL;
     double *dd = NULL;
     int nd = 0, capd = 0;
-    int *cur = malloc(sizeof(int) * (size_t)S->npar);      /* option index */
+    int *cur = malloc(sizeof(int) * (size_t)S->npar); /* option index */
     int *best_cur = malloc(sizeof(int) * (size_t)S->npar);
     long long *tabu = calloc((size_t)S->npar, sizeof(long long));
     double *G = calloc((size_t)n + 1, sizeof(double));
-    double *W = malloc(sizeof(double) * (size_t)(n + 1));  /* penalty weights */
+    double *W = malloc(sizeof(double) * (size_t)(n + 1)); /* penalty weights */
     double *basei = calloc((size_t)n + 1, sizeof(double));
     uint64_t *keys = NULL;
     if (!ostart || !cur || !best_cur || !tabu || !G || !W || !basei)
@@ -680,7 +680,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
     ostart[S->npar] = nopt;
     for (int p = 0; p < S->npar; p++) {
         if (cur[p] < 0)
-            goto out;   /* cannot happen: the incumbent's stack is an option */
+            goto out; /* cannot happen: the incumbent's stack is an option */
         const tsopt *o = &opt[cur[p]];
         for (int x = 0; x < o->nd; x++)
             G[di[o->d0 + x]] += dd[o->d0 + x];
@@ -690,7 +690,8 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
         val += opt[cur[p]].v;
     double best_val = val;
     if (S->o->verbose)
-        sv_log(S, SL_LOG_TRACE, "plan: tabu search starts at %.1f (incumbent %.1f)", val, S->inc_val);
+        sv_log(S, SL_LOG_TRACE, "plan: tabu search starts at %.1f (incumbent %.1f)", val,
+               S->inc_val);
     memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
     long long max_iter = max_evals / (nopt > 0 ? nopt : 1);
     if (max_iter > TABU_ITER_MAX)
@@ -782,7 +783,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
             memcpy(best_cur, cur, sizeof(int) * (size_t)S->npar);
             last_best = it;
             if (S->bound - best_val <= S->o->gap * fmax(1, fabs(best_val)))
-                break;  /* within the requested gap */
+                break; /* within the requested gap */
         }
         if (it - last_best >= TABU_RESTART && (it - last_best) % TABU_RESTART == 0) {
             /* back to the best plan */
@@ -806,8 +807,8 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
         }
     }
     if (S->o->verbose)
-        sv_log(S, SL_LOG_TRACE, "plan: tabu search: %d options, %lld iterations, best at %lld", nopt,
-               it - 1, last_best);
+        sv_log(S, SL_LOG_TRACE, "plan: tabu search: %d options, %lld iterations, best at %lld",
+               nopt, it - 1, last_best);
     if (best_val > S->inc_val + PL_EPS_VALUE) {
         int *choice = malloc(sizeof(int) * (size_t)S->npar);
         if (!choice)
@@ -848,8 +849,6 @@ out:
     free(basei);
     return rc;
 }
-
-
 
 int sv_improve(solver *S)
 {

@@ -27,10 +27,10 @@
 
 /* Work limits (counts, not seconds, so that a run that finishes within
  * its time limit gives the same plan on any machine). */
-#define MIP_NODES_FIRST 4000        /* first integer master: branch-and-bound nodes */
-#define PRICE_NODES_FAST 4000       /* fast pricing rounds: search nodes per class */
-#define ENUM_STACKS_MAX 200000      /* enumeration: stacks in all */
-#define ENUM_STACKS_CLASS 3000      /* enumeration: stacks per class */
+#define MIP_NODES_FIRST   4000   /* first integer master: branch-and-bound nodes */
+#define PRICE_NODES_FAST  4000   /* fast pricing rounds: search nodes per class */
+#define ENUM_STACKS_MAX   200000 /* enumeration: stacks in all */
+#define ENUM_STACKS_CLASS 3000   /* enumeration: stacks per class */
 
 static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
 {
@@ -38,9 +38,9 @@ static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
         return true;
     return a->far_max == b->far_max && a->far_min == b->far_min &&
            a->factory_height_max_m == b->factory_height_max_m &&
-           a->office_height_max_m == b->office_height_max_m &&
-           a->coverage_min == b->coverage_min && a->coverage_max == b->coverage_max &&
-           a->setback_m == b->setback_m && a->office_footprint_share == b->office_footprint_share &&
+           a->office_height_max_m == b->office_height_max_m && a->coverage_min == b->coverage_min &&
+           a->coverage_max == b->coverage_max && a->setback_m == b->setback_m &&
+           a->office_footprint_share == b->office_footprint_share &&
            a->office_land_share_max == b->office_land_share_max &&
            a->office_gfa_share_max == b->office_gfa_share_max &&
            a->ground_floor_height_min_m == b->ground_floor_height_min_m &&
@@ -48,9 +48,10 @@ static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
            a->office_floor_height_m == b->office_floor_height_m &&
            a->tall_storey_m == b->tall_storey_m && a->n_floor_loads == b->n_floor_loads &&
            memcmp(a->floor_load_max_kN_m2, b->floor_load_max_kN_m2,
-                  sizeof(double) * (size_t)(a->n_floor_loads > 0 && a->n_floor_loads <= SL_MAX_FLOOR_LOADS
-                                                ? a->n_floor_loads
-                                                : 0)) == 0 &&
+                  sizeof(double) *
+                      (size_t)(a->n_floor_loads > 0 && a->n_floor_loads <= SL_MAX_FLOOR_LOADS
+                                   ? a->n_floor_loads
+                                   : 0)) == 0 &&
            a->freight_lift_t == b->freight_lift_t && a->ramp_floor == b->ramp_floor &&
            a->freight_trips_per_day_max == b->freight_trips_per_day_max &&
            a->vibration_source_max_floor == b->vibration_source_max_floor;
@@ -104,7 +105,9 @@ static void set_phase_costs(solver *S, int phase)
     S->phase = phase;
     for (int a = 0; a < S->nart; a++)
         glp_set_obj_coef(S->lp, S->art_cols[a],
-                         phase == 1 ? -1.0 : phase == 3 ? -S->art_pen[a] : 0.0);
+                         phase == 1   ? -1.0
+                         : phase == 3 ? -S->art_pen[a]
+                                      : 0.0);
     for (int c = 0; c < S->ncol; c++) {
         const col *cl = &S->cols[c];
         glp_set_obj_coef(S->lp, S->nart + 1 + c,
@@ -169,8 +172,9 @@ static int master_init(solver *S)
             double v[2] = {0, 1};
             glp_set_col_bnds(lp, j, GLP_DB, 0, 1);
             glp_set_mat_col(lp, j, 1, ind, v);
-            S->art_pen[S->nart] = S->pen_m2 * 2 * fmax(1, S->z->p[S->par[p].zi].area_m2 *
-                                                              S->z->p[S->par[p].zi].plan_rules->far_max);
+            S->art_pen[S->nart] =
+                S->pen_m2 * 2 *
+                fmax(1, S->z->p[S->par[p].zi].area_m2 * S->z->p[S->par[p].zi].plan_rules->far_max);
             S->art_cols[S->nart++] = j;
         }
     for (int i = 0; i < S->nind; i++) {
@@ -569,11 +573,11 @@ static int round_lp(solver *S)
 
 typedef struct mip_cb {
     solver *S;
-    double *x;                  /* heuristic solution, 1-based, or NULL */
+    double *x; /* heuristic solution, 1-based, or NULL */
     bool given;
-    double stop_gap;            /* stop once within this of S->bound; <0 never */
-    long long node_limit;       /* stop after this many nodes; 0 none */
-    bool node_stop;             /* stopped by node_limit */
+    double stop_gap;      /* stop once within this of S->bound; <0 never */
+    long long node_limit; /* stop after this many nodes; 0 none */
+    bool node_stop;       /* stopped by node_limit */
 } mip_cb;
 
 static void mip_callback(glp_tree *T, void *info)
@@ -608,8 +612,7 @@ static void mip_callback(glp_tree *T, void *info)
             glp_ios_terminate(T);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -651,8 +654,9 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
         glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
     double left = S->deadline - sv_now();
     int rc = 0;
-    if (lr == 0 && left > 0.05 && (stop_gap < 0 || !S->have_inc ||
-                        S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
+    if (lr == 0 && left > 0.05 &&
+        (stop_gap < 0 || !S->have_inc ||
+         S->bound - S->inc_val > stop_gap * fmax(1, fabs(S->inc_val)))) {
         glp_iocp parm;
         glp_init_iocp(&parm);
         parm.msg_lev = S->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
@@ -808,7 +812,7 @@ static int cg_loop(solver *S, int phase)
         read_duals(S);
         if (phase == 1 && art_sum(S) <= 1e-6)
             return 0;
-        int pw = phase == 1 ? 1 : 2;   /* pricing weights */
+        int pw = phase == 1 ? 1 : 2; /* pricing weights */
         double lag;
         bool exact;
         double t2 = sv_now();
@@ -945,20 +949,21 @@ static void diag_pins_static(solver *S)
         }
         const sl_parcel *p = &z->p[pi];
         if (p->status == SL_PARCEL_REJECTED) {
-            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel is rejected (%s)", pin->parcel,
-                   p->reason ? p->reason : "no reason given");
+            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel is rejected (%s)",
+                   pin->parcel, p->reason ? p->reason : "no reason given");
         } else if (p->status != SL_PARCEL_CANDIDATE) {
             pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel is not a candidate (%s)",
                    pin->parcel, p->reason ? p->reason : "no reason given");
         } else if (!considered(p)) {
             const sl_ruleset *r = p->plan_rules;
             if (r)
-                pl_msg(&S->msgs, &S->nmsgs,
-                       "pin on parcel %s: the parcel cannot be redeveloped (setback): its footprint "
-                       "inside the %g m setback is %.0f m², below coverage_min %g × area %.0f m² = "
-                       "%.0f m²",
-                       pin->parcel, r->setback_m, p->plan_fp.total_m2, r->coverage_min, p->area_m2,
-                       r->coverage_min * p->area_m2);
+                pl_msg(
+                    &S->msgs, &S->nmsgs,
+                    "pin on parcel %s: the parcel cannot be redeveloped (setback): its footprint "
+                    "inside the %g m setback is %.0f m², below coverage_min %g × area %.0f m² = "
+                    "%.0f m²",
+                    pin->parcel, r->setback_m, p->plan_fp.total_m2, r->coverage_min, p->area_m2,
+                    r->coverage_min * p->area_m2);
             else
                 pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the parcel cannot be redeveloped",
                        pin->parcel);
@@ -1060,7 +1065,7 @@ static int build_classes(solver *S)
         pl_ctx cx;
         pl_ctx_init(&cx, &S->s, &S->rt[t], p, S->sc);
         if (cx.maxlev[0] < 1 && !cx.pinned)
-            continue;   /* nothing fits: never redeveloped */
+            continue; /* nothing fits: never redeveloped */
         int c;
         for (c = 0; c < S->ncls; c++)
             if (ctx_equal(&S->cls[c].ctx, &cx))
@@ -1100,11 +1105,11 @@ static void finish_infeasible(solver *S, sl_plan *P)
 
 /* How a phase of the solve ended. */
 typedef enum step {
-    STEP_OK,          /* go on */
-    STEP_DONE,        /* a plan to assemble (the bound may be open) */
-    STEP_INFEASIBLE,  /* S->msgs says why */
+    STEP_OK,         /* go on */
+    STEP_DONE,       /* a plan to assemble (the bound may be open) */
+    STEP_INFEASIBLE, /* S->msgs says why */
     STEP_NOMEM,
-    STEP_SOLVER       /* GLPK failed */
+    STEP_SOLVER /* GLPK failed */
 } step;
 
 /* Allocate the solver's and the plan's arrays; read the demand ranges. */
@@ -1308,13 +1313,13 @@ static step finish(solver *S, sl_plan *P)
     return STEP_DONE;
 }
 
-sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out,
-                        sl_error *err)
+sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out, sl_error *err)
 {
     if (out)
         *out = NULL;
     if (!z || !z->sc || !o || !out) {
-        sl_error_add(err, SL_ERR_USAGE, "sl_plan_solve: zone, scenario, options and output are required");
+        sl_error_add(err, SL_ERR_USAGE,
+                     "sl_plan_solve: zone, scenario, options and output are required");
         return SL_ERR_USAGE;
     }
     solver S;
@@ -1354,7 +1359,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         sl_error_add(err, SL_ERR_NOMEM, "out of memory while planning");
         rc = SL_ERR_NOMEM;
     } else if (st == STEP_SOLVER) {
-        sl_error_add(err, SL_ERR_SOLVER, "the LP solver failed on the master problem (numerical trouble)");
+        sl_error_add(err, SL_ERR_SOLVER,
+                     "the LP solver failed on the master problem (numerical trouble)");
         rc = SL_ERR_SOLVER;
     }
     sv_free(&S);

@@ -43,7 +43,9 @@ void sv_trace(const solver *S, const char *what)
      * side y pushes; L(ybest) is the bound when it came from ybest */
     double L = 0, reg = 0, unf = 0;
     for (int i = 0; i < S->nind; i++)
-        L += S->ybest[i] > 0 ? S->ybest[i] * S->dmax[i] : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i] : 0;
+        L += S->ybest[i] > 0   ? S->ybest[i] * S->dmax[i]
+             : S->ybest[i] < 0 ? S->ybest[i] * S->dmin[i]
+                               : 0;
     double *G = calloc((size_t)S->nind + 1, sizeof *G);
     if (!G)
         return;
@@ -68,8 +70,9 @@ void sv_trace(const solver *S, const char *what)
         unf += y > 0 ? y * (S->dmax[i] - G[i]) : y < 0 ? -y * (G[i] - S->dmin[i]) : 0;
     }
     free(G);
-    sv_log(S, SL_LOG_TRACE, "plan: %-26s L(y) %.1f = plan + stacks' regret %.1f + unfilled demand %.1f",
-           "", L, reg, unf);
+    sv_log(S, SL_LOG_TRACE,
+           "plan: %-26s L(y) %.1f = plan + stacks' regret %.1f + unfilled demand %.1f", "", L, reg,
+           unf);
 }
 
 /* GLPK's terminal output: to the log with options.verbose, else nowhere.

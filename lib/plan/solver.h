@@ -15,36 +15,36 @@
 
 typedef struct stk {
     pl_stack st;
-    double cval;                /* objective value (priorities, bonuses) */
+    double cval; /* objective value (priorities, bonuses) */
     int ng;
-    int *gi;                    /* industries with GFA */
-    double *gv;                 /* their GFA, m² */
-    uint64_t sig;               /* signature for de-duplication */
-    uint64_t seqh;              /* hash of the storey sequence */
+    int *gi;       /* industries with GFA */
+    double *gv;    /* their GFA, m² */
+    uint64_t sig;  /* signature for de-duplication */
+    uint64_t seqh; /* hash of the storey sequence */
 } stk;
 
 typedef struct pclass {
     pl_ctx ctx;
     int nparc, capparc;
-    int *parc;                  /* indices into solver par[] */
+    int *parc; /* indices into solver par[] */
     int nstk, capstk;
     stk *stk;
-    double best_y;              /* exact best value under the last weights */
+    double best_y; /* exact best value under the last weights */
     bool best_exact;
-    double best_b;              /* best value under the multipliers of the bound */
+    double best_b; /* best value under the multipliers of the bound */
     size_t hcap, hused;
-    int *htab;                  /* stack index + 1 by sequence hash; 0 free */
+    int *htab; /* stack index + 1 by sequence hash; 0 free */
 } pclass;
 
 typedef struct col {
-    int parcel;                 /* index into S->par */
-    int cls, s;                 /* stack */
+    int parcel; /* index into S->par */
+    int cls, s; /* stack */
 } col;
 
 typedef struct parinfo {
-    int zi;                     /* zone index */
+    int zi; /* zone index */
     int cls;
-    int row;                    /* convexity row */
+    int row; /* convexity row */
     bool pinned;
 } parinfo;
 
@@ -59,35 +59,35 @@ typedef struct solver {
     pclass *cls;
     int npar;
     parinfo *par;
-    int *cls_of_zone;           /* zone index -> class, -1 */
+    int *cls_of_zone; /* zone index -> class, -1 */
     /* master */
     glp_prob *lp;
     int ncol, capcol;
-    col *cols;                  /* GLPK column j = cols[j - 1] (real columns) */
+    col *cols; /* GLPK column j = cols[j - 1] (real columns) */
     size_t hcap, hused;
-    uint64_t *hkeys;            /* (parcel, class stack) + 1 of every column; 0 free */
-    int *hvals;                 /* its index into cols */
+    uint64_t *hkeys; /* (parcel, class stack) + 1 of every column; 0 free */
+    int *hvals;      /* its index into cols */
     int *glp_of_col;
     int nind;
-    int *drow;                  /* demand row of industry i, 0 none */
+    int *drow; /* demand row of industry i, 0 none */
     double *dmin, *dmax;
     int nart;
     int *art_cols;
-    double *art_pen;            /* composite-phase penalty per unit */
-    double pen_m2;              /* the penalty per m² of demand shortfall */
+    double *art_pen; /* composite-phase penalty per unit */
+    double pen_m2;   /* the penalty per m² of demand shortfall */
     /* weights */
     double *r;
     double *y, *ybest;
     unsigned long long stamp;
-    double bound;               /* best proven upper bound */
+    double bound; /* best proven upper bound */
     double lp_val;
     double t0;
     double deadline;
-    int phase;                  /* master objective: 1, 2 or 3 (set_phase_costs) */
+    int phase; /* master objective: 1, 2 or 3 (set_phase_costs) */
     bool timed_out;
     /* incumbent */
     double inc_val;
-    int *inc_choice;            /* per par: column index into cols, -1 kept */
+    int *inc_choice; /* per par: column index into cols, -1 kept */
     bool have_inc;
     char **msgs;
     int nmsgs;

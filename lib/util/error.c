@@ -92,8 +92,8 @@ void sl_error_add(sl_error *err, sl_status code, const char *fmt, ...)
     va_end(ap);
 }
 
-void sl_error_at(sl_error *err, sl_status code, const char *file, int line,
-                 int col, const char *fmt, ...)
+void sl_error_at(sl_error *err, sl_status code, const char *file, int line, int col,
+                 const char *fmt, ...)
 {
     if (!err)
         return;

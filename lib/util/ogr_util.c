@@ -77,7 +77,7 @@ void sl_redact(const char *src, char *dst, size_t size)
             }
         }
         /* postgresql://user:secret@host */
-        if (*p == ':' && p > src && p[1] != '/' ) {
+        if (*p == ':' && p > src && p[1] != '/') {
             const char *at = p + 1;
             while (*at && *at != '@' && *at != '/' && !isspace((unsigned char)*at))
                 at++;

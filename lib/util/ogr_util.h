@@ -13,7 +13,7 @@
  * kept in the capture (truncated to its buffer). */
 typedef struct sl_gdal_capture {
     char last[1024];
-    char first[1024];   /* the first failure: the cause when one leads to others */
+    char first[1024]; /* the first failure: the cause when one leads to others */
     int n_errors;
 } sl_gdal_capture;
 

@@ -24,20 +24,20 @@
 #include "eval/evaluate.h"
 
 /* assert() that survives NDEBUG (the fuzz build is RelWithDebInfo). */
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                             \
-        }                                                                        \
+            abort();                                                                 \
+        }                                                                            \
     } while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char work[256];      /* per-process scratch directory */
-static char src_path[300];  /* work/p.geojson */
-static char out_dir[300];   /* work/out */
+static char work[256];     /* per-process scratch directory */
+static char src_path[300]; /* work/p.geojson */
+static char out_dir[300];  /* work/out */
 static char *scenario_text;
 
 /* ID, LU, FAR, GFA, TAX as in the project's tests; the CRS applies only
@@ -145,8 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     sl_error err;
     sl_error_init(&err);
-    sl_scenario *sc = sl_scenario_parse("/fuzz/s.yaml", scenario_text, strlen(scenario_text),
-                                        &err);
+    sl_scenario *sc = sl_scenario_parse("/fuzz/s.yaml", scenario_text, strlen(scenario_text), &err);
     CHECK(sc);
     sl_zone *z = NULL;
     sl_outdir *od = NULL;

@@ -10,12 +10,12 @@
 #include "input/scenario.h"
 
 /* assert() that survives NDEBUG (the fuzz build is RelWithDebInfo). */
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (!(cond)) {                                                           \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                             \
-        }                                                                        \
+            abort();                                                                 \
+        }                                                                            \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -23,7 +23,7 @@ typedef struct bf {
     bool collect;
     int ncol, capcol;
     double *colval;
-    double *colgfa;           /* ncol × n_industries */
+    double *colgfa; /* ncol × n_industries */
 } bf;
 
 static double loadmax(const sl_ruleset *R, int k)
@@ -151,7 +151,8 @@ static void leaf(bf *b)
         if (b->ncol == b->capcol) {
             b->capcol = b->capcol ? 2 * b->capcol : 64;
             b->colval = realloc(b->colval, sizeof(double) * (size_t)b->capcol);
-            b->colgfa = realloc(b->colgfa, sizeof(double) * (size_t)b->capcol * (size_t)b->sc->n_industries);
+            b->colgfa = realloc(b->colgfa,
+                                sizeof(double) * (size_t)b->capcol * (size_t)b->sc->n_industries);
         }
         double *g = b->colgfa + (size_t)b->ncol * (size_t)b->sc->n_industries;
         memset(g, 0, sizeof(double) * (size_t)b->sc->n_industries);
