@@ -227,6 +227,13 @@ static const enum_item fire_items[] = {
 static const enum_def kind_def = ENUM_DEF(kind_items, sizeof(int));
 static const enum_def vibration_def = ENUM_DEF(vibration_items, sizeof(int));
 static const enum_def fire_def = ENUM_DEF(fire_items, 1);
+/* YAML booleans (stored in a bool, one byte). */
+_Static_assert(sizeof(bool) == 1, "bool is stored as one byte");
+static const enum_item bool_items[] = {
+    {"true", 1, true},  {"false", 0, true},  {"True", 1, false},
+    {"False", 0, false}, {"yes", 1, false}, {"no", 0, false},
+};
+static const enum_def bool_def = ENUM_DEF(bool_items, 1);
 
 static const char *enum_name(const enum_def *d, int value)
 {
@@ -1532,6 +1539,7 @@ static const field plan_fields[] = {
     F_NUMBER("gap", sl_scenario, gap, false, 0.001, 0, false, INFINITY),
     F_NUMBER("time_limit_s", sl_scenario, time_limit_s, false, 60, 0, true, INFINITY),
     F_NESTED("objective", false, sub_objective),
+    F_INTEGER("chains_per_building_max", sl_scenario, chains_per_building_max, false, 1, 0, 1000),
 };
 
 static void parse_plan(ctx *c, ynode *v)
@@ -1617,6 +1625,8 @@ static const field industry_fields[] = {
              INFINITY),
     F_NUMBER("priority", sl_industry, priority, false, 1.0, 0, true, INFINITY),
     F_NESTED("demand_m2", false, sub_demand),
+    F_CHOICE("shared", sl_industry, shared, false, 0, bool_def),
+    F_CHOICE("contiguous", sl_industry, contiguous, false, 1, bool_def),
 };
 
 /* Index the industries by id and report duplicate ids. */
@@ -2149,6 +2159,11 @@ sl_scenario *sl_scenario_load(const char *path, sl_error *err)
     return s;
 }
 
+const char *sl_industry_chain(const sl_industry *d)
+{
+    return d->chain && d->chain[0] ? d->chain : d->id;
+}
+
 void sl_scenario_destroy(sl_scenario *s)
 {
     if (!s)
@@ -2177,6 +2192,9 @@ void sl_scenario_destroy(sl_scenario *s)
     }
     free(s->industries);
     free(s->links);
+    for (int i = 0; i < s->n_exclude; i++)
+        free(s->exclude[i]);
+    free(s->exclude);
     for (int i = 0; i < s->n_pins; i++)
         free(s->pins[i].parcel);
     free(s->pins);

@@ -35,6 +35,8 @@ typedef struct sl_ruleset {
     int ramp_floor;
     double freight_trips_per_day_max;
     int vibration_source_max_floor;
+    double factory_floor_plate_min_m2; /* default 500 (MODEL v2 §4) */
+    double office_floor_plate_min_m2;  /* default 300 */
 } sl_ruleset;
 
 /* Table of rule keys: one row per scenario key of a rule set, so that the
@@ -85,6 +87,12 @@ typedef struct sl_industry {
     double priority;      /* default 1.0 */
     double demand_min_m2; /* default 0 */
     double demand_max_m2; /* default INFINITY (unbounded) */
+    bool shared;          /* a service any building may hold without it
+                             counting as a chain there (default false) */
+    bool contiguous;      /* its storeys in one block are consecutive
+                             levels (default true) */
+    double rent_cny_m2_month; /* NAN: economics' default */
+    double tax_cny_m2_year;   /* NAN: 0 */
     int line, col;        /* where it was declared */
 } sl_industry;
 
@@ -103,6 +111,7 @@ typedef struct sl_pin {
     double min_gfa_m2;      /* default 0 */
     int floors;             /* factory storeys; 0 = free */
     sl_rule_override rules; /* mask 0 = none */
+    int start_year;         /* phasing: 0 = free */
     int line, col;
 } sl_pin;
 
@@ -147,6 +156,11 @@ typedef struct sl_scenario {
     double existing_value;          /* default 1.0 */
     double same_building_bonus_m2;  /* default 2000 */
     double adjacent_floor_bonus_m2; /* default 1000 */
+    double neighbour_chain_bonus_m2; /* default 3000 */
+    double neighbour_distance_m;     /* default 30 */
+    int chains_per_building_max;     /* default 1; 0 = no limit */
+    int n_exclude;
+    char **exclude;                  /* plan.exclude: parcel ids kept as they are */
 } sl_scenario;
 
 /* Parse and validate a scenario file.  On any error returns NULL and adds
@@ -163,6 +177,10 @@ void sl_scenario_destroy(sl_scenario *s);
 int sl_scenario_industry(const sl_scenario *s, const char *id);
 /* Index of the rule set with this name, or -1. */
 int sl_scenario_ruleset(const sl_scenario *s, const char *name);
+
+/* The industry's chain label: its `chain`, else its id (a chain of its
+ * own, docs/model.md §5). */
+const char *sl_industry_chain(const sl_industry *d);
 
 const char *sl_kind_name(sl_kind k);
 const char *sl_vibration_name(sl_vibration v);
