@@ -153,6 +153,22 @@ int cmd_plan(int argc, char **argv)
                      a.out ? a.out : pg.to);
         goto done;
     }
+    if (plan->status == SL_PLAN_NO_PLAN) {
+        /* Not infeasible: nothing is proven, the search needs more time. */
+        st = SL_ERR_SOLVER;
+        if (plan->stop_reason == SL_STOP_INTERRUPTED)
+            sl_error_add(&err, st,
+                         "plan: interrupted after %.1f s, before any plan was found; nothing is "
+                         "proven and %s is left unchanged",
+                         plan->solve_seconds, a.out ? a.out : pg.to);
+        else
+            sl_error_add(&err, st,
+                         "plan: no plan was found within the time limit of %g s (this is not "
+                         "infeasibility: nothing is proven); give the search more time, e.g. "
+                         "--time-limit %g; %s is left unchanged",
+                         o.time_limit_s, fmax(10, 10 * o.time_limit_s), a.out ? a.out : pg.to);
+        goto done;
+    }
     /* The layout checker re-verifies every rule independently of the
      * optimizer: a violation here is a bug, never written out. */
     st = sl_plan_check(z, plan, &err);

@@ -420,6 +420,7 @@ static const char *plan_status_text(sl_plan_status s)
     case SL_PLAN_OPTIMAL: return "optimal 最优";
     case SL_PLAN_FEASIBLE: return "feasible 可行 (stopped by the time limit)";
     case SL_PLAN_INFEASIBLE: return "infeasible 无可行解";
+    case SL_PLAN_NO_PLAN: return "no plan yet 未找到方案 (stopped before any plan was found)";
     }
     return "?";
 }

@@ -7,6 +7,7 @@
 #ifndef SL_PLAN_PLAN_H
 #define SL_PLAN_PLAN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include "eval/evaluate.h"
 
@@ -30,17 +31,38 @@ typedef struct sl_parcel_plan {
     sl_storey *storeys;
     int factory_floors, office_floors;
     double factory_height_m, office_height_m;
-    double gfa_m2;         /* actual GFA */
-    double counted_gfa_m2; /* tall storeys doubled */
-    double value_m2eq;     /* the parcel's share of the objective */
+    double gfa_m2;             /* actual GFA */
+    double counted_gfa_m2;     /* tall storeys doubled */
+    double value_m2eq;         /* the parcel's share of the objective */
+    double neighbour_bonus_m2; /* its half share of neighbour chain bonuses */
+    char *reason;              /* kept candidates: what kept it, in words with
+                              numbers (docs/model.md §8); NULL otherwise */
 } sl_parcel_plan;
 
+/* The distinct chains of a redeveloped parcel's non-shared industries,
+ * bottom-up (factory block, then office block): up to max labels into
+ * out (pointers into the scenario); returns how many there are. */
+int sl_parcel_plan_chains(const sl_scenario *sc, const sl_parcel_plan *pp, const char **out,
+                          int max);
+
 typedef enum sl_plan_status {
-    SL_PLAN_OPTIMAL,   /* gap <= requested gap */
-    SL_PLAN_FEASIBLE,  /* stopped by the time limit with a plan */
-    SL_PLAN_INFEASIBLE /* conflicts[] says which rules clash */
+    SL_PLAN_OPTIMAL,    /* gap <= requested gap */
+    SL_PLAN_FEASIBLE,   /* a plan meeting every rule; gap not proven small */
+    SL_PLAN_INFEASIBLE, /* proven: conflicts[] says which rules clash */
+    SL_PLAN_NO_PLAN     /* stopped (time limit, interrupt) before any plan
+                           was found; nothing is proven either way */
 } sl_plan_status;
 const char *sl_plan_status_name(sl_plan_status s);
+
+/* Why the search stopped (docs/model.md §6). */
+typedef enum sl_stop_reason {
+    SL_STOP_NONE,       /* infeasibility proven: nothing to stop */
+    SL_STOP_GAP,        /* the gap reached plan.gap */
+    SL_STOP_TIME_LIMIT, /* plan.time_limit_s ran out */
+    SL_STOP_INTERRUPTED /* options.interrupt was raised (SIGINT) */
+} sl_stop_reason;
+/* "gap", "time_limit", "interrupted"; NULL for SL_STOP_NONE. */
+const char *sl_stop_reason_name(sl_stop_reason r);
 
 /* Progress callback: called now and then with the best objective and bound
  * known so far (NAN when none yet). */
@@ -55,17 +77,26 @@ typedef struct sl_plan_options {
     void *log_user_data;
     sl_plan_progress_fn progress;
     void *user_data;
+    /* When not NULL and *interrupt becomes nonzero (a SIGINT handler sets
+     * it), the solve stops soon and returns its best plan so far with
+     * stop_reason SL_STOP_INTERRUPTED. */
+    const volatile sig_atomic_t *interrupt;
 } sl_plan_options;
 
 /* Fill *o from the scenario's plan section. */
 void sl_plan_options_init(sl_plan_options *o, const sl_scenario *s);
 
 /* Invariant: pp has one entry per zone parcel, in zone order; objective is
- * the sum of pp[].value_m2eq; bound >= objective. */
+ * the sum of pp[].value_m2eq.  has_bound: bound >= objective was proven and
+ * gap = (bound - objective) / max(|objective|, 1); otherwise bound and gap
+ * are NAN and every output writes them as null, never 0.  Status NO_PLAN
+ * and INFEASIBLE have no plan (objective NAN, pp all kept). */
 typedef struct sl_plan {
     int n;
     sl_parcel_plan *pp;
     sl_plan_status status;
+    sl_stop_reason stop_reason;
+    bool has_bound;
     double objective, bound, gap, solve_seconds;
     int n_industries;
     double *gfa_by_industry_m2;

@@ -1013,7 +1013,8 @@ static void expand(srch *S, pl_state *st, int depth)
         return;
     q->nodes++;
     if ((q->node_limit > 0 && q->nodes > q->node_limit) ||
-        (q->deadline > 0 && (q->nodes & 1023) == 0 && mono_s() > q->deadline)) {
+        ((q->nodes & 1023) == 0 &&
+         ((q->interrupt && *q->interrupt) || (q->deadline > 0 && mono_s() > q->deadline)))) {
         S->aborted = true;
         q->complete = false;
         return;

@@ -10,6 +10,7 @@
 #ifndef SL_PLAN_PRICING_H
 #define SL_PLAN_PRICING_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -106,13 +107,14 @@ typedef struct pl_stack {
 /* Search limits and results. */
 typedef struct pl_search {
     /* in */
-    double threshold;     /* report stacks with value > threshold */
-    bool enumerate;       /* collect every stack >= threshold */
-    bool top_k;           /* enumerate: keep the max_found best only,
+    double threshold;                       /* report stacks with value > threshold */
+    bool enumerate;                         /* collect every stack >= threshold */
+    bool top_k;                             /* enumerate: keep the max_found best only,
                                    raising threshold as they are found */
-    long long node_limit; /* 0 = none */
-    int max_found;        /* keep at most this many stacks */
-    double deadline;      /* CLOCK_MONOTONIC seconds; 0 = none */
+    long long node_limit;                   /* 0 = none */
+    int max_found;                          /* keep at most this many stacks */
+    double deadline;                        /* CLOCK_MONOTONIC seconds; 0 = none */
+    const volatile sig_atomic_t *interrupt; /* stop when raised; NULL = none */
     /* out */
     bool complete; /* the search was exhaustive */
     bool found_any;

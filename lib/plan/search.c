@@ -292,7 +292,7 @@ static void ls_apply(lsearch *L, const lsmv *m)
 /* Improve the incumbent with one-, two- and three-parcel moves until none
  * helps, the work limit or the deadline.  Returns 0, or -1 when out of
  * memory. */
-static int local_search(solver *S, bool edits, double deadline)
+static int local_search(solver *S, bool edits)
 {
     if (!S->have_inc || S->npar == 0)
         return 0;
@@ -321,7 +321,7 @@ static int local_search(solver *S, bool edits, double deadline)
                 L.G[k->gi[g]] += k->gv[g];
     }
     long long built = 0;
-    for (int iter = 0; sv_now() < deadline && built < LS_MOVES_BUILT; iter++) {
+    for (int iter = 0; !sv_stop(S) && built < LS_MOVES_BUILT; iter++) {
         /* new stacks: the edits of every stack a parcel moved to, and its
          * storey sequence on every other parcel (pattern swaps) */
         for (int p = 0; p < S->npar; p++)
@@ -414,8 +414,7 @@ static int local_search(solver *S, bool edits, double deadline)
                     break;
                 if (a->viol_i < 0)
                     continue;
-                if (((L.evals & 0xffff) == 0 && sv_now() > deadline) ||
-                    L.evals - ev0 > LS_CHAIN_EVALS)
+                if (((L.evals & 0xffff) == 0 && sv_stop(S)) || L.evals - ev0 > LS_CHAIN_EVALS)
                     break;
                 int i = a->viol_i, dir = a->viol_dir > 0 ? 0 : 1;
                 for (int x = L.lst_start[2 * i + dir]; x < L.lst_start[2 * i + dir + 1]; x++) {
@@ -596,6 +595,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
         q.max_found = K;
         q.node_limit = 200000;
         q.deadline = deadline;
+        q.interrupt = S->o->interrupt;
         if (pl_price(&C->ctx, &w, &q) != 0)
             goto out;
         for (int f = 0; f < q.nfound; f++)
@@ -604,7 +604,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
                 goto out;
             }
         pl_search_free(&q);
-        if (sv_now() > deadline)
+        if (sv_stop(S))
             goto out_ok;
     }
     for (int p = 0; p < S->npar; p++) {
@@ -705,7 +705,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
     long long it;
     long long last_best = 0;
     for (it = 1; it <= max_iter; it++) {
-        if ((it & 63) == 0 && sv_now() > deadline)
+        if ((it & 63) == 0 && sv_stop(S))
             break;
         double bestd = -INFINITY;
         int bp = -1, bo = -1;
@@ -854,17 +854,17 @@ int sv_improve(solver *S)
 {
     if (S->npar > HEUR_MAX_PARCELS || !sv_gap_open(S))
         return 0;
-    if (local_search(S, S->npar <= LS_EDIT_PARCELS, S->deadline) != 0)
+    if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
         return -1;
     sv_trace(S, "local search");
-    if (!sv_gap_open(S) || sv_now() > S->deadline)
+    if (!sv_gap_open(S) || sv_stop(S))
         return 0;
     double before = S->inc_val;
     if (tabu_search(S, TABU_K, TABU_EVALS, S->deadline) != 0)
         return -1;
     sv_trace(S, "tabu search");
-    if (S->inc_val > before && sv_gap_open(S) && sv_now() < S->deadline) {
-        if (local_search(S, S->npar <= LS_EDIT_PARCELS, S->deadline) != 0)
+    if (S->inc_val > before && sv_gap_open(S) && !sv_stop(S)) {
+        if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
             return -1;
         sv_trace(S, "local search");
     }

@@ -288,6 +288,7 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
         q.threshold = isfinite(thr) ? thr : -1e300;
         q.max_found = 3;
         q.deadline = S->deadline;
+        q.interrupt = S->o->interrupt;
         /* pinned classes exactly: an empty capped search must not read as
          * "no stack meets the pin" */
         q.node_limit = C->ctx.pinned && seed ? 0 : node_limit;
@@ -323,7 +324,7 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
             }
         }
         pl_search_free(&q);
-        if (sv_now() > S->deadline) {
+        if (sv_stop(S)) {
             exact = false;
             S->timed_out = true;
             break;
@@ -480,7 +481,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         if (S->drow[i])
             V += viol1(S, i, G[i]);
     for (int it = 0; V > 0 && it < 20 * (S->npar + 10); it++) {
-        if ((it & 15) == 15 && sv_now() > S->deadline)
+        if ((it & 15) == 15 && sv_stop(S))
             break;
         int bp = -1, bc = -2;
         double bdv = 0, bdo = -INFINITY;
@@ -583,6 +584,11 @@ typedef struct mip_cb {
 static void mip_callback(glp_tree *T, void *info)
 {
     mip_cb *cb = info;
+    if (cb->S->o->interrupt && *cb->S->o->interrupt) {
+        cb->S->interrupted = true;
+        glp_ios_terminate(T);
+        return;
+    }
     switch (glp_ios_reason(T)) {
     case GLP_ISELECT:
         if (cb->node_limit > 0) {
@@ -735,6 +741,7 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
         q->max_found = per_class;
         q->node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
         q->deadline = S->deadline;
+        q->interrupt = S->o->interrupt;
         if (pl_price(&C->ctx, &w, q) != 0) {
             rc = -1;
             done++;
@@ -742,7 +749,7 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
         }
         if (!q->complete)
             *exhaustive = false;
-        if (sv_now() > S->deadline) {
+        if (sv_stop(S)) {
             *exhaustive = false;
             S->timed_out = true;
         }
@@ -750,7 +757,7 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
             done++;
             break;
         }
-        if (sv_now() > S->deadline) {
+        if (sv_stop(S)) {
             done++;
             break;
         }
@@ -1094,7 +1101,9 @@ static int build_classes(solver *S)
 static void finish_infeasible(solver *S, sl_plan *P)
 {
     P->status = SL_PLAN_INFEASIBLE;
-    P->objective = 0;
+    P->stop_reason = SL_STOP_NONE;
+    P->has_bound = false;
+    P->objective = NAN;
     P->bound = NAN;
     P->gap = NAN;
     P->conflicts = S->msgs;
@@ -1107,7 +1116,8 @@ static void finish_infeasible(solver *S, sl_plan *P)
 typedef enum step {
     STEP_OK,         /* go on */
     STEP_DONE,       /* a plan to assemble (the bound may be open) */
-    STEP_INFEASIBLE, /* S->msgs says why */
+    STEP_INFEASIBLE, /* proven: S->msgs says why */
+    STEP_NO_PLAN,    /* stopped before any plan was found; nothing proven */
     STEP_NOMEM,
     STEP_SOLVER /* GLPK failed */
 } step;
@@ -1184,6 +1194,8 @@ static step seed(solver *S)
     if (price_all(S, 2, true, PRICE_NODES_FAST, &lag, &exact0) < 0)
         return STEP_NOMEM;
     note_bound(S, lag);
+    if (!exact0 && sv_stop(S))
+        return STEP_NO_PLAN; /* cut short: an empty class proves nothing */
     const sl_scenario *sc = S->sc;
     for (int c = 0; c < S->ncls; c++) {
         pclass *C = &S->cls[c];
@@ -1233,14 +1245,7 @@ static step column_generation(solver *S)
              * what there is; the bound stands whatever the plan. */
             if (round_lp(S) != 0)
                 return STEP_NOMEM;
-            if (!S->have_inc) {
-                pl_msg(&S->msgs, &S->nmsgs,
-                       "no plan meeting the demand ranges and pins was found within the time "
-                       "limit of %g s",
-                       S->o->time_limit_s);
-                return STEP_INFEASIBLE;
-            }
-            return STEP_DONE;
+            return S->have_inc ? STEP_DONE : STEP_NO_PLAN;
         }
     }
     set_phase_costs(S, 2);
@@ -1272,11 +1277,11 @@ static step integer_plans(solver *S)
         if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
             return STEP_SOLVER;
     }
-    if (sv_gap_open(S) && sv_now() < S->deadline) {
+    if (sv_gap_open(S) && !sv_stop(S)) {
         if (sv_improve(S) != 0)
             return STEP_NOMEM;
     }
-    if (sv_gap_open(S) && sv_now() < S->deadline) {
+    if (sv_gap_open(S) && !sv_stop(S)) {
         bool exhaustive;
         if (enumerate_columns(S, true, &exhaustive) != 0)
             return STEP_NOMEM;
@@ -1288,15 +1293,8 @@ static step integer_plans(solver *S)
         }
         sv_trace(S, exhaustive ? "enumeration" : "enumeration (too many stacks: skipped)");
     }
-    if (!S->have_inc) {
-        pl_msg(&S->msgs, &S->nmsgs,
-               S->timed_out ? "no plan meeting the demand ranges and pins was found within the "
-                              "time limit"
-                            : "no plan meeting the demand ranges and pins was found among the "
-                              "stacks generated");
-        return STEP_INFEASIBLE;
-    }
-    return STEP_DONE;
+    /* Not finding a plan among the stacks generated proves nothing. */
+    return S->have_inc ? STEP_DONE : STEP_NO_PLAN;
 }
 
 /* The plan record from the incumbent, with its bound, gap and status. */
@@ -1305,12 +1303,32 @@ static step finish(solver *S, sl_plan *P)
     sv_trace(S, "done");
     if (assemble(S, P) != 0)
         return STEP_NOMEM;
-    P->bound = fmax(S->bound, P->objective);
-    P->gap = (P->bound - P->objective) / fmax(fabs(P->objective), 1);
-    P->status = P->gap <= S->o->gap + 1e-12 ? SL_PLAN_OPTIMAL : SL_PLAN_FEASIBLE;
-    S->bound = P->bound;
+    P->has_bound = isfinite(S->bound);
+    if (P->has_bound) {
+        P->bound = fmax(S->bound, P->objective);
+        P->gap = (P->bound - P->objective) / fmax(fabs(P->objective), 1);
+    } else {
+        P->bound = NAN; /* nothing proven: never a gap of 0 */
+        P->gap = NAN;
+    }
+    P->status = P->has_bound && P->gap <= S->o->gap + 1e-12 ? SL_PLAN_OPTIMAL : SL_PLAN_FEASIBLE;
+    P->stop_reason = P->status == SL_PLAN_OPTIMAL ? SL_STOP_GAP
+                     : S->interrupted             ? SL_STOP_INTERRUPTED
+                                                  : SL_STOP_TIME_LIMIT;
+    S->bound = P->has_bound ? P->bound : INFINITY;
     sv_progress(S);
     return STEP_DONE;
+}
+
+/* Stopped before any plan: every parcel kept, nothing proven. */
+static void finish_no_plan(solver *S, sl_plan *P)
+{
+    P->status = SL_PLAN_NO_PLAN;
+    P->stop_reason = S->interrupted ? SL_STOP_INTERRUPTED : SL_STOP_TIME_LIMIT;
+    P->has_bound = false;
+    P->objective = NAN;
+    P->bound = NAN;
+    P->gap = NAN;
 }
 
 sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out, sl_error *err)
@@ -1352,6 +1370,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
         st = finish(&S, P);
     else if (st == STEP_INFEASIBLE)
         finish_infeasible(&S, P);
+    else if (st == STEP_NO_PLAN)
+        finish_no_plan(&S, P);
     P->solve_seconds = sv_now() - S.t0;
 
     sl_status rc = SL_OK;

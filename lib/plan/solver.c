@@ -26,6 +26,15 @@ double sv_now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+bool sv_stop(solver *S)
+{
+    if (S->o->interrupt && *S->o->interrupt) {
+        S->interrupted = true;
+        return true;
+    }
+    return sv_now() > S->deadline;
+}
+
 bool sv_gap_open(const solver *S)
 {
     return S->have_inc && S->bound - S->inc_val > S->o->gap * fmax(1, fabs(S->inc_val));

@@ -85,6 +85,7 @@ typedef struct solver {
     double deadline;
     int phase; /* master objective: 1, 2 or 3 (set_phase_costs) */
     bool timed_out;
+    bool interrupted; /* options.interrupt was seen raised */
     /* incumbent */
     double inc_val;
     int *inc_choice; /* per par: column index into cols, -1 kept */
@@ -94,6 +95,10 @@ typedef struct solver {
 } solver;
 
 double sv_now(void);
+
+/* Time to stop: the deadline has passed or options.interrupt is raised
+ * (then S->interrupted is set). */
+bool sv_stop(solver *S);
 
 /* Stacks of a class: sv_stack_add returns the new stack's index, -(index +
  * 3) when the class already has the stack (same storey sequence, or with
