@@ -1,4 +1,4 @@
-/* test_layout.c - lib/layout.c, the independent plan checker: a plan
+/* test_checker.c - lib/plan/checker.c, the independent plan checker: a plan
  * that meets every rule passes, and each broken rule is reported with its
  * exact message.  The plans are built by hand here. */
 #include <criterion/criterion.h>
@@ -211,4 +211,41 @@ Test(layout, totals_and_objective_must_match)
     const char *msg = check(p);
     cr_assert(strstr(msg, "objective "), "%s", msg);
     cr_assert(strstr(msg, "bound "), "%s", msg);
+}
+
+/* Constraint 14, one building one park: heavy (c2) under prod (c1) is two
+ * chains; with chains_per_building_max 1 that is refused, with 2 allowed. */
+Test(layout, two_chains_refused_in_one_building)
+{
+    const char *f[] = {"heavy", "prod", "prod", NULL};
+    sc->chains_per_building_max = 1;
+    cr_assert_str_eq(check(make_plan(f, NULL)), "parcel P1: its building holds 2 chains (c2, c1), "
+                                                "chains_per_building_max is 1");
+    sc->chains_per_building_max = 2;
+    cr_assert_str_eq(check(make_plan(f, NULL)), "");
+}
+
+/* A shared service does not count as a chain: hq (c1) made shared may sit
+ * in the office block of a c2 building. */
+Test(layout, shared_service_allowed_in_a_themed_building)
+{
+    const char *f[] = {"heavy", NULL}, *o[] = {"hq", NULL};
+    sc->chains_per_building_max = 1;
+    cr_assert(strstr(check(make_plan(f, o)), "holds 2 chains"));
+    sc->industries[ind("hq")].shared = true;
+    cr_assert_str_eq(check(make_plan(f, o)), "");
+}
+
+/* Constraint 15: prod on levels 1 and 3 with tall between is one tenant
+ * split in two; allowed once prod is not contiguous. */
+Test(layout, contiguous_tenant_split_refused)
+{
+    const char *f[] = {"prod", "tall", "prod", NULL};
+    cr_assert_str_eq(check(make_plan(f, NULL)),
+                     "parcel P1, factory levels 1 and 3: prod is a contiguous tenant split by "
+                     "other industries");
+    const char *g[] = {"prod", "prod", "tall", NULL};
+    cr_assert_str_eq(check(make_plan(g, NULL)), "");
+    sc->industries[ind("prod")].contiguous = false;
+    cr_assert_str_eq(check(make_plan(f, NULL)), "");
 }

@@ -190,6 +190,39 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
     if (!le(p->current_gfa_m2, gfa))
         VIOLATION(c, "parcel %s: new GFA %.2f m2 is less than the current %.2f m2", pid(p), gfa,
                   p->current_gfa_m2);
+    /* 14. one building, one park: chains of the non-shared industries */
+    if (sc->chains_per_building_max > 0) {
+        const char *chains[64];
+        int nch = sl_parcel_plan_chains(sc, pp, chains, 64);
+        if (nch > sc->chains_per_building_max)
+            VIOLATION(c,
+                      "parcel %s: its building holds %d chains (%s, %s%s), "
+                      "chains_per_building_max is %d",
+                      pid(p), nch, chains[0], chains[1], nch > 2 ? ", ..." : "",
+                      sc->chains_per_building_max);
+    }
+    /* 15. contiguous tenants: one run of levels per block */
+    for (int x = 0; x < pp->n_storeys; x++) {
+        const sl_storey *st = &pp->storeys[x];
+        const sl_industry *ind = &sc->industries[st->industry];
+        if (!ind->contiguous)
+            continue;
+        for (int y = x + 2; y < pp->n_storeys; y++) {
+            const sl_storey *o = &pp->storeys[y];
+            if (o->block != st->block || o->industry != st->industry)
+                continue;
+            bool gap = false;
+            for (int m = x + 1; m < y && !gap; m++)
+                gap = pp->storeys[m].industry != st->industry;
+            if (gap) {
+                VIOLATION(c,
+                          "parcel %s, %s levels %d and %d: %s is a contiguous tenant split by "
+                          "other industries",
+                          pid(p), block_word(st->block), st->level, o->level, ind->id);
+                break;
+            }
+        }
+    }
     /* The plan's own totals must match its storeys. */
     if (pp->factory_floors != nblock[0] || pp->office_floors != nblock[1] ||
         !near(pp->gfa_m2, gfa) || !near(pp->counted_gfa_m2, counted) ||

@@ -58,9 +58,11 @@ int pl_sc_init(pl_sc *s, const sl_scenario *sc)
     s->pair_start = calloc(nn * nn + 1, sizeof *s->pair_start);
     s->pair = calloc(2 * (size_t)L + 1, sizeof *s->pair);
     s->linked_bit = calloc(nn, sizeof *s->linked_bit);
-    if (!s->prio || !s->office_kind || !s->office_ok || !s->fire_single || !s->vib || !s->trips_u ||
-        !s->lfrom || !s->lto || !s->lw || !s->inc_start || !s->inc || !s->pair_start || !s->pair ||
-        !s->linked_bit) {
+    s->chain_of = calloc(nn, sizeof *s->chain_of);
+    s->contig = calloc(nn, sizeof *s->contig);
+    if (!s->chain_of || !s->contig || !s->prio || !s->office_kind || !s->office_ok ||
+        !s->fire_single || !s->vib || !s->trips_u || !s->lfrom || !s->lto || !s->lw ||
+        !s->inc_start || !s->inc || !s->pair_start || !s->pair || !s->linked_bit) {
         pl_sc_free(s);
         return -1;
     }
@@ -74,7 +76,21 @@ int pl_sc_init(pl_sc *s, const sl_scenario *sc)
         s->vib[i] = d->vibration == SL_VIB_SOURCE ? 1 : d->vibration == SL_VIB_SENSITIVE ? 2 : 0;
         s->trips_u[i] = llround(d->trips_per_1000m2_day * 1e6);
         s->linked_bit[i] = -1;
+        s->contig[i] = d->contiguous;
+        s->any_contig |= d->contiguous;
+        /* chains by label, in order of first appearance */
+        s->chain_of[i] = -1;
+        if (!d->shared) {
+            const char *label = sl_industry_chain(d);
+            for (int j = 0; j < i && s->chain_of[i] < 0; j++)
+                if (s->chain_of[j] >= 0 &&
+                    strcmp(sl_industry_chain(&sc->industries[j]), label) == 0)
+                    s->chain_of[i] = s->chain_of[j];
+            if (s->chain_of[i] < 0)
+                s->chain_of[i] = s->nchains++;
+        }
     }
+    s->chains_max = sc->chains_per_building_max > 0 ? sc->chains_per_building_max : 0;
     /* Links with an endpoint out of range are ignored (the scenario parser
      * rejects them; an in-memory scenario may not). */
     int m = 0;
@@ -148,6 +164,8 @@ void pl_sc_free(pl_sc *s)
     free(s->pair_start);
     free(s->pair);
     free(s->linked_bit);
+    free(s->chain_of);
+    free(s->contig);
     memset(s, 0, sizeof *s);
 }
 
@@ -460,6 +478,14 @@ void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p, cons
             c->npin++;
         }
     }
+    for (int j = 0; j < c->npin; j++) {
+        int ch = s->chain_of[c->pin_ind[j]];
+        bool seen = ch < 0;
+        for (int x = 0; x < c->npchain && !seen; x++)
+            seen = c->pchain[x] == ch;
+        if (!seen)
+            c->pchain[c->npchain++] = ch;
+    }
     if (c->floors > 0 && c->floors < c->maxlev[0])
         c->maxlev[0] = c->floors;
     if (c->floors < 0)
@@ -506,6 +532,13 @@ typedef struct srch {
     double *delta;                /* [b*nind + i]: least value per m² given up
                                    by hosting i instead of an industry that
                                    fits wherever i fits (0 when none) */
+    double *delta_open;           /* the same over replacements that are not
+                                   contiguous tenants (valid whatever tenant
+                                   of the current block is closed) */
+    int off_closed;               /* word offset in bits of the tenants that
+                                   left the current block (constraint 15);
+                                   -1 when no industry is contiguous */
+    int words_closed;
     long long q_u;
 } srch;
 
@@ -612,7 +645,7 @@ static bool can_place(const pl_ctx *c, const pl_state *t, int i)
     int b = t->b, k = t->k, n = s->nind;
     if (k > c->maxlev[b] || k > T->maxlev[b])
         return false;
-    if (!T->elig[b][(size_t)k * (size_t)n + (size_t)i])
+    if (!T->elig[b][(size_t)k * (size_t)n + (size_t)i] || (c->allow && !c->allow[i]))
         return false;
     int l1 = k == 1 ? 0 : n;
     if (t->h + T->hu[b][l1 + i] > T->hcap_u[b] + 1)
@@ -652,6 +685,8 @@ static void place(srch *S, const pl_state *t, const uint64_t *bits, int i, pl_st
     if (b == 0 && k > c->r->ramp_floor)
         u->trips += s->trips_u[i];
     u->val += c->F[b] * S->w->r[i];
+    if (S->off_closed >= 0 && k >= 2 && t->prev != i && s->contig[t->prev])
+        bit_set(ubits + S->off_closed, t->prev); /* its storeys end here */
     u->prev = i;
     u->k = k + 1;
     S->ind[b][k - 1] = (short)i;
@@ -834,6 +869,9 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
      * both ends must come); each new storey adds at most one adjacency.
      * Only industries that may still stand on a remaining level count. */
     const uint64_t *pres = bits, *ab = bits + s->words_pres;
+    bool any_closed = false;
+    for (int x = 0; S->off_closed >= 0 && x < S->words_closed && !any_closed; x++)
+        any_closed = bits[S->off_closed + x] != 0;
     double pot[256], abv[512];
     double *potv = s->nind <= 256 ? pot : malloc(sizeof(double) * (size_t)s->nind);
     double *abvv = s->nlink <= 512 ? abv : malloc(sizeof(double) * (size_t)s->nlink);
@@ -871,7 +909,7 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
         /* hosting i costs at least the value given up on one storey */
         double loss = INFINITY;
         if (pcur[i])
-            loss = c->F[b] * S->delta[b * s->nind + i];
+            loss = c->F[b] * (any_closed ? S->delta_open : S->delta)[b * s->nind + i];
         if (poff && poff[i] && c->F[1] * S->delta[s->nind + i] < loss)
             loss = c->F[1] * S->delta[s->nind + i];
         if (v - loss > 0)
@@ -1047,7 +1085,10 @@ static void expand(srch *S, pl_state *st, int depth)
     }
     pl_state *u = &st[depth + 1];
     uint64_t *ubits = S->bits + (size_t)(depth + 1) * (size_t)S->W;
+    const uint64_t *closed = S->off_closed >= 0 ? bits + S->off_closed : NULL;
     for (int i = 0; i < n; i++) {
+        if (closed && s->contig[i] && bit_get(closed, i) && i != t->prev)
+            continue; /* constraint 15: a tenant that left this block */
         if (!can_place(S->c, t, i))
             continue;
         place(S, t, bits, i, u, ubits);
@@ -1077,6 +1118,8 @@ static void expand(srch *S, pl_state *st, int depth)
                 u->k = 1;
                 u->prev = -1;
                 u->h = 0;
+                if (S->off_closed >= 0) /* a new block: no tenant closed */
+                    memset(ubits + S->off_closed, 0, sizeof(uint64_t) * (size_t)S->words_closed);
                 expand(S, st, depth + 1);
             } else {
                 leaf(S, t);
@@ -1100,7 +1143,7 @@ static void expand(srch *S, pl_state *st, int depth)
  * tall when i is not, no more trips, not office-kind unless i is, same
  * vibration class, not single-storey, not pinned.  0 when no such i'
  * exists or i is pinned (swapping it would lose pinned GFA). */
-static void pl_deltas(const pl_ctx *c, const pl_weights *w, double *delta)
+static void pl_deltas(const pl_ctx *c, const pl_weights *w, bool open_only, double *delta)
 {
     const pl_sc *s = c->s;
     const pl_rtab *T = c->t;
@@ -1112,7 +1155,8 @@ static void pl_deltas(const pl_ctx *c, const pl_weights *w, double *delta)
             for (int j = 0; j < c->npin; j++)
                 pinned |= c->pin_ind[j] == i;
             for (int j = 0; j < n && !pinned; j++) {
-                if (j == i || w->r[j] <= best || s->fire_single[j] || s->vib[j] != s->vib[i] ||
+                if (j == i || (c->allow && !c->allow[j]) || (open_only && s->contig[j]) ||
+                    w->r[j] <= best || s->fire_single[j] || s->vib[j] != s->vib[i] ||
                     (s->office_kind[j] && !s->office_kind[i]) || s->trips_u[j] > s->trips_u[i])
                     continue;
                 bool ok = true;
@@ -1130,23 +1174,10 @@ static void pl_deltas(const pl_ctx *c, const pl_weights *w, double *delta)
         }
 }
 
-/* The search object is rebuilt per call but keeps its memory in a cache
- * hung on the pl_search (q->found is the only owned output). */
-int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
+/* One search over the industries c->allow lets in; q's outputs
+ * accumulate over runs (pl_price). */
+static int price_run(const pl_ctx *c, const pl_weights *w, pl_search *q)
 {
-    q->complete = true;
-    q->found_any = false;
-    q->best = q->threshold;
-    q->nfound = 0;
-    q->nodes = 0;
-    if (q->max_found <= 0)
-        q->max_found = 1;
-    q->found = calloc((size_t)q->max_found, sizeof *q->found);
-    if (!q->found)
-        return -1;
-    if (c->maxlev[0] < 1)
-        return 0;
-    rtab_weigh(c->t, c->s, w);
     srch S;
     memset(&S, 0, sizeof S);
     S.c = c;
@@ -1154,6 +1185,12 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.w = w;
     S.q = q;
     S.W = c->s->words_pres + c->s->words_ab + (q->enumerate ? (2 * c->s->nind + 7) / 8 : 0);
+    S.off_closed = -1;
+    if (c->s->any_contig) {
+        S.off_closed = S.W;
+        S.words_closed = (c->s->nind + 63) / 64;
+        S.W += S.words_closed;
+    }
     S.bonus = (w->sb != 0 || w->ab != 0) && c->s->nlink > 0;
     S.KW = 6 + S.W;
     S.stamp = 1;
@@ -1162,16 +1199,21 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.placeable = calloc((size_t)2 * (PL_MAX_LEVELS + 2) * (size_t)(n > 0 ? n : 1), 1);
     S.placeable_blk = calloc((size_t)2 * (PL_MAX_LEVELS + 2) * (size_t)(n > 0 ? n : 1), 1);
     S.delta = calloc((size_t)2 * (size_t)(n > 0 ? n : 1), sizeof(double));
+    S.delta_open = calloc((size_t)2 * (size_t)(n > 0 ? n : 1), sizeof(double));
     if (S.placeable_blk)
         for (int b = 1; b >= 0; b--)
             for (int k = c->maxlev[b]; k >= 1; k--)
                 for (int i = 0; i < n; i++) {
                     unsigned char *cell =
                         S.placeable_blk + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
-                    cell[i] = c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] || cell[n + i];
+                    cell[i] = (c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] &&
+                               (!c->allow || c->allow[i])) ||
+                              cell[n + i];
                 }
-    if (S.delta)
-        pl_deltas(c, w, S.delta);
+    if (S.delta && S.delta_open) {
+        pl_deltas(c, w, false, S.delta);
+        pl_deltas(c, w, true, S.delta_open);
+    }
     if (S.placeable) {
         /* from the level above the factory's top too: the office is
          * still to come there */
@@ -1180,8 +1222,9 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
                 for (int i = 0; i < n; i++) {
                     unsigned char *cell =
                         S.placeable + (size_t)(b * (PL_MAX_LEVELS + 2) + k) * (size_t)n;
-                    bool here =
-                        k <= c->maxlev[b] && c->t->elig[b][(size_t)k * (size_t)n + (size_t)i];
+                    bool here = k <= c->maxlev[b] &&
+                                c->t->elig[b][(size_t)k * (size_t)n + (size_t)i] &&
+                                (!c->allow || c->allow[i]);
                     bool above = k <= c->maxlev[b] && cell[n + i];
                     cell[i] =
                         here || above ||
@@ -1193,11 +1236,12 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     state_stack *st = malloc(sizeof *st);
     S.bits = calloc((size_t)(depth + 1) * (size_t)(S.W > 0 ? S.W : 1), sizeof(uint64_t));
     S.key = calloc((size_t)S.KW, sizeof(uint64_t));
-    if (!st || !S.bits || !S.key || !S.placeable || !S.placeable_blk || !S.delta ||
+    if (!st || !S.bits || !S.key || !S.placeable || !S.placeable_blk || !S.delta || !S.delta_open ||
         memo_grow(&S) != 0) {
         free(S.placeable);
         free(S.placeable_blk);
         free(S.delta);
+        free(S.delta_open);
         free(st);
         free(S.bits);
         free(S.key);
@@ -1215,12 +1259,108 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     free(S.placeable);
     free(S.placeable_blk);
     free(S.delta);
+    free(S.delta_open);
     free(st);
     free(S.bits);
     free(S.key);
     free(S.keys);
     free(S.ents);
     return 0;
+}
+
+/* Next k-subset of 0..n-1 in lexicographic order (idx ascending); false
+ * after the last. */
+static bool next_subset(int *idx, int k, int n)
+{
+    int j = k - 1;
+    while (j >= 0 && idx[j] == n - k + j)
+        j--;
+    if (j < 0)
+        return false;
+    idx[j]++;
+    for (int x = j + 1; x < k; x++)
+        idx[x] = idx[x - 1] + 1;
+    return true;
+}
+
+/* The pricing problem with constraint 14: when a building may hold at most
+ * K < (number of chains) chains, one exact search per set of K chains that
+ * contains the pinned ones, each over the industries of those chains and
+ * the shared ones; the best stack (or every stack above the threshold) over
+ * all of them is the best under constraint 14.  The search object is
+ * rebuilt per run but q's outputs accumulate (q->found is the only owned
+ * output). */
+int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
+{
+    q->complete = true;
+    q->found_any = false;
+    q->best = q->threshold;
+    q->nfound = 0;
+    q->nodes = 0;
+    if (q->max_found <= 0)
+        q->max_found = 1;
+    q->found = calloc((size_t)q->max_found, sizeof *q->found);
+    if (!q->found)
+        return -1;
+    if (c->maxlev[0] < 1)
+        return 0;
+    rtab_weigh(c->t, c->s, w);
+    const pl_sc *s = c->s;
+    int K = s->chains_max, nc = s->nchains;
+    if (K == 0 || nc <= K)
+        return price_run(c, w, q); /* no chain can be left out */
+    if (c->npchain > K)
+        return 0; /* the pins alone ask for more chains than allowed */
+    int n = s->nind;
+    int *idx = malloc(sizeof(int) * (size_t)K);
+    unsigned char *allow = malloc((size_t)(n > 0 ? n : 1));
+    if (!idx || !allow) {
+        free(idx);
+        free(allow);
+        return -1;
+    }
+    pl_ctx cc = *c;
+    cc.allow = allow;
+    long long limit = q->node_limit;
+    int rc = 0;
+    for (int x = 0; x < K; x++)
+        idx[x] = x;
+    do {
+        bool has_pins = true;
+        for (int j = 0; j < c->npchain && has_pins; j++) {
+            bool in = false;
+            for (int x = 0; x < K && !in; x++)
+                in = idx[x] == c->pchain[j];
+            has_pins = in;
+        }
+        if (!has_pins)
+            continue;
+        for (int i = 0; i < n; i++) {
+            int ch = s->chain_of[i];
+            bool in = ch < 0;
+            for (int x = 0; x < K && !in; x++)
+                in = idx[x] == ch;
+            allow[i] = in;
+        }
+        /* each run its own node budget, so that capped rounds still see
+         * every chain */
+        long long start = q->nodes;
+        if (limit > 0)
+            q->node_limit = start + limit;
+        bool was_complete = q->complete;
+        q->complete = true;
+        rc = price_run(&cc, w, q);
+        bool cut = !q->complete;
+        q->complete = was_complete && q->complete;
+        if (rc != 0)
+            break;
+        if (cut && (limit <= 0 || q->nodes <= start + limit))
+            break; /* deadline or interrupt: stop the other runs too */
+    } while (next_subset(idx, K, nc));
+    q->node_limit = limit;
+    free(idx);
+    free(allow);
+    return rc;
 }
 
 void pl_search_free(pl_search *q)
@@ -1272,8 +1412,41 @@ double pl_stack_value(const pl_ctx *c, const pl_weights *w, const pl_stack *st)
     return v;
 }
 
+/* Constraints 14 and 15 on a whole stack. */
+static bool chains_and_tenants_ok(const pl_ctx *c, const pl_stack *st)
+{
+    const pl_sc *s = c->s;
+    int tot = st->n[0] + st->n[1];
+    if (s->chains_max > 0) {
+        int seen[64], ns = 0;
+        for (int x = 0; x < tot; x++) {
+            int ch = s->chain_of[st->ind[x]];
+            bool dup = ch < 0;
+            for (int y = 0; y < ns && !dup; y++)
+                dup = seen[y] == ch;
+            if (dup)
+                continue;
+            if (ns == s->chains_max || ns == 64)
+                return false;
+            seen[ns++] = ch;
+        }
+    }
+    for (int b = 0, base = 0; b < 2; base += st->n[b], b++)
+        for (int k = 0; k < st->n[b]; k++) {
+            int i = st->ind[base + k];
+            if (!s->contig[i] || k == 0 || st->ind[base + k - 1] == i)
+                continue;
+            for (int j = 0; j < k - 1; j++) /* i below, with others between */
+                if (st->ind[base + j] == i)
+                    return false;
+        }
+    return true;
+}
+
 bool pl_stack_feasible(const pl_ctx *c, const pl_stack *st)
 {
+    if (!chains_and_tenants_ok(c, st))
+        return false;
     pl_state t;
     memset(&t, 0, sizeof t);
     t.prev = -1;

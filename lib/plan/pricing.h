@@ -29,6 +29,12 @@
 typedef struct pl_sc {
     const sl_scenario *sc;
     int nind, nlink;
+    /* One building, one park (constraint 14) and contiguous tenants (15). */
+    int nchains;    /* distinct chains of non-shared industries */
+    int *chain_of;  /* industry -> chain index, -1 for shared ones */
+    int chains_max; /* plan.chains_per_building_max; 0 = no limit */
+    bool *contig;   /* contiguous tenant */
+    bool any_contig;
     double *prio;       /* priority */
     bool *office_kind;  /* kind == office */
     bool *office_ok;    /* may sit in the office block (office, rnd) */
@@ -83,6 +89,11 @@ typedef struct pl_ctx {
     int maxlev[2];
     double far_cap_m2, far_min_m2, cov_need_m2, off_share, trips_cap_u;
     int floors; /* factory storeys fixed by a pin, 0 free */
+    /* Industries this search may place (NULL: all); pl_price sets it per
+     * allowed set of chains. */
+    const unsigned char *allow;
+    int npchain; /* distinct chains of pinned non-shared industries */
+    int pchain[PL_MAX_PINS];
     int npin;
     int pin_ind[PL_MAX_PINS];
     double pin_min_m2[PL_MAX_PINS];
@@ -143,7 +154,7 @@ void pl_search_free(pl_search *q);
 
 /* Value of a stack under weights w, recomputed from scratch. */
 double pl_stack_value(const pl_ctx *c, const pl_weights *w, const pl_stack *st);
-/* Does the stack satisfy every per-parcel rule (1-11, 13)? */
+/* Does the stack satisfy every per-parcel rule (1-11, 13-15)? */
 bool pl_stack_feasible(const pl_ctx *c, const pl_stack *st);
 
 /* Infeasibility in words (diagnosis.c).  pl_diag_pin explains why no
