@@ -230,8 +230,8 @@ static const enum_def fire_def = ENUM_DEF(fire_items, 1);
 /* YAML booleans (stored in a bool, one byte). */
 _Static_assert(sizeof(bool) == 1, "bool is stored as one byte");
 static const enum_item bool_items[] = {
-    {"true", 1, true},  {"false", 0, true},  {"True", 1, false},
-    {"False", 0, false}, {"yes", 1, false}, {"no", 0, false},
+    {"true", 1, true},   {"false", 0, true}, {"True", 1, false},
+    {"False", 0, false}, {"yes", 1, false},  {"no", 0, false},
 };
 static const enum_def bool_def = ENUM_DEF(bool_items, 1);
 

@@ -84,16 +84,16 @@ typedef struct sl_industry {
     sl_vibration vibration;
     char fire_class; /* 'A'..'E' */
     double trips_per_1000m2_day;
-    double priority;      /* default 1.0 */
-    double demand_min_m2; /* default 0 */
-    double demand_max_m2; /* default INFINITY (unbounded) */
-    bool shared;          /* a service any building may hold without it
+    double priority;          /* default 1.0 */
+    double demand_min_m2;     /* default 0 */
+    double demand_max_m2;     /* default INFINITY (unbounded) */
+    bool shared;              /* a service any building may hold without it
                              counting as a chain there (default false) */
-    bool contiguous;      /* its storeys in one block are consecutive
+    bool contiguous;          /* its storeys in one block are consecutive
                              levels (default true) */
     double rent_cny_m2_month; /* NAN: economics' default */
     double tax_cny_m2_year;   /* NAN: 0 */
-    int line, col;        /* where it was declared */
+    int line, col;            /* where it was declared */
 } sl_industry;
 
 typedef struct sl_chain_link {
@@ -150,17 +150,17 @@ typedef struct sl_scenario {
     sl_pin *pins;
 
     /* plan: */
-    int plan_rules;                 /* index into rules (default: last) */
-    double gap;                     /* default 0.001 */
-    double time_limit_s;            /* default 60 */
-    double existing_value;          /* default 1.0 */
-    double same_building_bonus_m2;  /* default 2000 */
-    double adjacent_floor_bonus_m2; /* default 1000 */
+    int plan_rules;                  /* index into rules (default: last) */
+    double gap;                      /* default 0.001 */
+    double time_limit_s;             /* default 60 */
+    double existing_value;           /* default 1.0 */
+    double same_building_bonus_m2;   /* default 2000 */
+    double adjacent_floor_bonus_m2;  /* default 1000 */
     double neighbour_chain_bonus_m2; /* default 3000 */
     double neighbour_distance_m;     /* default 30 */
     int chains_per_building_max;     /* default 1; 0 = no limit */
     int n_exclude;
-    char **exclude;                  /* plan.exclude: parcel ids kept as they are */
+    char **exclude; /* plan.exclude: parcel ids kept as they are */
 } sl_scenario;
 
 /* Parse and validate a scenario file.  On any error returns NULL and adds
