@@ -1045,6 +1045,98 @@ static int assemble(solver *S, sl_plan *P)
     return 0;
 }
 
+static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, size_t size);
+
+/* Reasons for every kept candidate, once the plan's totals are known.
+ * 0, or -1 when out of memory. */
+static int explain_kept(solver *S, sl_plan *P)
+{
+    char buf[600];
+    for (int zi = 0; zi < S->z->n; zi++) {
+        const sl_parcel *p = &S->z->p[zi];
+        if (p->status != SL_PARCEL_CANDIDATE || P->pp[zi].redeveloped ||
+            !kept_reason(S, P, zi, buf, sizeof buf))
+            continue;
+        if (!(P->pp[zi].reason = strdup(buf)))
+            return -1;
+    }
+    return 0;
+}
+
+/* A kept candidate's reason, in words with numbers (docs/model.md §8). */
+static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, size_t size)
+{
+    const sl_parcel *p = &S->z->p[zi];
+    const sl_scenario *sc = S->sc;
+    const sl_ruleset *r = p->plan_rules;
+    if (!r)
+        return false;
+    const sl_footprints *fp = &p->plan_fp;
+    if (!fp->setback_ok) {
+        snprintf(buf, size,
+                 "kept: the setback of %g m leaves a footprint of %.0f m², below coverage_min "
+                 "%.2f × %.0f m² = %.0f m²",
+                 r->setback_m, fp->total_m2, r->coverage_min, p->area_m2,
+                 r->coverage_min * p->area_m2);
+        return true;
+    }
+    if (!(fp->factory_m2 > 0)) {
+        snprintf(buf, size,
+                 "kept: its factory floor plate would be %.0f m², below "
+                 "factory_floor_plate_min_m2 %.0f m²",
+                 fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
+        return true;
+    }
+    int cls = S->cls_of_zone ? S->cls_of_zone[zi] : -1;
+    const pclass *C = cls >= 0 ? &S->cls[cls] : NULL;
+    double cur = p->current_gfa_m2 > 0 ? p->current_gfa_m2 : 0;
+    double cap = p->env ? p->env[sc->plan_rules].max_gfa_m2 : NAN;
+    if (C && C->seeded && C->nstk == 0 && C->best_exact) {
+        if (isfinite(cap) && cur > cap + 1e-6)
+            snprintf(buf, size,
+                     "kept: it would lose floor space (current %.0f m² > at most %.0f m² under "
+                     "the rules)",
+                     cur, cap);
+        else
+            snprintf(buf, size,
+                     "kept: no stack of storeys meets every rule on this parcel (heights, loads, "
+                     "FAR %.2f-%.2f, coverage, current floor space %.0f m²)",
+                     r->far_min, r->far_max, cur);
+        return true;
+    }
+    if (C && C->seeded && !(C->best_0 > PL_EPS_VALUE)) {
+        snprintf(buf, size,
+                 "kept: worth less rebuilt than as it is (its best stack adds %.0f m²-eq after "
+                 "today's %.0f m² × existing_value %g)",
+                 C->best_0 > -1e300 ? C->best_0 : 0, cur, sc->existing_value);
+        return true;
+    }
+    /* Worth rebuilding on its own: the zone's demand ranges are what kept
+     * it; name the industries whose maximum the plan reaches. */
+    size_t o = (size_t)snprintf(buf, size,
+                                "kept: demand for the industries it could hold is met by "
+                                "parcels worth more (at demand_m2.max:");
+    int named = 0;
+    for (int i = 0; i < S->nind && o < size - 80; i++)
+        if (isfinite(S->dmax[i]) && P->gfa_by_industry_m2[i] >= S->dmax[i] - 1)
+            o += (size_t)snprintf(buf + o, size - o, "%s %s %.0f m²", named++ ? "," : "",
+                                  sc->industries[i].id, S->dmax[i]);
+    if (!named) {
+        if (!S->have_inc || sv_gap_open(S))
+            snprintf(buf, size,
+                     "kept: not in the best plan found (the search stopped with the gap open; "
+                     "a longer time limit may redevelop it)");
+        else
+            snprintf(buf, size,
+                     "kept: the optimal plan does better without it (demand minimums, pins and "
+                     "the one-chain-per-building rule shape the rest of the zone)");
+    } else if (o < size - 2) {
+        buf[o++] = ')';
+        buf[o] = '\0';
+    }
+    return true;
+}
+
 /* Classes of parcels sharing one pricing problem. */
 static int build_classes(solver *S)
 {
@@ -1194,6 +1286,10 @@ static step seed(solver *S)
     if (price_all(S, 2, true, PRICE_NODES_FAST, &lag, &exact0) < 0)
         return STEP_NOMEM;
     note_bound(S, lag);
+    for (int c = 0; c < S->ncls; c++) {
+        S->cls[c].best_0 = S->cls[c].best_y;
+        S->cls[c].seeded = true;
+    }
     if (!exact0 && sv_stop(S))
         return STEP_NO_PLAN; /* cut short: an empty class proves nothing */
     const sl_scenario *sc = S->sc;
@@ -1301,7 +1397,7 @@ static step integer_plans(solver *S)
 static step finish(solver *S, sl_plan *P)
 {
     sv_trace(S, "done");
-    if (assemble(S, P) != 0)
+    if (assemble(S, P) != 0 || explain_kept(S, P) != 0)
         return STEP_NOMEM;
     P->has_bound = isfinite(S->bound);
     if (P->has_bound) {

@@ -32,6 +32,8 @@ typedef struct pclass {
     double best_y; /* exact best value under the last weights */
     bool best_exact;
     double best_b; /* best value under the multipliers of the bound */
+    double best_0; /* best value found without demand prices (the seed) */
+    bool seeded;
     size_t hcap, hused;
     int *htab; /* stack index + 1 by sequence hash; 0 free */
 } pclass;
