@@ -31,6 +31,7 @@
 #define PRICE_NODES_FAST  4000   /* fast pricing rounds: search nodes per class */
 #define ENUM_STACKS_MAX   200000 /* enumeration: stacks in all */
 #define ENUM_STACKS_CLASS 3000   /* enumeration: stacks per class */
+#define ENUM_ROUND_STACKS 4000   /* a widening round: best stacks in all, times its scale */
 
 static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
 {
@@ -712,7 +713,7 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
  * when every class's list is complete (and the search stops at the first
  * class whose list is not): a partial list cannot prove anything, and on a
  * zone with a wide gap it would only bloat the master. */
-static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
+static int enumerate_columns(solver *S, bool all_or_nothing, int scale, bool *exhaustive)
 {
     *exhaustive = true;
     double delta = S->bound - S->inc_val + PL_EPS_VALUE;
@@ -724,9 +725,14 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
     S->stamp++;
     pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                     S->sc->existing_value, S->stamp};
+    /* scale 0: every stack within the gap, or nothing (a proof); scale
+     * k > 0: the best ENUM_ROUND_STACKS × k stacks in all, shared by the
+     * classes, so that the master stays small enough to solve. */
     int per_class = ENUM_STACKS_MAX / (S->ncls > 0 ? S->ncls : 1);
     if (per_class > ENUM_STACKS_CLASS)
         per_class = ENUM_STACKS_CLASS;
+    if (scale > 0)
+        per_class = ENUM_ROUND_STACKS * scale / (S->ncls > 0 ? S->ncls : 1);
     if (per_class < 20)
         per_class = 20;
     pl_search *qs = calloc((size_t)S->ncls + 1, sizeof *qs);
@@ -739,7 +745,8 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
         q->enumerate = true;
         q->threshold = C->best_b - delta;
         q->max_found = per_class;
-        q->node_limit = 4000000 / (S->ncls > 0 ? S->ncls : 1) + 20000;
+        q->top_k = scale > 0;
+        q->node_limit = (4000000LL / (S->ncls > 0 ? S->ncls : 1) + 20000) * (scale > 0 ? scale : 1);
         q->deadline = S->deadline;
         q->interrupt = S->o->interrupt;
         if (pl_price(&C->ctx, &w, q) != 0) {
@@ -747,8 +754,8 @@ static int enumerate_columns(solver *S, bool all_or_nothing, bool *exhaustive)
             done++;
             break;
         }
-        if (!q->complete)
-            *exhaustive = false;
+        if (!q->complete || (q->top_k && q->nfound >= q->max_found))
+            *exhaustive = false; /* cut short, or kept only the best */
         if (sv_stop(S)) {
             *exhaustive = false;
             S->timed_out = true;
@@ -1368,7 +1375,7 @@ static step integer_plans(solver *S)
     if (!S->have_inc) {
         /* the columns so far admit no plan: widen them and retry */
         bool ex;
-        if (isfinite(S->bound) && enumerate_columns(S, false, &ex) != 0)
+        if (isfinite(S->bound) && enumerate_columns(S, false, 0, &ex) != 0)
             return STEP_NOMEM;
         if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
             return STEP_SOLVER;
@@ -1379,7 +1386,7 @@ static step integer_plans(solver *S)
     }
     if (sv_gap_open(S) && !sv_stop(S)) {
         bool exhaustive;
-        if (enumerate_columns(S, true, &exhaustive) != 0)
+        if (enumerate_columns(S, true, 0, &exhaustive) != 0)
             return STEP_NOMEM;
         if (exhaustive) {
             if (integer_master(S, 0, -1, 0, &proved) != 0)
@@ -1388,6 +1395,28 @@ static step integer_plans(solver *S)
                 S->bound = S->inc_val;
         }
         sv_trace(S, exhaustive ? "enumeration" : "enumeration (too many stacks: skipped)");
+    }
+    /* The gap is still open and time is left: never stop here.  Each
+     * round widens the enumeration of the stacks a better plan could use
+     * (twice the stacks and search nodes per class), adds what it finds to
+     * the master, runs the integer master with a larger node budget and
+     * the searches again.  A round whose enumeration is exhaustive and
+     * whose integer master is proven optimal closes the gap. */
+    for (int round = 1; sv_gap_open(S) && !sv_stop(S); round++) {
+        int scale = 1 << (round < 8 ? round : 8);
+        bool exhaustive;
+        if (enumerate_columns(S, false, scale, &exhaustive) != 0)
+            return STEP_NOMEM;
+        if (sv_stop(S))
+            break;
+        long long nodes = exhaustive ? 0 : (long long)MIP_NODES_FIRST * scale;
+        if (integer_master(S, 0, exhaustive ? -1 : o->gap, nodes, &proved) != 0)
+            return STEP_SOLVER;
+        if (exhaustive && proved)
+            S->bound = S->inc_val;
+        sv_trace(S, exhaustive ? "round: enumeration complete" : "round: enumeration widened");
+        if (sv_gap_open(S) && !sv_stop(S) && sv_improve(S) != 0)
+            return STEP_NOMEM;
     }
     /* Not finding a plan among the stacks generated proves nothing. */
     return S->have_inc ? STEP_DONE : STEP_NO_PLAN;
