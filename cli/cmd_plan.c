@@ -122,6 +122,20 @@ int cmd_plan(int argc, char **argv)
     }
     sl_error err;
     sl_error_init(&err);
+    /* Neighbouring candidates, for the neighbour chain bonus (产业集聚). */
+    if (sc->neighbour_chain_bonus_m2 > 0) {
+        cli_progress_begin(prog, "finding neighbours", 0);
+        sl_status nst = sl_zone_neighbours(z, sc->neighbour_distance_m, &err);
+        cli_progress_end(prog);
+        if (nst != SL_OK) {
+            rc = cli_finish(&err, nst);
+            sl_error_clear(&err);
+            sl_zone_destroy(z);
+            sl_scenario_destroy(sc);
+            cli_progress_destroy(prog);
+            return rc;
+        }
+    }
     sl_plan_options o;
     sl_plan_options_init(&o, sc);
     if (a.has_time)

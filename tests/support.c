@@ -220,6 +220,7 @@ sl_plan *t_plan(const sl_zone *z)
         pl->objective += pp->value_m2eq;
     }
     pl->bound = pl->objective * 1.01;
+    pl->has_bound = true;
     pl->gap = 0.01;
     return pl;
 }

@@ -89,6 +89,7 @@ static sl_plan *make_plan(const char *const *factory, const char *const *office)
     plan.gfa_by_industry_m2 = by_ind;
     plan.objective = pp.value_m2eq;
     plan.bound = plan.objective;
+    plan.has_bound = true;
     return &plan;
 }
 

@@ -202,6 +202,8 @@ void sl_zone_destroy(sl_zone *z)
     free(z->crs_name);
     free(z->driver);
     free(z->layer_name);
+    free(z->nb_start);
+    free(z->nb);
     free(z);
 }
 

@@ -53,6 +53,11 @@ typedef struct sl_zone {
     char *driver;   /* OGR driver short name */
     char *layer_name;
     long long n_by_status[3];
+    /* Neighbouring candidates (sl_zone_neighbours; NULL until then): the
+     * neighbours of parcel i are nb[nb_start[i] .. nb_start[i + 1]), in
+     * ascending order. */
+    int *nb_start, *nb;
+    double nb_distance_m;
 } sl_zone;
 
 /* Open the scenario's parcel source and check the field mapping.  On
@@ -78,6 +83,16 @@ sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *e
 sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
 
 void sl_zone_destroy(sl_zone *z);
+
+/* Find the neighbouring candidates of the neighbour chain bonus
+ * (docs/model.md §6, §9.15): two candidates are neighbours when the
+ * distance between their polygons, in one metric CRS for the whole zone
+ * (the layer's own when projected, else the Gauss-Krüger / UTM zone of its
+ * centre), is at most distance_m.  Reads the source once more.  Call after
+ * sl_zone_read, before planning; a zone without them has no neighbours. */
+sl_status sl_zone_neighbours(sl_zone *z, double distance_m, sl_error *err);
+/* Are parcels a and b neighbours (after sl_zone_neighbours)? */
+bool sl_zone_are_neighbours(const sl_zone *z, int a, int b);
 
 /* Over the candidates: the sum of max_gfa_m2 under rule set r and how many
  * are bound by FAR, height and setback (indexed by sl_binding). */

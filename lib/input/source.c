@@ -1045,6 +1045,35 @@ static int local_epsg(double lon, double lat)
     return (lat >= 0 ? 32600 : 32700) + zone;
 }
 
+sl_status sl_source_metric_frame(sl_source *s, double lon0, double lat0,
+                                 OGRCoordinateTransformationH *ct, double *metres_per_unit,
+                                 sl_error *err)
+{
+    *ct = NULL;
+    *metres_per_unit = 1;
+    if (s->projected) {
+        *metres_per_unit = s->units_m > 0 ? s->units_m : 1;
+        return SL_OK;
+    }
+    int epsg = local_epsg(lon0, lat0);
+    OGRSpatialReferenceH m = OSRNewSpatialReference(NULL);
+    if (!m || OSRImportFromEPSG(m, epsg) != OGRERR_NONE) {
+        OSRDestroySpatialReference(m);
+        sl_error_add(err, SL_ERR_SOURCE, "%s: cannot set up EPSG:%d to measure distances", s->label,
+                     epsg);
+        return SL_ERR_SOURCE;
+    }
+    OSRSetAxisMappingStrategy(m, OAMS_TRADITIONAL_GIS_ORDER);
+    *ct = OCTNewCoordinateTransformation(s->srs, m);
+    OSRDestroySpatialReference(m);
+    if (!*ct) {
+        sl_error_add(err, SL_ERR_SOURCE, "%s: cannot transform to EPSG:%d to measure distances",
+                     s->label, epsg);
+        return SL_ERR_SOURCE;
+    }
+    return SL_OK;
+}
+
 static local_zone *get_zone(sl_source *s, int epsg)
 {
     for (int i = 0; i < s->n_zones; i++)

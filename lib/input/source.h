@@ -89,6 +89,16 @@ bool sl_geom_convex(OGRGeometryH g);
 double sl_source_shrunk_area_m2(sl_source *s, OGRGeometryH g, double setback_m,
                                 OGRGeometryH *shrunk);
 
+/* One metric frame for the whole layer (docs/model.md §9.15): for a
+ * projected layer *ct = NULL and *metres_per_unit its linear unit; for a
+ * geographic one *ct transforms the source CRS to the CGCS2000 3° Gauss-
+ * Krüger zone (inside China) or the UTM zone of (lon0, lat0), the layer's
+ * centre, and *metres_per_unit = 1.  The caller destroys *ct.  SL_OK or
+ * SL_ERR_SOURCE with a message. */
+sl_status sl_source_metric_frame(sl_source *s, double lon0, double lat0,
+                                 OGRCoordinateTransformationH *ct, double *metres_per_unit,
+                                 sl_error *err);
+
 /* Valid UTF-8? */
 bool sl_utf8_valid(const char *s);
 

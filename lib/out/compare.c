@@ -93,6 +93,9 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
     }
     if ((st = sl_zone_read(z, NULL, NULL, err)) != SL_OK)
         goto done;
+    if (sc->neighbour_chain_bonus_m2 > 0 &&
+        (st = sl_zone_neighbours(z, sc->neighbour_distance_m, err)) != SL_OK)
+        goto done;
     sl_plan_options po;
     sl_plan_options_init(&po, sc);
     if (o->time_limit_s >= 0)

@@ -258,6 +258,35 @@ static double parcel_value(const checker *c, const sl_parcel *p, const sl_parcel
     return v;
 }
 
+/* Parcel i's half share of the neighbour chain bonus: for every
+ * neighbour redeveloped too, half the bonus per chain both buildings hold
+ * (docs/model.md §6, §9.11). */
+static double neighbour_share(const checker *c, const sl_plan *p, int i)
+{
+    const sl_zone *z = c->z;
+    const sl_scenario *sc = c->sc;
+    if (!z->nb_start || !(sc->neighbour_chain_bonus_m2 > 0))
+        return 0;
+    const char *mine[64], *theirs[64];
+    int nm = sl_parcel_plan_chains(sc, &p->pp[i], mine, 64);
+    if (nm > 64)
+        nm = 64;
+    double v = 0;
+    for (int x = z->nb_start[i]; x < z->nb_start[i + 1]; x++) {
+        const sl_parcel_plan *q = &p->pp[z->nb[x]];
+        if (!q->redeveloped)
+            continue;
+        int nt = sl_parcel_plan_chains(sc, q, theirs, 64);
+        if (nt > 64)
+            nt = 64;
+        for (int a = 0; a < nm; a++)
+            for (int b = 0; b < nt; b++)
+                if (strcmp(mine[a], theirs[b]) == 0)
+                    v += 0.5 * sc->neighbour_chain_bonus_m2;
+    }
+    return v;
+}
+
 sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
 {
     checker c = {z, z->sc, err, 0};
@@ -266,7 +295,7 @@ sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
         VIOLATION(&c, "the plan has %d parcels, the zone %d", p->n, z->n);
         return SL_ERR_INFEASIBLE;
     }
-    if (p->status == SL_PLAN_INFEASIBLE)
+    if (p->status == SL_PLAN_INFEASIBLE || p->status == SL_PLAN_NO_PLAN)
         return SL_OK; /* nothing is planned */
     double *by_ind = calloc((size_t)sc->n_industries + 1, sizeof *by_ind);
     if (!by_ind) {
@@ -290,7 +319,11 @@ sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
         for (int s = 0; s < pp->n_storeys; s++)
             if (pp->storeys[s].industry >= 0 && pp->storeys[s].industry < sc->n_industries)
                 by_ind[pp->storeys[s].industry] += pp->storeys[s].gfa_m2;
-        double v = parcel_value(&c, q, pp);
+        double nbv = neighbour_share(&c, p, i);
+        if (!near(nbv, pp->neighbour_bonus_m2))
+            VIOLATION(&c, "parcel %s: neighbour_bonus_m2 %.2f, its themed neighbours earn %.2f",
+                      pid(q), pp->neighbour_bonus_m2, nbv);
+        double v = parcel_value(&c, q, pp) + nbv;
         if (!near(v, pp->value_m2eq))
             VIOLATION(&c, "parcel %s: value_m2eq %.2f, its storeys are worth %.2f", pid(q),
                       pp->value_m2eq, v);
@@ -340,7 +373,7 @@ sl_status sl_plan_check(const sl_zone *z, const sl_plan *p, sl_error *err)
     if (!near(objective, p->objective))
         VIOLATION(&c, "objective %.2f, the parcels' values add up to %.2f", p->objective,
                   objective);
-    if (!le(p->objective, p->bound))
+    if (p->has_bound && !le(p->objective, p->bound))
         VIOLATION(&c, "bound %.2f is below the objective %.2f", p->bound, p->objective);
     return c.n ? SL_ERR_INFEASIBLE : SL_OK;
 }

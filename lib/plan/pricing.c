@@ -535,7 +535,10 @@ typedef struct srch {
     double *delta_open;           /* the same over replacements that are not
                                    contiguous tenants (valid whatever tenant
                                    of the current block is closed) */
-    int off_closed;               /* word offset in bits of the tenants that
+    int off_chains;               /* word offset of the chains present (with
+                                   chain_bonus); -1 none */
+    int words_chains;
+    int off_closed; /* word offset in bits of the tenants that
                                    left the current block (constraint 15);
                                    -1 when no industry is contiguous */
     int words_closed;
@@ -685,6 +688,13 @@ static void place(srch *S, const pl_state *t, const uint64_t *bits, int i, pl_st
     if (b == 0 && k > c->r->ramp_floor)
         u->trips += s->trips_u[i];
     u->val += c->F[b] * S->w->r[i];
+    if (S->off_chains >= 0) {
+        int ch = s->chain_of[i];
+        if (ch >= 0 && !bit_get(ubits + S->off_chains, ch)) {
+            bit_set(ubits + S->off_chains, ch);
+            u->val += c->chain_bonus[ch]; /* a chain's first storey here */
+        }
+    }
     if (S->off_closed >= 0 && k >= 2 && t->prev != i && s->contig[t->prev])
         bit_set(ubits + S->off_closed, t->prev); /* its storeys end here */
     u->prev = i;
@@ -744,6 +754,47 @@ static double sum_top(double *v, int nv, int m)
 /* Upper bound on the value of any completion of state t.  The factory's
  * remaining storeys and the office block share the FAR budget: try every
  * split. */
+/* The most the chain bonuses still to come can add: the positive bonuses
+ * of allowed chains not present yet, at most as many as the building may
+ * still take (constraint 14). */
+static double chain_potential(const srch *S, const uint64_t *bits)
+{
+    const pl_ctx *c = S->c;
+    const pl_sc *s = S->s;
+    const uint64_t *pres = bits + S->off_chains;
+    int present = 0;
+    double top[8];
+    int ntop = 0, room = 8;
+    for (int w = 0; w < S->words_chains; w++)
+        present += __builtin_popcountll(pres[w]);
+    if (s->chains_max > 0)
+        room = s->chains_max - present < 8 ? s->chains_max - present : 8;
+    double sum_all = 0;
+    for (int ch = 0; ch < s->nchains; ch++) {
+        double v = c->chain_bonus[ch];
+        if (!(v > 0) || bit_get(pres, ch))
+            continue;
+        sum_all += v;
+        /* keep the room largest */
+        if (ntop < room) {
+            top[ntop++] = v;
+        } else if (room > 0) {
+            int m = 0;
+            for (int x = 1; x < ntop; x++)
+                if (top[x] < top[m])
+                    m = x;
+            if (v > top[m])
+                top[m] = v;
+        }
+    }
+    if (s->chains_max <= 0 || s->chains_max - present >= 8)
+        return sum_all;
+    double sum = 0;
+    for (int x = 0; x < ntop; x++)
+        sum += top[x];
+    return sum;
+}
+
 static double bound(srch *S, const pl_state *t, const uint64_t *bits)
 {
     const pl_ctx *c = S->c;
@@ -862,6 +913,8 @@ static double bound(srch *S, const pl_state *t, const uint64_t *bits)
     if (!(best > -INFINITY))
         return -INFINITY;
     ub += best;
+    if (S->off_chains >= 0 && mrem > 0)
+        ub += chain_potential(S, bits);
     if (!S->bonus || mrem == 0)
         return ub;
     /* Link bonuses still to collect: each new industry brings the links to
@@ -1185,6 +1238,12 @@ static int price_run(const pl_ctx *c, const pl_weights *w, pl_search *q)
     S.w = w;
     S.q = q;
     S.W = c->s->words_pres + c->s->words_ab + (q->enumerate ? (2 * c->s->nind + 7) / 8 : 0);
+    S.off_chains = -1;
+    if (c->chain_bonus && c->s->nchains > 0) {
+        S.off_chains = S.W;
+        S.words_chains = (c->s->nchains + 63) / 64;
+        S.W += S.words_chains;
+    }
     S.off_closed = -1;
     if (c->s->any_contig) {
         S.off_closed = S.W;

@@ -92,6 +92,10 @@ typedef struct pl_ctx {
     /* Industries this search may place (NULL: all); pl_price sets it per
      * allowed set of chains. */
     const unsigned char *allow;
+    /* Neighbour chain bonus (docs/model.md §6): the value of hosting chain
+     * c on this parcel under the master's duals, added once when a chain's
+     * first storey is placed; NULL when the parcel has no neighbour. */
+    const double *chain_bonus;
     int npchain; /* distinct chains of pinned non-shared industries */
     int pchain[PL_MAX_PINS];
     int npin;

@@ -96,6 +96,16 @@ static double stack_val_y(const solver *S, const stk *k)
     return v;
 }
 
+/* The bonus duals a stack of class c earns (0 without neighbours). */
+static double stack_pi(const solver *S, int c, const stk *k)
+{
+    const double *pi = S->cls[c].ctx.chain_bonus;
+    double v = 0;
+    for (int x = 0; pi && x < k->nch; x++)
+        v += pi[k->ch[x]];
+    return v;
+}
+
 /* Phase 1: minimise the artificials alone (certifies infeasibility).
  * Phase 2: the real objective, artificials fixed at 0.
  * Phase 3 (composite): the real objective with the artificials at a large
@@ -111,9 +121,10 @@ static void set_phase_costs(solver *S, int phase)
                                       : 0.0);
     for (int c = 0; c < S->ncol; c++) {
         const col *cl = &S->cols[c];
-        glp_set_obj_coef(S->lp, S->nart + 1 + c,
-                         phase == 1 ? 0.0 : S->cls[cl->cls].stk[cl->s].cval);
+        glp_set_obj_coef(S->lp, S->col0 + c, phase == 1 ? 0.0 : S->cls[cl->cls].stk[cl->s].cval);
     }
+    for (int x = 0; x < S->nnb * S->nch; x++)
+        glp_set_obj_coef(S->lp, S->nbcol0 + x, phase == 1 ? 0.0 : S->nb_bonus);
     if (phase == 2)
         for (int a = 0; a < S->nart; a++)
             glp_set_col_bnds(S->lp, S->art_cols[a], GLP_FX, 0, 0);
@@ -200,6 +211,23 @@ static int master_init(solver *S)
             S->art_cols[S->nart++] = j;
         }
     }
+    /* Neighbour chain bonus: per pair and chain, w <= each side's stacks
+     * with the chain (the stacks' coefficients come with their columns). */
+    if (S->nnb > 0 && S->nch > 0) {
+        int nw = S->nnb * S->nch;
+        S->nbrow0 = glp_add_rows(lp, 2 * nw);
+        S->nbcol0 = glp_add_cols(lp, nw);
+        for (int x = 0; x < nw; x++) {
+            glp_set_row_bnds(lp, S->nbrow0 + 2 * x, GLP_UP, 0, 0);
+            glp_set_row_bnds(lp, S->nbrow0 + 2 * x + 1, GLP_UP, 0, 0);
+            int ind[3] = {0, S->nbrow0 + 2 * x, S->nbrow0 + 2 * x + 1};
+            double v[3] = {0, 1, 1};
+            glp_set_col_bnds(lp, S->nbcol0 + x, GLP_DB, 0, 1);
+            glp_set_mat_col(lp, S->nbcol0 + x, 2, ind, v);
+            glp_set_obj_coef(lp, S->nbcol0 + x, S->nb_bonus);
+        }
+    }
+    S->col0 = glp_get_num_cols(lp) + 1;
     return 0;
 }
 
@@ -248,6 +276,22 @@ static void read_duals(solver *S)
             y = 0;
         S->y[i] = y;
     }
+    /* Pair rows w - Σλ <= 0: duals ρ >= 0 (clamped: any ρ >= 0 keeps the
+     * bound valid).  A parcel's stacks with chain c earn Σ ρ of its rows
+     * of c; the pair terms of L are Σ max(0, bonus - ρ_a - ρ_b). */
+    if (S->nnb > 0 && S->cls_pi) {
+        memset(S->cls_pi, 0, sizeof(double) * (size_t)S->ncls * (size_t)S->nch);
+        S->nb_lag = 0;
+        for (int e = 0; e < S->nnb; e++)
+            for (int c = 0; c < S->nch; c++) {
+                int r = S->nbrow0 + 2 * (e * S->nch + c);
+                double ra = fmax(0, glp_get_row_dual(S->lp, r));
+                double rb = fmax(0, glp_get_row_dual(S->lp, r + 1));
+                S->cls_pi[S->par[S->nba[e]].cls * S->nch + c] += ra;
+                S->cls_pi[S->par[S->nbb[e]].cls * S->nch + c] += rb;
+                S->nb_lag += fmax(0, S->nb_bonus - ra - rb);
+            }
+    }
 }
 
 /* ---- pricing ----------------------------------------------------------- */
@@ -269,6 +313,15 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
     bool exact = true;
     for (int i = 0; i < S->nind; i++)
         L += S->y[i] > 0 ? S->y[i] * S->dmax[i] : S->y[i] < 0 ? S->y[i] * S->dmin[i] : 0;
+    if (S->nnb > 0 && S->cls_pi) {
+        if (phase == 1 || seed) {
+            /* no bonus duals yet (seed) or none in the objective (phase 1);
+             * at zero duals every pair may earn its bonus */
+            memset(S->cls_pi, 0, sizeof(double) * (size_t)S->ncls * (size_t)S->nch);
+            S->nb_lag = S->nb_bonus * S->nnb * (S->s.chains_max > 0 ? S->s.chains_max : S->nch);
+        }
+        L += S->nb_lag;
+    }
     int added = 0;
     double *u = malloc(sizeof(double) * (size_t)(S->npar + 1));
     if (!u)
@@ -280,7 +333,7 @@ static int price_all(solver *S, int phase, bool seed, long long node_limit, doub
         double thr = C->ctx.pinned ? -INFINITY : 0;
         for (int k = 0; k < C->nstk; k++) {
             double v = phase == 1 ? stack_val_y(S, &C->stk[k]) - C->stk[k].cval
-                                  : stack_val_y(S, &C->stk[k]);
+                                  : stack_val_y(S, &C->stk[k]) + stack_pi(S, c, &C->stk[k]);
             if (v > thr)
                 thr = v;
         }
@@ -564,7 +617,7 @@ static int round_lp(solver *S)
         return -1;
     }
     for (int c = 0; c < S->ncol; c++)
-        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+        lam[c] = glp_get_col_prim(S->lp, S->col0 + c);
     double hv;
     if (heuristic(S, lam, choice, &hv))
         sv_take_incumbent(S, choice, hv);
@@ -634,7 +687,7 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
     if (S->npar == 0 || S->ncol == 0)
         return 0;
     for (int c = 0; c < S->ncol; c++)
-        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+        glp_set_col_kind(S->lp, S->col0 + c, GLP_CV);
     int lr = master_lp(S);
     if (lr < 0)
         return -1;
@@ -648,17 +701,29 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
         return -1;
     }
     for (int c = 0; c < S->ncol; c++)
-        lam[c] = glp_get_col_prim(S->lp, S->nart + 1 + c);
+        lam[c] = glp_get_col_prim(S->lp, S->col0 + c);
     double hv;
     bool have_h = heuristic(S, lam, choice, &hv);
     if (have_h)
         sv_take_incumbent(S, choice, hv);
-    if (S->have_inc)
+    if (S->have_inc) {
         for (int p = 0; p < S->npar; p++)
             if (S->inc_choice[p] >= 0)
-                x[S->nart + 1 + S->inc_choice[p]] = 1;
+                x[S->col0 + S->inc_choice[p]] = 1;
+        /* w = 1 where both parcels of a pair host the chain */
+        for (int e = 0; e < S->nnb; e++) {
+            int ca = S->inc_choice[S->nba[e]], cb = S->inc_choice[S->nbb[e]];
+            if (ca < 0 || cb < 0)
+                continue;
+            const stk *a = sv_col_stk(S, ca), *b = sv_col_stk(S, cb);
+            for (int u = 0; u < a->nch; u++)
+                for (int v = 0; v < b->nch; v++)
+                    if (a->ch[u] == b->ch[v])
+                        x[S->nbcol0 + e * S->nch + a->ch[u]] = 1;
+        }
+    }
     for (int c = 0; c < S->ncol; c++)
-        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_BV);
+        glp_set_col_kind(S->lp, S->col0 + c, GLP_BV);
     double left = S->deadline - sv_now();
     int rc = 0;
     if (lr == 0 && left > 0.05 &&
@@ -685,7 +750,7 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
                 choice[p] = -1;
             double v = 0;
             for (int c = 0; c < S->ncol; c++)
-                if (glp_mip_col_val(S->lp, S->nart + 1 + c) > 0.5) {
+                if (glp_mip_col_val(S->lp, S->col0 + c) > 0.5) {
                     choice[S->cols[c].parcel] = c;
                     v += sv_col_stk(S, c)->cval;
                 }
@@ -698,9 +763,9 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
         }
     }
     for (int c = 0; c < S->ncol; c++)
-        glp_set_col_kind(S->lp, S->nart + 1 + c, GLP_CV);
+        glp_set_col_kind(S->lp, S->col0 + c, GLP_CV);
     for (int c = 0; c < S->ncol; c++)
-        glp_set_col_bnds(S->lp, S->nart + 1 + c, GLP_DB, 0, 1);
+        glp_set_col_bnds(S->lp, S->col0 + c, GLP_DB, 0, 1);
     free(lam);
     free(choice);
     free(x);
@@ -722,6 +787,8 @@ static int enumerate_columns(solver *S, bool all_or_nothing, int scale, bool *ex
     for (int i = 0; i < S->nind; i++)
         S->r[i] = S->s.prio[i] - S->ybest[i];
     memcpy(S->y, S->ybest, sizeof(double) * (size_t)S->nind);
+    if (S->cls_pi)
+        memcpy(S->cls_pi, S->cls_pibest, sizeof(double) * (size_t)S->ncls * (size_t)S->nch);
     S->stamp++;
     pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
                     S->sc->existing_value, S->stamp};
@@ -804,6 +871,8 @@ static void note_bound(solver *S, double lag)
     if (lag < S->bound) {
         S->bound = lag;
         memcpy(S->ybest, S->y, sizeof(double) * (size_t)S->nind);
+        if (S->cls_pi)
+            memcpy(S->cls_pibest, S->cls_pi, sizeof(double) * (size_t)S->ncls * (size_t)S->nch);
         for (int c = 0; c < S->ncls; c++)
             S->cls[c].best_b = S->cls[c].best_y;
     }
@@ -1043,7 +1112,8 @@ static int assemble(solver *S, sl_plan *P)
                 pp->counted_gfa_m2 += x->F[b] * (h > x->r->tall_storey_m + 1e-9 ? 2 : 1);
                 P->gfa_by_industry_m2[i] += x->F[b];
             }
-        pp->value_m2eq = k->cval;
+        pp->neighbour_bonus_m2 = sv_neighbour_share(S, S->inc_choice, p);
+        pp->value_m2eq = k->cval + pp->neighbour_bonus_m2;
     }
     double obj = 0;
     for (int i = 0; i < P->n; i++)
@@ -1144,6 +1214,74 @@ static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, si
     return true;
 }
 
+/* Pairs of considered neighbour parcels for the neighbour chain bonus,
+ * and the chain-bonus duals of their classes.  0, or -1 out of memory. */
+static int build_pairs(solver *S)
+{
+    const sl_zone *z = S->z;
+    if (!(S->nb_bonus > 0) || S->nch == 0 || !z->nb_start || S->npar == 0)
+        return 0;
+    int *par_of = malloc(sizeof(int) * (size_t)(z->n + 1));
+    if (!par_of)
+        return -1;
+    for (int zi = 0; zi < z->n; zi++)
+        par_of[zi] = -1;
+    for (int p = 0; p < S->npar; p++)
+        par_of[S->par[p].zi] = p;
+    int cap = 0;
+    for (int p = 0; p < S->npar; p++) {
+        int zi = S->par[p].zi;
+        for (int x = z->nb_start[zi]; x < z->nb_start[zi + 1]; x++) {
+            int q = par_of[z->nb[x]];
+            if (q < 0 || z->nb[x] < zi)
+                continue;
+            if (S->nnb == cap) {
+                cap = cap ? 2 * cap : 64;
+                int *na = realloc(S->nba, sizeof(int) * (size_t)cap);
+                if (na)
+                    S->nba = na;
+                int *nb = na ? realloc(S->nbb, sizeof(int) * (size_t)cap) : NULL;
+                if (!na || !nb) {
+                    free(par_of);
+                    return -1;
+                }
+                S->nbb = nb;
+            }
+            S->nba[S->nnb] = p < q ? p : q;
+            S->nbb[S->nnb++] = p < q ? q : p;
+        }
+    }
+    free(par_of);
+    if (S->nnb == 0)
+        return 0;
+    S->nb_first = calloc((size_t)S->npar + 2, sizeof(int));
+    S->nb_list = malloc(sizeof(int) * (size_t)(2 * S->nnb));
+    S->cls_pi = calloc((size_t)S->ncls * (size_t)S->nch + 1, sizeof(double));
+    S->cls_pibest = calloc((size_t)S->ncls * (size_t)S->nch + 1, sizeof(double));
+    int *fill = calloc((size_t)S->npar + 1, sizeof(int));
+    if (!S->nb_first || !S->nb_list || !S->cls_pi || !S->cls_pibest || !fill) {
+        free(fill);
+        return -1;
+    }
+    for (int e = 0; e < S->nnb; e++) {
+        S->nb_first[S->nba[e] + 1]++;
+        S->nb_first[S->nbb[e] + 1]++;
+    }
+    for (int p = 0; p < S->npar; p++)
+        S->nb_first[p + 1] += S->nb_first[p];
+    for (int e = 0; e < S->nnb; e++) {
+        S->nb_list[S->nb_first[S->nba[e]] + fill[S->nba[e]]++] = e;
+        S->nb_list[S->nb_first[S->nbb[e]] + fill[S->nbb[e]]++] = e;
+    }
+    free(fill);
+    for (int p = 0; p < S->npar; p++) {
+        pclass *C = &S->cls[S->par[p].cls];
+        if (C->alone && S->nb_first[p + 1] > S->nb_first[p])
+            C->ctx.chain_bonus = S->cls_pi + (size_t)S->par[p].cls * (size_t)S->nch;
+    }
+    return 0;
+}
+
 /* Classes of parcels sharing one pricing problem. */
 static int build_classes(solver *S)
 {
@@ -1172,12 +1310,18 @@ static int build_classes(solver *S)
         pl_ctx_init(&cx, &S->s, &S->rt[t], p, S->sc);
         if (cx.maxlev[0] < 1 && !cx.pinned)
             continue; /* nothing fits: never redeveloped */
-        int c;
-        for (c = 0; c < S->ncls; c++)
-            if (ctx_equal(&S->cls[c].ctx, &cx))
+        /* A parcel with neighbours prices its own chain bonuses: a class
+         * of its own. */
+        bool alone = S->nb_bonus > 0 && z->nb_start && z->nb_start[zi + 1] > z->nb_start[zi];
+        int c = S->ncls;
+        for (int d = 0; d < S->ncls && !alone; d++)
+            if (!S->cls[d].alone && ctx_equal(&S->cls[d].ctx, &cx)) {
+                c = d;
                 break;
+            }
         if (c == S->ncls) {
             S->cls[c].ctx = cx;
+            S->cls[c].alone = alone;
             S->ncls++;
         }
         pclass *C = &S->cls[c];
@@ -1245,6 +1389,8 @@ static step setup(solver *S, sl_plan *P)
         S->dmin[i] = lo > 0 ? lo : 0;
         S->dmax[i] = isnan(hi) ? INFINITY : hi;
     }
+    S->nch = S->s.nchains;
+    S->nb_bonus = sc->neighbour_chain_bonus_m2 > 0 ? sc->neighbour_chain_bonus_m2 : 0;
     return STEP_OK;
 }
 
@@ -1255,7 +1401,7 @@ static step prepare(solver *S)
     diag_pins_static(S);
     if (S->nmsgs > 0)
         return STEP_INFEASIBLE;
-    if (build_classes(S) != 0)
+    if (build_classes(S) != 0 || build_pairs(S) != 0)
         return STEP_NOMEM;
     S->inc_choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
     if (!S->inc_choice)

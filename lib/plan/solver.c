@@ -237,6 +237,21 @@ int sv_stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
         return -1;
     }
     memcpy(k->st.ind, st->ind, sizeof(short) * (size_t)tot);
+    k->ch = malloc(sizeof(int) * (size_t)(tot + 1));
+    if (!k->ch) {
+        free(k->st.ind);
+        free(k->gi);
+        free(k->gv);
+        return -1;
+    }
+    for (int x = 0; x < tot; x++) {
+        int c = S->s.chain_of[st->ind[x]];
+        bool seen = c < 0;
+        for (int y = 0; y < k->nch && !seen; y++)
+            seen = k->ch[y] == c;
+        if (!seen)
+            k->ch[k->nch++] = c;
+    }
     k->cval = cval;
     k->sig = sig;
     k->seqh = seqh;
@@ -253,6 +268,7 @@ int sv_stack_add(solver *S, pclass *C, const pl_stack *st, bool by_signature)
             k->gv[g] += C->ctx.F[b];
         }
     if (seq_insert(C, C->nstk) != 0) {
+        free(k->ch);
         free(k->st.ind);
         free(k->gi);
         free(k->gv);
@@ -342,7 +358,8 @@ int sv_add_column(solver *S, int par, int cls, int s)
     const stk *k = &S->cls[cls].stk[s];
     int ind[1 + 1 + 512], *pi = ind;
     double val[1 + 1 + 512], *pv = val;
-    int need = 2 + k->ng;
+    int npair = S->nb_first ? S->nb_first[par + 1] - S->nb_first[par] : 0;
+    int need = 2 + k->ng + npair * k->nch;
     if (need > 513) {
         pi = malloc(sizeof(int) * (size_t)need);
         pv = malloc(sizeof(double) * (size_t)need);
@@ -355,6 +372,14 @@ int sv_add_column(solver *S, int par, int cls, int s)
     int nz = 0;
     pi[++nz] = S->par[par].row;
     pv[nz] = 1;
+    for (int x = 0; x < npair; x++) {
+        int e = S->nb_list[S->nb_first[par] + x];
+        int side = S->nba[e] == par ? 0 : 1;
+        for (int y = 0; y < k->nch; y++) {
+            pi[++nz] = S->nbrow0 + 2 * (e * S->nch + k->ch[y]) + side;
+            pv[nz] = -1;
+        }
+    }
     for (int g = 0; g < k->ng; g++)
         if (S->drow[k->gi[g]] > 0) {
             pi[++nz] = S->drow[k->gi[g]];
@@ -378,8 +403,50 @@ const stk *sv_col_stk(const solver *S, int c)
     return &S->cls[S->cols[c].cls].stk[S->cols[c].s];
 }
 
+static bool has_chain(const stk *k, int c)
+{
+    for (int x = 0; x < k->nch; x++)
+        if (k->ch[x] == c)
+            return true;
+    return false;
+}
+
+/* Common chains of the stacks of pair e's parcels under choice. */
+static int pair_common(const solver *S, const int *choice, int e)
+{
+    int ca = choice[S->nba[e]], cb = choice[S->nbb[e]];
+    if (ca < 0 || cb < 0)
+        return 0;
+    const stk *a = sv_col_stk(S, ca), *b = sv_col_stk(S, cb);
+    int n = 0;
+    for (int x = 0; x < a->nch; x++)
+        n += has_chain(b, a->ch[x]);
+    return n;
+}
+
+double sv_neighbour_share(const solver *S, const int *choice, int par)
+{
+    double v = 0;
+    for (int x = S->nb_first ? S->nb_first[par] : 0; S->nb_first && x < S->nb_first[par + 1]; x++)
+        v += 0.5 * S->nb_bonus * pair_common(S, choice, S->nb_list[x]);
+    return v;
+}
+
+double sv_plan_value(const solver *S, const int *choice)
+{
+    double v = 0;
+    for (int p = 0; p < S->npar; p++)
+        if (choice[p] >= 0)
+            v += sv_col_stk(S, choice[p])->cval;
+    for (int e = 0; e < S->nnb; e++)
+        v += S->nb_bonus * pair_common(S, choice, e);
+    return v;
+}
+
 void sv_take_incumbent(solver *S, const int *choice, double value)
 {
+    if (S->nnb > 0)
+        value = sv_plan_value(S, choice);
     if (S->have_inc && value <= S->inc_val + 1e-9)
         return;
     memcpy(S->inc_choice, choice, sizeof(int) * (size_t)S->npar);
@@ -398,6 +465,7 @@ void sv_free(solver *S)
             free(C->stk[k].st.ind);
             free(C->stk[k].gi);
             free(C->stk[k].gv);
+            free(C->stk[k].ch);
         }
         free(C->stk);
         free(C->htab);
@@ -421,6 +489,12 @@ void sv_free(solver *S)
     free(S->r);
     free(S->y);
     free(S->ybest);
+    free(S->nba);
+    free(S->nbb);
+    free(S->nb_first);
+    free(S->nb_list);
+    free(S->cls_pi);
+    free(S->cls_pibest);
     free(S->inc_choice);
     for (int i = 0; i < S->nmsgs; i++)
         free(S->msgs[i]);

@@ -17,8 +17,10 @@ typedef struct stk {
     pl_stack st;
     double cval; /* objective value (priorities, bonuses) */
     int ng;
-    int *gi;       /* industries with GFA */
-    double *gv;    /* their GFA, m² */
+    int *gi;    /* industries with GFA */
+    double *gv; /* their GFA, m² */
+    int nch;
+    int *ch;       /* chains of its non-shared industries (neighbour bonus) */
     uint64_t sig;  /* signature for de-duplication */
     uint64_t seqh; /* hash of the storey sequence */
 } stk;
@@ -33,6 +35,7 @@ typedef struct pclass {
     bool best_exact;
     double best_b; /* best value under the multipliers of the bound */
     double best_0; /* best value found without demand prices (the seed) */
+    bool alone;    /* a parcel with neighbours: never shares its class */
     bool seeded;
     size_t hcap, hused;
     int *htab; /* stack index + 1 by sequence hash; 0 free */
@@ -73,6 +76,24 @@ typedef struct solver {
     int nind;
     int *drow; /* demand row of industry i, 0 none */
     double *dmin, *dmax;
+    /* Neighbour chain bonus (docs/model.md §6): pairs of considered
+     * neighbour parcels (par indices, a < b), and per pair and chain a
+     * column w (0..1, objective nb_bonus) with rows w - Σ λ(stacks of a
+     * with the chain) <= 0 and the same for b. */
+    int nnb;
+    int *nba, *nbb;
+    int nch;         /* chains (S->s.nchains) */
+    double nb_bonus; /* plan.objective.neighbour_chain_bonus_m2 */
+    int nbrow0;      /* row of (pair e, chain c, side) = nbrow0 + 2 (e nch + c) + side */
+    int nbcol0;      /* column of (e, c) = nbcol0 + e nch + c */
+    int *nb_first;   /* per par: its pairs, CSR over nb_list */
+    int *nb_list;
+    double *cls_pi;     /* per class × chain: the bonus of hosting the chain
+                            under the current duals (classes of parcels with
+                            neighbours have one parcel each) */
+    double *cls_pibest; /* the same at the best bound */
+    double nb_lag;      /* Σ max(0, bonus − both sides' duals) at these duals */
+    int col0;           /* GLPK index of real column 0 */
     int nart;
     int *art_cols;
     double *art_pen; /* composite-phase penalty per unit */
@@ -117,8 +138,16 @@ int sv_add_column(solver *S, int par, int cls, int s);
 int sv_col_find(const solver *S, int par, int s);
 const stk *sv_col_stk(const solver *S, int c);
 
+/* The value of a plan: its stacks' values plus the neighbour chain
+ * bonuses its themed neighbours earn. */
+double sv_plan_value(const solver *S, const int *choice);
+
+/* Neighbour bonus earned by parcel par (its half share of each pair). */
+double sv_neighbour_share(const solver *S, const int *choice, int par);
+
 /* Make choice[] (a column per parcel, -1 kept) the incumbent when its
- * value is better. */
+ * value (recomputed with sv_plan_value; `value` is the caller's estimate
+ * and only used when it is the same) is better. */
 void sv_take_incumbent(solver *S, const int *choice, double value);
 
 /* The incumbent's distance to the bound is above the requested gap. */
