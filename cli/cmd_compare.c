@@ -1,4 +1,6 @@
 /* cmd_compare.c - `shanglou compare`. */
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +22,23 @@ static const char *compare_usage =
     "  --time-limit S     solver time limit per scenario, seconds (default: each\n"
     "                     scenario's plan.time_limit_s)\n"
     "  --gap G            relative gap to stop at (default: each scenario's plan.gap)\n"
-    "  -q, --quiet        print nothing but errors (no progress)\n";
+    "  -q, --quiet        print nothing but errors (no progress)\n"
+    "\n"
+    "Ctrl-C (SIGINT) stops the scenario being solved with its best plan and runs\n"
+    "no further scenario: the comparison of the scenarios so far is written\n"
+    "(stop_reason \"interrupted\"; exit 0).  A second Ctrl-C ends the run at once.\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    if (interrupted) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    interrupted = 1;
+}
 
 typedef struct progress_ctx {
     cli_progress *p;
@@ -96,8 +114,24 @@ int cmd_compare(int argc, char **argv)
     o.user_data = &pc;
     sl_compare *c = NULL;
     sl_outdir *od = sl_outdir_begin(dir, &err);
+    /* Ctrl-C ends the solves; the default action is back for the writing. */
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    interrupted = 0;
+    bool handler = sigaction(SIGINT, &sa, &old_sa) == 0;
+    o.interrupt = &interrupted;
     sl_status st = od ? sl_compare_run(paths, n, &o, &c, &err) : err.code;
+    if (handler)
+        sigaction(SIGINT, &old_sa, NULL);
     cli_progress_end(pc.p);
+    if (st == SL_OK && interrupted)
+        fprintf(stderr,
+                "compare: interrupted: the comparison holds the %d of %d scenarios solved "
+                "so far%s\n",
+                c->n, n, c->n > 0 ? " (the last one stopped with its best plan)" : "");
     if (st == SL_OK) {
         const char *csv = sl_outdir_file(od, "comparison.csv");
         const char *html = sl_outdir_file(od, "comparison.html");
@@ -117,10 +151,19 @@ int cmd_compare(int argc, char **argv)
                        r->name, r->path);
                 continue;
             }
-            printf("%s: %s, %lld of %lld candidates redeveloped, GFA gain %.0f m², "
-                   "clustering %.0f, objective %.0f, gap %.3g %%\n",
-                   r->name, sl_plan_status_name(r->status), r->redeveloped, r->candidates,
-                   r->gfa_gain_m2, r->clustering_m2eq, r->objective, 100 * r->gap);
+            if (!r->has_plan) {
+                printf("%s: no plan was found (stop_reason %s; nothing is proven)\n", r->name,
+                       sl_stop_reason_name(r->stop_reason));
+                continue;
+            }
+            printf("%s: %s (stop_reason %s), %lld of %lld candidates redeveloped, GFA gain "
+                   "%.0f m², clustering %.0f, objective %.0f, ",
+                   r->name, sl_plan_status_name(r->status), sl_stop_reason_name(r->stop_reason),
+                   r->redeveloped, r->candidates, r->gfa_gain_m2, r->clustering_m2eq, r->objective);
+            if (r->has_bound)
+                printf("gap %.3g %%\n", 100 * r->gap);
+            else
+                printf("gap — (no bound proven)\n");
         }
         printf("compare: wrote comparison.csv and comparison.html in %s\n", dir);
     }

@@ -1,6 +1,7 @@
 /* cmd_plan.c - `shanglou plan`. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,35 @@ static const char *plan_usage =
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
     "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
     "  -q, --quiet         print nothing but errors\n"
-    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n" PG_TARGET_USAGE;
+    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n" PG_TARGET_USAGE
+    "\n"
+    "Ctrl-C (SIGINT) during the solve stops it: the best plan found so far is\n"
+    "written as usual, with stop_reason \"interrupted\" (exit 0); before any plan\n"
+    "was found nothing is written (exit 1).  A second Ctrl-C ends the run at once,\n"
+    "leaving DIR as it was.\n";
+
+/* Raised by the SIGINT handler during the solve (options.interrupt). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    if (interrupted) {
+        /* The second Ctrl-C: stop now (DIR is left as it was). */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    interrupted = 1;
+}
+
+/* "— (not proven)" or the bound; "gap 0.1234 %" or nothing proven. */
+static void print_bound_gap(FILE *out, const sl_plan *plan)
+{
+    if (plan->has_bound && isfinite(plan->gap))
+        fprintf(out, "bound %.0f, gap %.4f %%", plan->bound, 100 * plan->gap);
+    else
+        fputs("bound — (not proven), gap —", out);
+}
 
 /* What the plan's parcel callback writes to: the files (parcels, floors,
  * the GeoPackage with parcels, buildings and floors) and the database
@@ -151,12 +180,25 @@ int cmd_plan(int argc, char **argv)
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
+    /* Ctrl-C stops the solve, which returns its best plan; the default
+     * action is back for the writing (docs/outputs.md). */
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    interrupted = 0;
+    bool handler = sigaction(SIGINT, &sa, &old_sa) == 0;
+    o.interrupt = &interrupted;
     cli_progress_begin(prog, "solving", 0);
     cli_progress_set_limit(prog, o.time_limit_s);
     sl_status st = sl_plan_solve(z, &o, &plan, &err);
+    if (handler)
+        sigaction(SIGINT, &old_sa, NULL);
     if (st != SL_OK)
         goto done;
-    cli_progress_solver(prog, plan->solve_seconds, plan->objective, plan->bound, o.time_limit_s);
+    cli_progress_solver(prog, plan->solve_seconds, plan->objective,
+                        plan->has_bound ? plan->bound : NAN, o.time_limit_s);
     cli_progress_end(prog);
     if (plan->status == SL_PLAN_INFEASIBLE) {
         fprintf(stderr, "plan: no plan meets every rule of %s:\n", a.path);
@@ -251,14 +293,22 @@ int cmd_plan(int argc, char **argv)
             sl_error_add(&err, st, "plan: run %s was written to the database all the same",
                          pg.run_id);
     }
+    if (st == SL_OK && plan->stop_reason == SL_STOP_INTERRUPTED)
+        fprintf(stderr,
+                "plan: interrupted after %.1f s: wrote the best plan found so far (%s, "
+                "stop_reason interrupted)\n",
+                plan->solve_seconds, sl_plan_status_name(plan->status));
     if (st == SL_OK && !a.quiet) {
         int n = 0;
         for (int i = 0; i < plan->n; i++)
             n += plan->pp[i].redeveloped;
-        printf("plan: %s: %d of %lld candidates redeveloped; objective %.0f m2eq, bound %.0f, "
-               "gap %.4f %%, %.1f s",
-               sl_plan_status_name(plan->status), n, z->n_by_status[SL_PARCEL_CANDIDATE],
-               plan->objective, plan->bound, 100 * plan->gap, plan->solve_seconds);
+        printf(
+            "plan: %s (stop_reason %s): %d of %lld candidates redeveloped; objective %.0f m2eq, ",
+            sl_plan_status_name(plan->status),
+            sl_stop_reason_name(plan->stop_reason) ? sl_stop_reason_name(plan->stop_reason) : "-",
+            n, z->n_by_status[SL_PARCEL_CANDIDATE], plan->objective);
+        print_bound_gap(stdout, plan);
+        printf(", %.1f s", plan->solve_seconds);
         if (a.out)
             printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, "
                    "report.html, stacks/ and summary.json in %s",

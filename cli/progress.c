@@ -92,11 +92,20 @@ static void state_text(const cli_progress *p, double t, bool final, char *buf, s
             o += (size_t)snprintf(buf + o, n - o, "best %.0f", p->objective);
         else
             o += (size_t)snprintf(buf + o, n - o, "no plan yet");
-        if (isfinite(p->bound) && o < n)
-            o += (size_t)snprintf(buf + o, n - o, ", bound %.0f", p->bound);
-        if (isfinite(p->objective) && isfinite(p->bound) && o < n) {
-            double gap = (p->bound - p->objective) / fmax(fabs(p->objective), 1.0);
-            o += (size_t)snprintf(buf + o, n - o, ", gap %.2f %%", 100 * fmax(gap, 0));
+        /* No bound proven yet: "—", never a 0 that looks like a proof. */
+        if (o < n) {
+            if (isfinite(p->bound))
+                o += (size_t)snprintf(buf + o, n - o, ", bound %.0f", p->bound);
+            else
+                o += (size_t)snprintf(buf + o, n - o, ", bound —");
+        }
+        if (isfinite(p->objective) && o < n) {
+            if (isfinite(p->bound)) {
+                double gap = (p->bound - p->objective) / fmax(fabs(p->objective), 1.0);
+                o += (size_t)snprintf(buf + o, n - o, ", gap %.2f %%", 100 * fmax(gap, 0));
+            } else {
+                o += (size_t)snprintf(buf + o, n - o, ", gap —");
+            }
         }
         fmt_time(el, sizeof el, p->seconds);
         if (o < n) {
@@ -173,8 +182,13 @@ static void draw(cli_progress *p, bool final)
         line[o] = '\0';
     }
     snprintf(line + o, sizeof line - (size_t)o, "%s", state);
-    if ((int)strlen(line) > p->width - 1)
-        line[p->width - 1] = '\0';
+    if ((int)strlen(line) > p->width - 1) {
+        /* cut at a character boundary: "—" is three bytes */
+        int cut = p->width - 1;
+        while (cut > 0 && ((unsigned char)line[cut] & 0xC0) == 0x80)
+            cut--;
+        line[cut] = '\0';
+    }
     fprintf(p->out, "\r%s\033[K", line);
     if (final) {
         fputc('\n', p->out);

@@ -124,3 +124,33 @@ Test(progress, cli_quiet_and_not_a_terminal)
     t_rmtree(dir);
     free(dir);
 }
+
+/* The solver's line shows best, bound and gap; without a proven bound
+ * both read "—", never 0 (docs/model.md §6). */
+Test(progress, no_bound_is_a_dash_not_zero)
+{
+    FILE *f = tmpfile();
+    cr_assert(f);
+    cli_progress_options o;
+    cli_progress_options_init(&o);
+    o.mode = CLI_PROGRESS_LINES;
+    o.interval_s = 0;
+    cli_progress *p = cli_progress_create(f, &o);
+    cli_progress_begin(p, "solving", 0);
+    cli_progress_set_limit(p, 10);
+    cli_progress_plan_fn(p, 0.5, NAN, NAN);
+    cli_progress_plan_fn(p, 1.0, 900, NAN);
+    cli_progress_plan_fn(p, 1.5, 900, 1000);
+    cli_progress_end(p);
+    cli_progress_destroy(p);
+    long n = ftell(f);
+    rewind(f);
+    char s[4096] = {0};
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    cr_assert(strstr(s, "solving: no plan yet, bound —, 0.5 s of at most 10 s\n"), "%s", s);
+    cr_assert(strstr(s, "solving: best 900, bound —, gap —, 1.0 s of at most 10 s\n"), "%s", s);
+    cr_assert(strstr(s, "solving: best 900, bound 1000, gap 11.11 %, 1.5 s of at most 10 s\n"),
+              "%s", s);
+    cr_assert_null(strstr(s, "gap 0.00"), "no gap without a bound: %s", s);
+}

@@ -104,6 +104,7 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
         po.gap = o->gap;
     po.progress = o->progress;
     po.user_data = o->user_data;
+    po.interrupt = o->interrupt;
     if ((st = sl_plan_solve(z, &po, &plan, err)) != SL_OK)
         goto done;
     col = malloc(((size_t)sc->n_industries + 1) * sizeof *col);
@@ -113,9 +114,12 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
         if ((col[k] = industry_column(c, &sc->industries[k])) < 0)
             goto nomem;
     row->status = plan->status;
+    row->stop_reason = plan->stop_reason;
+    row->has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
+    row->has_bound = plan->has_bound && isfinite(plan->bound) && isfinite(plan->gap);
     row->parcels = z->n;
     row->candidates = z->n_by_status[SL_PARCEL_CANDIDATE];
-    for (int i = 0; i < z->n; i++) {
+    for (int i = 0; row->has_plan && i < z->n; i++) {
         const sl_parcel_plan *pp = &plan->pp[i];
         if (!pp->redeveloped)
             continue;
@@ -128,6 +132,11 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
     row->objective = plan->objective;
     row->bound = plan->bound;
     row->gap = plan->gap;
+    if (!row->has_plan) /* nothing to measure: empty, never 0 */
+        row->current_gfa_m2 = row->gfa_m2 = row->gfa_gain_m2 = row->clustering_m2eq =
+            row->objective = NAN;
+    if (!row->has_bound)
+        row->bound = row->gap = NAN;
     row->solve_seconds = plan->solve_seconds;
     /* Columns may grow with later scenarios: sized when writing; here the
      * industries known so far. */
@@ -137,7 +146,7 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
     for (int k = 0; k < c->n_industries; k++)
         row->gfa_by_industry_m2[k] = NAN;
     for (int k = 0; k < sc->n_industries; k++)
-        row->gfa_by_industry_m2[col[k]] = plan->gfa_by_industry_m2[k];
+        row->gfa_by_industry_m2[col[k]] = row->has_plan ? plan->gfa_by_industry_m2[k] : NAN;
     goto done;
 nomem:
     sl_error_add(err, SL_ERR_NOMEM, "out of memory");
@@ -182,10 +191,12 @@ sl_status sl_compare_run(const char *const *paths, int n, const sl_compare_optio
             return st;
         }
         known[i] = c->n_industries;
+        if (o->interrupt && *o->interrupt)
+            break; /* Ctrl-C: the rows so far */
     }
     /* Widen the earlier rows to every industry column: the industries
      * first seen in later scenarios are not in theirs. */
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < c->n; i++) {
         double *g =
             realloc(c->rows[i].gfa_by_industry_m2, ((size_t)c->n_industries + 1) * sizeof *g);
         if (!g) {
@@ -239,9 +250,10 @@ static void csv_num(sl_textbuf *b, double v)
 sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *err)
 {
     sl_textbuf b = {0};
-    sl_textbuf_puts(&b, "\xEF\xBB\xBFscenario,file,plan_rules,status,parcels,candidates,"
-                        "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
-                        "objective,bound,gap");
+    sl_textbuf_puts(&b,
+                    "\xEF\xBB\xBFscenario,file,plan_rules,status,stop_reason,parcels,candidates,"
+                    "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
+                    "objective,bound,gap");
     for (int k = 0; k < c->n_industries; k++) {
         sl_textbuf_puts(&b, ",");
         char col[400];
@@ -256,15 +268,23 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
         sl_textbuf_csv(&b, r->path);
         sl_textbuf_puts(&b, ",");
         sl_textbuf_csv(&b, r->plan_rules);
-        sl_textbuf_printf(&b, ",%s,%lld,%lld,%lld", status_name(r->status), r->parcels,
-                          r->candidates, r->redeveloped);
+        const char *why = sl_stop_reason_name(r->stop_reason);
+        sl_textbuf_printf(&b, ",%s,%s,%lld,%lld", status_name(r->status), why ? why : "",
+                          r->parcels, r->candidates);
+        if (r->has_plan)
+            sl_textbuf_printf(&b, ",%lld", r->redeveloped);
+        else
+            sl_textbuf_puts(&b, ",");
         csv_num(&b, r->current_gfa_m2);
         csv_num(&b, r->gfa_m2);
         csv_num(&b, r->gfa_gain_m2);
         csv_num(&b, r->clustering_m2eq);
         csv_num(&b, r->objective);
         csv_num(&b, r->bound);
-        sl_textbuf_printf(&b, ",%.6g", isfinite(r->gap) ? r->gap : 0.0);
+        if (r->has_bound && isfinite(r->gap))
+            sl_textbuf_printf(&b, ",%.6g", r->gap);
+        else
+            sl_textbuf_puts(&b, ","); /* no bound proven: empty, never 0 */
         for (int k = 0; k < c->n_industries; k++)
             csv_num(&b, r->gfa_by_industry_m2[k]);
         sl_textbuf_puts(&b, "\r\n");
@@ -341,6 +361,11 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
     sl_textbuf_puts(&b, "</tr>\n<tr><th>status</th>");
     for (int i = 0; i < c->n; i++)
         sl_textbuf_printf(&b, "<td>%s</td>", status_name(c->rows[i].status));
+    sl_textbuf_puts(&b, "</tr>\n<tr><th>stop reason 停止原因</th>");
+    for (int i = 0; i < c->n; i++) {
+        const char *why = sl_stop_reason_name(c->rows[i].stop_reason);
+        sl_textbuf_printf(&b, "<td>%s</td>", why ? why : "— (infeasibility proven)");
+    }
     sl_textbuf_puts(&b, "</tr>\n");
     static const struct {
         const char *label;
@@ -361,25 +386,25 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         for (int i = 0; i < c->n; i++) {
             const sl_compare_row *x = &c->rows[i];
-            const double vals[] = {(double)x->candidates,
-                                   (double)x->redeveloped,
-                                   x->current_gfa_m2,
-                                   x->gfa_m2,
-                                   x->gfa_gain_m2,
-                                   x->clustering_m2eq,
-                                   x->objective,
-                                   x->bound,
-                                   100 * (isfinite(x->gap) ? x->gap : 0)};
+            const double vals[] = {
+                (double)x->candidates, x->has_plan ? (double)x->redeveloped : NAN,
+                x->current_gfa_m2,     x->gfa_m2,
+                x->gfa_gain_m2,        x->clustering_m2eq,
+                x->objective,          x->bound,
+                100 * x->gap};
             v[i] = vals[rows[r].off];
         }
         bar_row(&b, c, rows[r].label, v, rows[r].dec, rows[r].colour);
     }
-    sl_textbuf_puts(&b, "</table>\n<p class=\"meta\">Clustering: the chain-link bonuses of the "
-                        "objective — for every chain link and parcel, the link's weight × the "
-                        "same-building bonus when both industries are in the building, plus × "
-                        "the adjacent-floor bonus when they are on neighbouring floors of one "
-                        "block (docs/outputs.md).</p>\n<h2>GFA per industry 各产业建筑面积 "
-                        "m²</h2>\n<table>\n<tr><th></th>");
+    sl_textbuf_puts(
+        &b, "</table>\n<p class=\"meta\">—: nothing to show — no plan (status "
+            "no_plan or infeasible), or no bound proven yet (bound and gap); "
+            "never read it as 0.</p>\n<p class=\"meta\">Clustering: the chain-link bonuses of the "
+            "objective — for every chain link and parcel, the link's weight × the "
+            "same-building bonus when both industries are in the building, plus × "
+            "the adjacent-floor bonus when they are on neighbouring floors of one "
+            "block (docs/outputs.md).</p>\n<h2>GFA per industry 各产业建筑面积 "
+            "m²</h2>\n<table>\n<tr><th></th>");
     for (int i = 0; i < c->n; i++) {
         sl_textbuf_puts(&b, "<th>");
         sl_textbuf_xml(&b, c->rows[i].name);

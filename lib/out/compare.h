@@ -20,6 +20,10 @@ typedef struct sl_compare_row {
     char *name;       /* its `name`, or the path */
     char *plan_rules; /* the rule set planned under */
     sl_plan_status status;
+    sl_stop_reason stop_reason;
+    bool has_plan;  /* optimal or feasible; otherwise the plan's numbers are
+                       NAN and redeveloped is 0 (written empty) */
+    bool has_bound; /* otherwise bound and gap are NAN (written empty) */
     long long parcels, candidates, redeveloped;
     double current_gfa_m2;  /* before, on the redeveloped parcels */
     double gfa_m2;          /* after, on the redeveloped parcels */
@@ -47,6 +51,9 @@ typedef struct sl_compare_options {
     sl_compare_scenario_fn on_scenario;
     sl_plan_progress_fn progress; /* passed to each solve */
     void *user_data;
+    /* Passed to each solve (sl_plan_options.interrupt): once raised, the
+     * current solve returns its best plan and no further scenario is run. */
+    const volatile sig_atomic_t *interrupt;
 } sl_compare_options;
 
 /* Defaults: the scenarios' own limits, no callbacks. */
@@ -62,7 +69,10 @@ double sl_compare_clustering(const sl_scenario *sc, const sl_parcel_plan *pp);
 /* Solve the plan of every scenario in paths[n] and collect its row.  A
  * scenario that cannot be loaded or read stops the comparison (codes as
  * sl_scenario_load and sl_zone_open, messages naming the file); an
- * infeasible plan is a row with status infeasible.  Free *out with
+ * infeasible plan is a row with status infeasible, a solve stopped before
+ * any plan a row with status no_plan.  When o->interrupt is raised the
+ * comparison ends after the scenario being solved: (*out)->n counts the
+ * rows made, which may be fewer than n.  Free *out with
  * sl_compare_destroy(). */
 sl_status sl_compare_run(const char *const *paths, int n, const sl_compare_options *o,
                          sl_compare **out, sl_error *err);

@@ -26,6 +26,8 @@ enum {
     P_OHEIGHT,
     P_VALUE,
     P_STACK,
+    P_CHAINS,
+    P_NBONUS,
     P_N
 };
 
@@ -136,6 +138,8 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
             {"office_height_m", OFTReal, false},
             {"value_m2eq", OFTReal, false},
             {"stack", OFTString, true},
+            {"chains", OFTString, true},
+            {"neighbour_bonus_m2", OFTReal, false},
         };
         w->plan_base = sl_out_layer_field_count(w->layer);
         for (int i = 0; i < P_N; i++)
@@ -219,6 +223,32 @@ static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
     return s;
 }
 
+/* The parcel's distinct chains as a JSON array of strings, bottom-up
+ * (docs/model.md §9.13, §9.16). */
+static char *chains_json(const sl_scenario *sc, const sl_parcel_plan *pp)
+{
+    int max = pp->n_storeys + 1;
+    const char **labels = malloc((size_t)max * sizeof *labels);
+    if (!labels)
+        return NULL;
+    int n = sl_parcel_plan_chains(sc, pp, labels, max);
+    if (n > max)
+        n = max;
+    size_t cap = 8 + (size_t)n * 300, o = 0;
+    char *s = malloc(cap);
+    if (s) {
+        s[o++] = '[';
+        for (int i = 0; i < n; i++) {
+            char lab[300];
+            json_str(lab, sizeof lab, labels[i]);
+            o += (size_t)snprintf(s + o, cap - o, "%s%s", i ? "," : "", lab);
+        }
+        snprintf(s + o, cap - o, "]");
+    }
+    free(labels);
+    return s;
+}
+
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err)
 {
@@ -245,7 +275,9 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
     if (w->plan_mode && p->status == SL_PARCEL_CANDIDATE)
         status = pp && pp->redeveloped ? "redeveloped" : "kept";
     OGR_F_SetFieldString(f, F_STATUS, status);
-    set_text(f, F_REASON, p->reason);
+    /* A kept candidate: what kept it, from the plan (docs/model.md §8). */
+    bool kept = w->plan_mode && p->status == SL_PARCEL_CANDIDATE && pp && !pp->redeveloped;
+    set_text(f, F_REASON, kept && pp->reason ? pp->reason : p->reason);
     set_text(f, F_LAND_USE, p->land_use);
     bool usable = p->status != SL_PARCEL_REJECTED;
     set_real(f, F_AREA, usable ? sl_round2(p->area_m2) : NAN);
@@ -283,9 +315,22 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
             OGR_F_SetFieldInteger(f, b + P_OFLOORS, pp->office_floors);
             OGR_F_SetFieldDouble(f, b + P_OHEIGHT, sl_round2(pp->office_height_m));
             OGR_F_SetFieldDouble(f, b + P_VALUE, sl_round2(pp->value_m2eq));
+            OGR_F_SetFieldDouble(f, b + P_NBONUS, sl_round2(pp->neighbour_bonus_m2));
             char *js = stack_json(sc, pp);
+            char *cj = chains_json(sc, pp);
+            if (!js || !cj) {
+                free(js);
+                free(cj);
+                OGR_F_Destroy(f);
+                if (g)
+                    OGR_G_DestroyGeometry(g);
+                sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                return SL_ERR_NOMEM;
+            }
             set_text(f, b + P_STACK, js);
+            set_text(f, b + P_CHAINS, cj);
             free(js);
+            free(cj);
         } else {
             for (int k = 0; k < P_N; k++)
                 OGR_F_SetFieldNull(f, b + k);

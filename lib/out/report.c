@@ -418,27 +418,55 @@ static const char *plan_status_text(sl_plan_status s)
 {
     switch (s) {
     case SL_PLAN_OPTIMAL: return "optimal 最优";
-    case SL_PLAN_FEASIBLE: return "feasible 可行 (stopped by the time limit)";
+    case SL_PLAN_FEASIBLE: return "feasible 可行 (a plan meeting every rule; gap not proven small)";
     case SL_PLAN_INFEASIBLE: return "infeasible 无可行解";
     case SL_PLAN_NO_PLAN: return "no plan yet 未找到方案 (stopped before any plan was found)";
     }
     return "?";
 }
 
+static const char *stop_reason_text(sl_stop_reason r)
+{
+    switch (r) {
+    case SL_STOP_NONE: return "— (infeasibility proven)";
+    case SL_STOP_GAP: return "gap 达到目标间隙 (the gap reached plan.gap)";
+    case SL_STOP_TIME_LIMIT: return "time_limit 达到时间上限 (plan.time_limit_s ran out)";
+    case SL_STOP_INTERRUPTED: return "interrupted 用户中断 (Ctrl-C: the best plan found so far)";
+    }
+    return "?";
+}
+
+/* A number, or "— (not proven)" when there is none (never 0). */
+static void td_proven(sl_textbuf *b, bool proven, double v, int dec)
+{
+    if (proven && isfinite(v))
+        td_num(b, v, dec);
+    else
+        sl_textbuf_puts(b, "<td class=\"n\">— (not proven)</td>");
+}
+
 static void optimizer(sl_textbuf *b, const sl_plan *plan)
 {
+    bool has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
     sl_textbuf_puts(b, "<h2>优化结果 Optimizer</h2>\n<table>\n<tr><th>status</th>");
     td_text(b, plan_status_text(plan->status));
+    sl_textbuf_puts(b, "</tr>\n<tr><th>stop reason 停止原因</th>");
+    td_text(b, stop_reason_text(plan->stop_reason));
     sl_textbuf_puts(b, "</tr>\n<tr><th>objective 目标值 (m²-eq)</th>");
-    td_num(b, plan->objective, 0);
+    if (has_plan)
+        td_num(b, plan->objective, 0);
+    else
+        sl_textbuf_puts(b, "<td class=\"n\">— (no plan)</td>");
     sl_textbuf_puts(b, "</tr>\n<tr><th>bound 上界 (m²-eq)</th>");
-    td_num(b, plan->bound, 0);
+    td_proven(b, plan->has_bound, plan->bound, 0);
     sl_textbuf_puts(b, "</tr>\n<tr><th>gap %</th>");
-    td_num(b, 100 * (isfinite(plan->gap) ? plan->gap : 0), 3);
+    td_proven(b, plan->has_bound, 100 * plan->gap, 3);
     sl_textbuf_puts(b, "</tr>\n<tr><th>solve time s</th>");
     td_num(b, plan->solve_seconds, 1);
     sl_textbuf_puts(b, "</tr>\n</table>\n<p class=\"meta\">gap in %: (bound − objective) / "
-                       "|objective|. The objective counts new floor area weighted by industry "
+                       "max(|objective|, 1); bound and gap read “— (not proven)” when the "
+                       "search stopped before proving any bound. The objective counts new floor "
+                       "area weighted by industry "
                        "priority, minus the floor area given up, plus the chain-link bonuses "
                        "(docs/model.md).</p>\n");
     for (int k = 0; k < plan->n_conflicts; k++) {

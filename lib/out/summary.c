@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input/source.h"
@@ -29,6 +31,29 @@ static void put_num(FILE *f, double v)
         fprintf(f, "%.2f", round(v * 100) / 100 + 0.0);
     else
         fputs("null", f);
+}
+
+/* hist[k]: redeveloped parcels with k distinct chains (*n entries: one
+ * past the largest k); NULL when out of memory (the histogram is then
+ * left empty). */
+static long long *chains_histogram(const sl_scenario *sc, const sl_plan *plan, int *n)
+{
+    int max = sc->n_industries + 1;
+    long long *hist = calloc((size_t)max + 1, sizeof *hist);
+    *n = 0;
+    if (!hist)
+        return NULL;
+    for (int i = 0; i < plan->n; i++) {
+        if (!plan->pp[i].redeveloped)
+            continue;
+        int k = sl_parcel_plan_chains(sc, &plan->pp[i], NULL, 0);
+        if (k > max)
+            k = max;
+        hist[k]++;
+        if (k + 1 > *n)
+            *n = k + 1;
+    }
+    return hist;
 }
 
 sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
@@ -104,13 +129,25 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     fputs(",\n  \"candidate_gain_m2\": ", f);
     put_num(f, gain);
     if (plan) {
+        /* docs/model.md §6: no bound proven -> bound and gap null, never
+         * 0; no plan (no_plan, infeasible) -> objective null. */
+        bool has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
         fputs(",\n  \"status\": ", f);
         put_str(f, sl_plan_status_name(plan->status));
+        fputs(",\n  \"stop_reason\": ", f);
+        const char *why = sl_stop_reason_name(plan->stop_reason);
+        if (why)
+            put_str(f, why);
+        else
+            fputs("null", f);
         fputs(",\n  \"objective\": ", f);
-        put_num(f, plan->objective);
+        put_num(f, has_plan ? plan->objective : NAN);
         fputs(",\n  \"bound\": ", f);
-        put_num(f, plan->bound);
-        fprintf(f, ",\n  \"gap\": %.6g", isfinite(plan->gap) ? plan->gap : 0.0);
+        put_num(f, plan->has_bound ? plan->bound : NAN);
+        if (plan->has_bound && isfinite(plan->gap))
+            fprintf(f, ",\n  \"gap\": %.6g", plan->gap);
+        else
+            fputs(",\n  \"gap\": null", f);
         fprintf(f, ",\n  \"solve_seconds\": %.3f", plan->solve_seconds);
         double total = 0;
         fputs(",\n  \"gfa_by_industry_m2\": {", f);
@@ -123,6 +160,18 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
         }
         fputs("},\n  \"gfa_m2\": ", f);
         put_num(f, total);
+        /* docs/model.md §9.13: number of chains -> redeveloped parcels. */
+        fputs(",\n  \"chains_by_parcel\": {", f);
+        int hist_n = 0;
+        long long *hist = chains_histogram(sc, plan, &hist_n);
+        for (int k = 0, first = 1; hist && k < hist_n; k++) {
+            if (!hist[k])
+                continue;
+            fprintf(f, "%s\"%d\": %lld", first ? "" : ", ", k, hist[k]);
+            first = 0;
+        }
+        free(hist);
+        fputs("}", f);
         fputs(",\n  \"conflicts\": [", f);
         for (int k = 0; k < plan->n_conflicts; k++) {
             fputs(k ? ", " : "", f);
