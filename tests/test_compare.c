@@ -55,13 +55,16 @@ Test(compare, clustering_score)
 
 Test(compare, csv_and_html)
 {
-    double g1[] = {100, 200, NAN}, g2[] = {150, 0, 50};
+    double g1[] = {100, 200, NAN}, g2[] = {150, 0, 50}, g3[] = {NAN, NAN, NAN};
     char *ids[] = {"a", "b,c", "d"}, *names[] = {"甲", "乙", "丙"};
-    sl_compare_row rows[2] = {
+    sl_compare_row rows[3] = {
         {.path = "x.yaml",
          .name = "x",
          .plan_rules = "after",
          .status = SL_PLAN_OPTIMAL,
+         .stop_reason = SL_STOP_GAP,
+         .has_plan = true,
+         .has_bound = true,
          .parcels = 10,
          .candidates = 4,
          .redeveloped = 2,
@@ -73,16 +76,38 @@ Test(compare, csv_and_html)
          .bound = 6001,
          .gap = 0.0002,
          .gfa_by_industry_m2 = g1},
+        /* a plan, but no bound proven: bound and gap empty, never 0 */
         {.path = "y.yaml",
          .name = "y \"new\"",
          .plan_rules = "cap40",
          .status = SL_PLAN_FEASIBLE,
+         .stop_reason = SL_STOP_TIME_LIMIT,
+         .has_plan = true,
          .parcels = 10,
          .candidates = 4,
          .redeveloped = 1,
+         .objective = 10,
+         .bound = NAN,
+         .gap = NAN,
          .gfa_by_industry_m2 = g2},
+        /* stopped before any plan: nothing measured */
+        {.path = "z.yaml",
+         .name = "z",
+         .plan_rules = "after",
+         .status = SL_PLAN_NO_PLAN,
+         .stop_reason = SL_STOP_INTERRUPTED,
+         .parcels = 10,
+         .candidates = 4,
+         .current_gfa_m2 = NAN,
+         .gfa_m2 = NAN,
+         .gfa_gain_m2 = NAN,
+         .clustering_m2eq = NAN,
+         .objective = NAN,
+         .bound = NAN,
+         .gap = NAN,
+         .gfa_by_industry_m2 = g3},
     };
-    sl_compare c = {2, rows, 3, ids, names};
+    sl_compare c = {3, rows, 3, ids, names};
     char *dir = t_tmpdir();
     char p[4200];
     snprintf(p, sizeof p, "%s/c.csv", dir);
@@ -91,13 +116,14 @@ Test(compare, csv_and_html)
     cr_assert_eq(sl_compare_write_csv(&c, p, &err), SL_OK);
     char *csv = t_slurp(p, NULL);
     cr_assert_str_eq(csv, "\xEF\xBB\xBF"
-                          "scenario,file,plan_rules,status,parcels,candidates,redeveloped,"
-                          "current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,objective,bound,gap,"
-                          "gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
-                          "x,x.yaml,after,optimal,10,4,2,1000.00,5000.00,4000.00,2500.00,6000.00,"
-                          "6001.00,0.0002,100.00,200.00,\r\n"
-                          "\"y \"\"new\"\"\",y.yaml,cap40,feasible,10,4,1,0.00,0.00,0.00,0.00,0.00,"
-                          "0.00,0,150.00,0.00,50.00\r\n");
+                          "scenario,file,plan_rules,status,stop_reason,parcels,candidates,"
+                          "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
+                          "objective,bound,gap,gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
+                          "x,x.yaml,after,optimal,gap,10,4,2,1000.00,5000.00,4000.00,2500.00,"
+                          "6000.00,6001.00,0.0002,100.00,200.00,\r\n"
+                          "\"y \"\"new\"\"\",y.yaml,cap40,feasible,time_limit,10,4,1,0.00,0.00,"
+                          "0.00,0.00,10.00,,,150.00,0.00,50.00\r\n"
+                          "z,z.yaml,after,no_plan,interrupted,10,4,,,,,,,,,,,\r\n");
     free(csv);
     snprintf(p, sizeof p, "%s/c.html", dir);
     cr_assert_eq(sl_compare_write_html(&c, p, &err), SL_OK);
@@ -106,6 +132,12 @@ Test(compare, csv_and_html)
     cr_assert(strstr(html, "y &quot;new&quot;"), "escaped");
     cr_assert(strstr(html, "丙 <small>d</small>"));
     cr_assert(strstr(html, "6,000"), "thousands separators");
+    cr_assert(strstr(html, "<td>time_limit</td>"), "stop reason row");
+    cr_assert(strstr(html, "<td>interrupted</td>"), "stop reason row");
+    /* y's bound and gap, z's numbers: a dash, no bar, never 0 */
+    const char *gap = strstr(html, "<th>gap %</th>");
+    cr_assert(gap);
+    cr_assert(strstr(gap, "<td class=\"n\">—</td><td class=\"n\">—</td></tr>"), "%.400s", gap);
     free(html);
     sl_error_clear(&err);
     t_rmtree(dir);
@@ -170,25 +202,25 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
         snprintf(p, sizeof p, "%s/summary.json", out);
         char *sum = t_slurp(p, NULL);
         cr_assert(sum);
-        cr_assert_float_eq(csv_field(csv, names[s], 6), json_num(sum, "redeveloped"), 0.5,
+        cr_assert_float_eq(csv_field(csv, names[s], 7), json_num(sum, "redeveloped"), 0.5,
                            "%s redeveloped", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 8), json_num(sum, "gfa_m2"), 0.011, "%s gfa",
+        cr_assert_float_eq(csv_field(csv, names[s], 9), json_num(sum, "gfa_m2"), 0.011, "%s gfa",
                            names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 11), json_num(sum, "objective"), 0.011,
+        cr_assert_float_eq(csv_field(csv, names[s], 12), json_num(sum, "objective"), 0.011,
                            "%s objective", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 12), json_num(sum, "bound"),
+        cr_assert_float_eq(csv_field(csv, names[s], 13), json_num(sum, "bound"),
                            fmax(1, 1e-3 * fabs(json_num(sum, "bound"))), "%s bound", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 14), json_num(sum, "med-rnd"), 0.011,
+        cr_assert_float_eq(csv_field(csv, names[s], 15), json_num(sum, "med-rnd"), 0.011,
                            "%s med-rnd", names[s]);
         /* clustering is exactly the chain-link part of the objective:
          * objective = Σ GFA × priority − existing_value × GFA before + it */
         sl_scenario *sc = load(scen[s]);
-        double value = -sc->existing_value * csv_field(csv, names[s], 7);
+        double value = -sc->existing_value * csv_field(csv, names[s], 8);
         for (int k = 0; k < sc->n_industries; k++)
-            value += sc->industries[k].priority * csv_field(csv, names[s], 14 + k);
-        cr_assert_float_eq(value + csv_field(csv, names[s], 10), json_num(sum, "objective"), 1,
+            value += sc->industries[k].priority * csv_field(csv, names[s], 15 + k);
+        cr_assert_float_eq(value + csv_field(csv, names[s], 11), json_num(sum, "objective"), 1,
                            "%s: GFA part %.2f + clustering %.2f", names[s], value,
-                           csv_field(csv, names[s], 10));
+                           csv_field(csv, names[s], 11));
         sl_scenario_destroy(sc);
         free(sum);
     }

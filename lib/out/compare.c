@@ -126,7 +126,9 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
         row->redeveloped++;
         row->current_gfa_m2 += z->p[i].current_gfa_m2;
         row->gfa_m2 += pp->gfa_m2;
-        row->clustering_m2eq += sl_compare_clustering(sc, pp);
+        /* the link bonuses and the parcel's half of the neighbour chain
+         * bonuses: every clustering term of the objective */
+        row->clustering_m2eq += sl_compare_clustering(sc, pp) + pp->neighbour_bonus_m2;
     }
     row->gfa_gain_m2 = row->gfa_m2 - row->current_gfa_m2;
     row->objective = plan->objective;

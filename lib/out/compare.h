@@ -28,7 +28,8 @@ typedef struct sl_compare_row {
     double current_gfa_m2;  /* before, on the redeveloped parcels */
     double gfa_m2;          /* after, on the redeveloped parcels */
     double gfa_gain_m2;     /* gfa_m2 - current_gfa_m2 */
-    double clustering_m2eq; /* the chain-link bonus part of the objective */
+    double clustering_m2eq; /* the chain-link and neighbour-chain bonus part of the
+                               objective */
     double objective, bound, gap, solve_seconds;
     double *gfa_by_industry_m2;
 } sl_compare_row;
