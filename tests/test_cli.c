@@ -319,8 +319,15 @@ Test(cli, plan_short_time_limits_are_honest, .timeout = 300)
             else
                 cr_assert(strstr(r.out, ", gap "), "%s", r.out);
             cr_assert(strstr(r.out, "(stop_reason "), "%s", r.out);
-            /* report.html: never a 0 for what is not proven */
+            /* parcels.csv: chains as JSON text, as in the GeoPackage */
             char p[4300];
+            snprintf(p, sizeof p, "%s/parcels.csv", dir);
+            char *csv = t_slurp(p, NULL);
+            cr_assert(csv);
+            cr_assert(strstr(csv, ",stack,chains,neighbour_bonus_m2,"), "%.600s", csv);
+            cr_assert(strstr(csv, "\"[\"\""), "a quoted JSON array of chains");
+            free(csv);
+            /* report.html: never a 0 for what is not proven */
             snprintf(p, sizeof p, "%s/report.html", dir);
             char *html = t_slurp(p, NULL);
             cr_assert(html);

@@ -98,6 +98,28 @@ Test(gpkg_out, plan_layers, .timeout = 120)
         cr_assert_eq(OGR_L_GetFeatureCount(l, TRUE), counts[i], "%s", names[i]);
         cr_assert_str_eq(OSRGetAuthorityCode(OGR_L_GetSpatialRef(l), NULL), "4547", "%s", names[i]);
     }
+    /* the parcels' chains: a JSON array text (as stack), null unless
+     * redeveloped; neighbour_bonus_m2 beside it */
+    OGRLayerH pl = GDALDatasetGetLayerByName(ds, "parcels");
+    int ci = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(pl), "chains");
+    int ni = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(pl), "neighbour_bonus_m2");
+    int si = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(pl), "status");
+    cr_assert_geq(ci, 0, "chains");
+    cr_assert_geq(ni, 0, "neighbour_bonus_m2");
+    int with_chains = 0;
+    OGRFeatureH pf;
+    while ((pf = OGR_L_GetNextFeature(pl))) {
+        bool red = strcmp(OGR_F_GetFieldAsString(pf, si), "redeveloped") == 0;
+        cr_assert_eq(OGR_F_IsFieldSetAndNotNull(pf, ci), red, "chains null unless redeveloped");
+        cr_assert_eq(OGR_F_IsFieldSetAndNotNull(pf, ni), red, "bonus null unless redeveloped");
+        if (red) {
+            const char *c = OGR_F_GetFieldAsString(pf, ci);
+            cr_assert(c[0] == '[' && c[strlen(c) - 1] == ']' && strchr(c, '"'), "%s", c);
+            with_chains++;
+        }
+        OGR_F_Destroy(pf);
+    }
+    cr_assert_gt(with_chains, 0);
     OGRLayerH b = GDALDatasetGetLayerByName(ds, "buildings");
     const char *bf[] = {"parcel_id", "block", "floors", "height_m", "footprint_m2", "gfa_m2"};
     for (int i = 0; i < 6; i++)

@@ -9,6 +9,7 @@
 
 #include "plan/plan.h"
 #include "out/report.h"
+#include "out/summary.h"
 #include "input/scenario.h"
 #include "out/styles.h"
 #include "support.h"
@@ -163,4 +164,68 @@ Test(report, stacking_plan_to_scale)
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);
+}
+
+/* The optimizer table and summary.json say what is proven: with no bound,
+ * bound and gap read "— (not proven)" (null in summary.json), never 0;
+ * the stop reason is named; without a plan the objective is absent. */
+Test(report, optimizer_without_a_bound, .timeout = 120)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(GONGGAI, &err);
+    cr_assert(sc);
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert(z);
+    cr_assert_eq(sl_zone_read(z, NULL, NULL, &err), SL_OK);
+    sl_plan *plan = t_plan(z);
+    plan->status = SL_PLAN_FEASIBLE;
+    plan->stop_reason = SL_STOP_TIME_LIMIT;
+    plan->has_bound = false;
+    plan->bound = plan->gap = NAN;
+    char *dir = t_tmpdir();
+    char p[4200], s[4200];
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    snprintf(s, sizeof s, "%s/summary.json", dir);
+    cr_assert_eq(sl_report_write(p, z, plan, &err), SL_OK);
+    char *html = t_slurp(p, NULL);
+    cr_assert(strstr(html, "<tr><th>bound 上界 (m²-eq)</th><td class=\"n\">— (not proven)</td>"),
+              "%s", strstr(html, "Optimizer"));
+    cr_assert(strstr(html, "<tr><th>gap %</th><td class=\"n\">— (not proven)</td>"));
+    cr_assert(strstr(html, "<tr><th>stop reason 停止原因</th><td>time_limit"));
+    free(html);
+    cr_assert_eq(sl_summary_write(s, z, plan, &err), SL_OK);
+    char *js = t_slurp(s, NULL);
+    cr_assert(strstr(js, "\"status\": \"feasible\",\n  \"stop_reason\": \"time_limit\""), "%s", js);
+    cr_assert(strstr(js, "\"bound\": null,\n  \"gap\": null"), "%s", js);
+    cr_assert(strstr(js, "\"chains_by_parcel\": {"), "%s", js);
+    free(js);
+    /* a proven bound: numbers */
+    plan->status = SL_PLAN_OPTIMAL;
+    plan->stop_reason = SL_STOP_GAP;
+    plan->has_bound = true;
+    plan->bound = plan->objective + 100;
+    plan->gap = 100 / fmax(fabs(plan->objective), 1);
+    cr_assert_eq(sl_report_write(p, z, plan, &err), SL_OK);
+    html = t_slurp(p, NULL);
+    cr_assert_null(strstr(html, "not proven</td>"));
+    cr_assert(strstr(html, "<tr><th>stop reason 停止原因</th><td>gap"));
+    free(html);
+    /* infeasible: no objective, no bound, stop_reason null */
+    plan->status = SL_PLAN_INFEASIBLE;
+    plan->stop_reason = SL_STOP_NONE;
+    plan->has_bound = false;
+    plan->objective = plan->bound = plan->gap = NAN;
+    cr_assert_eq(sl_summary_write(s, z, plan, &err), SL_OK);
+    js = t_slurp(s, NULL);
+    cr_assert(strstr(js, "\"stop_reason\": null,\n  \"objective\": null,\n  \"bound\": null,\n  "
+                         "\"gap\": null"),
+              "%s", js);
+    free(js);
+    t_plan_free(plan);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+    t_rmtree(dir);
+    free(dir);
 }
