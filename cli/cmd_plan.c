@@ -275,6 +275,8 @@ int cmd_plan(int argc, char **argv)
     ctx.pg_buildings = NULL;
     if (st == SL_OK)
         st = c1 != SL_OK ? c1 : c2 != SL_OK ? c2 : c3;
+    if (st == SL_OK && pg.d)
+        st = sl_summary_write_run(pg.d, z, plan, &err);
     if (st == SL_OK && od)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);
@@ -314,7 +316,7 @@ int cmd_plan(int argc, char **argv)
                    "report.html, stacks/ and summary.json in %s",
                    a.out);
         printf("\n");
-        static const char *const layers[] = {"parcels", "buildings", "floors", NULL};
+        static const char *const layers[] = {"parcels", "buildings", "floors", "runs", NULL};
         pg_target_report(&pg, "plan", layers);
     }
 done:

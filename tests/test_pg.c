@@ -137,8 +137,8 @@ static void su_sql(const char *q)
 /* A clean slate for a test's table prefix (the server may be reused). */
 static void drop_tables(const char *prefix)
 {
-    free(sql("DROP TABLE IF EXISTS %sparcels, %sfloors, %sbuildings CASCADE", prefix, prefix,
-             prefix));
+    free(sql("DROP TABLE IF EXISTS %sparcels, %sfloors, %sbuildings, %sruns CASCADE", prefix,
+             prefix, prefix, prefix));
 }
 
 /* The sample zone in table zone_parcels, loaded with ogr2ogr as the
@@ -278,13 +278,29 @@ static int compare_layers(OGRLayerH a, OGRLayerH b, const char *what)
             int j = OGR_FD_GetFieldIndex(db, name);
             cr_assert_geq(j, 0, "%s: no column %s", what, name);
             bool na = !OGR_F_IsFieldSetAndNotNull(fa, i), nb = !OGR_F_IsFieldSetAndNotNull(fb, j);
-            char *keep = strdup(na ? "(null)" : OGR_F_GetFieldAsString(fa, i));
+            OGRFieldType ta = OGR_Fld_GetType(OGR_FD_GetFieldDefn(da, i));
+            char *keep = NULL;
+            if (!na && ta == OFTStringList) {
+                /* GeoJSON's arrays of strings (the plan's chains) come as
+                 * string lists: compare their JSON text */
+                char **list = OGR_F_GetFieldAsStringList(fa, i);
+                size_t len = 3;
+                for (int k = 0; list && list[k]; k++)
+                    len += strlen(list[k]) + 3;
+                keep = malloc(len);
+                size_t o = 0;
+                keep[o++] = '[';
+                for (int k = 0; list && list[k]; k++)
+                    o += (size_t)snprintf(keep + o, len - o, "%s\"%s\"", k ? "," : "", list[k]);
+                snprintf(keep + o, len - o, "]");
+            } else {
+                keep = strdup(na ? "(null)" : OGR_F_GetFieldAsString(fa, i));
+            }
             const char *vb = nb ? "(null)" : OGR_F_GetFieldAsString(fb, j);
             /* Numbers by value: a numeric(8,1) column prints 38 as 38.0;
              * JSON (the plan's stack) by content. */
-            OGRFieldType ta = OGR_Fld_GetType(OGR_FD_GetFieldDefn(da, i));
             bool json = OGR_Fld_GetSubType(OGR_FD_GetFieldDefn(da, i)) == OFSTJSON ||
-                        strcmp(name, "stack") == 0;
+                        strcmp(name, "stack") == 0 || ta == OFTStringList;
             bool same = na == nb &&
                         (na || ((ta == OFTReal || ta == OFTInteger)
                                     ? OGR_F_GetFieldAsDouble(fa, i) == OGR_F_GetFieldAsDouble(fb, j)
@@ -554,11 +570,42 @@ Test(pg, plan_round_trip, .timeout = 110)
     cr_assert_eq(r.status, 0, "%s", r.err);
     assert_no_password(&r, NULL);
     char *run = run_id_of(r.out);
-    cr_assert(strstr(r.out, "plan: wrote tables pl_parcels"), "%s", r.out);
+    cr_assert(strstr(r.out, "plan: wrote tables pl_parcels, pl_buildings, pl_floors and pl_runs"),
+              "%s", r.out);
     t_run_free(&r);
     r = t_cli("plan", GONGGAI, "-o", out_file, "--gap", "0.05", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
+    /* The run's row says what summary.json says: status, stop_reason, and
+     * bound and gap null exactly when summary.json has them null. */
+    char sp[1100];
+    snprintf(sp, sizeof sp, "%s/summary.json", out_pg);
+    char *sum = t_slurp(sp, NULL);
+    cr_assert(sum);
+    char *row = sql("SELECT command || '|' || status || '|' || coalesce(stop_reason, 'null') || "
+                    "'|' || coalesce(round(bound::numeric, 2)::text, 'null') || '|' || "
+                    "coalesce(gap::text, 'null') || '|' || redeveloped || '|' || "
+                    "chains_by_parcel::text FROM pl_runs WHERE run_id = '%s'",
+                    run);
+    char want_status[64], want_why[64], want_bound[64], want_gap[64], want_chains[256];
+    cr_assert(sscanf(strstr(sum, "\"status\": "), "\"status\": \"%63[^\"]", want_status) == 1);
+    cr_assert(sscanf(strstr(sum, "\"stop_reason\": "), "\"stop_reason\": \"%63[^\"]", want_why) ==
+              1);
+    cr_assert(sscanf(strstr(sum, "\"bound\": "), "\"bound\": %63[^,]", want_bound) == 1);
+    cr_assert(sscanf(strstr(sum, "\"gap\": "), "\"gap\": %63[^,]", want_gap) == 1);
+    cr_assert(sscanf(strstr(sum, "\"chains_by_parcel\": "), "\"chains_by_parcel\": %255[^}]}",
+                     want_chains) == 1);
+    char want[1024];
+    snprintf(want, sizeof want, "plan|%s|%s|%s|", want_status, want_why, want_bound);
+    cr_assert(strncmp(row, want, strlen(want)) == 0, "pl_runs: %s, summary.json: %s", row, want);
+    char *g = row + strlen(want);
+    if (strcmp(want_gap, "null") == 0)
+        cr_assert(strncmp(g, "null|", 5) == 0, "%s", row);
+    else
+        cr_assert_float_eq(strtod(g, NULL), strtod(want_gap, NULL), 1e-6, "%s", row);
+    cr_assert(strstr(row, want_chains + 1), "chains_by_parcel: %s vs %s}", row, want_chains);
+    free(row);
+    free(sum);
 
     GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert(db);

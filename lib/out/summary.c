@@ -187,3 +187,110 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     }
     return SL_OK;
 }
+
+/* chains_by_parcel as a JSON object text (heap), or NULL. */
+static char *chains_by_parcel_json(const sl_scenario *sc, const sl_plan *plan)
+{
+    int n = 0;
+    long long *hist = chains_histogram(sc, plan, &n);
+    if (!hist)
+        return NULL;
+    size_t cap = 4 + (size_t)n * 48, o = 0;
+    char *s = malloc(cap);
+    if (s) {
+        s[o++] = '{';
+        for (int k = 0, first = 1; k < n; k++) {
+            if (!hist[k])
+                continue;
+            o += (size_t)snprintf(s + o, cap - o, "%s\"%d\": %lld", first ? "" : ", ", k, hist[k]);
+            first = 0;
+        }
+        snprintf(s + o, cap - o, "}");
+    }
+    free(hist);
+    return s;
+}
+
+enum {
+    R_COMMAND,
+    R_STATUS,
+    R_STOP,
+    R_OBJECTIVE,
+    R_BOUND,
+    R_GAP,
+    R_SECONDS,
+    R_PARCELS,
+    R_CANDIDATES,
+    R_REDEVELOPED,
+    R_GFA,
+    R_CHAINS,
+    R_N
+};
+
+sl_status sl_summary_write_run(sl_out_dataset *d, const sl_zone *z, const sl_plan *plan,
+                               sl_error *err)
+{
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+        bool json;
+    } cols[R_N] = {
+        {"command", OFTString, false},     {"status", OFTString, false},
+        {"stop_reason", OFTString, false}, {"objective", OFTReal, false},
+        {"bound", OFTReal, false},         {"gap", OFTReal, false},
+        {"solve_seconds", OFTReal, false}, {"parcels", OFTInteger, false},
+        {"candidates", OFTInteger, false}, {"redeveloped", OFTInteger, false},
+        {"gfa_m2", OFTReal, false},        {"chains_by_parcel", OFTString, true},
+    };
+    sl_out_layer *l = sl_out_layer_create(d, "runs", NULL, wkbNone, err);
+    if (!l)
+        return err && err->code ? err->code : SL_ERR_IO;
+    for (int i = 0; i < R_N; i++)
+        if (sl_out_layer_field(l, cols[i].name, cols[i].type, cols[i].json) != i) {
+            sl_error_add(err, SL_ERR_IO, "cannot create the fields of the runs table");
+            return SL_ERR_IO;
+        }
+    bool has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
+    int redeveloped = 0;
+    double gfa = 0;
+    for (int i = 0; i < plan->n; i++)
+        if (plan->pp[i].redeveloped) {
+            redeveloped++;
+            gfa += plan->pp[i].gfa_m2;
+        }
+    char *chains = chains_by_parcel_json(z->sc, plan);
+    if (!chains) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    OGRFeatureH f = sl_out_layer_feature(l);
+    OGR_F_SetFieldString(f, R_COMMAND, "plan");
+    OGR_F_SetFieldString(f, R_STATUS, sl_plan_status_name(plan->status));
+    const char *why = sl_stop_reason_name(plan->stop_reason);
+    if (why)
+        OGR_F_SetFieldString(f, R_STOP, why);
+    else
+        OGR_F_SetFieldNull(f, R_STOP);
+    bool proven = plan->has_bound && isfinite(plan->bound) && isfinite(plan->gap);
+    const double v[] = {has_plan ? plan->objective : NAN, proven ? plan->bound : NAN,
+                        proven ? plan->gap : NAN, plan->solve_seconds};
+    const double scale[] = {100, 100, 0, 1000}; /* as in summary.json; gap unrounded */
+    for (int i = 0; i < 4; i++) {
+        if (!isfinite(v[i]))
+            OGR_F_SetFieldNull(f, R_OBJECTIVE + i);
+        else if (scale[i] > 0)
+            OGR_F_SetFieldDouble(f, R_OBJECTIVE + i, round(v[i] * scale[i]) / scale[i] + 0.0);
+        else
+            OGR_F_SetFieldDouble(f, R_OBJECTIVE + i, v[i]);
+    }
+    OGR_F_SetFieldInteger(f, R_PARCELS, z->n);
+    OGR_F_SetFieldInteger(f, R_CANDIDATES, (int)z->n_by_status[SL_PARCEL_CANDIDATE]);
+    OGR_F_SetFieldInteger(f, R_REDEVELOPED, redeveloped);
+    if (has_plan)
+        OGR_F_SetFieldDouble(f, R_GFA, round(gfa * 100) / 100 + 0.0);
+    else
+        OGR_F_SetFieldNull(f, R_GFA);
+    OGR_F_SetFieldString(f, R_CHAINS, chains);
+    free(chains);
+    return sl_out_layer_write(l, f, NULL, "the run's row", err);
+}

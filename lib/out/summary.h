@@ -3,11 +3,20 @@
 #ifndef SL_OUT_SUMMARY_H
 #define SL_OUT_SUMMARY_H
 
+#include "out/layer_writer.h"
 #include "plan/plan.h"
 #include "eval/evaluate.h"
 
 /* Write the summary of an evaluate run (plan NULL) or a plan run to path.
  * Returns SL_ERR_IO with a message naming the path on failure. */
 sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err);
+
+/* The plan run's row in the layer "runs" of d (a PostgreSQL run: table
+ * PREFIXruns, docs/postgis.md): status, stop_reason, objective, bound,
+ * gap (null when not proven, as in summary.json), solve_seconds, the
+ * parcel counts, gfa_m2 and chains_by_parcel (json).  A failed write shows
+ * as SL_ERR_IO from here or from closing d. */
+sl_status sl_summary_write_run(sl_out_dataset *d, const sl_zone *z, const sl_plan *plan,
+                               sl_error *err);
 
 #endif
