@@ -560,7 +560,20 @@ static void parcel_table(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
     indicator(b, "office share 办公占比 (kind office)", NAN,
               pp->gfa_m2 > 0 ? office_gfa / pp->gfa_m2 : 0, 3, "of GFA");
     indicator(b, "value 目标贡献", NAN, pp->value_m2eq, 0, "m²-eq");
-    sl_textbuf_puts(b, "</table>\n");
+    indicator(b, "neighbour bonus 邻里集聚", NAN, pp->neighbour_bonus_m2, 0, "m²-eq");
+    /* the building's chains, bottom up (一栋楼就是一个园) */
+    sl_textbuf_puts(b, "<tr><th>chains 产业链</th><td></td><td colspan=\"2\">");
+    const char *chains[16];
+    int n = sl_parcel_plan_chains(sc, pp, chains, 16);
+    for (int i = 0; i < n && i < 16; i++) {
+        sl_textbuf_puts(b, i ? "; " : "");
+        sl_textbuf_xml(b, chains[i]);
+    }
+    if (n > 16)
+        sl_textbuf_printf(b, "; … (%d in all)", n);
+    if (n == 0)
+        sl_textbuf_puts(b, "—");
+    sl_textbuf_puts(b, "</td></tr>\n</table>\n");
 }
 
 static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours)
