@@ -18,6 +18,7 @@ checked as above, and then the plan's honesty (docs/outputs.md):
   >= 0; objective is a number exactly when the status has a plan;
 - every redeveloped parcel has chains (an array of distinct strings) and
   neighbour_bonus_m2 (a number); other parcels have them null;
+- the parcels' value_m2eq add up to the objective (docs/model.md §9.9);
 - chains_by_parcel is the histogram of the redeveloped parcels' chain
   counts, and their number is summary's parcels.redeveloped.
 Prints one line per problem and exits 1 if any, else prints a summary.
@@ -96,6 +97,10 @@ def check_plan(out_dir, problems):
                             % (i, p.get("id"), p.get("status"), p.get("chains"), p.get("neighbour_bonus_m2")))
         if p.get("status") == "kept" and not p.get("reason"):
             problems.append("feature %d (%s): kept without a reason" % (i, p.get("id")))
+    if obj is not None:
+        total = sum(ft["properties"].get("value_m2eq") or 0 for ft in feats)
+        if abs(total - obj) > 0.01 * (n_red + 1):
+            problems.append("summary: objective %r, the parcels' value_m2eq add up to %.2f" % (obj, total))
     if summ.get("chains_by_parcel") != hist:
         problems.append("summary: chains_by_parcel %r, the parcels give %r" % (summ.get("chains_by_parcel"), hist))
     if summ.get("parcels", {}).get("redeveloped") != n_red:
