@@ -497,3 +497,98 @@ Test(cli, plan_sigint_before_any_plan, .timeout = 300)
     t_rmtree(logs);
     free(logs);
 }
+
+/* A generated zone of n parcels (slgen bench) in work/zone, planned with
+ * the bundled scenario's industries and rules (its pin is on a sample
+ * parcel: left out); returns the scenario's path (heap). */
+static char *generated_zone(const char *work, int n)
+{
+    t_run r = t_sh("%s/slgen bench %d %s/zone >/dev/null && "
+                   "awk '/^pins:/{skip=1; next} /^[a-z]/{skip=0} !skip' " GONGGAI
+                   " | sed 's|source: .*|source: %s/zone/parcels.shp|' > %s/s.yaml",
+                   SL_BUILD, n, work, work, work);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    size_t len = strlen(work) + 16;
+    char *p = malloc(len);
+    snprintf(p, len, "%s/s.yaml", work);
+    return p;
+}
+
+/* A tiny time limit on a generated zone of 3,000 parcels: no plan, said
+ * plainly, exit 1, DIR as it was. */
+Test(cli, plan_no_plan_on_a_generated_zone, .timeout = 300)
+{
+    char *work = t_tmpdir();
+    char *scen = generated_zone(work, 3000);
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/out", work);
+    mkdir(dir, 0755);
+    free(t_write(dir, "old.txt", "before\n"));
+    t_run r = t_cli("plan", scen, "-o", dir, "--time-limit", "0.05", NULL);
+    cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.err, "plan: no plan was found within the time limit of 0.05 s"), "%s",
+              r.err);
+    cr_assert_str_eq(r.out, "");
+    assert_untouched(dir);
+    t_run_free(&r);
+    r = t_sh("ls -A %s", work);
+    cr_assert_str_eq(r.out, "out\ns.yaml\nzone\n", "no staging left: %s", r.out);
+    t_run_free(&r);
+    free(scen);
+    t_rmtree(work);
+    free(work);
+}
+
+/* Ctrl-C once the solve is over and the files are being written: the
+ * default action is back, the run ends at once (killed by SIGINT) and
+ * DIR keeps its previous contents. */
+Test(cli, plan_sigint_while_writing_ends_the_run, .timeout = 300)
+{
+    char *work = t_tmpdir();
+    char *scen = generated_zone(work, 20000);
+    char dir[4200], errp[4300];
+    snprintf(dir, sizeof dir, "%s/out", work);
+    snprintf(errp, sizeof errp, "%s/err", work);
+    mkdir(dir, 0755);
+    free(t_write(dir, "old.txt", "before\n"));
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int o = open("/dev/null", O_WRONLY);
+        dup2(o, 1);
+        dup2(e, 2);
+        execl(SL_CLI, SL_CLI, "plan", scen, "-o", dir, "--time-limit", "5", (char *)NULL);
+        _exit(127);
+    }
+    /* Wait until the new parcels.geojson is being written. */
+    char staged[4400];
+    snprintf(staged, sizeof staged, "%s/.out.shanglou-%ld/parcels.geojson", work, (long)pid);
+    double t0 = now_s();
+    struct stat sb;
+    int exited = 0, st = 0;
+    while (stat(staged, &sb) != 0 && now_s() - t0 < 200 && !exited) {
+        nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+        exited = waitpid(pid, &st, WNOHANG) == pid;
+    }
+    char *err = t_slurp(errp, NULL);
+    cr_assert(!exited, "plan ended before writing: %s", err);
+    free(err);
+    cr_assert_eq(stat(staged, &sb), 0, "plan did not start writing %s", staged);
+    kill(pid, SIGINT);
+    waitpid(pid, &st, 0);
+    err = t_slurp(errp, NULL);
+    /* (a zone written faster than the signal arrives ends normally) */
+    if (WIFEXITED(st)) {
+        cr_assert_eq(WEXITSTATUS(st), 0, "%s", err);
+        cr_log_warn("the files were written before SIGINT arrived");
+    } else {
+        cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %d: %s", st, err);
+        assert_untouched(dir);
+    }
+    free(err);
+    free(scen);
+    t_rmtree(work);
+    free(work);
+}
