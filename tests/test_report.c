@@ -87,6 +87,10 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
     cr_assert(strstr(html, "技术经济指标"));
     cr_assert(strstr(html, "<h3 id=\"p-B7-2\">B7-2</h3>"), "the pinned parcel is redeveloped");
     cr_assert(strstr(html, "B7-2 竖向布局 stacking plan"));
+    /* the kept candidates, each with what kept it */
+    const char *k = strstr(html, "保留的候选地块 Kept candidates");
+    cr_assert(k);
+    cr_assert(strstr(k, "</td><td>kept: "), "a plan's reason: %.600s", k);
     free(html);
     assert_self_contained(p);
     /* one SVG per redeveloped parcel, as many as the report's tables */

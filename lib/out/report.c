@@ -610,6 +610,32 @@ static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, co
         sl_textbuf_puts(b, "<p>No parcel is redeveloped in this plan.</p>\n");
 }
 
+/* The candidates the plan keeps, each with what kept it (docs/model.md §8). */
+static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
+{
+    sl_textbuf_puts(b, "<h2>保留的候选地块 Kept candidates</h2>\n<p class=\"meta\">Candidates "
+                       "the plan does not redevelop, and why: the rule or zone-wide limit that "
+                       "kept each (as <code>reason</code> in parcels.geojson).</p>\n<table>\n"
+                       "<tr><th>id</th><th>area m²</th><th>current GFA m²</th><th>why kept "
+                       "保留原因</th></tr>\n");
+    int n = 0;
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        if (p->status != SL_PARCEL_CANDIDATE || plan->pp[i].redeveloped)
+            continue;
+        sl_textbuf_puts(b, "<tr>");
+        td_text(b, p->id);
+        td_num(b, p->area_m2, 0);
+        td_num(b, p->current_gfa_m2, 0);
+        td_text(b, plan->pp[i].reason ? plan->pp[i].reason : p->reason);
+        sl_textbuf_puts(b, "</tr>\n");
+        n++;
+    }
+    sl_textbuf_puts(b, "</table>\n");
+    if (n == 0)
+        sl_textbuf_puts(b, "<p>Every candidate is redeveloped.</p>\n");
+}
+
 sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
@@ -646,6 +672,7 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
         optimizer(&b, plan);
         industries(&b, z, plan, colours);
         redeveloped(&b, z, plan, colours);
+        kept(&b, z, plan);
     } else {
         rule_sets(&b, z);
         candidates(&b, z);
