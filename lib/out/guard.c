@@ -110,7 +110,7 @@ static char *normalise(const char *p)
 
 /* The path p resolved: the real path of its deepest existing ancestor
  * (symlinks and ".." undone) followed by the rest of p (heap). */
-static char *resolve(const char *p)
+static char *resolve_lexically(const char *p)
 {
     char *abs = normalise(p);
     if (!abs)
@@ -139,6 +139,38 @@ static char *resolve(const char *p)
             cut--;
     }
     return abs;
+}
+
+/* The path p resolved (heap): its real path when it exists; else the real
+ * path of its directory plus its name; else (the directory does not exist
+ * either) the real path of its deepest existing ancestor followed by the
+ * rest of p, "." and ".." taken lexically. */
+static char *resolve(const char *p)
+{
+    char real[PATH_MAX];
+    if (realpath(p, real))
+        return strdup(real);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && p[b - 1] != '/')
+        b--;
+    const char *base = p + b;
+    size_t bl = n - b;
+    bool plain =
+        bl > 0 && !(bl == 1 && base[0] == '.') && !(bl == 2 && base[0] == '.' && base[1] == '.');
+    char *parent = plain ? strndup(p, b) : NULL;
+    if (parent && realpath(*parent ? parent : ".", real)) {
+        size_t m = strlen(real) + bl + 2;
+        char *r = malloc(m);
+        if (r)
+            snprintf(r, m, "%s/%.*s", strcmp(real, "/") == 0 ? "" : real, (int)bl, base);
+        free(parent);
+        return r;
+    }
+    free(parent);
+    return resolve_lexically(p);
 }
 
 static char *dup_or_null(const char *s)
@@ -297,8 +329,14 @@ sl_status sl_guard_add_scenario(sl_guard *g, const sl_scenario *sc, sl_error *er
     if (sl_guard_add_file(g, src, "the parcel source", NULL, err) != SL_OK)
         return err->code;
     /* Sidecars are named after the source's resolved path. */
-    const char *shown = g->in[g->n - 1].shown;
-    return add_sidecars(g, src, shown, err);
+    char *shown = resolve(src);
+    if (!shown) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    sl_status st2 = add_sidecars(g, src, shown, err);
+    free(shown);
+    return st2;
 }
 
 /* ---- files ------------------------------------------------------------ */
