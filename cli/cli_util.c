@@ -15,6 +15,7 @@
 #include "eval/evaluate.h"
 #include "input/scenario.h"
 #include "input/source.h"
+#include "out/guard.h"
 #include "pg_target.h"
 #include "progress.h"
 #include "util/ogr_util.h"
@@ -84,6 +85,30 @@ sl_scenario *cli_load_scenario(const char *path, int *rc)
     }
     sl_error_clear(&err);
     return sc;
+}
+
+int cli_guard_outputs(const char *cmd, const char *const *paths, sl_scenario *const *sc, int n,
+                      const char *dir, const char *const *names, const char *file,
+                      const char *pg_conn, const char *pg_prefix, const char *const *pg_layers)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_guard *g = sl_guard_create(&err);
+    sl_status st = g ? SL_OK : err.code;
+    for (int i = 0; i < n && st == SL_OK; i++)
+        st = sc[i] ? sl_guard_add_scenario(g, sc[i], &err)
+                   : sl_guard_add_file(g, paths[i], "the scenario file", NULL, &err);
+    /* Every check, so that every collision is named at once. */
+    if (st == SL_OK && dir)
+        sl_guard_check_dir(g, cmd, dir, names, &err);
+    if (st == SL_OK && file && err.code != SL_ERR_NOMEM)
+        sl_guard_check_file(g, cmd, file, &err);
+    if (st == SL_OK && pg_conn && err.code != SL_ERR_NOMEM)
+        sl_guard_check_pg(g, cmd, pg_conn, pg_prefix, pg_layers, &err);
+    sl_guard_destroy(g);
+    int rc = err.code == SL_OK ? 0 : cli_finish(&err, err.code);
+    sl_error_clear(&err);
+    return rc;
 }
 
 int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_args *a,

@@ -49,6 +49,19 @@ double cli_feature_count(const struct sl_zone *z);
  * (a scenario that cannot be read is a usage error too). */
 struct sl_scenario *cli_load_scenario(const char *path, int *rc);
 
+/* No output may be an input (docs/robustness.md): refuse, before anything
+ * is written, a run of `cmd` that would write over a file it reads (the
+ * scenario file paths[i], the parcel source of sc[i] and its sidecars) or
+ * the source's table.  It writes the files `names` (NULL-terminated; "sub/"
+ * a subdirectory) into dir when dir is not NULL, the file `file` when not
+ * NULL, and the tables pg_prefix + pg_layers[i] into pg_conn when not
+ * NULL.  sc[i] may be NULL (a scenario that did not load: its file is
+ * still guarded).  Returns 0 when nothing collides, else prints every
+ * collision and returns the exit code (2). */
+int cli_guard_outputs(const char *cmd, const char *const *paths, struct sl_scenario *const *sc,
+                      int n, const char *dir, const char *const *names, const char *file,
+                      const char *pg_conn, const char *pg_prefix, const char *const *pg_layers);
+
 /* An sl_log_fn that prints each message on stderr (warnings prefixed). */
 void cli_log_stderr(void *user_data, sl_log_level level, const char *message);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "input/scenario.h"
 #include "commands.h"
 #include "out/compare.h"
 #include "out/outdir.h"
@@ -101,6 +102,22 @@ int cmd_compare(int argc, char **argv)
         return cli_usage_error(compare_usage, "compare: missing %s", "SCENARIO");
     if (!dir)
         return cli_usage_error(compare_usage, "compare: missing %s", "-o DIR");
+
+    /* Before anything is written: no output may be an input of any of
+     * the scenarios (one that does not load fails in the run below). */
+    sl_scenario *scs[256];
+    for (int i = 0; i < n; i++) {
+        sl_error e;
+        sl_error_init(&e);
+        scs[i] = sl_scenario_load(paths[i], &e);
+        sl_error_clear(&e);
+    }
+    static const char *const names[] = {"comparison.csv", "comparison.html", NULL};
+    int grc = cli_guard_outputs("compare", paths, scs, n, dir, names, NULL, NULL, NULL, NULL);
+    for (int i = 0; i < n; i++)
+        sl_scenario_destroy(scs[i]);
+    if (grc != 0)
+        return grc;
 
     sl_error err;
     sl_error_init(&err);

@@ -152,6 +152,25 @@ int cmd_evaluate(int argc, char **argv)
     sl_scenario *sc = cli_load_scenario(path, &rc);
     if (!sc)
         return rc;
+    /* Before anything is written: no output may be an input. */
+    const char *names[8];
+    int nn = 0;
+    if (formats & F_GEOJSON)
+        names[nn++] = "parcels.geojson";
+    if (formats & F_GPKG)
+        names[nn++] = "shanglou.gpkg";
+    if (formats & F_CSV)
+        names[nn++] = "parcels.csv";
+    if (formats & F_REPORT)
+        names[nn++] = "report.html";
+    names[nn++] = "summary.json";
+    names[nn] = NULL;
+    static const char *const pg_layers[] = {"parcels", NULL};
+    if ((rc = cli_guard_outputs("evaluate", &path, &sc, 1, dir, names, NULL, pg.to, pg.prefix,
+                                pg_layers)) != 0) {
+        sl_scenario_destroy(sc);
+        return rc;
+    }
     sl_error err;
     sl_error_init(&err);
     sl_zone *z = NULL;

@@ -36,6 +36,13 @@ int cmd_export_model(int argc, char **argv)
     sl_zone *z = cli_load_zone(a.path, &sc, NULL, &rc);
     if (!z)
         return rc;
+    /* Before anything is written: the model file may not be an input. */
+    if ((rc = cli_guard_outputs("export-model", &a.path, &sc, 1, NULL, NULL, a.out, NULL, NULL,
+                                NULL)) != 0) {
+        sl_zone_destroy(z);
+        sl_scenario_destroy(sc);
+        return rc;
+    }
     sl_error err;
     sl_error_init(&err);
     /* Written beside the target and renamed: never a half-written model. */

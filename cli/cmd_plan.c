@@ -145,6 +145,18 @@ int cmd_plan(int argc, char **argv)
     cli_progress *prog = cli_progress_create(stderr, &po);
     sl_scenario *sc = NULL;
     sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
+    /* Before the solve, and so before anything is written: no output may
+     * be an input. */
+    static const char *const names[] = {
+        "parcels.geojson", "floors.geojson", "shanglou.gpkg", "parcels.csv",
+        "report.html",     "stacks/",        "summary.json",  NULL};
+    static const char *const pg_layers[] = {"parcels", "buildings", "floors", NULL};
+    if (z && (rc = cli_guard_outputs("plan", &a.path, &sc, 1, a.out, names, NULL, pg.to, pg.prefix,
+                                     pg_layers)) != 0) {
+        sl_zone_destroy(z);
+        sl_scenario_destroy(sc);
+        z = NULL;
+    }
     if (!z) {
         cli_progress_destroy(prog);
         return rc;

@@ -859,9 +859,9 @@ static void wait_lock(const char *table, bool held)
     cr_assert_fail("the lock on %s was never %s", table, held ? "taken" : "released");
 }
 
-/* A table locked by another session (QGIS editing it), or the table the
- * parcels are read from being overwritten: the run fails after
- * lock_timeout (PGOPTIONS here, 30 s by default) instead of hanging. */
+/* A table locked by another session (QGIS editing it): the run fails
+ * after lock_timeout (PGOPTIONS here, 30 s by default) instead of
+ * hanging; the table the parcels are read from is never overwritten. */
 Test(pg, locks_end_in_a_message_not_a_hang)
 {
     drop_tables("lk_");
@@ -891,14 +891,15 @@ Test(pg, locks_end_in_a_message_not_a_hang)
 
     wait_lock("lk_parcels", false);
 
-    /* Overwriting the table the parcels are read from. */
+    /* Overwriting the table the parcels are read from: refused before it
+     * could wait for its own lock (output_table_is_the_source). */
     char *scen = pg_scenario("self.yaml", "lk_parcels", NULL); /* it has dkbh, yddm ... */
     r = t_cli("evaluate", scen, "--to", conn, "--table-prefix", "lk_", "--mode", "overwrite", NULL);
-    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_eq(r.status, 2, "%s", r.err);
     snprintf(want, sizeof want,
-             "%s: reading stopped at feature 1: ERROR: canceling statement due to lock "
-             "timeout\n",
-             shown);
+             "evaluate: output table public.lk_parcels in %s would overwrite the parcel source, "
+             "table public.lk_parcels of %s; choose another --table-prefix\n",
+             shown, shown);
     cr_assert_str_eq(r.err, want);
     t_run_free(&r);
     char *v = sql("SELECT count(DISTINCT run_id) || ' ' || count(*) FROM lk_parcels");
@@ -1019,6 +1020,51 @@ Test(pg, usage_errors)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: --mode needs --to PG:...\n"), "%s", r.err);
     t_run_free(&r);
+}
+
+/* The source's own table as an output (docs/robustness.md): refused with
+ * exit 2 before anything is written, in every mode and however the prefix
+ * names it; the table stays as it was. */
+Test(pg, output_table_is_the_source, .timeout = 110)
+{
+    load_zone();
+    char *scen = pg_scenario("self.yaml", "zone_parcels", NULL);
+    char *before = sql("SELECT count(*) || ' ' || md5(string_agg(t::text, ',' ORDER BY t::text)) "
+                       "FROM zone_parcels t");
+    char want[8192];
+    static const char *const modes[] = {"create", "overwrite", "append"};
+    for (int i = 0; i < 3; i++) {
+        t_run r = t_cli("evaluate", scen, "--to", conn, "--table-prefix", "zone_", "--mode",
+                        modes[i], NULL);
+        cr_assert_eq(r.status, 2, "%s: %s", modes[i], r.err);
+        snprintf(want, sizeof want,
+                 "evaluate: output table public.zone_parcels in %s would overwrite the parcel "
+                 "source, table public.zone_parcels of %s; choose another --table-prefix\n",
+                 shown, shown);
+        cr_assert_str_eq(r.err, want);
+        assert_no_password(&r, NULL);
+        t_run_free(&r);
+    }
+    char out[1100];
+    snprintf(out, sizeof out, "%s/out", dir);
+    t_run r = t_cli("plan", scen, "-o", out, "--to", conn, "--table-prefix", "public.zone_",
+                    "--mode", "overwrite", "-q", NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    snprintf(want, sizeof want,
+             "plan: output table public.zone_parcels in %s would overwrite the parcel source, "
+             "table public.zone_parcels of %s; choose another --table-prefix\n",
+             shown, shown);
+    cr_assert_str_eq(r.err, want);
+    t_run_free(&r);
+    r = t_sh("ls -A '%s'", dir);
+    cr_assert_str_eq(r.out, "self.yaml\n", "nothing written: %s", r.out);
+    t_run_free(&r);
+    char *after = sql("SELECT count(*) || ' ' || md5(string_agg(t::text, ',' ORDER BY t::text)) "
+                      "FROM zone_parcels t");
+    cr_assert_str_eq(after, before);
+    free(after);
+    free(before);
+    free(scen);
 }
 
 /* Library level: a plan's parcels and floors layers in one transaction

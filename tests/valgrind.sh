@@ -57,6 +57,11 @@ cp ../geodata/shahe/parcels.shp ../geodata/shahe/parcels.shx ../geodata/shahe/pa
     ../geodata/shahe/parcels.prj "$work/gbk/"
 sed "s|source: .*|source: $work/gbk/parcels.shp|" ../scenarios/gonggai.yaml >"$work/gbk/s.yaml"
 case_ evaluate-fails-midway 2 evaluate "$work/gbk/s.yaml" -o "$work/out" -q
+# An output that is an input (the scenario, hard-linked as summary.json):
+# refused before anything is written (exit 2).
+mkdir -p "$work/self"
+ln "$work/gbk/s.yaml" "$work/self/summary.json"
+case_ evaluate-onto-input 2 evaluate "$work/gbk/s.yaml" -o "$work/self" -q
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
