@@ -190,6 +190,8 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
 
 char *sl_outdir_path(const sl_outdir *o, const char *name)
 {
+    if (!o || !name)
+        return NULL;
     return join(o->dir, name);
 }
 
@@ -316,6 +318,10 @@ static int sync_path(const char *path, int flags)
 
 sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
 {
+    if (!o) {
+        sl_error_add(err, SL_ERR_IO, "no output directory to commit");
+        return SL_ERR_IO;
+    }
     for (int i = 0; i < o->n; i++) {
         if (sync_path(o->tmp[i], O_RDONLY) != 0) {
             char *final = sl_outdir_path(o, o->name[i]);
@@ -330,9 +336,14 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
         if (strchr(o->name[i], '/'))
             continue; /* moved with its subdirectory below */
         char *final = sl_outdir_path(o, o->name[i]);
-        if (!final || rename(o->tmp[i], final) != 0) {
-            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s",
-                         final ? final : o->name[i], strerror(errno));
+        if (!final) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            release(o);
+            return SL_ERR_NOMEM;
+        }
+        if (rename(o->tmp[i], final) != 0) {
+            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s", final,
+                         strerror(errno));
             free(final);
             release(o);
             return SL_ERR_IO;
@@ -347,16 +358,24 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
         char old_name[300];
         snprintf(old_name, sizeof old_name, ".old-%.250s", o->sub[i]);
         char *old = join(o->stage, old_name);
-        int rc = final && staged && old ? 0 : -1;
-        if (rc == 0) {
+        if (!final || !staged || !old) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            free(final);
+            free(staged);
+            free(old);
+            release(o);
+            return SL_ERR_NOMEM;
+        }
+        int rc = 0;
+        {
             bool moved = rename(final, old) == 0;
             rc = rename(staged, final);
             if (rc != 0 && moved)
                 rename(old, final);
         }
         if (rc != 0)
-            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s",
-                         final ? final : o->sub[i], strerror(errno));
+            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s", final,
+                         strerror(errno));
         free(final);
         free(staged);
         free(old);

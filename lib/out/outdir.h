@@ -34,13 +34,15 @@ const char *sl_outdir_subdir(sl_outdir *o, const char *sub);
 void sl_outdir_final_names(const sl_outdir *o, sl_error *err);
 
 /* Flush every file to disk and rename all into place; frees o.  On failure
- * removes the temporary files, adds a message and returns SL_ERR_IO. */
+ * removes the temporary files, adds a message and returns SL_ERR_IO
+ * (SL_ERR_NOMEM when out of memory). */
 sl_status sl_outdir_commit(sl_outdir *o, sl_error *err);
 
 /* Remove the temporary files and free o (NULL is fine). */
 void sl_outdir_abort(sl_outdir *o);
 
-/* The final path DIR/name (heap; caller frees). */
+/* The final path DIR/name (heap; caller frees), or NULL when out of
+ * memory. */
 char *sl_outdir_path(const sl_outdir *o, const char *name);
 
 #endif

@@ -199,10 +199,7 @@ sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan 
             sl_textbuf b = {0};
             sl_textbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             sl_textbuf_puts(&b, svg);
-            if (!sl_textbuf_save(&b, path)) {
-                sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-                st = SL_ERR_IO;
-            }
+            st = sl_textbuf_write(&b, path, err);
             sl_textbuf_clear(&b);
         }
         free(svg);
@@ -613,11 +610,7 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
                         "layers are in shanglou.gpkg (open it in QGIS), the table in "
                         "parcels.csv.</p>\n</body>\n</html>\n");
     free(colours);
-    if (!sl_textbuf_save(&b, path)) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        sl_textbuf_clear(&b);
-        return SL_ERR_IO;
-    }
+    sl_status st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
-    return SL_OK;
+    return st;
 }
