@@ -268,7 +268,10 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
         csv_num(&b, r->clustering_m2eq);
         csv_num(&b, r->objective);
         csv_num(&b, r->bound);
-        sl_textbuf_printf(&b, ",%.6g", isfinite(r->gap) ? r->gap : 0.0);
+        if (isfinite(r->gap)) /* empty when nothing is proven, never 0 */
+            sl_textbuf_printf(&b, ",%.6g", r->gap);
+        else
+            sl_textbuf_puts(&b, ",");
         for (int k = 0; k < c->n_industries; k++)
             csv_num(&b, r->gfa_by_industry_m2[k]);
         sl_textbuf_puts(&b, "\r\n");
@@ -361,15 +364,10 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         for (int i = 0; i < c->n; i++) {
             const sl_compare_row *x = &c->rows[i];
-            const double vals[] = {(double)x->candidates,
-                                   (double)x->redeveloped,
-                                   x->current_gfa_m2,
-                                   x->gfa_m2,
-                                   x->gfa_gain_m2,
-                                   x->clustering_m2eq,
-                                   x->objective,
-                                   x->bound,
-                                   100 * (isfinite(x->gap) ? x->gap : 0)};
+            const double vals[] = {
+                (double)x->candidates, (double)x->redeveloped, x->current_gfa_m2, x->gfa_m2,
+                x->gfa_gain_m2,        x->clustering_m2eq,     x->objective,      x->bound,
+                100 * x->gap};
             v[i] = vals[rows[r].off];
         }
         bar_row(&b, c, rows[r].label, v, rows[r].dec, rows[r].colour);

@@ -415,7 +415,7 @@ static const char *plan_status_text(sl_plan_status s)
 {
     switch (s) {
     case SL_PLAN_OPTIMAL: return "optimal 最优";
-    case SL_PLAN_FEASIBLE: return "feasible 可行 (stopped by the time limit)";
+    case SL_PLAN_FEASIBLE: return "feasible 可行 (gap not yet proven below plan.gap)";
     case SL_PLAN_INFEASIBLE: return "infeasible 无可行解";
     case SL_PLAN_NO_PLAN: return "no plan yet 未找到方案 (stopped before any plan was found)";
     }
@@ -426,16 +426,23 @@ static void optimizer(sl_textbuf *b, const sl_plan *plan)
 {
     sl_textbuf_puts(b, "<h2>优化结果 Optimizer</h2>\n<table>\n<tr><th>status</th>");
     td_text(b, plan_status_text(plan->status));
+    if (plan->stop_reason != SL_STOP_NONE) {
+        sl_textbuf_puts(b, "</tr>\n<tr><th>stopped by 停止原因</th>");
+        td_text(b, plan->stop_reason == SL_STOP_GAP          ? "the gap reached plan.gap"
+                   : plan->stop_reason == SL_STOP_TIME_LIMIT ? "the time limit"
+                                                             : "an interrupt (Ctrl-C)");
+    }
     sl_textbuf_puts(b, "</tr>\n<tr><th>objective 目标值 (m²-eq)</th>");
     td_num(b, plan->objective, 0);
     sl_textbuf_puts(b, "</tr>\n<tr><th>bound 上界 (m²-eq)</th>");
     td_num(b, plan->bound, 0);
     sl_textbuf_puts(b, "</tr>\n<tr><th>gap %</th>");
-    td_num(b, 100 * (isfinite(plan->gap) ? plan->gap : 0), 3);
+    td_num(b, 100 * plan->gap, 3); /* "—" when nothing is proven */
     sl_textbuf_puts(b, "</tr>\n<tr><th>solve time s</th>");
     td_num(b, plan->solve_seconds, 1);
     sl_textbuf_puts(b, "</tr>\n</table>\n<p class=\"meta\">gap in %: (bound − objective) / "
-                       "|objective|. The objective counts new floor area weighted by industry "
+                       "max(|objective|, 1); no bound and no gap (—) when nothing is proven yet. "
+                       "The objective counts new floor area weighted by industry "
                        "priority, minus the floor area given up, plus the chain-link bonuses "
                        "(docs/model.md).</p>\n");
     for (int k = 0; k < plan->n_conflicts; k++) {

@@ -106,11 +106,20 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     if (plan) {
         fputs(",\n  \"status\": ", f);
         put_str(f, sl_plan_status_name(plan->status));
+        fputs(",\n  \"stop_reason\": ", f);
+        if (sl_stop_reason_name(plan->stop_reason))
+            put_str(f, sl_stop_reason_name(plan->stop_reason));
+        else
+            fputs("null", f);
         fputs(",\n  \"objective\": ", f);
         put_num(f, plan->objective);
         fputs(",\n  \"bound\": ", f);
         put_num(f, plan->bound);
-        fprintf(f, ",\n  \"gap\": %.6g", isfinite(plan->gap) ? plan->gap : 0.0);
+        /* Nothing proven: bound and gap are null, never 0. */
+        if (isfinite(plan->gap))
+            fprintf(f, ",\n  \"gap\": %.6g", plan->gap);
+        else
+            fputs(",\n  \"gap\": null", f);
         fprintf(f, ",\n  \"solve_seconds\": %.3f", plan->solve_seconds);
         double total = 0;
         fputs(",\n  \"gfa_by_industry_m2\": {", f);
