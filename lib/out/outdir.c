@@ -114,12 +114,13 @@ static void remove_stale(const char *where, const char *prefix)
     closedir(d);
 }
 
-/* Choose and create the staging directory of o->dir. */
+/* Choose and create the staging directory of o->dir: 0, -1 with errno
+ * when it cannot be made, -2 when out of memory. */
 static int make_stage(sl_outdir *o)
 {
     char *parent = strdup(o->dir);
     if (!parent)
-        return -1;
+        return -2;
     char *slash = strrchr(parent, '/');
     const char *base;
     if (!slash) {
@@ -127,7 +128,7 @@ static int make_stage(sl_outdir *o)
         free(parent);
         parent = strdup(".");
         if (!parent)
-            return -1;
+            return -2;
     } else {
         base = o->dir + (slash - parent) + 1;
         if (slash == parent)
@@ -150,7 +151,7 @@ static int make_stage(sl_outdir *o)
     o->stage = join(where, name);
     free(parent);
     if (!o->stage)
-        return -1;
+        return -2;
     return mkdir(o->stage, 0700);
 }
 
@@ -177,9 +178,13 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
     size_t n = strlen(o->dir);
     while (n > 1 && o->dir[n - 1] == '/')
         o->dir[--n] = '\0';
-    if (make_stage(o) != 0) {
+    int rc = make_stage(o);
+    if (rc == -2)
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+    else if (rc != 0)
         sl_error_add(err, SL_ERR_IO, "%s: cannot create a staging directory for the output: %s",
                      dir, strerror(errno));
+    if (rc != 0) {
         free(o->stage);
         free(o->dir);
         free(o);

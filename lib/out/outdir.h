@@ -13,7 +13,8 @@
 typedef struct sl_outdir sl_outdir;
 
 /* Create DIR (and parents) if needed and check it is writable.  On failure
- * returns NULL with a message naming the path (SL_ERR_IO).
+ * returns NULL with a message naming the path (SL_ERR_IO; SL_ERR_NOMEM
+ * when out of memory).
  * Free with sl_outdir_abort() or sl_outdir_commit(). */
 sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
 

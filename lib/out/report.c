@@ -164,8 +164,9 @@ sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan 
 {
     const sl_scenario *sc = z->sc;
     if (!sl_outdir_subdir(od, "stacks")) {
-        sl_error_add(err, SL_ERR_IO, "cannot create the stacks directory: %s", strerror(errno));
-        return SL_ERR_IO;
+        sl_status st = errno == ENOMEM ? SL_ERR_NOMEM : SL_ERR_IO;
+        sl_error_add(err, st, "cannot create the stacks directory: %s", strerror(errno));
+        return st;
     }
     sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
     if (!colours) {
