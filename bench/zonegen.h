@@ -25,7 +25,7 @@ typedef struct zg_zone {
 /* Build a zone; NULL on allocation failure.  Free with zg_free(). */
 zg_zone *zg_make(const zg_params *p);
 void zg_free(zg_zone *g);
-/* The after-reform defaults of MODEL §4. */
+/* The after-reform defaults of docs/model.md §4. */
 void zg_rules_default(sl_ruleset *r);
 
 #endif

@@ -2,7 +2,7 @@
  * made here with ogr2ogr and the shell), run through the shanglou command
  * as a planner would.  Every case states its exact outcome: the message of
  * a run that must fail (which then writes nothing), or the status and
- * reason of every parcel of a run that must succeed (MODEL §2: every input
+ * reason of every parcel of a run that must succeed (docs/model.md §2: every input
  * feature is in parcels.geojson).  docs/robustness.md is the table of these
  * outcomes for planners. */
 #include <criterion/criterion.h>

@@ -1,7 +1,7 @@
 /* test_outdir.c - lib/outdir.c: files appear only on commit; abort and
  * failures leave the directory as it was; and through `shanglou evaluate`,
  * atomic output under SIGKILL, a full disk and a read-only directory
- * (MODEL §8: a run that fails leaves DIR's previous files intact). */
+ * (docs/model.md §8: a run that fails leaves DIR's previous files intact). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>

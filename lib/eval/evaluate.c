@@ -487,7 +487,7 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     }
     *geom = g;
     p->area_m2 = a;
-    /* MODEL §9.2: fall back per feature. */
+    /* docs/model.md §9.2: fall back per feature. */
     p->current_gfa_m2 = !isnan(gfa) ? gfa : !isnan(far) ? far * a : 0;
     p->current_far = p->current_gfa_m2 / a;
     p->tax_per_mu_cny = isnan(tax) ? NAN : tax / (a / MU_M2);
@@ -554,7 +554,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
             z->p[z->n] = tmp;
             p = &z->p[z->n];
             /* Every id is registered at its first feature, whatever its
-             * status: later ones are duplicates (MODEL §2). */
+             * status: later ones are duplicates (docs/model.md §2). */
             bool dup = p->reason && strcmp(p->reason, "duplicate id") == 0;
             if (p->id && !dup && idmap_lookup(z->ids, z, p->id, z->n) == -2) {
                 OGR_F_Destroy(f);

@@ -1,7 +1,7 @@
 /*
  * footprint.h - the footprint polygons of a redeveloped parcel: the factory
  * block and the office block, inside the parcel shrunk by the setback,
- * not overlapping, each with its footprint area (docs/model.md §3).
+ * not overlapping, each with its footprint area (docs/model.md §4).
  */
 #ifndef SL_EVAL_FOOTPRINT_H
 #define SL_EVAL_FOOTPRINT_H

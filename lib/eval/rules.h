@@ -14,7 +14,7 @@
 /* Floor counts are capped here (no building has more storeys). */
 #define SL_MAX_FLOORS 1000
 
-/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (MODEL §9.10);
+/* ⌊x + 1e-9⌋: floor counts absorb floating-point noise (docs/model.md §9.10);
  * 0 for x <= 0 or NAN, at most SL_MAX_FLOORS. */
 int sl_floor_count(double x);
 
@@ -37,7 +37,7 @@ void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_ar
 typedef enum sl_binding { SL_BIND_FAR, SL_BIND_HEIGHT, SL_BIND_SETBACK } sl_binding;
 const char *sl_binding_name(sl_binding b);
 
-/* What `evaluate` reports per rule set (MODEL §4, Envelope). */
+/* What `evaluate` reports per rule set (docs/model.md §4, Envelope). */
 typedef struct sl_envelope {
     int factory_floors; /* n_f */
     int office_floors;  /* n_o (0 when F_o = 0) */
@@ -50,7 +50,7 @@ typedef struct sl_envelope {
 void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprints *fp,
                          sl_envelope *env);
 
-/* Candidacy test (MODEL §3).  current_far and tax_per_mu_cny may be NAN
+/* Candidacy test (docs/model.md §3).  current_far and tax_per_mu_cny may be NAN
  * (unknown).  Writes the deciding tests in words to reason (always
  * NUL-terminated) and returns true for a candidate. */
 bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, double current_far,

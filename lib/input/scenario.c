@@ -51,7 +51,7 @@ enum {
 #key, type, offsetof(sl_ruleset, key), def, lo, excl, hi \
     }
 
-/* MODEL §4.  Defaults are the after-reform (工改工) values. */
+/* docs/model.md §4.  Defaults are the after-reform (工改工) values. */
 const sl_rule_key sl_rule_keys[] = {
     RULE(far_max, SL_RULE_DOUBLE, 3.0, 0, false, INFINITY),
     RULE(far_min, SL_RULE_DOUBLE, 0.0, 0, false, INFINITY),
@@ -1548,7 +1548,7 @@ static void parse_plan(ctx *c, ynode *v)
     ynode *found[N_OF(plan_fields)];
     char got[SL_CLIP + 16], tmp[SL_CLIP + 8];
     parse_fields(c, "plan", v, plan_fields, N_OF(plan_fields), s, found);
-    s->plan_rules = s->n_rules - 1; /* MODEL §9.7: the last rule set */
+    s->plan_rules = s->n_rules - 1; /* docs/model.md §9.7: the last rule set */
     const ynode *r = found[PLAN_RULES];
     if (is_blank(r))
         return;

@@ -11,7 +11,7 @@
 
 #define SL_MAX_FLOOR_LOADS 16
 
-/* One rule set (MODEL §4).  Values are plain doubles/ints with units in
+/* One rule set (docs/model.md §4).  Values are plain doubles/ints with units in
  * their names; defaults are the after-reform values (sl_ruleset_init). */
 typedef struct sl_ruleset {
     char *name;
@@ -35,7 +35,7 @@ typedef struct sl_ruleset {
     int ramp_floor;
     double freight_trips_per_day_max;
     int vibration_source_max_floor;
-    double factory_floor_plate_min_m2; /* default 500 (MODEL v2 §4) */
+    double factory_floor_plate_min_m2; /* default 500 (docs/model.md §4) */
     double office_floor_plate_min_m2;  /* default 300 */
 } sl_ruleset;
 

@@ -26,6 +26,7 @@ sl_status sl_buildings_writer_add(sl_buildings_writer *w, const sl_parcel *p,
                                   const sl_parcel_plan *pp, OGRGeometryH factory,
                                   OGRGeometryH office, sl_error *err);
 
+/* Free w (NULL is fine); the dataset stays open. */
 void sl_buildings_writer_close(sl_buildings_writer *w);
 
 #endif

@@ -64,10 +64,14 @@ static int industry_column(sl_compare *c, const sl_industry *ind)
     if (!b)
         return -1;
     c->industry_names = b;
-    c->industries[c->n_industries] = strdup(ind->id);
-    c->industry_names[c->n_industries] = strdup(ind->name ? ind->name : ind->id);
-    if (!c->industries[c->n_industries] || !c->industry_names[c->n_industries])
+    char *id = strdup(ind->id), *name = strdup(ind->name ? ind->name : ind->id);
+    if (!id || !name) {
+        free(id);
+        free(name);
         return -1;
+    }
+    c->industries[c->n_industries] = id;
+    c->industry_names[c->n_industries] = name;
     return c->n_industries++;
 }
 
@@ -291,13 +295,9 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
             csv_num(&b, r->gfa_by_industry_m2[k]);
         sl_textbuf_puts(&b, "\r\n");
     }
-    bool ok = sl_textbuf_save(&b, path);
+    sl_status st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
-    if (!ok) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    return st;
 }
 
 /* A row of the table with a bar per scenario, scaled to the row's largest. */
@@ -420,6 +420,8 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
         sl_textbuf_xml(&t, c->industries[k]);
         sl_textbuf_puts(&t, "</small>");
         char *label = sl_textbuf_take(&t);
+        if (!label)
+            b.failed = true; /* reported by sl_textbuf_write below */
         for (int i = 0; i < c->n; i++)
             v[i] = c->rows[i].gfa_by_industry_m2[k];
         bar_row(&b, c, label ? label : "", v, 0, "#4292c6");
@@ -427,11 +429,7 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
     }
     sl_textbuf_puts(&b, "</table>\n</body>\n</html>\n");
     free(v);
-    bool ok = sl_textbuf_save(&b, path);
+    sl_status st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
-    if (!ok) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    return st;
 }

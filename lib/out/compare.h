@@ -61,7 +61,7 @@ typedef struct sl_compare_options {
 void sl_compare_options_init(sl_compare_options *o);
 
 /* The clustering score of one parcel's plan: the chain-link bonuses of the
- * objective (docs/model.md §4), Σ over links (i, j, w) of w × (same-building
+ * objective (docs/model.md §6), Σ over links (i, j, w) of w × (same-building
  * bonus when i and j are both in the parcel + adjacent-floor bonus when they
  * are on adjacent levels of one block), each counted once per link and
  * parcel. */

@@ -22,6 +22,7 @@ sl_floors_writer *sl_floors_writer_open_in(sl_out_dataset *d, const sl_zone *z, 
 sl_status sl_floors_writer_add(sl_floors_writer *w, const sl_parcel *p, const sl_parcel_plan *pp,
                                OGRGeometryH factory, OGRGeometryH office, sl_error *err);
 
+/* Free w (NULL is fine); the dataset stays open. */
 void sl_floors_writer_close(sl_floors_writer *w);
 
 #endif

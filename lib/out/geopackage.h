@@ -40,7 +40,7 @@ sl_status sl_gpkg_writer_add(sl_gpkg_writer *w, const sl_parcel *p, OGRFeatureH 
  * failure, store the QGIS styles.  w is freed whatever happens; returns
  * SL_ERR_IO with a message on failure (a failed write is reported here,
  * so pass err after a failed run too).  With err NULL (abandoning) nothing
- * is stored or reported. */
+ * is stored or reported.  NULL w is fine (SL_OK). */
 sl_status sl_gpkg_writer_close(sl_gpkg_writer *w, sl_error *err);
 
 #endif

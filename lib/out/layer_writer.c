@@ -50,6 +50,7 @@ typedef struct pg_layer {
                                         looked up, not made, and no index is added */
     char *table;
     char *missing; /* append: "a, b (integer, not real)", or NULL */
+    bool nomem;    /* a column could not be recorded: the run fails */
 } pg_layer;
 
 struct sl_out_layer {
@@ -343,9 +344,14 @@ static sl_status pg_finish(sl_out_dataset *d, bool commit, sl_error *err)
     sl_status st = d->failed;
     if (st != SL_OK)
         sl_error_add(err, st, "%s", d->failure ? d->failure : "write failure");
-    for (int i = 0; commit && st == SL_OK && i < d->n; i++)
-        if (d->layers[i].pg->missing)
+    for (int i = 0; commit && st == SL_OK && i < d->n; i++) {
+        if (d->layers[i].pg->nomem) {
+            sl_error_add(err, SL_ERR_NOMEM, "%s: out of memory", d->path);
+            st = SL_ERR_NOMEM;
+        } else if (d->layers[i].pg->missing) {
             st = pg_schema_error(d, d->layers[i].pg, err);
+        }
+    }
     sl_gdal_capture cap;
     char why[sizeof cap.last];
     if (d->ds && d->in_txn && commit && st == SL_OK) {
@@ -600,6 +606,10 @@ static sl_out_layer *pg_layer_create(sl_out_dataset *d, sl_out_layer *l, const c
             pl->missing = strdup(pl->run_col < 0 && pl->scenario_col < 0 ? "run_id, scenario"
                                  : pl->run_col < 0                       ? "run_id"
                                                                          : "scenario");
+            if (!pl->missing) {
+                sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                goto fail;
+            }
             pl->run_col = pl->scenario_col = -1;
         }
         return l;
@@ -715,8 +725,10 @@ static void add_missing(pg_layer *pl, const char *what)
 {
     size_t old = pl->missing ? strlen(pl->missing) : 0;
     char *m = realloc(pl->missing, old + strlen(what) + 3);
-    if (!m)
+    if (!m) {
+        pl->nomem = true;
         return;
+    }
     snprintf(m + old, strlen(what) + 3, "%s%s", old ? ", " : "", what);
     pl->missing = m;
 }
@@ -735,8 +747,10 @@ static int pg_field(sl_out_layer *l, OGRFieldDefnH fd, bool own)
     if (pl->n_col == pl->cap_col) {
         int cap = pl->cap_col ? 2 * pl->cap_col : 32;
         int *c = realloc(pl->col, (size_t)cap * sizeof *c);
-        if (!c)
+        if (!c) {
+            pl->nomem = true;
             return -1;
+        }
         pl->col = c;
         pl->cap_col = cap;
     }
@@ -1011,7 +1025,7 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
                              sl_error *err)
 {
     sl_out_dataset *d = l->d;
-    if (l->pg && l->pg->missing) {
+    if (l->pg && (l->pg->missing || l->pg->nomem)) {
         /* An append schema mismatch fails the run before any row. */
         OGR_F_Destroy(f);
         if (g)
@@ -1021,14 +1035,17 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
         if (d->failed == SL_OK) {
             sl_error e;
             sl_error_init(&e);
-            pg_schema_error(d, l->pg, &e);
-            d->failed = SL_ERR_IO;
+            if (l->pg->nomem)
+                sl_error_add(&e, SL_ERR_NOMEM, "%s: out of memory", d->path);
+            else
+                pg_schema_error(d, l->pg, &e);
+            d->failed = e.code;
             d->failure = e.n ? strdup(e.msgs[0]) : NULL;
             sl_error_clear(&e);
         }
         if (d->started)
             pthread_mutex_unlock(&d->mu);
-        return SL_ERR_IO;
+        return l->pg->nomem ? SL_ERR_NOMEM : SL_ERR_IO;
     }
     if (!d->started) {
         pthread_mutex_init(&d->mu, NULL);
@@ -1044,9 +1061,17 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
         }
         d->started = true;
     }
+    char *what_copy = strdup(what ? what : "a feature");
+    if (!what_copy) {
+        OGR_F_Destroy(f);
+        if (g)
+            OGR_G_DestroyGeometry(g);
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
     if (d->geojson)
         g = rfc7946_geometry(l, g);
-    out_item it = {l, f, g, strdup(what)};
+    out_item it = {l, f, g, what_copy};
     pthread_mutex_lock(&d->mu);
     while (d->count == SL_QUEUE_LEN) {
         d->producer_waiting = true;
@@ -1060,5 +1085,5 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
     pthread_mutex_unlock(&d->mu);
     /* A failure is reported once, by sl_out_dataset_close(); callers stop
      * feeding as soon as they see it. */
-    return failed == SL_OK ? SL_OK : SL_ERR_IO;
+    return failed;
 }

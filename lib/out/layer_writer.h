@@ -75,7 +75,7 @@ sl_out_dataset *sl_out_dataset_open_pg(const char *conn, const char *prefix, sl_
  * transaction) and free its layers.  Returns SL_ERR_IO with a message
  * naming the path (or the connection, password hidden) when the driver
  * reported a failure; a PostgreSQL run is then rolled back.  err may be
- * NULL (then failures are silent). */
+ * NULL (then failures are silent).  NULL d is fine (SL_OK). */
 sl_status sl_out_dataset_close(sl_out_dataset *d, sl_error *err);
 
 /* Give up: nothing more is written, a PostgreSQL run is rolled back
@@ -116,8 +116,9 @@ OGRFeatureH sl_out_layer_feature(sl_out_layer *l);
 /* Set geometry g (in the layer's source CRS; taken over, may be NULL) on f,
  * write f and destroy it.  `what` names the feature in messages.  Writing
  * happens on the dataset's writer thread, in call order: a failure shows
- * as SL_ERR_IO from a later call, and its message comes from
- * sl_out_dataset_close().  Do not use the dataset's GDAL handles directly
+ * as its status (SL_ERR_IO, SL_ERR_NOMEM) from a later call, and its
+ * message comes from sl_out_dataset_close().  Out of memory here returns
+ * SL_ERR_NOMEM at once (f and g are destroyed).  Do not use the dataset's GDAL handles directly
  * once writing has begun. */
 sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, const char *what,
                              sl_error *err);

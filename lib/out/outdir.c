@@ -114,12 +114,13 @@ static void remove_stale(const char *where, const char *prefix)
     closedir(d);
 }
 
-/* Choose and create the staging directory of o->dir. */
+/* Choose and create the staging directory of o->dir: 0, -1 with errno
+ * when it cannot be made, -2 when out of memory. */
 static int make_stage(sl_outdir *o)
 {
     char *parent = strdup(o->dir);
     if (!parent)
-        return -1;
+        return -2;
     char *slash = strrchr(parent, '/');
     const char *base;
     if (!slash) {
@@ -127,7 +128,7 @@ static int make_stage(sl_outdir *o)
         free(parent);
         parent = strdup(".");
         if (!parent)
-            return -1;
+            return -2;
     } else {
         base = o->dir + (slash - parent) + 1;
         if (slash == parent)
@@ -150,7 +151,7 @@ static int make_stage(sl_outdir *o)
     o->stage = join(where, name);
     free(parent);
     if (!o->stage)
-        return -1;
+        return -2;
     return mkdir(o->stage, 0700);
 }
 
@@ -177,9 +178,13 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
     size_t n = strlen(o->dir);
     while (n > 1 && o->dir[n - 1] == '/')
         o->dir[--n] = '\0';
-    if (make_stage(o) != 0) {
+    int rc = make_stage(o);
+    if (rc == -2)
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+    else if (rc != 0)
         sl_error_add(err, SL_ERR_IO, "%s: cannot create a staging directory for the output: %s",
                      dir, strerror(errno));
+    if (rc != 0) {
         free(o->stage);
         free(o->dir);
         free(o);
@@ -190,6 +195,8 @@ sl_outdir *sl_outdir_begin(const char *dir, sl_error *err)
 
 char *sl_outdir_path(const sl_outdir *o, const char *name)
 {
+    if (!o || !name)
+        return NULL;
     return join(o->dir, name);
 }
 
@@ -316,6 +323,10 @@ static int sync_path(const char *path, int flags)
 
 sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
 {
+    if (!o) {
+        sl_error_add(err, SL_ERR_IO, "no output directory to commit");
+        return SL_ERR_IO;
+    }
     for (int i = 0; i < o->n; i++) {
         if (sync_path(o->tmp[i], O_RDONLY) != 0) {
             char *final = sl_outdir_path(o, o->name[i]);
@@ -330,9 +341,14 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
         if (strchr(o->name[i], '/'))
             continue; /* moved with its subdirectory below */
         char *final = sl_outdir_path(o, o->name[i]);
-        if (!final || rename(o->tmp[i], final) != 0) {
-            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s",
-                         final ? final : o->name[i], strerror(errno));
+        if (!final) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            release(o);
+            return SL_ERR_NOMEM;
+        }
+        if (rename(o->tmp[i], final) != 0) {
+            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s", final,
+                         strerror(errno));
             free(final);
             release(o);
             return SL_ERR_IO;
@@ -347,16 +363,24 @@ sl_status sl_outdir_commit(sl_outdir *o, sl_error *err)
         char old_name[300];
         snprintf(old_name, sizeof old_name, ".old-%.250s", o->sub[i]);
         char *old = join(o->stage, old_name);
-        int rc = final && staged && old ? 0 : -1;
-        if (rc == 0) {
+        if (!final || !staged || !old) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            free(final);
+            free(staged);
+            free(old);
+            release(o);
+            return SL_ERR_NOMEM;
+        }
+        int rc = 0;
+        {
             bool moved = rename(final, old) == 0;
             rc = rename(staged, final);
             if (rc != 0 && moved)
                 rename(old, final);
         }
         if (rc != 0)
-            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s",
-                         final ? final : o->sub[i], strerror(errno));
+            sl_error_add(err, SL_ERR_IO, "%s: cannot rename into place: %s", final,
+                         strerror(errno));
         free(final);
         free(staged);
         free(old);

@@ -13,7 +13,8 @@
 typedef struct sl_outdir sl_outdir;
 
 /* Create DIR (and parents) if needed and check it is writable.  On failure
- * returns NULL with a message naming the path (SL_ERR_IO).
+ * returns NULL with a message naming the path (SL_ERR_IO; SL_ERR_NOMEM
+ * when out of memory).
  * Free with sl_outdir_abort() or sl_outdir_commit(). */
 sl_outdir *sl_outdir_begin(const char *dir, sl_error *err);
 
@@ -34,13 +35,15 @@ const char *sl_outdir_subdir(sl_outdir *o, const char *sub);
 void sl_outdir_final_names(const sl_outdir *o, sl_error *err);
 
 /* Flush every file to disk and rename all into place; frees o.  On failure
- * removes the temporary files, adds a message and returns SL_ERR_IO. */
+ * removes the temporary files, adds a message and returns SL_ERR_IO
+ * (SL_ERR_NOMEM when out of memory). */
 sl_status sl_outdir_commit(sl_outdir *o, sl_error *err);
 
 /* Remove the temporary files and free o (NULL is fine). */
 void sl_outdir_abort(sl_outdir *o);
 
-/* The final path DIR/name (heap; caller frees). */
+/* The final path DIR/name (heap; caller frees), or NULL when out of
+ * memory. */
 char *sl_outdir_path(const sl_outdir *o, const char *name);
 
 #endif

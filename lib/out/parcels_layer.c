@@ -9,6 +9,7 @@
 
 #include "out/layer_writer.h"
 #include "util/ogr_util.h"
+#include "util/textbuf.h"
 #include "input/source.h"
 
 /* Field indices of our own properties. */
@@ -155,6 +156,11 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
     OGRFeatureDefnH sd = OGR_L_GetLayerDefn(sl_source_layer(z->src));
     w->n_src = OGR_FD_GetFieldCount(sd);
     w->src_map = malloc(((size_t)w->n_src + 1) * sizeof *w->src_map);
+    if (!w->src_map) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        destroy(w);
+        return NULL;
+    }
     for (int i = 0; i < w->n_src; i++) {
         OGRFieldDefnH f = OGR_FD_GetFieldDefn(sd, i);
         w->src_map[i] = -1;
@@ -180,47 +186,30 @@ static void set_text(OGRFeatureH f, int i, const char *s)
         OGR_F_SetFieldNull(f, i);
 }
 
-/* JSON string literal of s into buf (UTF-8 passed through). */
-static void json_str(char *buf, size_t size, const char *s)
-{
-    size_t o = 0;
-    if (o + 1 < size)
-        buf[o++] = '"';
-    for (; *s && o + 7 < size; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[o++] = '\\';
-            buf[o++] = (char)c;
-        } else if (c < 0x20) {
-            o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
-        } else {
-            buf[o++] = (char)c;
-        }
-    }
-    if (o + 1 < size)
-        buf[o++] = '"';
-    buf[o < size ? o : size - 1] = '\0';
-}
-
+/* The stack as a JSON array, bottom up (heap; NULL when out of memory). */
 static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
 {
-    size_t cap = 64 + (size_t)pp->n_storeys * 400, o = 0;
-    char *s = malloc(cap);
-    if (!s)
-        return NULL;
-    s[o++] = '[';
+    sl_textbuf b = {0};
+    sl_textbuf_puts(&b, "[");
     for (int i = 0; i < pp->n_storeys; i++) {
         const sl_storey *st = &pp->storeys[i];
-        char ind[300];
-        json_str(ind, sizeof ind, sc->industries[st->industry].id);
-        o += (size_t)snprintf(s + o, cap - o,
-                              "%s{\"block\":\"%s\",\"level\":%d,\"industry\":%s,"
-                              "\"height_m\":%.2f,\"gfa_m2\":%.2f}",
-                              i ? "," : "", st->block == SL_BLOCK_OFFICE ? "office" : "factory",
-                              st->level, ind, st->height_m, sl_round2(st->gfa_m2));
+        sl_textbuf_printf(&b, "%s{\"block\":\"%s\",\"level\":%d,\"industry\":\"", i ? "," : "",
+                          st->block == SL_BLOCK_OFFICE ? "office" : "factory", st->level);
+        /* a JSON string literal (UTF-8 passed through) */
+        for (const char *c = sc->industries[st->industry].id; *c; c++) {
+            unsigned char u = (unsigned char)*c;
+            if (u == '"' || u == '\\')
+                sl_textbuf_printf(&b, "\\%c", u);
+            else if (u < 0x20)
+                sl_textbuf_printf(&b, "\\u%04x", u);
+            else
+                sl_textbuf_printf(&b, "%c", u);
+        }
+        sl_textbuf_printf(&b, "\",\"height_m\":%.2f,\"gfa_m2\":%.2f}", st->height_m,
+                          sl_round2(st->gfa_m2));
     }
-    snprintf(s + o, cap - o, "]");
-    return s;
+    sl_textbuf_puts(&b, "]");
+    return sl_textbuf_take(&b);
 }
 
 /* The parcel's distinct chains as a JSON array of strings, bottom-up

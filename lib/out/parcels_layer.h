@@ -1,7 +1,7 @@
 /*
  * parcels_layer.h - writing the parcels layer (one feature per input
  * feature) through any OGR driver: GeoJSON (RFC 7946) for parcels.geojson,
- * GPKG for shanglou.gpkg.  The reading side is parcels.h.
+ * GPKG for shanglou.gpkg.  The reading side is input/source.h.
  */
 #ifndef SL_OUT_PARCELS_LAYER_H
 #define SL_OUT_PARCELS_LAYER_H
@@ -32,7 +32,8 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err);
 
-/* Close (flushing the file); returns SL_ERR_IO when the driver failed. */
+/* Close (flushing the file) and free w; returns SL_ERR_IO when the driver
+ * failed.  NULL w is fine (SL_OK). */
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err);
 
 /* Round to 0.01 (areas in outputs). */

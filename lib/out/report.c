@@ -164,8 +164,9 @@ sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan 
 {
     const sl_scenario *sc = z->sc;
     if (!sl_outdir_subdir(od, "stacks")) {
-        sl_error_add(err, SL_ERR_IO, "cannot create the stacks directory: %s", strerror(errno));
-        return SL_ERR_IO;
+        sl_status st = errno == ENOMEM ? SL_ERR_NOMEM : SL_ERR_IO;
+        sl_error_add(err, st, "cannot create the stacks directory: %s", strerror(errno));
+        return st;
     }
     sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
     if (!colours) {
@@ -199,10 +200,7 @@ sl_status sl_report_write_stacks(sl_outdir *od, const sl_zone *z, const sl_plan 
             sl_textbuf b = {0};
             sl_textbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
             sl_textbuf_puts(&b, svg);
-            if (!sl_textbuf_save(&b, path)) {
-                sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-                st = SL_ERR_IO;
-            }
+            st = sl_textbuf_write(&b, path, err);
             sl_textbuf_clear(&b);
         }
         free(svg);
@@ -681,11 +679,7 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
                         "layers are in shanglou.gpkg (open it in QGIS), the table in "
                         "parcels.csv.</p>\n</body>\n</html>\n");
     free(colours);
-    if (!sl_textbuf_save(&b, path)) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        sl_textbuf_clear(&b);
-        return SL_ERR_IO;
-    }
+    sl_status st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
-    return SL_OK;
+    return st;
 }

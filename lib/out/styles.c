@@ -433,7 +433,7 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
     const char *drivers[] = {"GPKG", NULL};
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
     OGRLayerH t = NULL;
-    bool ok = ds != NULL;
+    bool ok = ds != NULL, nomem = false;
     if (ok) {
         t = GDALDatasetGetLayerByName(ds, "layer_styles");
         if (!t) {
@@ -459,6 +459,7 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
         char *qml = sl_style_qml(styled_layers[i].style, sc, plan_mode);
         if (!qml) {
             ok = false;
+            nomem = true;
             break;
         }
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t));
@@ -481,6 +482,10 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
     if (ds)
         GDALClose(ds);
     sl_gdal_capture_pop();
+    if (nomem) {
+        sl_error_add(err, SL_ERR_NOMEM, "%s: cannot store the QGIS styles: out of memory", path);
+        return SL_ERR_NOMEM;
+    }
     if (!ok || cap.n_errors) {
         sl_error_add(err, SL_ERR_IO, "%s: cannot store the QGIS styles: %s", path,
                      cap.last[0] ? cap.last

@@ -1,6 +1,6 @@
 /*
  * checker.c - the layout checker: re-verifies any plan against every rule
- * of docs/model.md §4 (MODEL §6), from the plan's storeys alone.  It shares
+ * of docs/model.md §6, from the plan's storeys alone.  It shares
  * no code with the optimizer on purpose: a bug there shows up here.
  */
 #include <math.h>

@@ -1,6 +1,6 @@
 /*
- * export_model.c - the compact mixed-integer program of docs/model.md §4 (MODEL
- * §6), for other solvers: one binary per parcel, block, level and
+ * export_model.c - the compact mixed-integer program of docs/model.md §6,
+ * for other solvers: one binary per parcel, block, level and
  * industry, with every rule written as linear constraints and the link
  * bonuses linearised.  Written with GLPK (glp_write_lp / glp_write_mps).
  * It shares no code with the optimizer, so that solving it (glpsol, cbc)

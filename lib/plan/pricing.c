@@ -2,7 +2,7 @@
  * pricing.c - the per-parcel pricing problem: the best stack of one
  * parcel under given values per m² of each industry (priority minus the
  * zone's demand duals), bonuses included, subject to every per-parcel rule
- * of MODEL §6 (1-11 and 13).
+ * of docs/model.md §6 (1-11 and 13).
  *
  * Exact depth-first branch and bound over storeys, factory block bottom-up
  * then office block.  Three things keep it small:
@@ -17,7 +17,7 @@
  *    storeys;
  *  - a good first incumbent (the caller's best known stack value).
  * Because the search is exhaustive, the value it returns is exact, which
- * the Lagrangian bound of plan.c relies on.
+ * the Lagrangian bound of solve.c relies on.
  */
 #include "plan/pricing.h"
 

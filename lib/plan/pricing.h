@@ -3,7 +3,7 @@
  *
  * The zone problem decomposes by parcel: every parcel chooses one "stack"
  * (its factory block and office block, storey by storey) or stays as it
- * is, and only the zone-wide demand ranges (MODEL §6 constraint 12) tie
+ * is, and only the zone-wide demand ranges (docs/model.md §6 constraint 12) tie
  * parcels together.  solve.c runs column generation over stacks; this
  * header is the contract with the per-parcel search that prices them.
  */

@@ -1,5 +1,5 @@
 /*
- * solve.c - the vertical-layout optimizer (MODEL §6): column generation
+ * solve.c - the vertical-layout optimizer (docs/model.md §6): column generation
  * over parcel stacks with a proven Lagrangian bound, then an integer
  * master over the generated stacks (GLPK), then, when the gap is still
  * open, enumeration of every stack that could still improve the plan.
@@ -11,7 +11,7 @@
  * For any y, L(y) = Σ_i y_i·(dmax_i if y_i > 0, dmin_i if y_i < 0)
  *                 + Σ_p max_s (c_s − Σ_i y_i g_{s,i})   (0 = keep, unpinned)
  * bounds every plan from above when the inner max runs over *all* stacks,
- * which the exact per-parcel search (plan_price.c) provides.  See
+ * which the exact per-parcel search (pricing.c) provides.  See
  * docs/optimizer.md.
  */
 #include "plan/solver.h"
@@ -69,7 +69,7 @@ static bool ctx_equal(const pl_ctx *a, const pl_ctx *b)
     return true;
 }
 
-/* Is parcel p one the plan may redevelop (MODEL §6: candidates whose
+/* Is parcel p one the plan may redevelop (docs/model.md §6: candidates whose
  * footprint survives the setback)? */
 static bool considered(const sl_parcel *p)
 {

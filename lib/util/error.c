@@ -30,7 +30,8 @@ const char *sl_strerror(sl_status code)
 
 void sl_error_init(sl_error *err)
 {
-    memset(err, 0, sizeof *err);
+    if (err)
+        memset(err, 0, sizeof *err);
 }
 
 void sl_error_clear(sl_error *err)
@@ -45,6 +46,8 @@ void sl_error_clear(sl_error *err)
 
 static void add_text(sl_error *err, sl_status code, char *text)
 {
+    /* Out of memory for the message itself: the code is still kept, so
+     * the caller fails with it (and sl_strerror names it). */
     if (err->code == SL_OK)
         err->code = code;
     if (!text)

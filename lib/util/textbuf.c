@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@ static bool reserve(sl_textbuf *b, size_t extra)
         return false;
     if (b->len + extra < b->cap)
         return true;
+    if (extra >= SIZE_MAX / 2 - b->len) { /* the size would overflow */
+        b->failed = true;
+        return false;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap <= b->len + extra)
         cap *= 2;
@@ -112,6 +117,8 @@ void sl_textbuf_num(sl_textbuf *b, double v, int dec)
 
 char *sl_textbuf_take(sl_textbuf *b)
 {
+    if (!b)
+        return NULL;
     char *s = b->failed ? NULL : b->s;
     if (!s && !b->failed)
         s = calloc(1, 1);
@@ -123,6 +130,8 @@ char *sl_textbuf_take(sl_textbuf *b)
 
 void sl_textbuf_clear(sl_textbuf *b)
 {
+    if (!b)
+        return;
     free(b->s);
     memset(b, 0, sizeof *b);
 }
@@ -143,4 +152,17 @@ bool sl_textbuf_save(const sl_textbuf *b, const char *path)
     else
         errno = e;
     return ok;
+}
+
+sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err)
+{
+    if (b->failed) {
+        sl_error_add(err, SL_ERR_NOMEM, "%s: cannot write: out of memory", path);
+        return SL_ERR_NOMEM;
+    }
+    if (!sl_textbuf_save(b, path)) {
+        sl_error_add(err, SL_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return SL_ERR_IO;
+    }
+    return SL_OK;
 }

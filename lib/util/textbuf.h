@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shanglou.h"
+
 /* Invariant: s is NULL or NUL-terminated at s[len], len < cap. */
 typedef struct sl_textbuf {
     char *s;
@@ -34,10 +36,14 @@ void sl_textbuf_num(sl_textbuf *b, double v, int dec);
 /* The text (heap, caller frees), or NULL when an append failed; the
  * buffer is left empty either way. */
 char *sl_textbuf_take(sl_textbuf *b);
-/* Release without taking. */
+/* Release without taking; NULL is accepted. */
 void sl_textbuf_clear(sl_textbuf *b);
 /* Write the text to path (created or truncated); false on failure, with
  * errno set.  Does not clear the buffer. */
 bool sl_textbuf_save(const sl_textbuf *b, const char *path);
+/* sl_textbuf_save with the failure in err: SL_ERR_NOMEM when an append
+ * failed, SL_ERR_IO ("PATH: cannot write: why") when the file could not be
+ * written.  Does not clear the buffer. */
+sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err);
 
 #endif

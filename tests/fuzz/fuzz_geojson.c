@@ -178,7 +178,7 @@ done:
         sl_parcels_writer_close(w, NULL);
     sl_outdir_abort(od);
     if (st == SL_OK) {
-        /* MODEL §2: every input feature is in the output. */
+        /* docs/model.md §2: every input feature is in the output. */
         char p[400];
         snprintf(p, sizeof p, "%s/parcels.geojson", out_dir);
         long n = count_features(p);

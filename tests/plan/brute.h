@@ -1,7 +1,7 @@
 /*
  * brute.h - an independent brute-force planner for tiny zones, used by the
  * tests to confirm the optimizer's optimum.  It enumerates every stack of
- * every candidate parcel straight from MODEL §6 (sharing no code with
+ * every candidate parcel straight from docs/model.md §6 (sharing no code with
  * lib/plan*.c), then every combination of parcel choices.
  */
 #ifndef SL_TEST_BRUTE_H

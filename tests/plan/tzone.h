@@ -24,7 +24,7 @@ typedef struct tz {
     double shrunk[TZ_MAX];
 } tz;
 
-/* After-reform defaults (MODEL §4) and the plan defaults. */
+/* After-reform defaults (docs/model.md §4) and the plan defaults. */
 static inline void tz_init(tz *t)
 {
     memset(t, 0, sizeof *t);
