@@ -186,6 +186,22 @@ static void set_text(OGRFeatureH f, int i, const char *s)
         OGR_F_SetFieldNull(f, i);
 }
 
+/* A JSON string literal of text (UTF-8 passed through). */
+static void json_string(sl_textbuf *b, const char *text)
+{
+    sl_textbuf_puts(b, "\"");
+    for (const char *c = text; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u == '"' || u == '\\')
+            sl_textbuf_printf(b, "\\%c", u);
+        else if (u < 0x20)
+            sl_textbuf_printf(b, "\\u%04x", u);
+        else
+            sl_textbuf_printf(b, "%c", u);
+    }
+    sl_textbuf_puts(b, "\"");
+}
+
 /* The stack as a JSON array, bottom up (heap; NULL when out of memory). */
 static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
 {
@@ -193,19 +209,10 @@ static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
     sl_textbuf_puts(&b, "[");
     for (int i = 0; i < pp->n_storeys; i++) {
         const sl_storey *st = &pp->storeys[i];
-        sl_textbuf_printf(&b, "%s{\"block\":\"%s\",\"level\":%d,\"industry\":\"", i ? "," : "",
+        sl_textbuf_printf(&b, "%s{\"block\":\"%s\",\"level\":%d,\"industry\":", i ? "," : "",
                           st->block == SL_BLOCK_OFFICE ? "office" : "factory", st->level);
-        /* a JSON string literal (UTF-8 passed through) */
-        for (const char *c = sc->industries[st->industry].id; *c; c++) {
-            unsigned char u = (unsigned char)*c;
-            if (u == '"' || u == '\\')
-                sl_textbuf_printf(&b, "\\%c", u);
-            else if (u < 0x20)
-                sl_textbuf_printf(&b, "\\u%04x", u);
-            else
-                sl_textbuf_printf(&b, "%c", u);
-        }
-        sl_textbuf_printf(&b, "\",\"height_m\":%.2f,\"gfa_m2\":%.2f}", st->height_m,
+        json_string(&b, sc->industries[st->industry].id);
+        sl_textbuf_printf(&b, ",\"height_m\":%.2f,\"gfa_m2\":%.2f}", st->height_m,
                           sl_round2(st->gfa_m2));
     }
     sl_textbuf_puts(&b, "]");
@@ -213,7 +220,7 @@ static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
 }
 
 /* The parcel's distinct chains as a JSON array of strings, bottom-up
- * (docs/model.md §9.13, §9.16). */
+ * (docs/model.md §9.13, §9.16); NULL when out of memory. */
 static char *chains_json(const sl_scenario *sc, const sl_parcel_plan *pp)
 {
     int max = pp->n_storeys + 1;
@@ -223,19 +230,16 @@ static char *chains_json(const sl_scenario *sc, const sl_parcel_plan *pp)
     int n = sl_parcel_plan_chains(sc, pp, labels, max);
     if (n > max)
         n = max;
-    size_t cap = 8 + (size_t)n * 300, o = 0;
-    char *s = malloc(cap);
-    if (s) {
-        s[o++] = '[';
-        for (int i = 0; i < n; i++) {
-            char lab[300];
-            json_str(lab, sizeof lab, labels[i]);
-            o += (size_t)snprintf(s + o, cap - o, "%s%s", i ? "," : "", lab);
-        }
-        snprintf(s + o, cap - o, "]");
+    sl_textbuf b = {0};
+    sl_textbuf_puts(&b, "[");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sl_textbuf_puts(&b, ",");
+        json_string(&b, labels[i]);
     }
+    sl_textbuf_puts(&b, "]");
     free(labels);
-    return s;
+    return sl_textbuf_take(&b);
 }
 
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
