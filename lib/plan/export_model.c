@@ -23,11 +23,14 @@
 
 #include "plan/plan.h"
 
-/* Column/row building with a growable sparse row. */
+/* Column/row building with a growable sparse row.  An allocation that
+ * fails sets *oom and every later call does nothing: the caller checks
+ * *oom before writing the model. */
 typedef struct row_buf {
     int n, cap;
     int *ind; /* 1-based as GLPK wants */
     double *val;
+    bool *oom;
 } row_buf;
 
 static void row_reset(row_buf *r)
@@ -35,12 +38,34 @@ static void row_reset(row_buf *r)
     r->n = 0;
 }
 
+static void row_free(row_buf *r)
+{
+    free(r->ind);
+    free(r->val);
+    r->ind = NULL;
+    r->val = NULL;
+    r->n = r->cap = 0;
+}
+
 static void row_add(row_buf *r, int col, double v)
 {
+    if (*r->oom)
+        return;
     if (r->n + 2 > r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        r->ind = realloc(r->ind, (size_t)r->cap * sizeof *r->ind);
-        r->val = realloc(r->val, (size_t)r->cap * sizeof *r->val);
+        int cap = r->cap ? 2 * r->cap : 64;
+        int *ind = realloc(r->ind, (size_t)cap * sizeof *ind);
+        if (!ind) {
+            *r->oom = true;
+            return;
+        }
+        r->ind = ind;
+        double *val = realloc(r->val, (size_t)cap * sizeof *val);
+        if (!val) {
+            *r->oom = true;
+            return;
+        }
+        r->val = val;
+        r->cap = cap;
     }
     r->n++;
     r->ind[r->n] = col;
@@ -50,7 +75,7 @@ static void row_add(row_buf *r, int col, double v)
 /* Add the row; type GLP_UP/GLP_LO/GLP_FX/GLP_DB with bounds lo, up. */
 static void row_put(glp_prob *P, row_buf *r, const char *name, int type, double lo, double up)
 {
-    if (r->n == 0) {
+    if (r->n == 0 || *r->oom) {
         row_reset(r);
         return;
     }
@@ -113,17 +138,25 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         sl_error_add(err, SL_ERR_SCENARIO, "export-model: the scenario has no industries");
         return SL_ERR_SCENARIO;
     }
+    bool oom = false;
+    row_buf row = {.oom = &oom};
+    char name[256];
+    /* Per industry, the columns holding it (for demand rows). */
+    row_buf *demand = calloc((size_t)ni, sizeof *demand);
+    int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
+    if (!demand) {
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
+        return SL_ERR_NOMEM;
+    }
+    for (int i = 0; i < ni; i++) {
+        demand[i].oom = &oom;
+    }
     glp_term_hook(silent, NULL);
     glp_prob *P = glp_create_prob();
     glp_set_prob_name(P, sc->name ? sc->name : "shanglou");
     glp_set_obj_dir(P, GLP_MAX);
     glp_set_obj_name(P, "value_m2eq");
-    row_buf row = {0};
-    char name[256];
-    /* Per industry, the columns holding it (for demand rows). */
-    row_buf *demand = calloc((size_t)ni, sizeof *demand);
-    int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
-    for (int pi = 0; pi < z->n; pi++) {
+    for (int pi = 0; pi < z->n && !oom; pi++) {
         const sl_parcel *p = &z->p[pi];
         if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
             continue;
@@ -152,8 +185,14 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 K[b] = SL_MAX_FLOORS;
         }
         int Kmax = K[0] > K[1] ? K[0] : K[1];
-        x = realloc(x, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
-        memset(x, 0, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
+        size_t nx = (size_t)(2 * (Kmax ? Kmax : 1)) * (size_t)ni;
+        int *grown = realloc(x, nx * sizeof *x);
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        x = grown;
+        memset(x, 0, nx * sizeof *x);
 #define X(b, k, i) x[((b)*Kmax + (k)-1) * ni + (i)]
         snprintf(name, sizeof name, "y_p%d", pi);
         int y = add_col(P, name, GLP_BV, 0, 1, -sc->existing_value * p->current_gfa_m2);
@@ -215,14 +254,13 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         if (r->far_min > 0 && nfar > 0) {
             /* The same terms bounded from below, with y's coefficient
              * changed: put a copy first, since row_put consumes the row. */
-            row_buf lo = {0};
+            row_buf lo = {.oom = &oom};
             for (int t = 1; t <= row.n; t++)
                 row_add(&lo, row.ind[t], t == row.n ? -r->far_min * A : row.val[t]);
             char lo_name[64];
             snprintf(lo_name, sizeof lo_name, "farmin_p%d", pi);
             row_put(P, &lo, lo_name, GLP_LO, 0, 0);
-            free(lo.ind);
-            free(lo.val);
+            row_free(&lo);
         }
         row_put(P, &row, name, GLP_UP, 0, 0);
         /* 3. coverage: F_f + F_o (when the office block has storeys) */
@@ -338,7 +376,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 continue;
             snprintf(name, sizeof name, "adj_p%d_l%d", pi, l);
             int a = add_col(P, name, GLP_CV, 0, 1, lk->weight * sc->adjacent_floor_bonus_m2);
-            row_buf sum = {0};
+            row_buf sum = {.oom = &oom};
             row_add(&sum, a, 1);
             for (int b = 0; b < 2; b++)
                 for (int k = 1; k < K[b]; k++)
@@ -363,47 +401,43 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                     }
             snprintf(name, sizeof name, "adj_p%d_l%d", pi, l);
             row_put(P, &sum, name, GLP_UP, 0, 0);
-            free(sum.ind);
-            free(sum.val);
+            row_free(&sum);
         }
 #undef X
     }
     /* 12. demand ranges, zone-wide */
-    for (int i = 0; i < ni; i++) {
+    for (int i = 0; i < ni && !oom; i++) {
         const sl_industry *in = &sc->industries[i];
         bool lo = in->demand_min_m2 > 0, up = isfinite(in->demand_max_m2);
         if (!lo && !up) {
             row_reset(&demand[i]);
-        } else {
-            if (demand[i].n == 0)
-                row_add(&demand[i], 0, 0); /* placeholder removed below */
-            snprintf(name, sizeof name, "demand_i%d", i);
-            if (demand[i].ind[1] == 0) {
-                /* No column can hold the industry: keep an empty row with
-                 * its bounds so that the model says so. */
-                int rr = glp_add_rows(P, 1);
-                glp_set_row_name(P, rr, name);
-                glp_set_row_bnds(P, rr,
-                                 lo && up ? GLP_DB
-                                 : lo     ? GLP_LO
-                                          : GLP_UP,
-                                 in->demand_min_m2, up ? in->demand_max_m2 : 0);
-                row_reset(&demand[i]);
-            } else {
-                row_put(P, &demand[i], name,
-                        lo && up ? (in->demand_min_m2 == in->demand_max_m2 ? GLP_FX : GLP_DB)
-                        : lo     ? GLP_LO
-                                 : GLP_UP,
-                        in->demand_min_m2, up ? in->demand_max_m2 : 0);
-            }
+            continue;
         }
-        free(demand[i].ind);
-        free(demand[i].val);
+        int type = lo && up ? (in->demand_min_m2 == in->demand_max_m2 ? GLP_FX : GLP_DB)
+                   : lo     ? GLP_LO
+                            : GLP_UP;
+        snprintf(name, sizeof name, "demand_i%d", i);
+        if (demand[i].n == 0) {
+            /* No column can hold the industry: keep an empty row with
+             * its bounds so that the model says so. */
+            int rr = glp_add_rows(P, 1);
+            glp_set_row_name(P, rr, name);
+            glp_set_row_bnds(P, rr, type, in->demand_min_m2, up ? in->demand_max_m2 : 0);
+        } else {
+            row_put(P, &demand[i], name, type, in->demand_min_m2, up ? in->demand_max_m2 : 0);
+        }
     }
+    for (int i = 0; i < ni; i++)
+        row_free(&demand[i]);
     free(demand);
     free(x);
-    free(row.ind);
-    free(row.val);
+    row_free(&row);
+    if (oom) {
+        glp_delete_prob(P);
+        glp_term_hook(NULL, NULL);
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
+        return SL_ERR_NOMEM;
+    }
     size_t n = strlen(path);
     bool mps = n > 4 && strcmp(path + n - 4, ".mps") == 0;
     if (mps) {
