@@ -1,10 +1,11 @@
 /*
- * export_model.c - the compact mixed-integer program of docs/model.md §4 (MODEL
- * §6), for other solvers: one binary per parcel, block, level and
- * industry, with every rule written as linear constraints and the link
- * bonuses linearised.  Written with GLPK (glp_write_lp / glp_write_mps).
- * It shares no code with the optimizer, so that solving it (glpsol, cbc)
- * independently checks the optimizer's plans on small zones.
+ * export_model.c - the compact mixed-integer program of the plan
+ * (docs/model.md §4, rules 1-15 and the objective), for other solvers: one
+ * binary per parcel, block, level and industry, with every rule written as
+ * linear constraints and the link bonuses linearised.  Written with GLPK
+ * (glp_write_lp / glp_write_mps).  It shares no code with the optimizer, so
+ * that solving it (glpsol, cbc) independently checks the optimizer's plans
+ * on small zones.
  *
  * The LP file maximises value_m2eq; the MPS file, which has no objective
  * sense, minimises its negative (minus_value_m2eq).
@@ -12,8 +13,14 @@
  * Names: y_pP (parcel P redeveloped), x_pP_fK_iI / x_pP_oK_iI (industry I
  * on level K of the factory / office block of parcel P), where P is the
  * parcel's 0-based position in the source and I the industry's in the
- * scenario; rows are named after the rule they state (height_pP_f,
- * farmax_pP, demand_iI ...).
+ * scenario; u_pP_cC (parcel P holds chain C, numbered by the chain's first
+ * non-shared industry: rule 14), start_pP_fK_iI / start_pP_oK_iI (a run of
+ * contiguous industry I starts at level K: rule 15); rows are named after
+ * the rule they state (height_pP_f, farmax_pP, chains_pP, contiguous_pP_f_iI,
+ * demand_iI ...).
+ *
+ * Not written yet: the neighbour chain bonus (the zone carries no
+ * neighbour pairs) and plan.exclude.
  */
 #include <glpk.h>
 #include <math.h>
@@ -143,13 +150,28 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
     char name[256];
     /* Per industry, the columns holding it (for demand rows). */
     row_buf *demand = calloc((size_t)ni, sizeof *demand);
+    /* Rule 14: chain[i] = the first industry of i's chain (chains are
+     * numbered by it), -1 for shared industries, which count as no chain;
+     * present[c] marks the chains a parcel may hold. */
+    int *chain = malloc((size_t)ni * sizeof *chain);
+    bool *present = malloc((size_t)ni * sizeof *present);
     int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
-    if (!demand) {
+    if (!demand || !chain || !present) {
+        free(demand);
+        free(chain);
+        free(present);
         sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
         return SL_ERR_NOMEM;
     }
     for (int i = 0; i < ni; i++) {
         demand[i].oom = &oom;
+        chain[i] = -1;
+        if (sc->industries[i].shared)
+            continue;
+        const char *c = sl_industry_chain(&sc->industries[i]);
+        for (int j = 0; j <= i && chain[i] < 0; j++)
+            if (!sc->industries[j].shared && strcmp(c, sl_industry_chain(&sc->industries[j])) == 0)
+                chain[i] = j;
     }
     glp_term_hook(silent, NULL);
     glp_prob *P = glp_create_prob();
@@ -353,6 +375,80 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 row_put(P, &row, name, GLP_UP, 0, 0);
             }
         }
+        /* 14. one building, one park: at most chains_per_building_max
+         * chains among the parcel's non-shared industries.  u_pP_cC (C: the
+         * chain's first industry) is at least every storey holding an
+         * industry of chain C (at most one per storey, so one row per
+         * storey), and the u add up to at most the limit.  u may stay
+         * continuous: the x being binary forces u to 1 for every chain
+         * present.  Written only when the parcel could hold more chains
+         * than the limit. */
+        int cmax = sc->chains_per_building_max;
+        int nchains = 0;
+        for (int c = 0; c < ni; c++)
+            present[c] = false;
+        for (int b = 0; b < 2; b++)
+            for (int k = 1; k <= K[b]; k++)
+                for (int i = 0; i < ni; i++)
+                    if (X(b, k, i) && chain[i] >= 0 && !present[chain[i]]) {
+                        present[chain[i]] = true;
+                        nchains++;
+                    }
+        if (cmax > 0 && nchains > cmax) {
+            row_buf sum = {.oom = &oom};
+            for (int c = 0; c < ni; c++) {
+                if (!present[c])
+                    continue;
+                snprintf(name, sizeof name, "u_p%d_c%d", pi, c);
+                int u = add_col(P, name, GLP_CV, 0, 1, 0);
+                row_add(&sum, u, 1);
+                for (int b = 0; b < 2; b++)
+                    for (int k = 1; k <= K[b]; k++) {
+                        for (int i = 0; i < ni; i++)
+                            if (X(b, k, i) && chain[i] == c)
+                                row_add(&row, X(b, k, i), 1);
+                        if (row.n == 0)
+                            continue;
+                        row_add(&row, u, -1);
+                        snprintf(name, sizeof name, "chain_p%d_c%d_%c%d", pi, c, b ? 'o' : 'f', k);
+                        row_put(P, &row, name, GLP_UP, 0, 0);
+                    }
+            }
+            snprintf(name, sizeof name, "chains_p%d", pi);
+            row_put(P, &sum, name, GLP_UP, 0, cmax);
+            row_free(&sum);
+        }
+        /* 15. a contiguous industry occupies consecutive levels of each
+         * block: start_pP_bK_iI >= x(k) - x(k-1) marks where a run of its
+         * storeys begins, and a block has at most one start.  Written only
+         * when the industry may stand on two levels of the block. */
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < ni; i++) {
+                if (!sc->industries[i].contiguous)
+                    continue;
+                int ncols = 0;
+                for (int k = 1; k <= K[b]; k++)
+                    ncols += X(b, k, i) != 0;
+                if (ncols < 2)
+                    continue;
+                row_buf sum = {.oom = &oom};
+                for (int k = 1; k <= K[b]; k++) {
+                    if (!X(b, k, i))
+                        continue;
+                    snprintf(name, sizeof name, "start_p%d_%c%d_i%d", pi, b ? 'o' : 'f', k, i);
+                    int st = add_col(P, name, GLP_CV, 0, 1, 0);
+                    row_add(&sum, st, 1);
+                    row_add(&row, X(b, k, i), 1);
+                    if (k > 1 && X(b, k - 1, i))
+                        row_add(&row, X(b, k - 1, i), -1);
+                    row_add(&row, st, -1);
+                    snprintf(name, sizeof name, "run_p%d_%c%d_i%d", pi, b ? 'o' : 'f', k, i);
+                    row_put(P, &row, name, GLP_UP, 0, 0);
+                }
+                snprintf(name, sizeof name, "contiguous_p%d_%c_i%d", pi, b ? 'o' : 'f', i);
+                row_put(P, &sum, name, GLP_UP, 0, 1);
+                row_free(&sum);
+            }
         /* Link bonuses, linearised: s <= [i in p], s <= [j in p];
          * a <= sum of adjacency indicators, each <= both storeys. */
         for (int l = 0; l < sc->n_links; l++) {
@@ -430,6 +526,8 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
     for (int i = 0; i < ni; i++)
         row_free(&demand[i]);
     free(demand);
+    free(chain);
+    free(present);
     free(x);
     row_free(&row);
     if (oom) {
