@@ -1,4 +1,6 @@
-/* brute.c - see brute.h.  Plain enumeration, no cleverness. */
+/* brute.c - see brute.h.  Plain enumeration, no cleverness: every rule,
+ * 14 (chains per building, shared industries) and 15 (contiguous
+ * industries) included, is checked on the complete stack. */
 #include "brute.h"
 
 #include <math.h>
@@ -85,6 +87,42 @@ static bool feasible(const bf *b)
         if (h > (blk ? R->office_height_max_m : R->factory_height_max_m) + 1e-9)
             return false;
     }
+    /* 14. at most chains_per_building_max (0: no limit) distinct chains
+     * among the non-shared industries of the parcel; an industry without
+     * a chain is a chain of its own, labelled by its id. */
+    if (sc->chains_per_building_max > 0) {
+        const char *seen[2 * BF_MAXL];
+        int nseen = 0;
+        for (int blk = 0; blk < 2; blk++)
+            for (int x = 0; x < b->n[blk]; x++) {
+                const sl_industry *d = &sc->industries[b->st[blk][x]];
+                if (d->shared)
+                    continue;
+                const char *c = d->chain && d->chain[0] ? d->chain : d->id;
+                bool dup = false;
+                for (int q = 0; q < nseen; q++)
+                    dup |= strcmp(seen[q], c) == 0;
+                if (!dup)
+                    seen[nseen++] = c;
+            }
+        if (nseen > sc->chains_per_building_max)
+            return false;
+    }
+    /* 15. a contiguous industry's storeys in one block are consecutive:
+     * between its lowest and its highest storey there is nothing else. */
+    for (int blk = 0; blk < 2; blk++)
+        for (int x = 0; x < b->n[blk]; x++) {
+            int i = b->st[blk][x];
+            if (!sc->industries[i].contiguous)
+                continue;
+            int last = x;
+            for (int y = x + 1; y < b->n[blk]; y++)
+                if (b->st[blk][y] == i)
+                    last = y;
+            for (int y = x + 1; y < last; y++)
+                if (b->st[blk][y] != i)
+                    return false;
+        }
     double A = p->area_m2;
     if (counted > R->far_max * A + 1e-6 || counted < R->far_min * A - 1e-6)
         return false;

@@ -1,8 +1,9 @@
 /*
  * brute.h - an independent brute-force planner for tiny zones, used by the
  * tests to confirm the optimizer's optimum.  It enumerates every stack of
- * every candidate parcel straight from MODEL §6 (sharing no code with
- * lib/plan*.c), then every combination of parcel choices.
+ * every candidate parcel straight from docs/model.md §4, rules 1-15
+ * (sharing no code with lib/plan), then every combination of parcel
+ * choices.
  */
 #ifndef SL_TEST_BRUTE_H
 #define SL_TEST_BRUTE_H
