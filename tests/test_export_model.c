@@ -3,7 +3,7 @@
  * accepts, with the objective the checker recomputes from the storeys; its
  * optimum is worked out by hand on tiny zones (rules 14 and 15: chains per
  * building, shared services, contiguous tenants) and equals the brute
- * force's (tests/plan/brute.c) on small random zones. */
+ * force's (tests/plan/brute.c) and the optimizer's on small random zones. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -291,13 +291,39 @@ static int hand_ind(tz *t, const char *id, const char *chain, double priority)
     return i;
 }
 
-/* Both the exported model (glpsol) and the brute force reach `want`. */
+/* The optimizer's objective on the zone (its plan accepted by the
+ * checker), NAN when it proves the zone infeasible. */
+static double plan_optimum(const sl_zone *z, const char *what)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_plan_options o;
+    sl_plan_options_init(&o, z->sc);
+    sl_plan *p = NULL;
+    cr_assert_eq(sl_plan_solve(z, &o, &p, &err), SL_OK, "%s: %s", what, errtext(&err));
+    double v = NAN;
+    if (p->status != SL_PLAN_INFEASIBLE) {
+        cr_assert_eq(p->status, SL_PLAN_OPTIMAL, "%s: status %s", what,
+                     sl_plan_status_name(p->status));
+        cr_assert_eq(sl_plan_check(z, p, &err), SL_OK, "%s: %s", what, errtext(&err));
+        v = p->objective;
+    }
+    sl_plan_destroy(p);
+    sl_error_clear(&err);
+    return v;
+}
+
+/* The exported model (glpsol), the brute force and the optimizer all
+ * reach `want`. */
 static void expect_optimum(tz *t, double want, const char *what)
 {
     double g = exported_optimum(&t->z);
     double b = bf_zone(&t->z);
+    double o = plan_optimum(&t->z, what);
     cr_assert_float_eq(g, want, 1e-6, "%s: glpsol %.4f, want %.4f", what, g, want);
     cr_assert_float_eq(b, want, 1e-6, "%s: brute force %.4f, want %.4f", what, b, want);
+    cr_assert(fabs(o - want) <= 1e-6 * fmax(1, want), "%s: sl_plan_solve %.4f, want %.4f", what, o,
+              want);
 }
 
 /* Rule 14.  med (chain 医药健康, priority 1.2) and dig (chain 数字信息, 1.0),
@@ -482,11 +508,11 @@ static double bf_without(unsigned seed, int what)
     return bf_zone(&u.z);
 }
 
-/* glpsol on the exported model and the brute force agree on tiny random
- * zones with every rule of version 2 switched on; each of rules 14, 15
- * and the demand maxima changes the optimum of several of them (else the
- * zones would not test it). */
-Test(export, glpsol_agrees_with_brute_force_v2, .timeout = 60)
+/* glpsol on the exported model, the brute force and the optimizer agree
+ * on tiny random zones with every rule of version 2 switched on; each of
+ * rules 14, 15 and the demand maxima changes the optimum of several of
+ * them (else the zones would not test it). */
+Test(export, glpsol_brute_force_and_optimizer_agree_v2, .timeout = 60)
 {
     int binds[3] = {0, 0, 0};
     for (unsigned seed = 1; seed <= 24; seed++) {
@@ -494,12 +520,19 @@ Test(export, glpsol_agrees_with_brute_force_v2, .timeout = 60)
         v2_zone(&t, seed);
         double b = bf_zone(&t.z);
         double g = exported_optimum(&t.z);
+        char what[32];
+        snprintf(what, sizeof what, "seed %u", seed);
+        double o = plan_optimum(&t.z, what);
         if (isinf(b)) {
             cr_assert(isnan(g), "seed %u: glpsol finds %.4f, the brute force nothing", seed, g);
+            cr_assert(isnan(o), "seed %u: sl_plan_solve finds %.4f, the brute force nothing", seed,
+                      o);
             continue;
         }
         cr_assert(fabs(g - b) <= 1e-6 * fmax(1, fabs(b)), "seed %u: glpsol %.4f, brute force %.4f",
                   seed, g, b);
+        cr_assert(fabs(o - b) <= 1e-6 * fmax(1, fabs(b)),
+                  "seed %u: sl_plan_solve %.4f, brute force %.4f", seed, o, b);
         for (int w = 0; w < 3; w++)
             binds[w] += bf_without(seed, w) > b + 1e-6;
     }
