@@ -17,10 +17,11 @@
  * non-shared industry: rule 14), start_pP_fK_iI / start_pP_oK_iI (a run of
  * contiguous industry I starts at level K: rule 15); rows are named after
  * the rule they state (height_pP_f, farmax_pP, chains_pP, contiguous_pP_f_iI,
- * demand_iI ...).
+ * demand_iI ...).  The neighbour chain bonus (when the zone's neighbours
+ * were found: sl_zone_neighbours) uses h_pP_cC (parcel P holds chain C)
+ * and nb_pP_qQ_cC (neighbours P and Q both hold chain C).
  *
- * Not written yet: the neighbour chain bonus (the zone carries no
- * neighbour pairs) and plan.exclude.
+ * Not written yet: plan.exclude.
  */
 #include <glpk.h>
 #include <math.h>
@@ -156,10 +157,16 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
     int *chain = malloc((size_t)ni * sizeof *chain);
     bool *present = malloc((size_t)ni * sizeof *present);
     int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
-    if (!demand || !chain || !present) {
+    /* The neighbour chain bonus: hc[pi * ni + c] = the column h_pP_cC of a
+     * parcel with neighbours, at most 1 and at most its storeys of chain
+     * c, so 1 only when the chain is there; 0 = none. */
+    bool nbonus = sc->neighbour_chain_bonus_m2 > 0 && z->nb_start;
+    int *hc = nbonus ? calloc((size_t)z->n * (size_t)ni, sizeof *hc) : NULL;
+    if (!demand || !chain || !present || (nbonus && !hc)) {
         free(demand);
         free(chain);
         free(present);
+        free(hc);
         sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
         return SL_ERR_NOMEM;
     }
@@ -418,6 +425,22 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
             row_put(P, &sum, name, GLP_UP, 0, cmax);
             row_free(&sum);
         }
+        /* Chain indicators of a parcel with neighbours (see hc above). */
+        if (nbonus && z->nb_start[pi + 1] > z->nb_start[pi])
+            for (int c = 0; c < ni; c++) {
+                if (!present[c])
+                    continue;
+                snprintf(name, sizeof name, "h_p%d_c%d", pi, c);
+                hc[(size_t)pi * (size_t)ni + (size_t)c] = add_col(P, name, GLP_CV, 0, 1, 0);
+                row_add(&row, hc[(size_t)pi * (size_t)ni + (size_t)c], 1);
+                for (int b = 0; b < 2; b++)
+                    for (int k = 1; k <= K[b]; k++)
+                        for (int i = 0; i < ni; i++)
+                            if (X(b, k, i) && chain[i] == c)
+                                row_add(&row, X(b, k, i), -1);
+                snprintf(name, sizeof name, "inchain_p%d_c%d", pi, c);
+                row_put(P, &row, name, GLP_UP, 0, 0);
+            }
         /* 15. a contiguous industry occupies consecutive levels of each
          * block: start_pP_bK_iI >= x(k) - x(k-1) marks where a run of its
          * storeys begins, and a block has at most one start.  Written only
@@ -501,6 +524,30 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         }
 #undef X
     }
+    /* The neighbour chain bonus: for every pair of neighbours p < q and
+     * chain c both may hold, nb_pP_qQ_cC <= h_pP_cC and <= h_qQ_cC earns
+     * neighbour_chain_bonus_m2 (a chain there means the parcel is
+     * redeveloped). */
+    for (int pi = 0; nbonus && pi < z->n && !oom; pi++)
+        for (int e = z->nb_start[pi]; e < z->nb_start[pi + 1]; e++) {
+            int q = z->nb[e];
+            if (q <= pi || q >= z->n)
+                continue;
+            for (int c = 0; c < ni; c++) {
+                int hp = hc[(size_t)pi * (size_t)ni + (size_t)c];
+                int hq = hc[(size_t)q * (size_t)ni + (size_t)c];
+                if (!hp || !hq)
+                    continue;
+                snprintf(name, sizeof name, "nb_p%d_q%d_c%d", pi, q, c);
+                int w = add_col(P, name, GLP_CV, 0, 1, sc->neighbour_chain_bonus_m2);
+                for (int side = 0; side < 2; side++) {
+                    row_add(&row, w, 1);
+                    row_add(&row, side ? hq : hp, -1);
+                    snprintf(name, sizeof name, "nb_p%d_q%d_c%d_%c", pi, q, c, side ? 'q' : 'p');
+                    row_put(P, &row, name, GLP_UP, 0, 0);
+                }
+            }
+        }
     /* 12. demand ranges, zone-wide */
     for (int i = 0; i < ni && !oom; i++) {
         const sl_industry *in = &sc->industries[i];
@@ -528,6 +575,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
     free(demand);
     free(chain);
     free(present);
+    free(hc);
     free(x);
     row_free(&row);
     if (oom) {
