@@ -17,8 +17,10 @@
 double bf_parcel(const sl_zone *z, int pi, const double *r, double sb, double ab, double ev,
                  int *best, int *nf, int *no);
 
-/* Best plan objective of the whole zone (demand ranges and pins included),
- * -INFINITY when infeasible.  Only for a handful of parcels with few stacks. */
+/* Best plan objective of the whole zone (demand ranges, pins and the
+ * neighbour chain bonus over the zone's neighbours included), -INFINITY
+ * when infeasible.  Only for a handful of parcels with few stacks and at
+ * most 64 industries. */
 double bf_zone(const sl_zone *z);
 
 #endif
