@@ -441,7 +441,8 @@ Test(export, contiguous_tenant_not_split, .timeout = 60)
  * path as good), a vibration source, today's floor space, a pin, and demand
  * ranges: assy may have at most about one and a half factory storeys of
  * the first parcel, far below what the parcels could hold; sometimes the
- * canteen must have one storey. */
+ * canteen must have one storey; sometimes the parcels are neighbours with
+ * a neighbour chain bonus of 3000, 6000 or 9000. */
 static void v2_zone(tz *t, unsigned seed)
 {
     unsigned long long s = seed * 0x9E3779B97F4A7C15ull + 7;
@@ -488,17 +489,27 @@ static void v2_zone(tz *t, unsigned seed)
         t->ind[2].demand_min_m2 = t->par[1].plan_fp.factory_m2;
     if (RND(5) == 0)
         tz_pin(t, "B", 3, 1000, 0);
+    if (RND(2)) {
+        /* neighbours across a street: the neighbour chain bonus */
+        static int nb_start[] = {0, 1, 2}, nb[] = {1, 0};
+        t->z.nb_start = nb_start;
+        t->z.nb = nb;
+        t->sc.neighbour_chain_bonus_m2 = 3000 * (1 + RND(3));
+    }
 #undef RND
 }
 
 /* The brute force's optimum of v2_zone(seed) with one rule switched off:
- * 14 (what = 0), 15 (1) or the demand maxima (2). */
+ * 14 (what = 0), 15 (1), the demand maxima (2) or the neighbour chain
+ * bonus (3). */
 static double bf_without(unsigned seed, int what)
 {
     tz u;
     v2_zone(&u, seed);
     if (what == 0)
         u.sc.chains_per_building_max = 0;
+    if (what == 3)
+        u.sc.neighbour_chain_bonus_m2 = 0;
     for (int i = 0; i < u.sc.n_industries; i++) {
         if (what == 1)
             u.ind[i].contiguous = false;
@@ -510,11 +521,11 @@ static double bf_without(unsigned seed, int what)
 
 /* glpsol on the exported model, the brute force and the optimizer agree
  * on tiny random zones with every rule of version 2 switched on; each of
- * rules 14, 15 and the demand maxima changes the optimum of several of
- * them (else the zones would not test it). */
+ * rules 14, 15, the demand maxima and the neighbour chain bonus changes
+ * the optimum of several of them (else the zones would not test it). */
 Test(export, glpsol_brute_force_and_optimizer_agree_v2, .timeout = 60)
 {
-    int binds[3] = {0, 0, 0};
+    int binds[4] = {0, 0, 0, 0};
     for (unsigned seed = 1; seed <= 24; seed++) {
         tz t;
         v2_zone(&t, seed);
@@ -533,10 +544,52 @@ Test(export, glpsol_brute_force_and_optimizer_agree_v2, .timeout = 60)
                   seed, g, b);
         cr_assert(fabs(o - b) <= 1e-6 * fmax(1, fabs(b)),
                   "seed %u: sl_plan_solve %.4f, brute force %.4f", seed, o, b);
-        for (int w = 0; w < 3; w++)
-            binds[w] += bf_without(seed, w) > b + 1e-6;
+        for (int w = 0; w < 4; w++)
+            binds[w] += w < 3 ? bf_without(seed, w) > b + 1e-6 : bf_without(seed, w) < b - 1e-6;
     }
-    cr_assert(binds[0] >= 3 && binds[1] >= 3 && binds[2] >= 3,
-              "rule 14 binds in %d zones, rule 15 in %d, demand maxima in %d", binds[0], binds[1],
-              binds[2]);
+    cr_assert(binds[0] >= 3 && binds[1] >= 3 && binds[2] >= 3 && binds[3] >= 3,
+              "rule 14 binds in %d zones, rule 15 in %d, demand maxima in %d, the neighbour "
+              "bonus counts in %d",
+              binds[0], binds[1], binds[2], binds[3]);
+}
+
+/* The neighbour chain bonus.  Two parcels like the one above (5300 m²
+ * factory floors, 5 storeys each), neighbours; med (chain 医药健康,
+ * priority 1.0) and dig (chain 数字信息, 1.1) with at most one building's
+ * worth of dig (26500 m²), one chain per building.  Without the bonus: one
+ * building of dig and one of med, 29150 + 26500 = 55650.  With 3000 for
+ * neighbours of one chain: both med, 53000 + 3000 = 56000.  A shared
+ * canteen (priority 1.2, med and dig now unwanted) earns no bonus: both
+ * buildings full of it, 2 × 26500 × 1.2 = 63600; were it not shared, it
+ * would be a chain on both sides: 66600. */
+Test(export, neighbour_chain_bonus_by_hand, .timeout = 60)
+{
+    tz t;
+    hand_zone(&t);
+    tz_parcel(&t, "Q", 10000, 0, 8000);
+    int med = hand_ind(&t, "med", "医药健康", 1.0);
+    int dig = hand_ind(&t, "dig", "数字信息", 1.1);
+    t.ind[dig].demand_max_m2 = 26500;
+    static int nb_start[] = {0, 1, 2}, nb[] = {1, 0};
+    t.z.nb_start = nb_start;
+    t.z.nb = nb;
+    expect_optimum(&t, 55650, "no bonus");
+    t.sc.neighbour_chain_bonus_m2 = 3000;
+    expect_optimum(&t, 56000, "bonus 3000");
+    solved s;
+    solve_exported(&t.z, "lp", &s);
+    cr_assert_str_eq(factory_stack(&t.z, &s), "med med med med med");
+    solved_free(&s, t.z.n);
+    t.z.nb_start = NULL;
+    t.z.nb = NULL;
+    expect_optimum(&t, 55650, "bonus 3000, not neighbours");
+    t.z.nb_start = nb_start;
+    t.z.nb = nb;
+    int can = hand_ind(&t, "canteen", "配套", 1.2);
+    t.ind[can].shared = true;
+    t.ind[med].demand_max_m2 = 0;
+    t.ind[dig].demand_max_m2 = 0;
+    expect_optimum(&t, 63600, "shared canteen");
+    t.ind[can].shared = false;
+    expect_optimum(&t, 66600, "canteen not shared");
 }
