@@ -21,7 +21,7 @@
  * were found: sl_zone_neighbours) uses h_pP_cC (parcel P holds chain C)
  * and nb_pP_qQ_cC (neighbours P and Q both hold chain C).
  *
- * Not written yet: plan.exclude.
+ * Parcels in plan.exclude are kept as they are: they have no columns.
  */
 #include <glpk.h>
 #include <math.h>
@@ -138,6 +138,18 @@ static bool allowed(const sl_ruleset *r, const sl_industry *in, int b, int k)
     return true;
 }
 
+/* Is parcel p in the model: a candidate that can be redeveloped and that
+ * plan.exclude does not keep as it is? */
+static bool modelled(const sl_scenario *sc, const sl_parcel *p)
+{
+    if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
+        return false;
+    for (int k = 0; k < sc->n_exclude && p->id; k++)
+        if (strcmp(sc->exclude[k], p->id) == 0)
+            return false;
+    return true;
+}
+
 sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
@@ -187,7 +199,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
     glp_set_obj_name(P, "value_m2eq");
     for (int pi = 0; pi < z->n && !oom; pi++) {
         const sl_parcel *p = &z->p[pi];
-        if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
+        if (!modelled(sc, p))
             continue;
         const sl_ruleset *r = p->plan_rules;
         const sl_footprints *fp = &p->plan_fp;
@@ -548,6 +560,21 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 }
             }
         }
+    /* 13. a pin on a parcel that is not in the model (not a candidate,
+     * cannot be redeveloped, excluded, unknown id): an empty row that
+     * cannot hold, so that the model is infeasible as the plan is. */
+    for (int q = 0; q < sc->n_pins && !oom; q++) {
+        bool in = false;
+        for (int pi = 0; pi < z->n && !in; pi++)
+            in = z->p[pi].id && strcmp(z->p[pi].id, sc->pins[q].parcel) == 0 &&
+                 modelled(sc, &z->p[pi]);
+        if (in)
+            continue;
+        snprintf(name, sizeof name, "pin_kept_q%d", q);
+        int rr = glp_add_rows(P, 1);
+        glp_set_row_name(P, rr, name);
+        glp_set_row_bnds(P, rr, GLP_FX, 1, 1);
+    }
     /* 12. demand ranges, zone-wide */
     for (int i = 0; i < ni && !oom; i++) {
         const sl_industry *in = &sc->industries[i];
