@@ -377,6 +377,9 @@ double bf_zone(const sl_zone *z)
             if (p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                 pinned = true;
         bool cand = p->status == SL_PARCEL_CANDIDATE && p->plan_fp.setback_ok;
+        for (int k = 0; k < sc->n_exclude; k++)
+            if (p->id && strcmp(sc->exclude[k], p->id) == 0)
+                cand = false; /* plan.exclude: kept as it is */
         if (!cand) {
             if (pinned)
                 infeasible = true;
