@@ -593,3 +593,29 @@ Test(export, neighbour_chain_bonus_by_hand, .timeout = 60)
     t.ind[can].shared = false;
     expect_optimum(&t, 66600, "canteen not shared");
 }
+
+/* plan.exclude keeps a parcel as it is: of two parcels like the one above
+ * (one industry, priority 1), only P is rebuilt: 26500.  A pin on the
+ * excluded parcel, or on one that is not a candidate, cannot hold: the
+ * model is infeasible (as the brute force says). */
+Test(export, excluded_parcels_and_pins_that_cannot_hold, .timeout = 60)
+{
+    tz t;
+    hand_zone(&t);
+    tz_parcel(&t, "Q", 10000, 0, 8000);
+    int med = hand_ind(&t, "med", "医药健康", 1.0);
+    char *excl[] = {(char *)"Q"};
+    t.sc.exclude = excl;
+    t.sc.n_exclude = 1;
+    cr_assert_float_eq(exported_optimum(&t.z), 26500, 1e-6);
+    cr_assert_float_eq(bf_zone(&t.z), 26500, 1e-6);
+    tz_pin(&t, "Q", med, 1000, 0);
+    cr_assert(isnan(exported_optimum(&t.z)));
+    cr_assert(isinf(bf_zone(&t.z)));
+    t.sc.n_exclude = 0;
+    expect_optimum(&t, 53000, "pinned, not excluded");
+    t.par[1].status = SL_PARCEL_NOT_CANDIDATE;
+    cr_assert(isnan(exported_optimum(&t.z)));
+    cr_assert(isinf(bf_zone(&t.z)));
+    cr_assert(isnan(plan_optimum(&t.z, "pin on a parcel that is not a candidate")));
+}
