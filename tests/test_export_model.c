@@ -619,3 +619,65 @@ Test(export, excluded_parcels_and_pins_that_cannot_hold, .timeout = 60)
     cr_assert(isinf(bf_zone(&t.z)));
     cr_assert(isnan(plan_optimum(&t.z, "pin on a parcel that is not a candidate")));
 }
+
+/* Neighbours found in a parcel source: three 100 m squares in EPSG:4547 on
+ * one row, A and B 29 m apart, B and C 31 m, all themed c1; the model has
+ * the bonus of A and B only (3000), and glpsol's optimum equals the
+ * optimizer's. */
+Test(export, neighbours_of_a_parcel_source, .timeout = 60)
+{
+    static const char *geo =
+        "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+        "\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A\",\"LU\":\"M1\",\"FAR\":0.5},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590000,2860000],[590100,2860000],"
+        "[590100,2860100],[590000,2860100],[590000,2860000]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"ID\":\"B\",\"LU\":\"M1\",\"FAR\":0.5},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590129,2860000],[590229,2860000],"
+        "[590229,2860100],[590129,2860100],[590129,2860000]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"ID\":\"C\",\"LU\":\"M1\",\"FAR\":0.5},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590260,2860000],[590360,2860000],"
+        "[590360,2860100],[590260,2860100],[590260,2860000]]]}}]}";
+    static const char *scen = "name: nb\n"
+                              "parcels:\n"
+                              "  source: zone.geojson\n"
+                              "  fields: {id: ID, land_use: LU, current_far: FAR}\n"
+                              "  industrial_land_uses: [M1]\n"
+                              "rules:\n"
+                              "  after: {far_max: 3.0}\n"
+                              "industries:\n"
+                              "  - {id: prod, chain: c1, kind: production, floor_height_m: 5.4,\n"
+                              "     floor_load_kN_m2: 8, lift_t: 2}\n";
+    char *dir = t_tmpdir();
+    free(t_write(dir, "zone.geojson", geo));
+    char *path = t_write(dir, "s.yaml", scen);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(path, &err);
+    cr_assert(sc, "%s", errtext(&err));
+    sc->neighbour_chain_bonus_m2 = 3000;
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert(z);
+    cr_assert_eq(sl_zone_read(z, NULL, NULL, &err), SL_OK);
+    cr_assert_eq(sl_zone_neighbours(z, 30, &err), SL_OK);
+    char lp[4200];
+    snprintf(lp, sizeof lp, "%s/m.lp", dir);
+    cr_assert_eq(sl_plan_export_model(z, lp, &err), SL_OK, "%s", errtext(&err));
+    t_run r = t_sh("grep -c '^ *nb_p0_q1_c0_p:' '%s'; grep -c 'nb_p1_q2' '%s'", lp, lp);
+    cr_assert_str_eq(r.out, "1\n0\n");
+    t_run_free(&r);
+    double g = exported_optimum(z);
+    double o = plan_optimum(z, "three squares");
+    cr_assert(fabs(g - o) <= 1e-6 * fmax(1, fabs(o)), "glpsol %.4f, sl_plan_solve %.4f", g, o);
+    /* the bonus counts: without neighbours, 3000 less */
+    free(z->nb_start);
+    free(z->nb);
+    z->nb_start = z->nb = NULL;
+    cr_assert_float_eq(exported_optimum(z), g - 3000, 1e-6);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+    free(path);
+    t_rmtree(dir);
+    free(dir);
+}
