@@ -19,7 +19,9 @@ static const char *export_usage =
     "negative, since MPS has no objective sense), for other solvers: glpsol,\n"
     "cbc, HiGHS ...  Column y_pP says parcel P (0-based, source order) is\n"
     "redeveloped; x_pP_fK_iI / x_pP_oK_iI put industry I (0-based, scenario\n"
-    "order) on level K of its factory / office block.\n";
+    "order) on level K of its factory / office block; u_pP_cC, start_pP_*,\n"
+    "h_pP_cC and nb_pP_qQ_cC state one chain per building, contiguous tenants\n"
+    "and the neighbour chain bonus.\n";
 
 int cmd_export_model(int argc, char **argv)
 {
@@ -45,6 +47,17 @@ int cmd_export_model(int argc, char **argv)
     }
     sl_error err;
     sl_error_init(&err);
+    /* Neighbouring candidates, for the neighbour chain bonus (产业集聚). */
+    if (sc->neighbour_chain_bonus_m2 > 0) {
+        sl_status nst = sl_zone_neighbours(z, sc->neighbour_distance_m, &err);
+        if (nst != SL_OK) {
+            rc = cli_finish(&err, nst);
+            sl_error_clear(&err);
+            sl_zone_destroy(z);
+            sl_scenario_destroy(sc);
+            return rc;
+        }
+    }
     /* Written beside the target and renamed: never a half-written model. */
     char *tmp = malloc(n + 32);
     snprintf(tmp, n + 32, "%s.tmp-%ld%s", a.out, (long)getpid(), lp ? ".lp" : ".mps");

@@ -1,10 +1,11 @@
 /*
- * export_model.c - the compact mixed-integer program of docs/model.md §6,
- * for other solvers: one binary per parcel, block, level and
- * industry, with every rule written as linear constraints and the link
- * bonuses linearised.  Written with GLPK (glp_write_lp / glp_write_mps).
- * It shares no code with the optimizer, so that solving it (glpsol, cbc)
- * independently checks the optimizer's plans on small zones.
+ * export_model.c - the compact mixed-integer program of the plan
+ * (docs/model.md §6, rules 1-15 and the objective), for other solvers: one
+ * binary per parcel, block, level and industry, with every rule written as
+ * linear constraints and the link bonuses linearised.  Written with GLPK
+ * (glp_write_lp / glp_write_mps).  It shares no code with the optimizer, so
+ * that solving it (glpsol, cbc) independently checks the optimizer's plans
+ * on small zones.
  *
  * The LP file maximises value_m2eq; the MPS file, which has no objective
  * sense, minimises its negative (minus_value_m2eq).
@@ -12,8 +13,15 @@
  * Names: y_pP (parcel P redeveloped), x_pP_fK_iI / x_pP_oK_iI (industry I
  * on level K of the factory / office block of parcel P), where P is the
  * parcel's 0-based position in the source and I the industry's in the
- * scenario; rows are named after the rule they state (height_pP_f,
- * farmax_pP, demand_iI ...).
+ * scenario; u_pP_cC (parcel P holds chain C, numbered by the chain's first
+ * non-shared industry: rule 14), start_pP_fK_iI / start_pP_oK_iI (a run of
+ * contiguous industry I starts at level K: rule 15); rows are named after
+ * the rule they state (height_pP_f, farmax_pP, chains_pP, contiguous_pP_f_iI,
+ * demand_iI ...).  The neighbour chain bonus (when the zone's neighbours
+ * were found: sl_zone_neighbours) uses h_pP_cC (parcel P holds chain C)
+ * and nb_pP_qQ_cC (neighbours P and Q both hold chain C).
+ *
+ * Parcels in plan.exclude are kept as they are: they have no columns.
  */
 #include <glpk.h>
 #include <math.h>
@@ -23,11 +31,14 @@
 
 #include "plan/plan.h"
 
-/* Column/row building with a growable sparse row. */
+/* Column/row building with a growable sparse row.  An allocation that
+ * fails sets *oom and every later call does nothing: the caller checks
+ * *oom before writing the model. */
 typedef struct row_buf {
     int n, cap;
     int *ind; /* 1-based as GLPK wants */
     double *val;
+    bool *oom;
 } row_buf;
 
 static void row_reset(row_buf *r)
@@ -35,12 +46,34 @@ static void row_reset(row_buf *r)
     r->n = 0;
 }
 
+static void row_free(row_buf *r)
+{
+    free(r->ind);
+    free(r->val);
+    r->ind = NULL;
+    r->val = NULL;
+    r->n = r->cap = 0;
+}
+
 static void row_add(row_buf *r, int col, double v)
 {
+    if (*r->oom)
+        return;
     if (r->n + 2 > r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        r->ind = realloc(r->ind, (size_t)r->cap * sizeof *r->ind);
-        r->val = realloc(r->val, (size_t)r->cap * sizeof *r->val);
+        int cap = r->cap ? 2 * r->cap : 64;
+        int *ind = realloc(r->ind, (size_t)cap * sizeof *ind);
+        if (!ind) {
+            *r->oom = true;
+            return;
+        }
+        r->ind = ind;
+        double *val = realloc(r->val, (size_t)cap * sizeof *val);
+        if (!val) {
+            *r->oom = true;
+            return;
+        }
+        r->val = val;
+        r->cap = cap;
     }
     r->n++;
     r->ind[r->n] = col;
@@ -50,7 +83,7 @@ static void row_add(row_buf *r, int col, double v)
 /* Add the row; type GLP_UP/GLP_LO/GLP_FX/GLP_DB with bounds lo, up. */
 static void row_put(glp_prob *P, row_buf *r, const char *name, int type, double lo, double up)
 {
-    if (r->n == 0) {
+    if (r->n == 0 || *r->oom) {
         row_reset(r);
         return;
     }
@@ -105,6 +138,18 @@ static bool allowed(const sl_ruleset *r, const sl_industry *in, int b, int k)
     return true;
 }
 
+/* Is parcel p in the model: a candidate that can be redeveloped and that
+ * plan.exclude does not keep as it is? */
+static bool modelled(const sl_scenario *sc, const sl_parcel *p)
+{
+    if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
+        return false;
+    for (int k = 0; k < sc->n_exclude && p->id; k++)
+        if (strcmp(sc->exclude[k], p->id) == 0)
+            return false;
+    return true;
+}
+
 sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
@@ -113,19 +158,48 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         sl_error_add(err, SL_ERR_SCENARIO, "export-model: the scenario has no industries");
         return SL_ERR_SCENARIO;
     }
+    bool oom = false;
+    row_buf row = {.oom = &oom};
+    char name[256];
+    /* Per industry, the columns holding it (for demand rows). */
+    row_buf *demand = calloc((size_t)ni, sizeof *demand);
+    /* Rule 14: chain[i] = the first industry of i's chain (chains are
+     * numbered by it), -1 for shared industries, which count as no chain;
+     * present[c] marks the chains a parcel may hold. */
+    int *chain = malloc((size_t)ni * sizeof *chain);
+    bool *present = malloc((size_t)ni * sizeof *present);
+    int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
+    /* The neighbour chain bonus: hc[pi * ni + c] = the column h_pP_cC of a
+     * parcel with neighbours, at most 1 and at most its storeys of chain
+     * c, so 1 only when the chain is there; 0 = none. */
+    bool nbonus = sc->neighbour_chain_bonus_m2 > 0 && z->nb_start;
+    int *hc = nbonus ? calloc((size_t)z->n * (size_t)ni, sizeof *hc) : NULL;
+    if (!demand || !chain || !present || (nbonus && !hc)) {
+        free(demand);
+        free(chain);
+        free(present);
+        free(hc);
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
+        return SL_ERR_NOMEM;
+    }
+    for (int i = 0; i < ni; i++) {
+        demand[i].oom = &oom;
+        chain[i] = -1;
+        if (sc->industries[i].shared)
+            continue;
+        const char *c = sl_industry_chain(&sc->industries[i]);
+        for (int j = 0; j <= i && chain[i] < 0; j++)
+            if (!sc->industries[j].shared && strcmp(c, sl_industry_chain(&sc->industries[j])) == 0)
+                chain[i] = j;
+    }
     glp_term_hook(silent, NULL);
     glp_prob *P = glp_create_prob();
     glp_set_prob_name(P, sc->name ? sc->name : "shanglou");
     glp_set_obj_dir(P, GLP_MAX);
     glp_set_obj_name(P, "value_m2eq");
-    row_buf row = {0};
-    char name[256];
-    /* Per industry, the columns holding it (for demand rows). */
-    row_buf *demand = calloc((size_t)ni, sizeof *demand);
-    int *x = NULL; /* x[(b * K + (k-1)) * ni + i], 0 = no column */
-    for (int pi = 0; pi < z->n; pi++) {
+    for (int pi = 0; pi < z->n && !oom; pi++) {
         const sl_parcel *p = &z->p[pi];
-        if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
+        if (!modelled(sc, p))
             continue;
         const sl_ruleset *r = p->plan_rules;
         const sl_footprints *fp = &p->plan_fp;
@@ -152,8 +226,14 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 K[b] = SL_MAX_FLOORS;
         }
         int Kmax = K[0] > K[1] ? K[0] : K[1];
-        x = realloc(x, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
-        memset(x, 0, (size_t)(2 * (Kmax ? Kmax : 1) * ni) * sizeof *x);
+        size_t nx = (size_t)(2 * (Kmax ? Kmax : 1)) * (size_t)ni;
+        int *grown = realloc(x, nx * sizeof *x);
+        if (!grown) {
+            oom = true;
+            break;
+        }
+        x = grown;
+        memset(x, 0, nx * sizeof *x);
 #define X(b, k, i) x[((b)*Kmax + (k)-1) * ni + (i)]
         snprintf(name, sizeof name, "y_p%d", pi);
         int y = add_col(P, name, GLP_BV, 0, 1, -sc->existing_value * p->current_gfa_m2);
@@ -215,14 +295,13 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         if (r->far_min > 0 && nfar > 0) {
             /* The same terms bounded from below, with y's coefficient
              * changed: put a copy first, since row_put consumes the row. */
-            row_buf lo = {0};
+            row_buf lo = {.oom = &oom};
             for (int t = 1; t <= row.n; t++)
                 row_add(&lo, row.ind[t], t == row.n ? -r->far_min * A : row.val[t]);
             char lo_name[64];
             snprintf(lo_name, sizeof lo_name, "farmin_p%d", pi);
             row_put(P, &lo, lo_name, GLP_LO, 0, 0);
-            free(lo.ind);
-            free(lo.val);
+            row_free(&lo);
         }
         row_put(P, &row, name, GLP_UP, 0, 0);
         /* 3. coverage: F_f + F_o (when the office block has storeys) */
@@ -315,6 +394,96 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 row_put(P, &row, name, GLP_UP, 0, 0);
             }
         }
+        /* 14. one building, one park: at most chains_per_building_max
+         * chains among the parcel's non-shared industries.  u_pP_cC (C: the
+         * chain's first industry) is at least every storey holding an
+         * industry of chain C (at most one per storey, so one row per
+         * storey), and the u add up to at most the limit.  u may stay
+         * continuous: the x being binary forces u to 1 for every chain
+         * present.  Written only when the parcel could hold more chains
+         * than the limit. */
+        int cmax = sc->chains_per_building_max;
+        int nchains = 0;
+        for (int c = 0; c < ni; c++)
+            present[c] = false;
+        for (int b = 0; b < 2; b++)
+            for (int k = 1; k <= K[b]; k++)
+                for (int i = 0; i < ni; i++)
+                    if (X(b, k, i) && chain[i] >= 0 && !present[chain[i]]) {
+                        present[chain[i]] = true;
+                        nchains++;
+                    }
+        if (cmax > 0 && nchains > cmax) {
+            row_buf sum = {.oom = &oom};
+            for (int c = 0; c < ni; c++) {
+                if (!present[c])
+                    continue;
+                snprintf(name, sizeof name, "u_p%d_c%d", pi, c);
+                int u = add_col(P, name, GLP_CV, 0, 1, 0);
+                row_add(&sum, u, 1);
+                for (int b = 0; b < 2; b++)
+                    for (int k = 1; k <= K[b]; k++) {
+                        for (int i = 0; i < ni; i++)
+                            if (X(b, k, i) && chain[i] == c)
+                                row_add(&row, X(b, k, i), 1);
+                        if (row.n == 0)
+                            continue;
+                        row_add(&row, u, -1);
+                        snprintf(name, sizeof name, "chain_p%d_c%d_%c%d", pi, c, b ? 'o' : 'f', k);
+                        row_put(P, &row, name, GLP_UP, 0, 0);
+                    }
+            }
+            snprintf(name, sizeof name, "chains_p%d", pi);
+            row_put(P, &sum, name, GLP_UP, 0, cmax);
+            row_free(&sum);
+        }
+        /* Chain indicators of a parcel with neighbours (see hc above). */
+        if (nbonus && z->nb_start[pi + 1] > z->nb_start[pi])
+            for (int c = 0; c < ni; c++) {
+                if (!present[c])
+                    continue;
+                snprintf(name, sizeof name, "h_p%d_c%d", pi, c);
+                hc[(size_t)pi * (size_t)ni + (size_t)c] = add_col(P, name, GLP_CV, 0, 1, 0);
+                row_add(&row, hc[(size_t)pi * (size_t)ni + (size_t)c], 1);
+                for (int b = 0; b < 2; b++)
+                    for (int k = 1; k <= K[b]; k++)
+                        for (int i = 0; i < ni; i++)
+                            if (X(b, k, i) && chain[i] == c)
+                                row_add(&row, X(b, k, i), -1);
+                snprintf(name, sizeof name, "inchain_p%d_c%d", pi, c);
+                row_put(P, &row, name, GLP_UP, 0, 0);
+            }
+        /* 15. a contiguous industry occupies consecutive levels of each
+         * block: start_pP_bK_iI >= x(k) - x(k-1) marks where a run of its
+         * storeys begins, and a block has at most one start.  Written only
+         * when the industry may stand on two levels of the block. */
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < ni; i++) {
+                if (!sc->industries[i].contiguous)
+                    continue;
+                int ncols = 0;
+                for (int k = 1; k <= K[b]; k++)
+                    ncols += X(b, k, i) != 0;
+                if (ncols < 2)
+                    continue;
+                row_buf sum = {.oom = &oom};
+                for (int k = 1; k <= K[b]; k++) {
+                    if (!X(b, k, i))
+                        continue;
+                    snprintf(name, sizeof name, "start_p%d_%c%d_i%d", pi, b ? 'o' : 'f', k, i);
+                    int st = add_col(P, name, GLP_CV, 0, 1, 0);
+                    row_add(&sum, st, 1);
+                    row_add(&row, X(b, k, i), 1);
+                    if (k > 1 && X(b, k - 1, i))
+                        row_add(&row, X(b, k - 1, i), -1);
+                    row_add(&row, st, -1);
+                    snprintf(name, sizeof name, "run_p%d_%c%d_i%d", pi, b ? 'o' : 'f', k, i);
+                    row_put(P, &row, name, GLP_UP, 0, 0);
+                }
+                snprintf(name, sizeof name, "contiguous_p%d_%c_i%d", pi, b ? 'o' : 'f', i);
+                row_put(P, &sum, name, GLP_UP, 0, 1);
+                row_free(&sum);
+            }
         /* Link bonuses, linearised: s <= [i in p], s <= [j in p];
          * a <= sum of adjacency indicators, each <= both storeys. */
         for (int l = 0; l < sc->n_links; l++) {
@@ -338,7 +507,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 continue;
             snprintf(name, sizeof name, "adj_p%d_l%d", pi, l);
             int a = add_col(P, name, GLP_CV, 0, 1, lk->weight * sc->adjacent_floor_bonus_m2);
-            row_buf sum = {0};
+            row_buf sum = {.oom = &oom};
             row_add(&sum, a, 1);
             for (int b = 0; b < 2; b++)
                 for (int k = 1; k < K[b]; k++)
@@ -363,47 +532,85 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                     }
             snprintf(name, sizeof name, "adj_p%d_l%d", pi, l);
             row_put(P, &sum, name, GLP_UP, 0, 0);
-            free(sum.ind);
-            free(sum.val);
+            row_free(&sum);
         }
 #undef X
     }
+    /* The neighbour chain bonus: for every pair of neighbours p < q and
+     * chain c both may hold, nb_pP_qQ_cC <= h_pP_cC and <= h_qQ_cC earns
+     * neighbour_chain_bonus_m2 (a chain there means the parcel is
+     * redeveloped). */
+    for (int pi = 0; nbonus && pi < z->n && !oom; pi++)
+        for (int e = z->nb_start[pi]; e < z->nb_start[pi + 1]; e++) {
+            int q = z->nb[e];
+            if (q <= pi || q >= z->n)
+                continue;
+            for (int c = 0; c < ni; c++) {
+                int hp = hc[(size_t)pi * (size_t)ni + (size_t)c];
+                int hq = hc[(size_t)q * (size_t)ni + (size_t)c];
+                if (!hp || !hq)
+                    continue;
+                snprintf(name, sizeof name, "nb_p%d_q%d_c%d", pi, q, c);
+                int w = add_col(P, name, GLP_CV, 0, 1, sc->neighbour_chain_bonus_m2);
+                for (int side = 0; side < 2; side++) {
+                    row_add(&row, w, 1);
+                    row_add(&row, side ? hq : hp, -1);
+                    snprintf(name, sizeof name, "nb_p%d_q%d_c%d_%c", pi, q, c, side ? 'q' : 'p');
+                    row_put(P, &row, name, GLP_UP, 0, 0);
+                }
+            }
+        }
+    /* 13. a pin on a parcel that is not in the model (not a candidate,
+     * cannot be redeveloped, excluded, unknown id): an empty row that
+     * cannot hold, so that the model is infeasible as the plan is. */
+    for (int q = 0; q < sc->n_pins && !oom; q++) {
+        bool in = false;
+        for (int pi = 0; pi < z->n && !in; pi++)
+            in = z->p[pi].id && strcmp(z->p[pi].id, sc->pins[q].parcel) == 0 &&
+                 modelled(sc, &z->p[pi]);
+        if (in)
+            continue;
+        snprintf(name, sizeof name, "pin_kept_q%d", q);
+        int rr = glp_add_rows(P, 1);
+        glp_set_row_name(P, rr, name);
+        glp_set_row_bnds(P, rr, GLP_FX, 1, 1);
+    }
     /* 12. demand ranges, zone-wide */
-    for (int i = 0; i < ni; i++) {
+    for (int i = 0; i < ni && !oom; i++) {
         const sl_industry *in = &sc->industries[i];
         bool lo = in->demand_min_m2 > 0, up = isfinite(in->demand_max_m2);
         if (!lo && !up) {
             row_reset(&demand[i]);
-        } else {
-            if (demand[i].n == 0)
-                row_add(&demand[i], 0, 0); /* placeholder removed below */
-            snprintf(name, sizeof name, "demand_i%d", i);
-            if (demand[i].ind[1] == 0) {
-                /* No column can hold the industry: keep an empty row with
-                 * its bounds so that the model says so. */
-                int rr = glp_add_rows(P, 1);
-                glp_set_row_name(P, rr, name);
-                glp_set_row_bnds(P, rr,
-                                 lo && up ? GLP_DB
-                                 : lo     ? GLP_LO
-                                          : GLP_UP,
-                                 in->demand_min_m2, up ? in->demand_max_m2 : 0);
-                row_reset(&demand[i]);
-            } else {
-                row_put(P, &demand[i], name,
-                        lo && up ? (in->demand_min_m2 == in->demand_max_m2 ? GLP_FX : GLP_DB)
-                        : lo     ? GLP_LO
-                                 : GLP_UP,
-                        in->demand_min_m2, up ? in->demand_max_m2 : 0);
-            }
+            continue;
         }
-        free(demand[i].ind);
-        free(demand[i].val);
+        int type = lo && up ? (in->demand_min_m2 == in->demand_max_m2 ? GLP_FX : GLP_DB)
+                   : lo     ? GLP_LO
+                            : GLP_UP;
+        snprintf(name, sizeof name, "demand_i%d", i);
+        if (demand[i].n == 0) {
+            /* No column can hold the industry: keep an empty row with
+             * its bounds so that the model says so. */
+            int rr = glp_add_rows(P, 1);
+            glp_set_row_name(P, rr, name);
+            glp_set_row_bnds(P, rr, type, in->demand_min_m2, up ? in->demand_max_m2 : 0);
+        } else {
+            row_put(P, &demand[i], name, type, in->demand_min_m2, up ? in->demand_max_m2 : 0);
+        }
     }
+    for (int i = 0; i < ni; i++)
+        row_free(&demand[i]);
     free(demand);
+    free(chain);
+    free(present);
+    free(hc);
     free(x);
-    free(row.ind);
-    free(row.val);
+    row_free(&row);
+    if (oom) {
+        glp_delete_prob(P);
+        glp_term_hook(NULL, NULL);
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
+        return SL_ERR_NOMEM;
+    }
     size_t n = strlen(path);
     bool mps = n > 4 && strcmp(path + n - 4, ".mps") == 0;
     if (mps) {

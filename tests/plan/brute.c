@@ -1,4 +1,7 @@
-/* brute.c - see brute.h.  Plain enumeration, no cleverness. */
+/* brute.c - see brute.h.  Plain enumeration, no cleverness: every rule,
+ * 14 (chains per building, shared industries) and 15 (contiguous
+ * industries) included, is checked on the complete stack; the neighbour
+ * chain bonus is added to each complete combination of stacks. */
 #include "brute.h"
 
 #include <math.h>
@@ -23,7 +26,8 @@ typedef struct bf {
     bool collect;
     int ncol, capcol;
     double *colval;
-    double *colgfa; /* ncol × n_industries */
+    double *colgfa;                /* ncol × n_industries */
+    unsigned long long *colchains; /* per column, the chains it holds */
 } bf;
 
 static double loadmax(const sl_ruleset *R, int k)
@@ -85,6 +89,42 @@ static bool feasible(const bf *b)
         if (h > (blk ? R->office_height_max_m : R->factory_height_max_m) + 1e-9)
             return false;
     }
+    /* 14. at most chains_per_building_max (0: no limit) distinct chains
+     * among the non-shared industries of the parcel; an industry without
+     * a chain is a chain of its own, labelled by its id. */
+    if (sc->chains_per_building_max > 0) {
+        const char *seen[2 * BF_MAXL];
+        int nseen = 0;
+        for (int blk = 0; blk < 2; blk++)
+            for (int x = 0; x < b->n[blk]; x++) {
+                const sl_industry *d = &sc->industries[b->st[blk][x]];
+                if (d->shared)
+                    continue;
+                const char *c = d->chain && d->chain[0] ? d->chain : d->id;
+                bool dup = false;
+                for (int q = 0; q < nseen; q++)
+                    dup |= strcmp(seen[q], c) == 0;
+                if (!dup)
+                    seen[nseen++] = c;
+            }
+        if (nseen > sc->chains_per_building_max)
+            return false;
+    }
+    /* 15. a contiguous industry's storeys in one block are consecutive:
+     * between its lowest and its highest storey there is nothing else. */
+    for (int blk = 0; blk < 2; blk++)
+        for (int x = 0; x < b->n[blk]; x++) {
+            int i = b->st[blk][x];
+            if (!sc->industries[i].contiguous)
+                continue;
+            int last = x;
+            for (int y = x + 1; y < b->n[blk]; y++)
+                if (b->st[blk][y] == i)
+                    last = y;
+            for (int y = x + 1; y < last; y++)
+                if (b->st[blk][y] != i)
+                    return false;
+        }
     double A = p->area_m2;
     if (counted > R->far_max * A + 1e-6 || counted < R->far_min * A - 1e-6)
         return false;
@@ -142,6 +182,33 @@ static double value(const bf *b)
     return v;
 }
 
+/* The chains of the stack's non-shared industries, as a bit set: bit c
+ * for the chain labelled like industry c, c being the first non-shared
+ * industry with that label (an industry without a chain is labelled by its
+ * id).  Tiny zones only: at most 64 industries. */
+static const char *label(const sl_industry *d)
+{
+    return d->chain && d->chain[0] ? d->chain : d->id;
+}
+
+static unsigned long long chains_of(const bf *b)
+{
+    const sl_scenario *sc = b->sc;
+    unsigned long long m = 0;
+    for (int blk = 0; blk < 2; blk++)
+        for (int x = 0; x < b->n[blk]; x++) {
+            const sl_industry *d = &sc->industries[b->st[blk][x]];
+            if (d->shared)
+                continue;
+            for (int c = 0; c < sc->n_industries && c < 64; c++)
+                if (!sc->industries[c].shared && strcmp(label(&sc->industries[c]), label(d)) == 0) {
+                    m |= 1ull << c;
+                    break;
+                }
+        }
+    return m;
+}
+
 static void leaf(bf *b)
 {
     if (!feasible(b))
@@ -153,6 +220,7 @@ static void leaf(bf *b)
             b->colval = realloc(b->colval, sizeof(double) * (size_t)b->capcol);
             b->colgfa = realloc(b->colgfa,
                                 sizeof(double) * (size_t)b->capcol * (size_t)b->sc->n_industries);
+            b->colchains = realloc(b->colchains, sizeof(unsigned long long) * (size_t)b->capcol);
         }
         double *g = b->colgfa + (size_t)b->ncol * (size_t)b->sc->n_industries;
         memset(g, 0, sizeof(double) * (size_t)b->sc->n_industries);
@@ -160,6 +228,7 @@ static void leaf(bf *b)
         for (int blk = 0; blk < 2; blk++)
             for (int x = 0; x < b->n[blk]; x++)
                 g[b->st[blk][x]] += F[blk];
+        b->colchains[b->ncol] = chains_of(b);
         b->colval[b->ncol++] = v;
         return;
     }
@@ -222,14 +291,35 @@ double bf_parcel(const sl_zone *z, int pi, const double *r, double sb, double ab
 }
 
 typedef struct zone_bf {
+    const sl_zone *z;
     const sl_scenario *sc;
     int np;
     int *ncol;
     double **val, **gfa;
+    unsigned long long **chains;
     bool *pinned;
+    int *zi;     /* the zone index of each enumerated parcel */
+    int *choice; /* the column chosen for it, -1 kept */
     double *G;
     double best;
 } zone_bf;
+
+/* The neighbour chain bonus of the choices: for every pair of neighbours
+ * both redeveloped, neighbour_chain_bonus_m2 per chain they share. */
+static double neighbour_bonus(const zone_bf *Z)
+{
+    double v = 0;
+    for (int p = 0; p < Z->np; p++)
+        for (int q = p + 1; q < Z->np; q++) {
+            if (Z->choice[p] < 0 || Z->choice[q] < 0 ||
+                !sl_zone_are_neighbours(Z->z, Z->zi[p], Z->zi[q]))
+                continue;
+            unsigned long long m = Z->chains[p][Z->choice[p]] & Z->chains[q][Z->choice[q]];
+            for (; m; m &= m - 1)
+                v += Z->sc->neighbour_chain_bonus_m2;
+        }
+    return v;
+}
 
 static void zrec(zone_bf *Z, int p, double v)
 {
@@ -240,16 +330,19 @@ static void zrec(zone_bf *Z, int p, double v)
             if (Z->G[i] < d->demand_min_m2 - 1e-6 || Z->G[i] > d->demand_max_m2 + 1e-6)
                 return;
         }
+        v += neighbour_bonus(Z);
         if (v > Z->best)
             Z->best = v;
         return;
     }
+    Z->choice[p] = -1;
     if (!Z->pinned[p])
         zrec(Z, p + 1, v);
     for (int c = 0; c < Z->ncol[p]; c++) {
         const double *g = Z->gfa[p] + (size_t)c * (size_t)ni;
         for (int i = 0; i < ni; i++)
             Z->G[i] += g[i];
+        Z->choice[p] = c;
         zrec(Z, p + 1, v + Z->val[p][c]);
         for (int i = 0; i < ni; i++)
             Z->G[i] -= g[i];
@@ -265,7 +358,11 @@ double bf_zone(const sl_zone *z)
         prio[i] = sc->industries[i].priority;
     zone_bf Z;
     memset(&Z, 0, sizeof Z);
+    Z.z = z;
     Z.sc = sc;
+    Z.chains = calloc((size_t)z->n + 1, sizeof(unsigned long long *));
+    Z.zi = calloc((size_t)z->n + 1, sizeof(int));
+    Z.choice = calloc((size_t)z->n + 1, sizeof(int));
     Z.ncol = calloc((size_t)z->n + 1, sizeof(int));
     Z.val = calloc((size_t)z->n + 1, sizeof(double *));
     Z.gfa = calloc((size_t)z->n + 1, sizeof(double *));
@@ -280,6 +377,9 @@ double bf_zone(const sl_zone *z)
             if (p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                 pinned = true;
         bool cand = p->status == SL_PARCEL_CANDIDATE && p->plan_fp.setback_ok;
+        for (int k = 0; k < sc->n_exclude; k++)
+            if (p->id && strcmp(sc->exclude[k], p->id) == 0)
+                cand = false; /* plan.exclude: kept as it is */
         if (!cand) {
             if (pinned)
                 infeasible = true;
@@ -300,6 +400,8 @@ double bf_zone(const sl_zone *z)
         Z.ncol[Z.np] = b.ncol;
         Z.val[Z.np] = b.colval;
         Z.gfa[Z.np] = b.colgfa;
+        Z.chains[Z.np] = b.colchains;
+        Z.zi[Z.np] = pi;
         Z.pinned[Z.np] = pinned;
         Z.np++;
     }
@@ -308,7 +410,11 @@ double bf_zone(const sl_zone *z)
     for (int p = 0; p < Z.np; p++) {
         free(Z.val[p]);
         free(Z.gfa[p]);
+        free(Z.chains[p]);
     }
+    free(Z.chains);
+    free(Z.zi);
+    free(Z.choice);
     free(Z.ncol);
     free(Z.val);
     free(Z.gfa);

@@ -1,8 +1,9 @@
 /*
  * brute.h - an independent brute-force planner for tiny zones, used by the
  * tests to confirm the optimizer's optimum.  It enumerates every stack of
- * every candidate parcel straight from docs/model.md §6 (sharing no code with
- * lib/plan*.c), then every combination of parcel choices.
+ * every candidate parcel straight from docs/model.md §6, rules 1-15
+ * (sharing no code with lib/plan), then every combination of parcel
+ * choices.
  */
 #ifndef SL_TEST_BRUTE_H
 #define SL_TEST_BRUTE_H
@@ -16,8 +17,10 @@
 double bf_parcel(const sl_zone *z, int pi, const double *r, double sb, double ab, double ev,
                  int *best, int *nf, int *no);
 
-/* Best plan objective of the whole zone (demand ranges and pins included),
- * -INFINITY when infeasible.  Only for a handful of parcels with few stacks. */
+/* Best plan objective of the whole zone (demand ranges, pins and the
+ * neighbour chain bonus over the zone's neighbours included), -INFINITY
+ * when infeasible.  Only for a handful of parcels with few stacks and at
+ * most 64 industries. */
 double bf_zone(const sl_zone *z);
 
 #endif
