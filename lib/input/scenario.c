@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 /* Bounds on what a scenario file may ask of the parser. */
@@ -37,7 +38,9 @@ enum {
     SL_MAX_WORD = 64,              /* longest word "did you mean" compares */
     SL_MAX_FIELDS = 24,            /* rows of one field table */
     SL_PATH = 512,                 /* "industries[3].demand_m2.max" */
-    SL_CLIP = 60                   /* bytes of a value quoted in a message */
+    SL_CLIP = 60,                  /* bytes of a value quoted in a message */
+    SL_MAX_EXTENDS = 16,           /* files in an `extends` chain */
+    SL_MAX_MERGED = 1000000        /* pairs visited merging a chain */
 };
 /* Work allowed to "did you mean" (distance-table cells), so that a file
  * with thousands of bad references cannot make suggestions quadratic. */
@@ -264,6 +267,7 @@ typedef enum yn_type { YN_SCALAR, YN_SEQ, YN_MAP } yn_type;
 typedef struct ynode {
     yn_type type;
     int line, col; /* 1-based, where the node starts */
+    int file;      /* the file that wrote it: index into ctx.files */
     char *text;    /* scalar: NUL-terminated, no NUL inside */
     size_t len;
     bool plain; /* a plain (unquoted) scalar: may be null */
@@ -287,7 +291,7 @@ typedef struct ytree {
 /* Errors                                                              */
 
 typedef struct perr {
-    int line, col;
+    int file, line, col;
     long seq;
     char *msg;
 } perr;
@@ -295,7 +299,13 @@ typedef struct perr {
 /* One parse: the file name for messages, the errors found so far and the
  * scenario being filled. */
 typedef struct ctx {
-    const char *file;
+    const char *file; /* the scenario as given (files[0]) */
+    /* the chain of files: the scenario, its base, the base's base ... */
+    char **files;
+    int n_files, cap_files;
+    int cur_file;       /* the file being read into a tree */
+    size_t chain_bytes; /* bytes read for the chain */
+    long merged;        /* pairs visited by the extends merge */
     perr *errs;
     int n_errs, cap_errs;
     long n_total; /* errors found, kept or not */
@@ -324,7 +334,7 @@ static int cmp_id_ref(const void *a, const void *b)
     return r ? r : (x->k > y->k) - (x->k < y->k);
 }
 
-static void vreport(ctx *c, int line, int col, const char *fmt, va_list ap)
+static void vreport(ctx *c, int file, int line, int col, const char *fmt, va_list ap)
 {
     c->n_total++;
     if (c->n_errs >= SL_MAX_KEPT_ERRORS)
@@ -349,7 +359,7 @@ static void vreport(ctx *c, int line, int col, const char *fmt, va_list ap)
         return;
     }
     vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
-    c->errs[c->n_errs++] = (perr){line, col, c->n_total, msg};
+    c->errs[c->n_errs++] = (perr){file, line, col, c->n_total, msg};
 }
 
 static void report(ctx *c, int line, int col, const char *fmt, ...)
@@ -358,7 +368,7 @@ static void report(ctx *c, int line, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(c, line, col, fmt, ap);
+    vreport(c, c->cur_file, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -369,13 +379,15 @@ static void fail(ctx *c, const ynode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(c, n ? n->line : 1, n ? n->col : 1, fmt, ap);
+    vreport(c, n ? n->file : 0, n ? n->line : 1, n ? n->col : 1, fmt, ap);
     va_end(ap);
 }
 
 static int cmp_perr(const void *a, const void *b)
 {
     const perr *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
     if (x->col != y->col)
@@ -391,13 +403,15 @@ static void flush_errors(ctx *c, sl_error *err)
     long hidden = c->n_total - c->n_errs;
     for (int i = 0; i < c->n_errs; i++) {
         const perr *e = &c->errs[i];
-        if (i > 0 && e->line == e[-1].line && e->col == e[-1].col && strcmp(e->msg, e[-1].msg) == 0)
+        if (i > 0 && e->file == e[-1].file && e->line == e[-1].line && e->col == e[-1].col &&
+            strcmp(e->msg, e[-1].msg) == 0)
             continue;
         if (shown == SL_MAX_SHOWN_ERRORS) {
             hidden++;
             continue;
         }
-        sl_error_at(err, SL_ERR_SCENARIO, c->file, e->line, e->col, "%s", e->msg);
+        const char *file = e->file < c->n_files ? c->files[e->file] : c->file;
+        sl_error_at(err, SL_ERR_SCENARIO, file, e->line, e->col, "%s", e->msg);
         shown++;
     }
     if (hidden > 0)
@@ -606,6 +620,7 @@ static ynode *new_node(ctx *c, ytree *t, yn_type type, const yaml_mark_t *m)
         return NULL;
     }
     n->type = type;
+    n->file = c->cur_file;
     n->line = (int)m->line + 1;
     n->col = (int)m->column + 1;
     n->size = 1;
@@ -1483,30 +1498,45 @@ static bool is_connection(const char *src)
            ((src[1] >= 'A' && src[1] <= 'Z') || (src[1] >= 'a' && src[1] <= 'z'));
 }
 
-/* parcels.source relative to the scenario's directory. */
-static void resolve_source(ctx *c, sl_scenario *s)
+/* A path written in the scenario file `file`, relative to that file's
+ * directory: rel joined to it (heap; NULL when out of memory).  rel is
+ * copied as it is when absolute, or when file has no directory or ".". */
+static char *relative_to(ctx *c, const char *file, const char *rel)
 {
-    if (!s->source || s->source[0] == '/' || is_connection(s->source) || strcmp(s->dir, ".") == 0)
-        return;
-    size_t nd = strlen(s->dir), ns = strlen(s->source);
-    bool slash = nd > 0 && s->dir[nd - 1] == '/';
-    char *p = malloc(nd + ns + 2);
+    const char *slash = strrchr(file, '/');
+    if (rel[0] == '/' || !slash || (slash == file + 1 && file[0] == '.'))
+        return xstrdup(c, rel);
+    size_t nd = (size_t)(slash - file) + 1, nr = strlen(rel);
+    char *p = malloc(nd + nr + 1);
     if (!p) {
         c->oom = true;
-        return;
+        return NULL;
     }
-    memcpy(p, s->dir, nd);
-    if (!slash)
-        p[nd++] = '/';
-    memcpy(p + nd, s->source, ns + 1);
+    memcpy(p, file, nd);
+    memcpy(p + nd, rel, nr + 1);
+    return p;
+}
+
+/* parcels.source relative to the file that wrote it (docs/model.md §9.18:
+ * a base's source is relative to the base).  Connections stay as they
+ * are. */
+static void resolve_source(ctx *c, sl_scenario *s, const ynode *at)
+{
+    if (!s->source || !at || is_connection(s->source))
+        return;
+    char *p = relative_to(c, c->files[at->file], s->source);
+    if (!p)
+        return;
     free(s->source);
     s->source = p;
 }
 
+enum { PARCELS_SOURCE = 0 };
 static void parse_parcels(ctx *c, ynode *v)
 {
-    parse_fields(c, "parcels", v, parcels_fields, N_OF(parcels_fields), c->s, NULL);
-    resolve_source(c, c->s);
+    ynode *found[N_OF(parcels_fields)];
+    parse_fields(c, "parcels", v, parcels_fields, N_OF(parcels_fields), c->s, found);
+    resolve_source(c, c->s, found[PARCELS_SOURCE]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2059,6 +2089,298 @@ static char *stem_of(const char *path)
     return d;
 }
 
+/* ------------------------------------------------------------------ */
+/* extends: a chain of files merged into one tree                      */
+
+/* Read the file at path whole, at most max bytes.  0: *buf (heap) and
+ * *len hold it; 1: out of memory; 2: *problem says why it cannot be
+ * read. */
+static int read_whole(const char *path, size_t max, char **buf, size_t *len, const char **problem)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *problem = strerror(errno);
+        return 2;
+    }
+    size_t cap = 0;
+    int r = 0;
+    for (;;) {
+        if (*len == cap) {
+            if (cap >= max) {
+                *problem = "the file is larger than 64 MiB";
+                r = 2;
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 1 << 16;
+            if (ncap > max)
+                ncap = max;
+            char *b = realloc(*buf, ncap + 1);
+            if (!b) {
+                r = 1;
+                break;
+            }
+            *buf = b;
+            cap = ncap;
+        }
+        size_t k = fread(*buf + *len, 1, cap - *len, f);
+        *len += k;
+        if (k == 0) {
+            if (ferror(f)) {
+                *problem = strerror(errno);
+                r = 2;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (r) {
+        free(*buf);
+        *buf = NULL;
+        *len = 0;
+    }
+    return r;
+}
+
+static bool add_file(ctx *c, char *path)
+{
+    if (!path || !grow(c, &c->files, &c->cap_files, c->n_files + 1, sizeof *c->files)) {
+        free(path);
+        c->oom = true;
+        return false;
+    }
+    c->files[c->n_files++] = path;
+    return true;
+}
+
+/* The same file: the same device and inode when both exist, else the
+ * same path. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+
+static bool is_extends_key(const ynode *k)
+{
+    return k->type == YN_SCALAR && strcmp(k->text, "extends") == 0;
+}
+
+/* The value of the top-level `extends` of root, NULL when there is none.
+ * *bad: it is there but unusable (reported). */
+static const ynode *find_extends(ctx *c, const ynode *root, bool *bad)
+{
+    const ynode *val = NULL;
+    *bad = false;
+    if (!root || root->type != YN_MAP)
+        return NULL;
+    for (int k = 0; k + 1 < root->n; k += 2) {
+        if (!is_extends_key(root->kids[k]))
+            continue;
+        if (val) {
+            fail(c, root->kids[k], "duplicate key 'extends' in scenario");
+            *bad = true;
+            continue;
+        }
+        val = root->kids[k + 1];
+    }
+    if (val && (val->type != YN_SCALAR || is_blank(val))) {
+        char got[SL_CLIP + 16];
+        fail(c, val, "extends: expected a file name, got %s", describe(val, got, sizeof got));
+        *bad = true;
+    }
+    return *bad ? NULL : val;
+}
+
+/* "a.yaml extends b.yaml extends a.yaml": files[0..n) then path. */
+static char *chain_text(ctx *c, const char *path)
+{
+    static const char sep[] = " extends ";
+    size_t size = strlen(path) + 1;
+    for (int i = 0; i < c->n_files; i++)
+        size += strlen(c->files[i]) + sizeof sep;
+    char *t = malloc(size), *p = t;
+    if (!t) {
+        c->oom = true;
+        return NULL;
+    }
+    for (int i = 0; i < c->n_files; i++)
+        p += sprintf(p, "%s%s", c->files[i], sep);
+    sprintf(p, "%s", path);
+    return t;
+}
+
+/* Build the trees of the chain: trees[0] is built from files[0]; each
+ * file's `extends` (relative to that file) is read into the next tree.
+ * Returns how many trees there are, 0 when checking must stop (an error
+ * is recorded: a bad, missing or unreadable base, a cycle, a chain too
+ * long or too large, a YAML error in a base). */
+static int build_chain(ctx *c, ytree *trees)
+{
+    int n = 1;
+    for (;;) {
+        bool bad;
+        const ynode *ext = find_extends(c, trees[n - 1].root, &bad);
+        if (bad || c->oom)
+            return 0;
+        if (!ext)
+            return n;
+        char tmp[SL_CLIP + 8];
+        if (n == SL_MAX_EXTENDS) {
+            fail(c, ext, "extends: '%s': more than %d files in the chain",
+                 clip(ext->text, tmp, sizeof tmp), SL_MAX_EXTENDS);
+            return 0;
+        }
+        char *path = relative_to(c, c->files[n - 1], ext->text);
+        if (!path)
+            return 0;
+        for (int i = 0; i < n; i++) {
+            if (!same_file(c->files[i], path))
+                continue;
+            char *chain = chain_text(c, path);
+            if (chain)
+                fail(c, ext, "extends: '%s' makes a cycle: %s", clip(ext->text, tmp, sizeof tmp),
+                     chain);
+            free(chain);
+            free(path);
+            return 0;
+        }
+        char *buf;
+        size_t len;
+        const char *problem = NULL;
+        size_t left = (size_t)SL_MAX_FILE_BYTES;
+        left = c->chain_bytes < left ? left - c->chain_bytes : 0;
+        int r = read_whole(path, left, &buf, &len, &problem);
+        if (r == 1) {
+            c->oom = true;
+            free(path);
+            return 0;
+        }
+        if (r == 2) {
+            if (strstr(problem, "64 MiB"))
+                problem = "the files of the scenario are larger than 64 MiB in all";
+            fail(c, ext, "extends: cannot read %s: %s", path, problem);
+            free(path);
+            return 0;
+        }
+        if (!add_file(c, path)) {
+            free(buf);
+            return 0;
+        }
+        c->chain_bytes += len;
+        c->cur_file = n;
+        bool ok = build_tree(c, &trees[n], buf, len);
+        c->cur_file = 0;
+        free(buf);
+        n++;
+        if (!ok)
+            return 0;
+    }
+}
+
+/* Binary search of a key in pairs sorted by cmp_pair_key. */
+static const pair *find_pair(const pair *v, int n, const char *key)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int r = strcmp(v[mid].key->text, key);
+        if (r == 0)
+            return &v[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static pair *sorted_copy(ctx *c, const pairs *ps)
+{
+    pair *v = malloc(((size_t)ps->n + 1) * sizeof *v);
+    if (!v) {
+        c->oom = true;
+        return NULL;
+    }
+    memcpy(v, ps->v, (size_t)ps->n * sizeof *v);
+    qsort(v, (size_t)ps->n, sizeof *v, cmp_pair_key);
+    return v;
+}
+
+static bool append_pair(ctx *c, ynode *m, ynode *key, ynode *val)
+{
+    if (!grow(c, &m->kids, &m->cap, m->n + 2, sizeof *m->kids))
+        return false;
+    m->kids[m->n++] = key;
+    m->kids[m->n++] = val;
+    return true;
+}
+
+/* The base b with e written over it (docs/model.md §10): mappings are
+ * merged key by key, e's value merged over b's for a key both have;
+ * a list, a scalar or a null of e replaces b's value.  The merged mapping
+ * is a new node of tree t placed where e's mapping is (so a missing key
+ * is reported there); its pairs keep their own nodes, so every value
+ * still carries the file and position where it was written.  At the top
+ * level (where == top_ctx) `extends` is dropped. */
+static ynode *merge_nodes(ctx *c, ytree *t, const char *where, ynode *b, ynode *e, int depth)
+{
+    bool top = where == top_ctx;
+    if (top && b && b->type != YN_MAP && !is_null(b))
+        fail(c, b, "scenario: expected a mapping");
+    if (e->type != YN_MAP || (b && b->type != YN_MAP && !top))
+        return e;
+    if (depth >= SL_MAX_DEPTH) {
+        fail(c, e, "nesting deeper than %d levels", SL_MAX_DEPTH);
+        return e;
+    }
+    pairs pb, pe;
+    map_pairs(c, where, b, &pb);
+    map_pairs(c, where, e, &pe);
+    c->merged += pb.n + pe.n;
+    pair *sb = sorted_copy(c, &pb), *se = sorted_copy(c, &pe);
+    ynode *m = calloc(1, sizeof *m);
+    bool ok = sb && se && m && grow(c, &t->all, &t->cap_all, t->n_all + 1, sizeof *t->all);
+    if (m && ok) {
+        *m = (ynode){.type = YN_MAP, .line = e->line, .col = e->col, .file = e->file, .size = 1};
+        t->all[t->n_all++] = m;
+    } else {
+        free(m);
+        m = NULL;
+        c->oom = true;
+    }
+    if (ok && c->merged > SL_MAX_MERGED) {
+        fail(c, e, "extends: too many keys to merge (more than %d)", SL_MAX_MERGED);
+        ok = false;
+    }
+    for (int i = 0; ok && i < pb.n; i++) {
+        ynode *key = pb.v[i].key, *val = pb.v[i].val;
+        if (top && is_extends_key(key))
+            continue;
+        const pair *over = find_pair(se, pe.n, key->text);
+        if (over) {
+            char path[SL_PATH];
+            key_path(path, where, key->text);
+            key = over->key;
+            val = merge_nodes(c, t, path, val, over->val, depth + 1);
+        }
+        ok = append_pair(c, m, key, val);
+    }
+    for (int i = 0; ok && i < pe.n; i++) {
+        ynode *key = pe.v[i].key;
+        if (!(top && is_extends_key(key)) && !find_pair(sb, pb.n, key->text))
+            ok = append_pair(c, m, key, pe.v[i].val);
+    }
+    free(pb.v);
+    free(pe.v);
+    free(sb);
+    free(se);
+    return ok ? m : e;
+}
+
 sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, sl_error *err)
 {
     if (!path)
@@ -2089,11 +2411,24 @@ sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, s
     fields_init(plan_fields, N_OF(plan_fields), s);
     fields_init(objective_fields, N_OF(objective_fields), s);
 
-    ytree t;
-    memset(&t, 0, sizeof t);
-    if (!c.oom && build_tree(&c, &t, text, len))
-        parse_scenario(&c, t.root);
-    free_tree(&t);
+    /* The file, then its bases (extends), each into a tree of its own;
+     * merged from the last base up, then checked as one. */
+    ytree trees[SL_MAX_EXTENDS];
+    memset(trees, 0, sizeof trees);
+    c.chain_bytes = len;
+    int n = 0;
+    if (!c.oom && add_file(&c, strdup(path)) && build_tree(&c, &trees[0], text, len))
+        n = build_chain(&c, trees);
+    if (n > 0 && !c.oom) {
+        ynode *root = trees[n - 1].root;
+        for (int i = n - 2; i >= 0 && !c.oom; i--)
+            root =
+                trees[i].root ? merge_nodes(&c, &trees[0], top_ctx, root, trees[i].root, 0) : root;
+        if (!c.oom)
+            parse_scenario(&c, root);
+    }
+    for (int i = 0; i < SL_MAX_EXTENDS; i++)
+        free_tree(&trees[i]);
     free(c.ind_id);
     free(c.ind_item);
     free(c.ind_sorted);
@@ -2102,6 +2437,8 @@ sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, s
     if (failed)
         flush_errors(&c, err);
     free_errors(&c);
+    s->files = c.files;
+    s->n_files = c.n_files;
     if (c_locale) {
         uselocale(old_locale);
         freelocale(c_locale);
@@ -2115,46 +2452,19 @@ sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, s
 
 sl_scenario *sl_scenario_load(const char *path, sl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        sl_error_add(err, SL_ERR_SOURCE, "%s: cannot read: %s", path, strerror(errno));
+    char *buf;
+    size_t len;
+    const char *problem = NULL;
+    int r = read_whole(path, (size_t)SL_MAX_FILE_BYTES, &buf, &len, &problem);
+    if (r == 1) {
+        sl_error_add(err, SL_ERR_NOMEM, "%s: out of memory", path);
         return NULL;
     }
-    size_t len = 0, cap = 0;
-    char *buf = NULL;
-    const char *problem = NULL;
-    bool oom = false;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= (size_t)SL_MAX_FILE_BYTES) {
-                problem = "the file is larger than 64 MiB";
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 1 << 16;
-            char *b = realloc(buf, ncap);
-            if (!b) {
-                oom = true;
-                break;
-            }
-            buf = b;
-            cap = ncap;
-        }
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0) {
-            if (ferror(f))
-                problem = strerror(errno);
-            break;
-        }
-    }
-    fclose(f);
-    sl_scenario *s = NULL;
-    if (oom)
-        sl_error_add(err, SL_ERR_NOMEM, "%s: out of memory", path);
-    else if (problem)
+    if (r == 2) {
         sl_error_add(err, SL_ERR_SOURCE, "%s: cannot read: %s", path, problem);
-    else
-        s = sl_scenario_parse(path, buf, len, err);
+        return NULL;
+    }
+    sl_scenario *s = sl_scenario_parse(path, buf, len, err);
     free(buf);
     return s;
 }
@@ -2169,6 +2479,9 @@ void sl_scenario_destroy(sl_scenario *s)
     if (!s)
         return;
     free(s->path);
+    for (int i = 0; i < s->n_files; i++)
+        free(s->files[i]);
+    free(s->files);
     free(s->dir);
     free(s->name);
     free(s->source);

@@ -122,11 +122,17 @@ typedef struct sl_field_map {
 
 typedef struct sl_scenario {
     char *path; /* the scenario file as given */
-    char *dir;  /* its directory (paths resolve here) */
+    char *dir;  /* its directory */
+    /* Every file the scenario is made of: files[0] is path, files[1] its
+     * base (`extends`, relative to the file that names it), files[2] the
+     * base's base ... (n_files >= 1 after sl_scenario_load). */
+    char **files;
+    int n_files;
     char *name;
 
     /* parcels: */
-    char *source;   /* resolved: relative paths joined to dir; PG: etc. untouched */
+    char *source;   /* resolved: a relative path joined to the directory of the file
+                       that wrote it (a base's, through extends); PG: etc. untouched */
     char *layer;    /* NULL: the first layer */
     char *crs;      /* NULL: from the source */
     char *encoding; /* NULL: .cpg / LDID / UTF-8 */
@@ -169,7 +175,7 @@ typedef struct sl_scenario {
  * Free the result with sl_scenario_destroy(). */
 sl_scenario *sl_scenario_load(const char *path, sl_error *err);
 /* Same, from a memory buffer; `path` is used in messages and to resolve
- * relative paths. */
+ * relative paths (`extends` too: its bases are read from files). */
 sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, sl_error *err);
 void sl_scenario_destroy(sl_scenario *s);
 
