@@ -210,6 +210,28 @@ Test(guard, scenario_file_named_like_an_output)
                    "h\n");
 }
 
+/* A base of the scenario (extends) is an input too: v.yaml extends
+ * data/s.yaml, and an output that is the base is refused (docs/model.md
+ * §8, §10). */
+Test(guard, base_of_the_scenario_named_like_an_output)
+{
+    t_run r = t_sh("cd '%s' && mkdir h && ln data/s.yaml h/summary.json && "
+                   "printf 'extends: data/s.yaml\\nname: v\\n' > v.yaml",
+                   dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    assert_refused("evaluate v.yaml -o h --formats geojson",
+                   "evaluate: output h/summary.json would overwrite a base of the scenario "
+                   "{R}/data/s.yaml; choose another -o directory\n",
+                   "h\nv.yaml\n");
+    /* the base's relative source is read relative to the base: the
+     * parcel source is guarded too */
+    assert_refused("plan v.yaml -o data -q",
+                   "plan: output data/parcels.geojson would overwrite the parcel source "
+                   "{R}/data/parcels.geojson; choose another -o directory\n",
+                   "h\nv.yaml\n");
+}
+
 Test(guard, export_model_onto_the_source)
 {
     t_run r = t_sh("cd '%s' && ln -s data/parcels.geojson model.lp && "

@@ -295,11 +295,13 @@ static char *vsi_archive(const char *source)
 
 sl_status sl_guard_add_scenario(sl_guard *g, const sl_scenario *sc, sl_error *err)
 {
-    /* Every file the scenario is made of.  When scenarios can extend
-     * others (`extends`), each base file goes here too, with the role
-     * "a base of the scenario". */
+    /* Every file the scenario is made of: the file itself and each base
+     * of its `extends` chain (files[1..]). */
     if (sc->path && sl_guard_add_file(g, sc->path, "the scenario file", NULL, err) != SL_OK)
         return err->code;
+    for (int i = 1; i < sc->n_files; i++)
+        if (sl_guard_add_file(g, sc->files[i], "a base of the scenario", NULL, err) != SL_OK)
+            return err->code;
 
     const char *src = sc->source;
     if (!src)

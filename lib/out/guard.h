@@ -24,7 +24,8 @@ typedef struct sl_guard sl_guard;
 sl_guard *sl_guard_create(sl_error *err);
 void sl_guard_destroy(sl_guard *g);
 
-/* Add every input of the scenario: the scenario file itself, the parcel
+/* Add every input of the scenario: the scenario file itself and the bases
+ * it extends (sc->files, role "a base of the scenario"), the parcel
  * source (a file, with its sidecars: a Shapefile's .shx, .dbf, .prj ...,
  * a GeoPackage's -wal and -shm; the archive of a /vsizip/ path) or its
  * database table (a PG: source).  SL_ERR_NOMEM on failure. */
