@@ -25,8 +25,7 @@
 #include "support.h"
 #include "eval/evaluate.h"
 
-#define GONGGAI   "../scenarios/gonggai.yaml"
-#define OLD_RULES "../scenarios/old-rules.yaml"
+#define GONGGAI "../scenarios/gonggai.yaml"
 
 /* The server, from the state file server.sh wrote. */
 typedef struct pg_server {
@@ -187,6 +186,24 @@ static char *pg_scenario(const char *name, const char *layer, const char *passwo
     free(out);
     free(src);
     return path;
+}
+
+/* The sample zone under the rules before 工改工 alone: one rule set,
+ * `before` (old-rules.yaml extends gonggai.yaml and so has `after` too).
+ * Heap path in dir. */
+static char *only_before_scenario(void)
+{
+    return t_write(dir, "only-before.yaml",
+                   "name: shahe-old-rules\n"
+                   "parcels:\n"
+                   "  source: " SL_SRC "/geodata/shahe/parcels.shp\n"
+                   "  layer: parcels\n"
+                   "  fields: {id: DKBH, land_use: YDDM, current_far: RJL, current_gfa: JZMJ,\n"
+                   "           current_height: JZGD, tax: NSE}\n"
+                   "  industrial_land_uses: [M1, M2, \"100101\", \"100102\"]\n"
+                   "candidacy: {far_below: 1.0, tax_per_mu_below_cny: 150000, min_area_m2: 3000}\n"
+                   "rules:\n"
+                   "  before: {far_max: 1.0, factory_height_max_m: 24, office_height_max_m: 24}\n");
 }
 
 /* The run id in "...(run_id X, mode M)" of evaluate's output (heap). */
@@ -708,8 +725,10 @@ Test(pg, modes)
     cr_assert_str_eq(v, "2", "candidate and not_candidate");
     free(v);
 
-    /* A table of the old rules lacks the after_* columns. */
-    r = t_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "old_", NULL);
+    /* A table of the old rules alone lacks the after_* columns. */
+    char *only_before = only_before_scenario();
+    r = t_cli("evaluate", only_before, "--to", conn, "--table-prefix", "old_", NULL);
+    free(only_before);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     r = t_cli("evaluate", GONGGAI, "--to", conn, "--table-prefix", "old_", "--mode", "append",
@@ -782,7 +801,9 @@ Test(pg, rollback_when_the_server_refuses_a_row)
 Test(pg, rollback_when_the_connection_dies_during_overwrite)
 {
     drop_tables("ow_");
-    t_run r = t_cli("evaluate", OLD_RULES, "--to", conn, "--table-prefix", "ow_", NULL);
+    char *only_before = only_before_scenario();
+    t_run r = t_cli("evaluate", only_before, "--to", conn, "--table-prefix", "ow_", NULL);
+    free(only_before);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *old_run = run_id_of(r.out);
     t_run_free(&r);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "input/scenario.h"
@@ -1043,4 +1044,274 @@ Test(scenario, numbers_as_written)
     EXPECT_PARSE(HEAD "candidacy: {far_below: 1_000, min_area_m2: 5 m}\n",
                  "t.yaml:2:24: candidacy.far_below: expected a number, got '1_000'",
                  "t.yaml:2:44: candidacy.min_area_m2: expected a number, got '5 m'");
+}
+
+/* ---- extends (docs/model.md §10, §9.18) --------------------------------- */
+
+/* The messages of loading path, which must fail with code. */
+static void expect_load_errors(const char *path, sl_status code, const char *const *want)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = sl_scenario_load(path, &err);
+    expect_errors_in(s, &err, code, want);
+    sl_error_clear(&err);
+}
+
+#define PARCELS_OK "parcels: {source: p.shp, fields: {id: ID, land_use: LU}}\n"
+
+/* a extends b extends c: the errors of the middle file are reported at its
+ * own FILE:LINE:COL, those of the other files at theirs, the top file's
+ * first; a value replaced by the extending file is not checked. */
+Test(extends, three_files_errors_where_written)
+{
+    char *dir = t_tmpdir();
+    char *c = t_write(dir, "c.yaml",
+                      PARCELS_OK "rules:\n"
+                                 "  after: {far_max: 3.0, setback_m: oops}\n"
+                                 "plan: {gap: -1}\n");
+    char *b = t_write(dir, "b.yaml",
+                      "extends: c.yaml\n"
+                      "rules:\n"
+                      "  after:\n"
+                      "    far_max: abc\n"
+                      "    coverage_min: 7\n");
+    char *a = t_write(dir, "a.yaml",
+                      "extends: b.yaml\n"
+                      "plan: {gap: 0.01, rules: aftr}\n"
+                      "rules: {after: {coverage_min: 0.5}}\n");
+    char w1[4400], w2[4400], w3[4400];
+    snprintf(w1, sizeof w1, "%s:2:26: plan.rules: no rule set named 'aftr'; did you mean 'after'?",
+             a);
+    snprintf(w2, sizeof w2, "%s:4:14: rules.after.far_max: expected a number, got 'abc'", b);
+    snprintf(w3, sizeof w3, "%s:3:36: rules.after.setback_m: expected a number, got 'oops'", c);
+    const char *want[] = {w1, w2, w3, NULL};
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    /* the same chain with the middle file fixed: every file listed */
+    free(t_write(dir, "b.yaml", "extends: c.yaml\nrules: {after: {far_max: 2.5}}\n"));
+    free(t_write(dir, "c.yaml", PARCELS_OK "rules: {after: {far_max: 3.0, setback_m: 8}}\n"));
+    free(t_write(dir, "a.yaml", "extends: b.yaml\nname: top\n"));
+    sl_scenario *s = load_ok(a);
+    cr_assert_eq(s->n_files, 3);
+    cr_assert_str_eq(s->files[0], a);
+    cr_assert_str_eq(s->files[1], b);
+    cr_assert_str_eq(s->files[2], c);
+    cr_assert_str_eq(s->name, "top");
+    cr_assert_eq(s->n_rules, 1);
+    cr_assert_float_eq(s->rules[0].far_max, 2.5, 1e-12);
+    cr_assert_float_eq(s->rules[0].setback_m, 8, 1e-12);
+    sl_scenario_destroy(s);
+    free(a);
+    free(b);
+    free(c);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* Mappings merge key by key (at every depth); lists and scalars of the
+ * extending file replace the base's; null puts a key back to its default;
+ * rule sets keep the base's order, new ones after (the last is the plan's
+ * default). */
+Test(extends, maps_merge_lists_replace)
+{
+    char *dir = t_tmpdir();
+    free(t_write(
+        dir, "base.yaml",
+        "name: base\n"
+        "parcels:\n"
+        "  source: p.shp\n"
+        "  layer: L\n"
+        "  fields: {id: ID, land_use: LU, tax: TAX}\n"
+        "  industrial_land_uses: [M1, M2]\n"
+        "candidacy: {far_below: 1.2, min_area_m2: 100}\n"
+        "rules:\n"
+        "  before: {far_max: 1.0}\n"
+        "  after: {far_max: 3.0, floor_load_max_kN_m2: [20, 10], setback_m: 6}\n"
+        "industries:\n"
+        "  - {id: a, kind: production, floor_height_m: 5, floor_load_kN_m2: 8}\n"
+        "  - {id: b, kind: rnd, floor_height_m: 4, floor_load_kN_m2: 3}\n"
+        "chain_links: [{from: a, to: b}]\n"
+        "plan: {gap: 0.01, objective: {existing_value: 0.5, same_building_bonus_m2: 9}}\n"));
+    char *v = t_write(dir, "v.yaml",
+                      "extends: base.yaml\n"
+                      "parcels:\n"
+                      "  fields: {tax: NSE}\n"
+                      "  industrial_land_uses: [\"100101\"]\n"
+                      "candidacy: {far_below: 0.8, min_area_m2: null}\n"
+                      "rules:\n"
+                      "  after: {floor_load_max_kN_m2: [30]}\n"
+                      "  reform: {far_max: 4.0}\n"
+                      "industries:\n"
+                      "  - {id: c, kind: office, floor_height_m: 4.2, floor_load_kN_m2: 2}\n"
+                      "chain_links: []\n"
+                      "plan: {objective: {existing_value: 2}}\n");
+    sl_scenario *s = load_ok(v);
+    cr_assert_str_eq(s->name, "base");
+    cr_assert_str_eq(s->layer, "L");
+    cr_assert_str_eq(s->fields.id, "ID");
+    cr_assert_str_eq(s->fields.land_use, "LU");
+    cr_assert_str_eq(s->fields.tax, "NSE");
+    cr_assert_eq(s->n_land_uses, 1);
+    cr_assert_str_eq(s->industrial_land_uses[0], "100101");
+    cr_assert_float_eq(s->far_below, 0.8, 1e-12);
+    cr_assert_float_eq(s->min_area_m2, 0, 1e-12, "null: the default");
+    cr_assert_eq(s->n_rules, 3);
+    cr_assert_str_eq(s->rules[0].name, "before");
+    cr_assert_str_eq(s->rules[1].name, "after");
+    cr_assert_str_eq(s->rules[2].name, "reform");
+    cr_assert_float_eq(s->rules[1].far_max, 3.0, 1e-12);
+    cr_assert_float_eq(s->rules[1].setback_m, 6, 1e-12);
+    cr_assert_eq(s->rules[1].n_floor_loads, 1, "a list replaces the base's");
+    cr_assert_float_eq(s->rules[1].floor_load_max_kN_m2[0], 30, 1e-12);
+    cr_assert_eq(s->plan_rules, 2, "the last rule set");
+    cr_assert_eq(s->n_industries, 1);
+    cr_assert_str_eq(s->industries[0].id, "c");
+    cr_assert_eq(s->n_links, 0);
+    cr_assert_float_eq(s->gap, 0.01, 1e-12);
+    cr_assert_float_eq(s->existing_value, 2, 1e-12);
+    cr_assert_float_eq(s->same_building_bonus_m2, 9, 1e-12);
+    sl_scenario_destroy(s);
+    free(v);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* A relative path is relative to the file that wrote it: a base in
+ * another directory keeps its source relative to itself, an extending
+ * file's own source is relative to it; `extends` is relative to the file
+ * that names it; sl_scenario_parse resolves it from its path argument. */
+Test(extends, relative_paths_through_a_base)
+{
+    char *dir = t_tmpdir();
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/base", dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    free(t_write(sub, "common.yaml",
+                 "parcels: {source: ../geo/p.shp, fields: {id: ID, land_use: LU}}\n"));
+    char *v = t_write(dir, "v.yaml", "extends: base/common.yaml\n");
+    sl_scenario *s = load_ok(v);
+    char want[4400];
+    snprintf(want, sizeof want, "%s/base/../geo/p.shp", dir);
+    cr_assert_str_eq(s->source, want);
+    sl_scenario_destroy(s);
+
+    free(t_write(dir, "w.yaml", "extends: base/common.yaml\nparcels: {source: mine.gpkg}\n"));
+    const char *text = "extends: w.yaml\nname: mem\n";
+    char path[4400];
+    snprintf(path, sizeof path, "%s/m.yaml", dir);
+    s = parse_ok(path, text);
+    snprintf(want, sizeof want, "%s/mine.gpkg", dir);
+    cr_assert_str_eq(s->source, want);
+    cr_assert_eq(s->n_files, 3);
+    cr_assert_str_eq(s->files[0], path);
+    snprintf(want, sizeof want, "%s/base/common.yaml", dir);
+    cr_assert_str_eq(s->files[2], want);
+    sl_scenario_destroy(s);
+    free(v);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* a extends a, and a -> b -> a: an error at the extends line naming the
+ * files of the cycle. */
+Test(extends, cycle)
+{
+    char *dir = t_tmpdir();
+    char *a = t_write(dir, "a.yaml", "extends: a.yaml\n");
+    char w[9000];
+    snprintf(w, sizeof w, "%s:1:10: extends: 'a.yaml' makes a cycle: %s extends %s", a, a, a);
+    const char *want[] = {w, NULL};
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    free(t_write(dir, "a.yaml", PARCELS_OK "extends: b.yaml\n"));
+    char *b = t_write(dir, "b.yaml", "name: b\nextends: a.yaml\n");
+    snprintf(w, sizeof w, "%s:2:10: extends: 'a.yaml' makes a cycle: %s extends %s extends %s", b,
+             a, b, a);
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+    free(a);
+    free(b);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* A missing base, a base that is not a file name, a YAML error in a base,
+ * a chain longer than 16 files. */
+Test(extends, bad_bases)
+{
+    char *dir = t_tmpdir();
+    char *a = t_write(dir, "a.yaml", "name: a\nextends: nope.yaml\n");
+    char w[9000];
+    snprintf(w, sizeof w, "%s:2:10: extends: cannot read %s/nope.yaml: No such file or directory",
+             a, dir);
+    const char *want[] = {w, NULL};
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    free(t_write(dir, "a.yaml", "extends: [b.yaml]\n"));
+    snprintf(w, sizeof w, "%s:1:10: extends: expected a file name, got a list", a);
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    free(t_write(dir, "a.yaml", "extends: b.yaml\n"));
+    char *b = t_write(dir, "b.yaml", "parcels: {source: x\n");
+    snprintf(w, sizeof w, "%s:2:1: YAML syntax error: did not find expected ',' or '}'", b);
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    /* f0 extends f1 ... extends f16: 17 files */
+    for (int i = 0; i <= 16; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "f%d.yaml", i);
+        snprintf(text, sizeof text, i < 16 ? "extends: f%d.yaml\n" : PARCELS_OK, i + 1);
+        free(t_write(dir, name, text));
+    }
+    char top[4400];
+    snprintf(top, sizeof top, "%s/f0.yaml", dir);
+    snprintf(w, sizeof w, "%s/f15.yaml:1:10: extends: 'f16.yaml': more than 16 files in the chain",
+             dir);
+    expect_load_errors(top, SL_ERR_SCENARIO, want);
+    /* 16 files are fine */
+    snprintf(top, sizeof top, "%s/f1.yaml", dir);
+    sl_scenario *s = load_ok(top);
+    cr_assert_eq(s->n_files, 16);
+    sl_scenario_destroy(s);
+    free(a);
+    free(b);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* The bundled variants extend gonggai.yaml and differ from it only where
+ * they say. */
+Test(extends, bundled_variants)
+{
+    sl_scenario *g = load_ok("../scenarios/gonggai.yaml");
+    const char *names[] = {"cap40", "no-office", "old-rules"};
+    for (int v = 0; v < 3; v++) {
+        char p[64];
+        snprintf(p, sizeof p, "../scenarios/%s.yaml", names[v]);
+        sl_scenario *s = load_ok(p);
+        cr_assert_eq(s->n_files, 2);
+        cr_assert_str_eq(s->files[1], "../scenarios/gonggai.yaml");
+        cr_assert_str_eq(s->source, g->source);
+        cr_assert_eq(s->n_industries, g->n_industries);
+        cr_assert_eq(s->n_links, g->n_links);
+        cr_assert_eq(s->n_rules, 2);
+        cr_assert_str_neq(s->name, g->name);
+        const sl_ruleset *r = &s->rules[s->plan_rules];
+        switch (v) {
+        case 0:
+            cr_assert_float_eq(r->factory_height_max_m, 40, 1e-12);
+            cr_assert_eq(s->n_pins, 1);
+            break;
+        case 1:
+            cr_assert_float_eq(r->office_footprint_share, 0, 1e-12);
+            cr_assert_float_eq(s->pins[0].rules.values.coverage_max, 0.42, 1e-12);
+            break;
+        case 2:
+            cr_assert_str_eq(r->name, "before");
+            cr_assert_eq(s->n_pins, 0);
+            break;
+        }
+        sl_scenario_destroy(s);
+    }
+    sl_scenario_destroy(g);
 }
