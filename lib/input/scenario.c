@@ -2248,6 +2248,14 @@ static int build_chain(ctx *c, ytree *trees)
             free(path);
             return 0;
         }
+        /* Only a regular file: a base named /dev/stdin or a FIFO must not
+         * block the reader. */
+        struct stat st;
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            fail(c, ext, "extends: cannot read %s: not a regular file", path);
+            free(path);
+            return 0;
+        }
         char *buf;
         size_t len;
         const char *problem = NULL;
@@ -2305,8 +2313,10 @@ static pair *sorted_copy(ctx *c, const pairs *ps)
         c->oom = true;
         return NULL;
     }
-    memcpy(v, ps->v, (size_t)ps->n * sizeof *v);
-    qsort(v, (size_t)ps->n, sizeof *v, cmp_pair_key);
+    if (ps->n > 0) {
+        memcpy(v, ps->v, (size_t)ps->n * sizeof *v);
+        qsort(v, (size_t)ps->n, sizeof *v, cmp_pair_key);
+    }
     return v;
 }
 

@@ -18,7 +18,7 @@ art=$build/fuzz-artifacts
 rm -rf "$art"
 mkdir -p "$art"
 pids=""
-for t in scenario geojson; do
+for t in scenario geojson extends; do
     bin=$build/tests/fuzz/fuzz_$t
     corpus=$art/corpus_$t
     mkdir -p "$corpus"
@@ -32,7 +32,7 @@ failed=0
 for p in $pids; do
     wait "$p" || { rc=1; failed=$((failed + 1)); }
 done
-for t in scenario geojson; do
+for t in scenario geojson extends; do
     echo "fuzz_$t: $(grep -E '^stat::number_of_executed_units' "$art/$t.log" | awk '{print $2}') inputs in ${secs} s"
 done
 for f in "$art"/*-crash-* "$art"/*-leak-* "$art"/*-timeout-* "$art"/*-oom-*; do
@@ -42,12 +42,12 @@ for f in "$art"/*-crash-* "$art"/*-leak-* "$art"/*-timeout-* "$art"/*-oom-*; do
     base64 "$f"
 done
 if [ "$rc" -ne 0 ]; then
-    for t in scenario geojson; do
+    for t in scenario geojson extends; do
         echo "---- fuzz_$t log (tail)"
         tail -60 "$art/$t.log"
     done
     [ "$failed" -gt 0 ] || failed=1
-    echo "fuzz: $((2 - failed)) passed, $failed failed"
+    echo "fuzz: $((3 - failed)) passed, $failed failed"
     exit 1
 fi
-echo "fuzz: 2 passed, 0 failed"
+echo "fuzz: 3 passed, 0 failed"
