@@ -1251,6 +1251,15 @@ Test(extends, bad_bases)
     snprintf(w, sizeof w, "%s:1:10: extends: expected a file name, got a list", a);
     expect_load_errors(a, SL_ERR_SCENARIO, want);
 
+    free(t_write(dir, "a.yaml", "extends: b.yaml\nextends: c.yaml\n"));
+    snprintf(w, sizeof w, "%s:2:1: duplicate key 'extends' in scenario", a);
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
+    /* a device or FIFO is never opened (it could block) */
+    free(t_write(dir, "a.yaml", "extends: /dev/null\n"));
+    snprintf(w, sizeof w, "%s:1:10: extends: cannot read /dev/null: not a regular file", a);
+    expect_load_errors(a, SL_ERR_SCENARIO, want);
+
     free(t_write(dir, "a.yaml", "extends: b.yaml\n"));
     char *b = t_write(dir, "b.yaml", "parcels: {source: x\n");
     snprintf(w, sizeof w, "%s:2:1: YAML syntax error: did not find expected ',' or '}'", b);
