@@ -160,8 +160,22 @@ typedef struct sl_scenario {
     double neighbour_distance_m;     /* default 30 */
     int chains_per_building_max;     /* default 1; 0 = no limit */
     int n_exclude;
-    char **exclude; /* plan.exclude: parcel ids kept as they are */
+    char **exclude;    /* plan.exclude: parcel ids kept as they are */
+    int *exclude_line; /* where each id was written (for messages); */
+    int *exclude_col;  /* NULL in scenarios built in memory */
 } sl_scenario;
+
+/* Defaults, from the same key tables the parser reads (so that scenarios
+ * built in memory, by tests and benchmarks, get the documented values):
+ * sl_scenario_init zeroes *s and sets every candidacy and plan default
+ * (no rule sets, industries, links, pins; plan_rules 0); sl_industry_init
+ * zeroes *d and sets kind production, vibration none, fire_class D,
+ * priority 1, demand 0..INFINITY, shared false, contiguous true, rent and
+ * tax NAN; sl_pin_init zeroes *p with industry -1, no overrides (mask 0,
+ * values at the defaults), floors and start_year 0 (free). */
+void sl_scenario_init(sl_scenario *s);
+void sl_industry_init(sl_industry *d);
+void sl_pin_init(sl_pin *p);
 
 /* Parse and validate a scenario file.  On any error returns NULL and adds
  * every problem found to err as "FILE:LINE:COL: message" (code
