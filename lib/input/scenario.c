@@ -597,6 +597,14 @@ static const char *suggest(ctx *c, const char *word, const char *const *names, i
     return best;
 }
 
+const char *sl_did_you_mean(const char *word, const char *const *names, int n)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.suggest_budget = SL_SUGGEST_BUDGET;
+    return word ? suggest(&c, word, names, n) : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Building the tree from libyaml events                               */
 

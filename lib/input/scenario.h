@@ -196,6 +196,12 @@ int sl_scenario_ruleset(const sl_scenario *s, const char *name);
  * own, docs/model.md §5). */
 const char *sl_industry_chain(const sl_industry *d);
 
+/* "Did you mean": the closest of names[0..n) (NULL entries skipped) to
+ * word when it is a near miss by the rule of the scenario's own messages
+ * (a few edits, fewer than half the name), else NULL.  The work is
+ * bounded, so a long list gives a suggestion from its first names only. */
+const char *sl_did_you_mean(const char *word, const char *const *names, int n);
+
 const char *sl_kind_name(sl_kind k);
 const char *sl_vibration_name(sl_vibration v);
 
