@@ -1138,6 +1138,13 @@ Test(scenario, docs_example_parses)
     cr_assert_eq(s->n_pins, 2);
     cr_assert_str_eq(s->pins[1].parcel, "0412");
     cr_assert_eq(s->pins[1].rules.values.ramp_floor, 2);
+    cr_assert_eq(s->pins[1].start_year, 2028);
+    cr_assert(s->industries[3].shared);
+    cr_assert_eq(s->industries[3].rent_cny_m2_month, 25);
+    cr_assert_eq(s->rules[1].office_floor_plate_min_m2, 300);
+    cr_assert_eq(s->n_exclude, 1);
+    cr_assert_str_eq(s->exclude[0], "B3-1");
+    cr_assert_eq(s->neighbour_chain_bonus_m2, 3000);
     sl_scenario_destroy(s);
     free(md);
     free(path);
