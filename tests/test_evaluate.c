@@ -546,6 +546,7 @@ Test(zone, floor_plates_and_exclude)
     cr_assert_not(b->plan_fp.floor_plate_ok);
     cr_assert_not(sl_footprints_redevelopable(&b->plan_fp));
     cr_assert_eq(b->plan_fp.office_m2, 0);
+    cr_assert_eq(b->plan_fp.factory_m2, 0, "no factory block");
     cr_assert_eq(b->env[after].binding, SL_BIND_FLOOR_PLATE);
     cr_assert_eq(b->env[after].max_gfa_m2, 0);
     cr_assert_str_eq(b->reason, "FAR 0.50 below 1.00; cannot be redeveloped under rule set 'after' "

@@ -19,7 +19,7 @@ static sl_status check_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 {
     (void)f;
     check *c = user;
-    if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok)
+    if (p->status != SL_PARCEL_CANDIDATE || !sl_footprints_redevelopable(&p->plan_fp))
         return SL_OK;
     sl_error err;
     sl_error_init(&err);

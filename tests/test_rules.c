@@ -135,16 +135,17 @@ Test(rules, office_below_its_floor_plate_is_dropped)
 /* 800 m² parcel, shrunk 600: T = min(480, 600) = 480 >= coverage_min 0.30 *
  * 800 = 240 (setback holds); F_o = min(72, 56) = 56 < 300: none; F_f = 480 <
  * 500 = factory_floor_plate_min_m2: the parcel cannot be redeveloped,
- * max 0, binding floor_plate.  The 2 ha parcel of after_reform_far_binds
- * (F_f = 10600, F_o = 1400 kept) fails the same way under a minimum of
- * 11000. */
+ * max 0, binding floor_plate, and factory_m2 reads 0 (no factory block).
+ * The 2 ha parcel of after_reform_far_binds (F_f = 10600, F_o = 1400)
+ * fails the same way under a minimum of 11000. */
 Test(rules, factory_below_its_floor_plate_blocks)
 {
     sl_ruleset r = after();
     sl_footprints fp;
     sl_envelope e;
     sl_footprints_compute(&r, 800, 600, &fp);
-    cr_assert_float_eq(fp.factory_m2, 480, 1e-9);
+    cr_assert_float_eq(fp.total_m2 - fp.office_m2, 480, 1e-9); /* the plate it would have */
+    cr_assert_eq(fp.factory_m2, 0, "no factory block");
     cr_assert_eq(fp.office_m2, 0);
     cr_assert(fp.setback_ok);
     cr_assert_not(fp.floor_plate_ok);
@@ -157,7 +158,7 @@ Test(rules, factory_below_its_floor_plate_blocks)
     r.factory_floor_plate_min_m2 = 11000;
     sl_footprints_compute(&r, 20000, 15000, &fp);
     cr_assert_float_eq(fp.office_m2, 1400, 1e-9);
-    cr_assert_float_eq(fp.factory_m2, 10600, 1e-9);
+    cr_assert_eq(fp.factory_m2, 0);
     cr_assert_not(fp.floor_plate_ok);
     sl_envelope_compute(&r, 20000, &fp, &e);
     cr_assert_eq(e.max_gfa_m2, 0);
@@ -165,6 +166,7 @@ Test(rules, factory_below_its_floor_plate_blocks)
     r.factory_floor_plate_min_m2 = 10600; /* exactly at the minimum */
     sl_footprints_compute(&r, 20000, 15000, &fp);
     cr_assert(fp.floor_plate_ok);
+    cr_assert_float_eq(fp.factory_m2, 10600, 1e-9);
 }
 
 /* 800 m² parcel, shrunk 200: T = 200 < 240 (setback fails) and F_f = 200 <

@@ -369,7 +369,7 @@ static void redevelopment_reason(const sl_parcel *p, const char *rules_name, cha
         snprintf(out, size,
                  "cannot be redeveloped under rule set '%s'%s (floor_plate): factory "
                  "footprint %.0f m2 is below factory_floor_plate_min_m2 %g m2",
-                 rules_name, with, fp->factory_m2, r->factory_floor_plate_min_m2);
+                 rules_name, with, fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
 }
 
 /* Evaluate one usable parcel (area known): candidacy, envelopes, plan

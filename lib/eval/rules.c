@@ -33,6 +33,10 @@ void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_ar
      * does not flip on the last bit. */
     fp->setback_ok = fp->total_m2 >= r->coverage_min * area_m2 * (1 - 1e-12);
     fp->floor_plate_ok = fp->factory_m2 > 0 && fp->factory_m2 >= r->factory_floor_plate_min_m2;
+    /* A factory plate below the minimum is no factory block: nothing may
+     * be built (readers that test factory_m2 > 0 see it too). */
+    if (!fp->floor_plate_ok)
+        fp->factory_m2 = 0;
 }
 
 bool sl_footprints_redevelopable(const sl_footprints *fp)

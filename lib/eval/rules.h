@@ -19,12 +19,14 @@
 int sl_floor_count(double x);
 
 /* Footprints of a parcel under rule set r (MODEL §4).
- * Invariants: factory_m2 + office_m2 == total_m2; office_m2 is 0 or at
- * least office_floor_plate_min_m2 (a smaller office plate is no office
- * block: its share goes to the factory); setback_ok is total_m2 >=
- * coverage_min * area_m2; floor_plate_ok is factory_m2 >=
- * factory_floor_plate_min_m2 (and > 0).  The parcel can be redeveloped
- * only when both hold: sl_footprints_redevelopable(). */
+ * Invariants: office_m2 is 0 or at least office_floor_plate_min_m2 (a
+ * smaller office plate is no office block: its share goes to the
+ * factory); setback_ok is total_m2 >= coverage_min * area_m2;
+ * floor_plate_ok is T - office_m2 >= factory_floor_plate_min_m2 (and > 0).
+ * When floor_plate_ok, factory_m2 == total_m2 - office_m2; when not,
+ * factory_m2 is 0 (the plate the parcel would have is total_m2 -
+ * office_m2).  The parcel can be redeveloped only when setback_ok and
+ * floor_plate_ok both hold: sl_footprints_redevelopable(). */
 typedef struct sl_footprints {
     double shrunk_area_m2; /* geodesic area of the parcel shrunk by setback_m, or a
                               * lower bound of it when the bound already reaches
