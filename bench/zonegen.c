@@ -53,6 +53,9 @@ zg_zone *zg_make(const zg_params *p)
     zg_rules_default(&sc->rules[0]);
     sc->rules[0].name = strdup("after");
     sc->plan_rules = 0;
+    /* The zones of the benchmark series keep their v1 shape: no chain
+     * limit per building, tenants may split (zg_make sets contiguous). */
+    sc->chains_per_building_max = 0;
 
     /* Industries: chains of production / rnd / office / warehouse with the
      * spread of heights, loads, lifts and trips of real catalogues. */
@@ -87,6 +90,7 @@ zg_zone *zg_make(const zg_params *p)
                                   : d->kind == SL_KIND_RND  ? 1
                                                             : trips[v];
         d->priority = 1.0 + 0.05 * (double)(rnd_next(&s) % 10);
+        d->contiguous = false; /* see chains_per_building_max above */
     }
     /* Chain links along each chain. */
     int nl = 0;
