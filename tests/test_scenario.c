@@ -1064,6 +1064,34 @@ Test(hostile, deep_nesting, .timeout = 10)
     EXPECT_PARSE(ok, "t.yaml:2:7: name: expected a string, got a list");
 }
 
+/* Long pin and exclude lists are checked against each other in n log n:
+ * 60000 of each parse at once, and the one parcel in both is named. */
+Test(hostile, long_pin_and_exclude_lists, .timeout = 20)
+{
+    enum { N = 60000 };
+    size_t cap = (size_t)N * 64 + 1024, len = 0;
+    char *yaml = malloc(cap);
+    len += (size_t)snprintf(yaml + len, cap - len, "%sindustries:\n%spins:\n", HEAD, IND("a"));
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(yaml + len, cap - len, "  - {parcel: P%d, industry: a}\n", i);
+    len += (size_t)snprintf(yaml + len, cap - len, "plan:\n  exclude:\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(yaml + len, cap - len, "    - X%d\n", i);
+    len += (size_t)snprintf(yaml + len, cap - len, "    - P%d\n", N / 2);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = sl_scenario_parse("t.yaml", yaml, len, &err);
+    char want0[256];
+    snprintf(want0, sizeof want0,
+             "t.yaml:%d:7: plan.exclude[%d]: parcel 'P%d' is also pinned (pin at %d:5); a pin "
+             "redevelops its parcel, plan.exclude keeps it as it is",
+             2 + 2 + 1 + N + 2 + N, N, N / 2, 2 + 2 + 1 + N / 2);
+    const char *want[] = {want0, NULL};
+    expect_errors_in(s, &err, SL_ERR_SCENARIO, want);
+    sl_error_clear(&err);
+    free(yaml);
+}
+
 Test(hostile, long_scalar, .timeout = 10)
 {
     size_t n = (1u << 20) + 1;

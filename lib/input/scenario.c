@@ -2039,18 +2039,39 @@ static void parse_pins(ctx *c, ynode *v)
 static void check_exclude_pins(ctx *c)
 {
     const sl_scenario *s = c->s;
+    if (s->n_exclude == 0 || s->n_pins == 0)
+        return;
+    /* The pins sorted by parcel, then file order: n log n, however long
+     * both lists are. */
+    id_ref *pins = calloc((size_t)s->n_pins, sizeof *pins);
+    if (!pins) {
+        c->oom = true;
+        return;
+    }
+    int n = 0;
+    for (int k = 0; k < s->n_pins; k++)
+        if (s->pins[k].parcel)
+            pins[n++] = (id_ref){s->pins[k].parcel, k};
+    qsort(pins, (size_t)n, sizeof *pins, cmp_id_ref);
     char tmp[SL_CLIP + 8];
-    for (int i = 0; i < s->n_exclude; i++)
-        for (int k = 0; k < s->n_pins; k++) {
-            const sl_pin *p = &s->pins[k];
-            if (!p->parcel || strcmp(p->parcel, s->exclude[i]) != 0)
-                continue;
-            report(c, s->exclude_line[i], s->exclude_col[i],
-                   "plan.exclude[%d]: parcel '%s' is also pinned (pin at %d:%d); a pin "
-                   "redevelops its parcel, plan.exclude keeps it as it is",
-                   i, clip(s->exclude[i], tmp, sizeof tmp), p->line, p->col);
-            break;
+    for (int i = 0; i < s->n_exclude; i++) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (strcmp(pins[mid].id, s->exclude[i]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
+        if (lo == n || strcmp(pins[lo].id, s->exclude[i]) != 0)
+            continue;
+        const sl_pin *p = &s->pins[pins[lo].k]; /* the first pin of the parcel */
+        report(c, s->exclude_line[i], s->exclude_col[i],
+               "plan.exclude[%d]: parcel '%s' is also pinned (pin at %d:%d); a pin "
+               "redevelops its parcel, plan.exclude keeps it as it is",
+               i, clip(s->exclude[i], tmp, sizeof tmp), p->line, p->col);
+    }
+    free(pins);
 }
 
 /* ------------------------------------------------------------------ */
