@@ -315,6 +315,22 @@ Test(scenario, init_functions_match_the_parser)
     sl_scenario_destroy(s);
 }
 
+/* The public "did you mean" (plan.exclude's unknown parcels use it): the
+ * parser's rule, and a budget that many lookups share. */
+Test(scenario, did_you_mean)
+{
+    const char *ids[] = {"B3-1", NULL, "B7-2", "C10"};
+    cr_assert_str_eq(sl_did_you_mean("B3-l", ids, 4, NULL), "B3-1");
+    cr_assert_str_eq(sl_did_you_mean("b7-2", ids, 4, NULL), "B7-2");
+    cr_assert_null(sl_did_you_mean("ZZZZZZ", ids, 4, NULL));
+    cr_assert_null(sl_did_you_mean(NULL, ids, 4, NULL));
+    long budget = SL_DID_YOU_MEAN_BUDGET;
+    cr_assert_str_eq(sl_did_you_mean("C1O", ids, 4, &budget), "C10");
+    cr_assert(budget < SL_DID_YOU_MEAN_BUDGET && budget > 0);
+    budget = 0;
+    cr_assert_null(sl_did_you_mean("B3-l", ids, 4, &budget), "budget spent: no comparison");
+}
+
 Test(scenario, null_values_take_the_default)
 {
     sl_scenario *s =

@@ -684,6 +684,7 @@ static sl_status check_exclude(const sl_zone *z, sl_error *err)
     const sl_scenario *sc = z->sc;
     const char **ids = NULL;
     sl_status st = SL_OK;
+    long budget = SL_DID_YOU_MEAN_BUDGET; /* for all the suggestions together */
     for (int i = 0; i < sc->n_exclude; i++) {
         const char *id = sc->exclude[i];
         if (sl_zone_find(z, id) >= 0)
@@ -697,7 +698,7 @@ static sl_status check_exclude(const sl_zone *z, sl_error *err)
             for (int k = 0; k < z->n; k++)
                 ids[k] = z->p[k].id;
         }
-        const char *near = sl_did_you_mean(id, ids, z->n);
+        const char *near = sl_did_you_mean(id, ids, z->n, &budget);
         char msg[800];
         snprintf(msg, sizeof msg, "plan.exclude[%d]: no parcel '%s' in layer '%s' of %s%s%s%s", i,
                  id, sl_source_layer_name(z->src), sl_source_label(z->src),

@@ -41,7 +41,7 @@ enum {
 };
 /* Work allowed to "did you mean" (distance-table cells), so that a file
  * with thousands of bad references cannot make suggestions quadratic. */
-#define SL_SUGGEST_BUDGET 50000000L
+#define SL_SUGGEST_BUDGET SL_DID_YOU_MEAN_BUDGET
 
 /* ------------------------------------------------------------------ */
 /* Rule sets                                                           */
@@ -597,12 +597,15 @@ static const char *suggest(ctx *c, const char *word, const char *const *names, i
     return best;
 }
 
-const char *sl_did_you_mean(const char *word, const char *const *names, int n)
+const char *sl_did_you_mean(const char *word, const char *const *names, int n, long *budget)
 {
     ctx c;
     memset(&c, 0, sizeof c);
-    c.suggest_budget = SL_SUGGEST_BUDGET;
-    return word ? suggest(&c, word, names, n) : NULL;
+    c.suggest_budget = budget ? *budget : SL_SUGGEST_BUDGET;
+    const char *near = word && c.suggest_budget > 0 ? suggest(&c, word, names, n) : NULL;
+    if (budget)
+        *budget = c.suggest_budget;
+    return near;
 }
 
 /* ------------------------------------------------------------------ */

@@ -199,8 +199,11 @@ const char *sl_industry_chain(const sl_industry *d);
 /* "Did you mean": the closest of names[0..n) (NULL entries skipped) to
  * word when it is a near miss by the rule of the scenario's own messages
  * (a few edits, fewer than half the name), else NULL.  The work is
- * bounded, so a long list gives a suggestion from its first names only. */
-const char *sl_did_you_mean(const char *word, const char *const *names, int n);
+ * bounded: *budget (comparison cells; NULL: the parser's own budget for
+ * this one call) is spent and updated, so that many lookups share one
+ * budget; once it is spent, names are no longer compared. */
+#define SL_DID_YOU_MEAN_BUDGET 50000000L
+const char *sl_did_you_mean(const char *word, const char *const *names, int n, long *budget);
 
 const char *sl_kind_name(sl_kind k);
 const char *sl_vibration_name(sl_vibration v);
