@@ -98,7 +98,7 @@ Test(rules, setback_blocks)
     cr_assert_eq(e.binding, SL_BIND_SETBACK);
 }
 
-/* Floor plates (MODEL §4).  4000 m² parcel, shrunk 3000: T = min(0.60 * 4000,
+/* Floor plates (docs/model.md §4).  4000 m² parcel, shrunk 3000: T = min(0.60 * 4000,
  * 3000) = 2400; F_o = min(0.15 * 2400 = 360, 0.07 * 4000 = 280) = 280 < 300
  * = office_floor_plate_min_m2: no office block, F_o = 0, n_o = 0, and the
  * factory takes all of T: F_f = 2400 >= 500.  Factory cap 10 * 2400 =
@@ -170,7 +170,7 @@ Test(rules, factory_below_its_floor_plate_blocks)
 }
 
 /* 800 m² parcel, shrunk 200: T = 200 < 240 (setback fails) and F_f = 200 <
- * 500 (floor plate fails): the setback is reported (MODEL §9.14). */
+ * 500 (floor plate fails): the setback is reported (docs/model.md §9.14). */
 Test(rules, setback_wins_over_floor_plate)
 {
     sl_ruleset r = after();

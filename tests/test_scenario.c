@@ -224,7 +224,7 @@ Test(scenario, link_and_pin_defaults)
     sl_scenario_destroy(s);
 }
 
-/* The keys of MODEL version 2: floor plates, rents and taxes, pin start
+/* The keys of model version 2 (docs/model.md): floor plates, rents and taxes, pin start
  * years, plan.exclude and the neighbour keys, as written. */
 Test(scenario, v2_keys)
 {

@@ -352,7 +352,7 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const sha
     return a;
 }
 
-/* Why a candidate cannot be redeveloped under its plan rules (MODEL §4,
+/* Why a candidate cannot be redeveloped under its plan rules (docs/model.md §4,
  * §9.14: the setback first), with the numbers. */
 static void redevelopment_reason(const sl_parcel *p, const char *rules_name, char *out, size_t size)
 {
@@ -677,7 +677,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
     return SL_OK;
 }
 
-/* Every id of plan.exclude names a parcel of the zone (MODEL §5), as a
+/* Every id of plan.exclude names a parcel of the zone (docs/model.md §5), as a
  * planner's typo must not silently keep nothing. */
 static sl_status check_exclude(const sl_zone *z, sl_error *err)
 {

@@ -42,7 +42,7 @@ typedef struct sl_parcel {
     sl_footprints plan_fp; /* footprints under plan_rules; the optimizer may
                             * redevelop the parcel only when
                             * sl_footprints_redevelopable(&plan_fp): the
-                            * setback and the floor plates (MODEL §4); a
+                            * setback and the floor plates (docs/model.md §4); a
                             * floor-plate failure also reads factory_m2 0 */
     bool excluded;         /* plan.exclude lists its id: the plan keeps it as it
                             * is (evaluate still reports a candidate as

@@ -68,7 +68,7 @@ void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprint
     env->factory_cap_m2 = env->factory_floors * fp->factory_m2;
     env->office_cap_m2 =
         fmin(env->office_floors * fp->office_m2, r->office_gfa_share_max * r->far_max * area_m2);
-    /* MODEL §9.14: a parcel failing both tests is bound by the setback. */
+    /* docs/model.md §9.14: a parcel failing both tests is bound by the setback. */
     if (!fp->setback_ok || !fp->floor_plate_ok) {
         env->max_gfa_m2 = 0;
         env->binding = !fp->setback_ok ? SL_BIND_SETBACK : SL_BIND_FLOOR_PLATE;

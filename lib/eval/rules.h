@@ -18,7 +18,7 @@
  * 0 for x <= 0 or NAN, at most SL_MAX_FLOORS. */
 int sl_floor_count(double x);
 
-/* Footprints of a parcel under rule set r (MODEL §4).
+/* Footprints of a parcel under rule set r (docs/model.md §4).
  * Invariants: office_m2 is 0 or at least office_floor_plate_min_m2 (a
  * smaller office plate is no office block: its share goes to the
  * factory); setback_ok is total_m2 >= coverage_min * area_m2;
@@ -45,7 +45,7 @@ bool sl_footprints_redevelopable(const sl_footprints *fp);
 
 /* Why a parcel's envelope stops where it does.  SL_BIND_SETBACK and
  * SL_BIND_FLOOR_PLATE: it cannot be redeveloped (max_gfa_m2 0); a parcel
- * failing both is SL_BIND_SETBACK (MODEL §9.14). */
+ * failing both is SL_BIND_SETBACK (docs/model.md §9.14). */
 typedef enum sl_binding {
     SL_BIND_FAR,
     SL_BIND_HEIGHT,

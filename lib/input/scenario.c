@@ -74,7 +74,7 @@ const sl_rule_key sl_rule_keys[] = {
     RULE(freight_trips_per_day_max, SL_RULE_DOUBLE, 200, 0, false, INFINITY),
     /* 0 bans vibration sources from every level. */
     RULE(vibration_source_max_floor, SL_RULE_INT, 1, 0, false, INFINITY),
-    /* Minimum floor plates (MODEL v2 §4): a smaller office footprint is no
+    /* Minimum floor plates (docs/model.md §4): a smaller office footprint is no
      * office block; a smaller factory footprint, no redevelopment. */
     RULE(factory_floor_plate_min_m2, SL_RULE_DOUBLE, 500, 0, false, INFINITY),
     RULE(office_floor_plate_min_m2, SL_RULE_DOUBLE, 300, 0, false, INFINITY),
