@@ -53,9 +53,11 @@ zg_zone *zg_make(const zg_params *p)
     zg_rules_default(&sc->rules[0]);
     sc->rules[0].name = strdup("after");
     sc->plan_rules = 0;
-    /* The zones of the benchmark series keep their v1 shape: no chain
-     * limit per building, tenants may split (zg_make sets contiguous). */
+    /* The zones of the benchmark series keep their version-1 shape: no
+     * chain limit per building, no neighbour chain bonus, tenants may split
+     * (contiguous is set below). */
     sc->chains_per_building_max = 0;
+    sc->neighbour_chain_bonus_m2 = 0;
 
     /* Industries: chains of production / rnd / office / warehouse with the
      * spread of heights, loads, lifts and trips of real catalogues. */

@@ -42,10 +42,12 @@ static inline void tz_init(tz *t)
     s->links = t->links;
     s->pins = t->pins;
     s->time_limit_s = 30; /* tests' own limit; the default is 60 */
-    /* The fixtures are hand-checked v1 plans and brute.c does not model
-     * constraints 14-15: no chain limit here (tz_ind: tenants may split);
-     * a test that wants them sets them. */
+    /* The fixtures keep the version-1 shape the hand-checked plans were
+     * worked for: no chain limit, no neighbour chain bonus, and (tz_ind)
+     * tenants that may split; a test that wants constraints 14-15 or the
+     * bonus sets them. */
     s->chains_per_building_max = 0;
+    s->neighbour_chain_bonus_m2 = 0;
     t->z.sc = s;
     t->z.p = t->par;
 }
