@@ -546,11 +546,16 @@ Test(cli, plan_sigint_before_any_plan, .timeout = 300)
 /* A generated zone of n parcels (slgen bench) in work/zone, planned with
  * the bundled scenario's industries and rules (its pin is on a sample
  * parcel: left out); returns the scenario's path (heap). */
+/* The bundled scenario's plan section on n generated parcels, without pins
+ * and without the neighbour chain bonus: with it (its default, 3000 m²) the
+ * optimizer finds no plan for 20000 parcels within 30 s today, and these
+ * tests are about what happens around a plan, not about that search. */
 static char *generated_zone(const char *work, int n)
 {
     t_run r = t_sh("%s/slgen bench %d %s/zone >/dev/null && "
                    "awk '/^pins:/{skip=1; next} /^[a-z]/{skip=0} !skip' " GONGGAI
-                   " | sed 's|source: .*|source: %s/zone/parcels.shp|' > %s/s.yaml",
+                   " | sed -e 's|source: .*|source: %s/zone/parcels.shp|' "
+                   "-e '/^  objective:/a\\    neighbour_chain_bonus_m2: 0' > %s/s.yaml",
                    SL_BUILD, n, work, work, work);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
