@@ -6,9 +6,13 @@
  * (ynode) that keeps each node's position; hostile input is stopped there:
  * nesting depth, scalar size and the number of nodes that aliases expand to
  * are bounded, so neither a deep file nor an alias bomb can exhaust the
- * stack, the memory or the clock.  Then the tree is checked section by
- * section against key tables (field[] below and sl_rule_keys[]) that also
- * hold each key's default and valid range.  Errors are collected, sorted by
+ * stack, the memory or the clock.  A file may extend a base (`extends`):
+ * each file of the chain becomes a tree of its own, and the trees are
+ * merged from the last base up (mappings key by key, anything else
+ * replaced) with every node keeping the file that wrote it, so that
+ * messages and relative paths follow the value's own file.  Then the tree
+ * is checked section by section against key tables (field[] below and
+ * sl_rule_keys[]) that also hold each key's default and valid range.  Errors are collected, sorted by
  * position and handed to the caller's sl_error at the end, so a planner sees
  * all of a file's problems in reading order whichever section was checked
  * first.
