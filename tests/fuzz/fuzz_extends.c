@@ -37,11 +37,23 @@ static void put(const char *name, const uint8_t *data, size_t size)
     CHECK(fclose(f) == 0);
 }
 
+/* The scratch directory goes when the fuzzer exits normally. */
+static void cleanup(void)
+{
+    char p[128];
+    snprintf(p, sizeof p, "%s/a.yaml", dir);
+    remove(p);
+    snprintf(p, sizeof p, "%s/b.yaml", dir);
+    remove(p);
+    remove(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/sl-fuzz-extends-XXXXXX");
         CHECK(mkdtemp(dir));
+        atexit(cleanup);
     }
     if (memchr(data, '/', size))
         return 0;
