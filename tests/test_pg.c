@@ -550,7 +550,7 @@ Test(pg, evaluate_round_trip)
 /* The same round trip for plan: parcels and floors tables against the
  * file-based plan.  Runs once `shanglou plan` takes --to (the optimizer
  * lands on main after this branch). */
-Test(pg, plan_round_trip, .timeout = 110)
+Test(pg, plan_round_trip, .timeout = 300)
 {
     t_run r = t_cli("plan", "--help", NULL);
     bool ready = r.status == 0 && strstr(r.out, "--to PG:");
