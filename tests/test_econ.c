@@ -380,3 +380,45 @@ Test(econ, plan_gonggai_capex_adds_up, .timeout = 300)
     t_rmtree(dir);
     free(dir);
 }
+
+/* Evaluate on the bundled scenario: every industrial parcel with a tax per
+ * mu gets the grade that numpy-style linear percentiles of the written
+ * values give (computed again here, independently), others none. */
+Test(econ, evaluate_gonggai_grades, .timeout = 300)
+{
+    char *dir = t_tmpdir();
+    t_run r = t_cli("evaluate", "../scenarios/gonggai.yaml", "-o", dir, "--quiet", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    r = t_sh(
+        "/usr/bin/python3 - '%s' <<'EOF'\n"
+        "import json, math, sys\n"
+        "ps = [f['properties'] for f in json.load(open(sys.argv[1] + "
+        "'/parcels.geojson'))['features']]\n"
+        "ind = lambda p: p['status'] != 'rejected' and p['land_use'] in ('M1', 'M2', "
+        "'100101', '100102')\n"
+        "x = sorted(p['tax_per_mu_cny'] for p in ps if ind(p) and p['tax_per_mu_cny'] is "
+        "not None)\n"
+        "def pct(q):\n"
+        "    pos = q * (len(x) - 1); lo = math.floor(pos)\n"
+        "    return x[lo] if lo >= len(x) - 1 else x[lo] + (pos - lo) * (x[lo + 1] - x[lo])\n"
+        "cut = [pct(0.75), pct(0.30), pct(0.05)]\n"
+        "def grade(v):\n"
+        "    for g, c in zip('ABC', cut):\n"
+        "        if v >= c: return g\n"
+        "    return 'D'\n"
+        "n = {}\n"
+        "for p in ps:\n"
+        "    want = grade(p['tax_per_mu_cny']) if ind(p) and p['tax_per_mu_cny'] is not None "
+        "else None\n"
+        "    assert p['grade'] == want, (p['id'], p['tax_per_mu_cny'], p['grade'], want, cut)\n"
+        "    n[want] = n.get(want, 0) + 1\n"
+        "assert all(n.get(g) for g in 'ABCD'), n\n"
+        "print(n)\n"
+        "EOF",
+        dir);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    t_run_free(&r);
+    t_rmtree(dir);
+    free(dir);
+}
