@@ -363,7 +363,7 @@ Test(plan, pricing_matches_brute_force_per_parcel)
 
 Test(plan, deterministic, .timeout = 120)
 {
-    zg_params zp = {60, 8, 2, 7, 0.02, true};
+    zg_params zp = {60, 8, 2, 7, 0.02, true, false};
     zg_zone *g = zg_make(&zp);
     sl_plan_options o;
     sl_plan_options_init(&o, &g->sc);
