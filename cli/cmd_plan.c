@@ -24,6 +24,7 @@
 #include "input/scenario.h"
 #include "out/summary.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 static const char *plan_usage =
     "usage: shanglou plan SCENARIO -o DIR [--time-limit S] [--gap G] [--quiet] [--verbose]\n"
@@ -189,6 +190,7 @@ int cmd_plan(int argc, char **argv)
     o.progress = cli_progress_plan_fn;
     o.user_data = prog;
     sl_plan *plan = NULL;
+    sl_economics *econ = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
@@ -246,6 +248,9 @@ int cmd_plan(int argc, char **argv)
         st = SL_ERR_SOLVER;
         goto done;
     }
+    /* docs/model.md §11, when the scenario asks for it. */
+    if (sc->has_economics && (st = sl_economics_compute(z, plan, &econ, &err)) != SL_OK)
+        goto done;
     if ((a.out && !(od = sl_outdir_begin(a.out, &err))) ||
         pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
         st = err.code;
@@ -265,6 +270,9 @@ int cmd_plan(int argc, char **argv)
         st = err.code;
         goto done;
     }
+    sl_parcels_writer_set_economics(ctx.parcels, econ);
+    sl_parcels_writer_set_economics(ctx.pg_parcels, econ);
+    sl_gpkg_writer_set_economics(ctx.gpkg, econ);
     ctx.progress = prog;
     cli_progress_begin(prog, "writing parcels", z->n);
     st = sl_zone_rescan(z, write_parcel, &ctx, &err);
@@ -293,11 +301,11 @@ int cmd_plan(int argc, char **argv)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);
     if (st == SL_OK && od)
-        st = sl_report_write(sl_outdir_file(od, "report.html"), z, plan, &err);
+        st = sl_report_write_econ(sl_outdir_file(od, "report.html"), z, plan, econ, &err);
     if (st == SL_OK && od)
         st = sl_report_write_stacks(od, z, plan, &err);
     if (st == SL_OK && od)
-        st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
+        st = sl_summary_write_econ(sl_outdir_file(od, "summary.json"), z, plan, econ, &err);
     /* The database commits first, as in evaluate. */
     st = pg_target_finish(&pg, st, &err);
     if (st == SL_OK && od) {
@@ -345,6 +353,7 @@ done:
     sl_outdir_abort(od);
     rc = cli_finish(&err, st);
     cli_progress_destroy(prog);
+    sl_economics_destroy(econ);
     sl_plan_destroy(plan);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);

@@ -330,7 +330,8 @@ static void zrec(zone_bf *Z, int p, double v)
             if (Z->G[i] < d->demand_min_m2 - 1e-6 || Z->G[i] > d->demand_max_m2 + 1e-6)
                 return;
         }
-        v += neighbour_bonus(Z);
+        if (Z->z->nb_start && Z->sc->neighbour_chain_bonus_m2 > 0)
+            v += neighbour_bonus(Z);
         if (v > Z->best)
             Z->best = v;
         return;
@@ -376,7 +377,8 @@ double bf_zone(const sl_zone *z)
         for (int k = 0; k < sc->n_pins; k++)
             if (p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                 pinned = true;
-        bool cand = p->status == SL_PARCEL_CANDIDATE && p->plan_fp.setback_ok;
+        /* docs/model.md §4-§5: setback and floor plates hold, not excluded */
+        bool cand = p->status == SL_PARCEL_CANDIDATE && sl_footprints_redevelopable(&p->plan_fp);
         for (int k = 0; k < sc->n_exclude; k++)
             if (p->id && strcmp(sc->exclude[k], p->id) == 0)
                 cand = false; /* plan.exclude: kept as it is */
