@@ -49,7 +49,7 @@ static double alone_capacity(const sl_parcel *q, const sl_industry *d)
 {
     const sl_ruleset *r = q->plan_rules;
     const sl_footprints *fp = &q->plan_fp;
-    if (!fp->setback_ok || !(fp->factory_m2 > 0))
+    if (!sl_footprints_redevelopable(fp) || !(fp->factory_m2 > 0))
         return 0;
     double far_left = r->far_max * q->area_m2, h = 0, trips = 0, gfa = 0;
     int n = 0;
@@ -153,8 +153,8 @@ static bool reshape_v2(zg_zone *g, const zg_params *p)
     for (int placed = 0, k = (int)(rnd_next(&s) % (unsigned)stride), tries = 0;
          placed < npins && tries < z->n; k = (k + 1) % z->n, tries++) {
         sl_parcel *q = &z->p[k];
-        if (q->status != SL_PARCEL_CANDIDATE || q->pin >= 0 || !q->plan_fp.setback_ok ||
-            !(q->plan_fp.factory_m2 > 0))
+        if (q->status != SL_PARCEL_CANDIDATE || q->pin >= 0 ||
+            !sl_footprints_redevelopable(&q->plan_fp) || !(q->plan_fp.factory_m2 > 0))
             continue;
         const sl_ruleset *r = q->plan_rules;
         int ind = -1;
