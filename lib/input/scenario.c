@@ -345,6 +345,8 @@ static int cmp_id_ref(const void *a, const void *b)
 }
 
 static void vreport(ctx *c, int file, int line, int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+static void vreport(ctx *c, int file, int line, int col, const char *fmt, va_list ap)
 {
     c->n_total++;
     if (c->n_errs >= SL_MAX_KEPT_ERRORS)

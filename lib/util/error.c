@@ -70,6 +70,8 @@ static void add_text(sl_error *err, sl_status code, char *text)
 }
 
 static char *vformat(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static char *vformat(const char *prefix, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
