@@ -23,6 +23,8 @@
 #include "out/report.h"
 #include "input/scenario.h"
 #include "out/summary.h"
+#include "out/phases.h"
+#include "phase/phasing.h"
 #include "eval/evaluate.h"
 
 static const char *plan_usage =
@@ -147,9 +149,9 @@ int cmd_plan(int argc, char **argv)
     sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
     /* Before the solve, and so before anything is written: no output may
      * be an input. */
-    static const char *const names[] = {
-        "parcels.geojson", "floors.geojson", "shanglou.gpkg", "parcels.csv",
-        "report.html",     "stacks/",        "summary.json",  NULL};
+    static const char *const names[] = {"parcels.geojson", "floors.geojson", "shanglou.gpkg",
+                                        "parcels.csv",     "report.html",    "stacks/",
+                                        "summary.json",    "phases.csv",     NULL};
     static const char *const pg_layers[] = {"parcels", "buildings", "floors", NULL};
     if (z && (rc = cli_guard_outputs("plan", &a.path, &sc, 1, a.out, names, NULL, pg.to, pg.prefix,
                                      pg_layers)) != 0) {
@@ -189,6 +191,7 @@ int cmd_plan(int argc, char **argv)
     o.progress = cli_progress_plan_fn;
     o.user_data = prog;
     sl_plan *plan = NULL;
+    sl_phasing *phasing = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
@@ -246,6 +249,27 @@ int cmd_plan(int argc, char **argv)
         st = SL_ERR_SOLVER;
         goto done;
     }
+    /* docs/model.md §12: start years for the redeveloped parcels. */
+    if (sc->phasing.present) {
+        st = sl_phasing_plan(z, plan, NULL, NULL, -1, &o, &phasing, &err);
+        if (st != SL_OK)
+            goto done;
+        if (phasing->status == SL_PLAN_INFEASIBLE || phasing->status == SL_PLAN_NO_PLAN) {
+            if (phasing->status == SL_PLAN_INFEASIBLE) {
+                fprintf(stderr, "plan: the layout has no phasing that meets every rule of %s:\n",
+                        a.path);
+                for (int i = 0; i < phasing->n_conflicts; i++)
+                    fprintf(stderr, "  %s\n", phasing->conflicts[i]);
+            }
+            st = phasing->status == SL_PLAN_INFEASIBLE ? SL_ERR_INFEASIBLE : SL_ERR_SOLVER;
+            sl_error_add(&err, st, "plan: phasing %s; %s left unchanged",
+                         phasing->status == SL_PLAN_INFEASIBLE
+                             ? "infeasible"
+                             : "found no schedule within phasing.time_limit_s",
+                         a.out ? a.out : pg.to);
+            goto done;
+        }
+    }
     if ((a.out && !(od = sl_outdir_begin(a.out, &err))) ||
         pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
         st = err.code;
@@ -298,6 +322,8 @@ int cmd_plan(int argc, char **argv)
         st = sl_report_write_stacks(od, z, plan, &err);
     if (st == SL_OK && od)
         st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
+    if (st == SL_OK && od && phasing)
+        st = sl_phases_write_csv(sl_outdir_file(od, "phases.csv"), phasing, &err);
     /* The database commits first, as in evaluate. */
     st = pg_target_finish(&pg, st, &err);
     if (st == SL_OK && od) {
@@ -323,10 +349,17 @@ int cmd_plan(int argc, char **argv)
             n, z->n_by_status[SL_PARCEL_CANDIDATE], plan->objective);
         print_bound_gap(stdout, plan);
         printf(", %.1f s", plan->solve_seconds);
+        if (phasing)
+            printf("; phasing %s (stop_reason %s): %d of %d started, discounted value %.0f",
+                   sl_plan_status_name(phasing->status),
+                   sl_stop_reason_name(phasing->stop_reason)
+                       ? sl_stop_reason_name(phasing->stop_reason)
+                       : "-",
+                   phasing->n_started, n, phasing->objective);
         if (a.out)
             printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, "
-                   "report.html, stacks/ and summary.json in %s",
-                   a.out);
+                   "report.html, stacks/%s and summary.json in %s",
+                   phasing ? ", phases.csv" : "", a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "buildings", "floors", "runs", NULL};
         pg_target_report(&pg, "plan", layers);
@@ -346,6 +379,7 @@ done:
     rc = cli_finish(&err, st);
     cli_progress_destroy(prog);
     sl_plan_destroy(plan);
+    sl_phasing_destroy(phasing);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "eval/evaluate.h"
+
 #include "util/log.h"
 
 #define TOL 1e-6
@@ -73,6 +75,9 @@ static void fill_table(const sl_phase_input *in, const int *start, const table *
 {
     int T = in->years, B = in->build_years;
     double cb = 0, cs = 0, in_use_gfa = 0;
+    bool money_known = false; /* some capex known: else spending is unknown */
+    for (int p = 0; p < in->n; p++)
+        money_known |= isfinite(in->parcels[p].capex_cny);
     for (int t = 0; t < T; t++) {
         int n = 0;
         double sp = 0, used = 0, into = 0;
@@ -93,9 +98,9 @@ static void fill_table(const sl_phase_input *in, const int *start, const table *
         if (in->n_budget)
             cb += in->budget_cny[t];
         tb->starts[t] = n;
-        tb->spend[t] = sp;
+        tb->spend[t] = money_known ? sp : NAN;
         tb->cum_budget[t] = in->n_budget ? cb : NAN;
-        tb->cum_spend[t] = cs;
+        tb->cum_spend[t] = money_known ? cs : NAN;
         tb->swing_used[t] = used;
         tb->swing_avail[t] =
             swing_on(in) ? in->swing_space_m2 + in->swing_from_new_share * in_use_gfa : NAN;
@@ -838,4 +843,97 @@ sl_status sl_phasing_export_model(const sl_phase_input *in, const char *path, sl
         return SL_ERR_IO;
     }
     return SL_OK;
+}
+
+/* ---- a plan's phasing -------------------------------------------------- */
+
+/* The pinned start year of parcel p (0: none). */
+static int pinned_start(const sl_scenario *sc, const sl_parcel *p)
+{
+    for (int k = 0; p->id && k < sc->n_pins; k++)
+        if (sc->pins[k].start_year && sc->pins[k].parcel && strcmp(sc->pins[k].parcel, p->id) == 0)
+            return sc->pins[k].start_year;
+    return 0;
+}
+
+sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
+                          const double *capex_cny, double discount_rate, const sl_plan_options *o,
+                          sl_phasing **out, sl_error *err)
+{
+    *out = NULL;
+    const sl_scenario *sc = z->sc;
+    int m = 0;
+    for (int i = 0; i < plan->n; i++)
+        m += plan->pp[i].redeveloped;
+    sl_phase_parcel *ps = calloc((size_t)(m ? m : 1), sizeof *ps);
+    int *zi = calloc((size_t)(m ? m : 1), sizeof *zi);
+    sl_phasing *ph = NULL;
+    if (!ps || !zi) {
+        free(ps);
+        free(zi);
+        sl_error_add(err, SL_ERR_NOMEM, "phasing: out of memory");
+        return SL_ERR_NOMEM;
+    }
+    m = 0;
+    for (int i = 0; i < plan->n; i++) {
+        const sl_parcel_plan *pp = &plan->pp[i];
+        if (!pp->redeveloped)
+            continue;
+        const sl_parcel *p = &z->p[i];
+        zi[m] = i;
+        ps[m].id = p->id ? p->id : "(null id)";
+        ps[m].value = value ? value[i] : pp->value_m2eq;
+        ps[m].capex_cny = capex_cny ? capex_cny[i] : NAN;
+        ps[m].current_gfa_m2 = isfinite(p->current_gfa_m2) ? p->current_gfa_m2 : 0;
+        ps[m].gfa_m2 = pp->gfa_m2;
+        ps[m].ready_year = p->ready_year;
+        ps[m].pinned_start = pinned_start(sc, p);
+        m++;
+    }
+    sl_phase_input in;
+    sl_phase_input_init(&in, sc);
+    if (discount_rate >= 0)
+        in.discount_rate = discount_rate;
+    in.n = m;
+    in.parcels = ps;
+    if (o) {
+        in.verbose = o->verbose;
+        in.log = o->log;
+        in.log_user_data = o->log_user_data;
+        in.interrupt = o->interrupt;
+        in.gap = o->gap;
+    }
+    sl_status st = sl_phasing_solve(&in, &ph, err);
+    if (st == SL_OK) {
+        /* per zone parcel from here on */
+        int *start = calloc((size_t)(plan->n ? plan->n : 1), sizeof *start);
+        int *in_use = calloc((size_t)(plan->n ? plan->n : 1), sizeof *in_use);
+        if (!start || !in_use) {
+            free(start);
+            free(in_use);
+            sl_phasing_destroy(ph);
+            ph = NULL;
+            sl_error_add(err, SL_ERR_NOMEM, "phasing: out of memory");
+            st = SL_ERR_NOMEM;
+        } else {
+            for (int k = 0; k < m; k++) {
+                start[zi[k]] = ph->start[k];
+                in_use[zi[k]] = ph->in_use[k];
+            }
+            free(ph->start);
+            free(ph->in_use);
+            ph->start = start;
+            ph->in_use = in_use;
+            ph->n = plan->n;
+            for (int i = 0; i < plan->n; i++) {
+                plan->pp[i].start_year = start[i];
+                plan->pp[i].in_use_year = in_use[i];
+            }
+            plan->phasing = ph;
+        }
+    }
+    free(ps);
+    free(zi);
+    *out = ph;
+    return st;
 }

@@ -81,6 +81,18 @@ void sl_phasing_destroy(sl_phasing *ph);
  * solver's table, not its model. */
 bool sl_phasing_feasible(const sl_phase_input *in, const int *start, char *msg, size_t size);
 
+/* Phase a plan: one sl_phase_parcel per redeveloped parcel (G0 its
+ * current GFA, GFA the plan's, ready_year from the source, a pin's
+ * start_year), value[i] and capex_cny[i] per zone parcel (value NULL: the
+ * plan's value_m2eq; capex NULL: no spending known), the rules from the
+ * scenario (discount_rate < 0: phasing.discount_rate).  Solves, sets
+ * plan->pp[].start_year / in_use_year and plan->phasing = *out.  The
+ * result's start[] and in_use[] are per zone parcel here (0 for parcels
+ * not redeveloped).  verbose/log/interrupt as for the plan. */
+sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
+                          const double *capex_cny, double discount_rate, const sl_plan_options *o,
+                          sl_phasing **out, sl_error *err);
+
 /* Write the phasing MIP (.lp: CPLEX LP; .mps: free MPS). */
 sl_status sl_phasing_export_model(const sl_phase_input *in, const char *path, sl_error *err);
 
