@@ -15,7 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "eval/evaluate.h"
+#include "util/ogr_util.h"
 
 #include "util/log.h"
 
@@ -935,5 +939,98 @@ sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
     free(ps);
     free(zi);
     *out = ph;
+    return st;
+}
+
+/* ---- the phasing MIP of a written plan --------------------------------- */
+
+sl_status sl_phasing_export_plan(const sl_zone *z, const char *plan_dir, const char *path,
+                                 sl_error *err)
+{
+    size_t nd = strlen(plan_dir);
+    char *file = malloc(nd + 32);
+    if (!file) {
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory");
+        return SL_ERR_NOMEM;
+    }
+    snprintf(file, nd + 32, "%s/parcels.geojson", plan_dir);
+    sl_gdal_init();
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    sl_gdal_capture_pop();
+    if (!l) {
+        sl_error_add(err, SL_ERR_IO, "%s: cannot read the plan's parcels: %s", file,
+                     cap.last[0] ? cap.last : "no layer");
+        if (ds)
+            GDALClose(ds);
+        free(file);
+        return SL_ERR_IO;
+    }
+    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(l);
+    int f_id = OGR_FD_GetFieldIndex(fd, "id"), f_gfa = OGR_FD_GetFieldIndex(fd, "gfa_m2");
+    int f_val = OGR_FD_GetFieldIndex(fd, "value_m2eq"), f_npv = OGR_FD_GetFieldIndex(fd, "npv_cny");
+    int f_capex = OGR_FD_GetFieldIndex(fd, "capex_cny");
+    if (f_id < 0 || f_gfa < 0 || f_val < 0) {
+        sl_error_add(err, SL_ERR_IO,
+                     "%s: not the parcels of a plan (no id, gfa_m2 or value_m2eq field); run "
+                     "`shanglou plan SCENARIO -o DIR` first",
+                     file);
+        GDALClose(ds);
+        free(file);
+        return SL_ERR_IO;
+    }
+    long long cnt = OGR_L_GetFeatureCount(l, TRUE);
+    sl_phase_parcel *ps = calloc((size_t)(cnt > 0 ? cnt : 1), sizeof *ps);
+    char **ids = calloc((size_t)(cnt > 0 ? cnt : 1), sizeof *ids);
+    sl_status st = ps && ids ? SL_OK : SL_ERR_NOMEM;
+    int m = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while (st == SL_OK && m < cnt && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (OGR_F_IsFieldSetAndNotNull(f, f_gfa) && OGR_F_IsFieldSetAndNotNull(f, f_id)) {
+            const char *id = OGR_F_GetFieldAsString(f, f_id);
+            int i = sl_zone_find(z, id);
+            if (i < 0) {
+                sl_error_add(err, SL_ERR_IO,
+                             "%s: parcel %s is not in the scenario's parcel source: the plan is "
+                             "of another zone",
+                             file, id);
+                st = SL_ERR_IO;
+            } else if (!(ids[m] = strdup(id))) {
+                st = SL_ERR_NOMEM;
+            } else {
+                const sl_parcel *p = &z->p[i];
+                bool npv = f_npv >= 0 && OGR_F_IsFieldSetAndNotNull(f, f_npv);
+                ps[m].id = ids[m];
+                ps[m].value = OGR_F_GetFieldAsDouble(f, npv ? f_npv : f_val);
+                ps[m].capex_cny = f_capex >= 0 && OGR_F_IsFieldSetAndNotNull(f, f_capex)
+                                      ? OGR_F_GetFieldAsDouble(f, f_capex)
+                                      : NAN;
+                ps[m].current_gfa_m2 = isfinite(p->current_gfa_m2) ? p->current_gfa_m2 : 0;
+                ps[m].gfa_m2 = OGR_F_GetFieldAsDouble(f, f_gfa);
+                ps[m].ready_year = p->ready_year;
+                ps[m].pinned_start = pinned_start(z->sc, p);
+                m++;
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (st == SL_ERR_NOMEM)
+        sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory");
+    if (st == SL_OK) {
+        sl_phase_input in;
+        sl_phase_input_init(&in, z->sc);
+        in.n = m;
+        in.parcels = ps;
+        st = sl_phasing_export_model(&in, path, err);
+    }
+    for (int k = 0; ids && k < m; k++)
+        free(ids[k]);
+    free(ids);
+    free(ps);
+    free(file);
     return st;
 }

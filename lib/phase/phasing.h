@@ -96,4 +96,10 @@ sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
 /* Write the phasing MIP (.lp: CPLEX LP; .mps: free MPS). */
 sl_status sl_phasing_export_model(const sl_phase_input *in, const char *path, sl_error *err);
 
+/* The phasing MIP of the plan written in plan_dir (its parcels.geojson:
+ * the redeveloped parcels' gfa_m2 and npv_cny, else value_m2eq, and
+ * capex_cny when present) for zone z, to path (.lp or .mps). */
+sl_status sl_phasing_export_plan(const sl_zone *z, const char *plan_dir, const char *path,
+                                 sl_error *err);
+
 #endif
