@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "phase/phasing.h"
+#include "support.h"
 
 static sl_phase_parcel parcel(const char *id, double value, double capex, double g0, double gfa)
 {
@@ -337,4 +338,53 @@ Test(phasing, optimum_equals_brute_force_on_small_random_cases)
     }
     cr_assert_gt(n_opt, 60);
     cr_assert_gt(n_inf, 0, "no infeasible case was drawn");
+}
+
+/* ---- the command line ---------------------------------------------------- */
+
+/* plan with a phasing section writes phases.csv, the parcels' start years
+ * and summary.json's block; export-model --phasing gives the same optimum
+ * through glpsol. */
+Test(cli, plan_with_phasing_and_export_model, .timeout = 300)
+{
+    char *dir = t_tmpdir();
+    t_run r = t_sh("sed 's|source: ../geodata|source: %s/geodata|; s|time_limit_s: 60 "
+                   "|time_limit_s: 5 |' %s/scenarios/gonggai.yaml > %s/s.yaml && printf "
+                   "'phasing: {start_year: 2027, years: 6, build_years: 2, swing_space_m2: "
+                   "20000, max_starts_per_year: 3}\\n' >> %s/s.yaml",
+                   SL_SRC, SL_SRC, dir, dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    char scen[512], out[512], lp[512];
+    snprintf(scen, sizeof scen, "%s/s.yaml", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(lp, sizeof lp, "%s/phase.lp", dir);
+    r = t_cli("plan", scen, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    r = t_sh("wc -l < %s/phases.csv; head -1 %s/parcels.csv | tr ',' '\\n' | grep -c _year; "
+             "grep -c '\"phasing\": {\"status\": \"optimal\"' %s/summary.json",
+             out, out, out);
+    cr_assert_str_eq(r.out, "7\n2\n1\n");
+    t_run_free(&r);
+    r = t_cli("export-model", scen, "--phasing", "--plan", out, "-o", lp, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    r = t_sh("command -v glpsol >/dev/null || exit 77; glpsol --lp %s --mipgap 0 -o %s/sol.txt "
+             ">/dev/null && sed -n 's/^Objective: *discounted_value = \\([-0-9.e+]*\\).*/\\1/p' "
+             "%s/sol.txt; sed -n 's/.*\"phasing\": {[^}]*\"objective\": \\([-0-9.e+]*\\),.*/\\1/p' "
+             "%s/summary.json",
+             lp, dir, dir, out);
+    if (r.status != 77) {
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        double a = NAN, b = NAN;
+        cr_assert_eq(sscanf(r.out, "%lf %lf", &a, &b), 2, "%s", r.out);
+        cr_assert_float_eq(a, b, 1e-5 * fmax(1, fabs(b)), "glpsol %f, plan %f", a, b);
+    }
+    t_run_free(&r);
+    r = t_cli("export-model", scen, "--phasing", "-o", lp, NULL);
+    cr_assert_eq(r.status, 2);
+    t_run_free(&r);
+    t_rmtree(dir);
+    free(dir);
 }
