@@ -11,6 +11,8 @@
 #include <string.h>
 #include "phase/phasing.h"
 #include "support.h"
+#include "eval/evaluate.h"
+#include "input/scenario.h"
 
 static sl_phase_parcel parcel(const char *id, double value, double capex, double g0, double gfa)
 {
@@ -385,6 +387,78 @@ Test(cli, plan_with_phasing_and_export_model, .timeout = 300)
     r = t_cli("export-model", scen, "--phasing", "-o", lp, NULL);
     cr_assert_eq(r.status, 2);
     t_run_free(&r);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* parcels.fields.ready_year read from the source (null: at once), and
+ * sl_phasing_plan on a solved plan: the start years land in the plan. */
+Test(plan, ready_year_from_the_source_and_phasing_a_plan, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    char *gj = t_write(
+        dir, "p.geojson",
+        "{\"type\": \"FeatureCollection\",\n"
+        " \"crs\": {\"type\": \"name\", \"properties\": {\"name\": "
+        "\"urn:ogc:def:crs:EPSG::4547\"}},\n"
+        " \"features\": [\n"
+        "  {\"type\": \"Feature\", \"properties\": {\"ID\": \"P1\", \"LU\": \"M1\", \"FAR\": 0.5, "
+        "\"RY\": null},\n"
+        "   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[590000, 2860000], [590100, "
+        "2860000], [590100, 2860100], [590000, 2860100], [590000, 2860000]]]}},\n"
+        "  {\"type\": \"Feature\", \"properties\": {\"ID\": \"P2\", \"LU\": \"M1\", \"FAR\": 0.5, "
+        "\"RY\": 2029},\n"
+        "   \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[590500, 2860000], [590600, "
+        "2860000], [590600, 2860100], [590500, 2860100], [590500, 2860000]]]}}\n"
+        " ]}\n");
+    char *yaml = t_write(dir, "s.yaml",
+                         "parcels:\n"
+                         "  source: p.geojson\n"
+                         "  fields: {id: ID, land_use: LU, current_far: FAR, ready_year: RY}\n"
+                         "  industrial_land_uses: [M1]\n"
+                         "rules:\n"
+                         "  after: {far_max: 2.0, factory_height_max_m: 30, "
+                         "office_height_max_m: 30}\n"
+                         "industries:\n"
+                         "  - {id: prod, kind: production, floor_height_m: 5.4, "
+                         "floor_load_kN_m2: 8}\n"
+                         "plan: {time_limit_s: 20}\n"
+                         "phasing: {start_year: 2027, years: 5, build_years: 2}\n");
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(yaml, &err);
+    cr_assert_not_null(sc, "%s", err.n ? err.msgs[0] : "?");
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert_not_null(z, "%s", err.n ? err.msgs[0] : "?");
+    cr_assert_eq(sl_zone_read(z, NULL, NULL, &err), SL_OK, "%s", err.n ? err.msgs[0] : "?");
+    cr_assert_eq(z->n, 2);
+    cr_assert_eq(z->p[0].ready_year, 0);
+    cr_assert_eq(z->p[1].ready_year, 2029);
+    sl_plan_options o;
+    sl_plan_options_init(&o, sc);
+    sl_plan *plan = NULL;
+    cr_assert_eq(sl_plan_solve(z, &o, &plan, &err), SL_OK, "%s", err.n ? err.msgs[0] : "?");
+    cr_assert(plan->pp[0].redeveloped && plan->pp[1].redeveloped);
+    sl_phasing *ph = NULL;
+    cr_assert_eq(sl_phasing_plan(z, plan, NULL, NULL, -1, &o, &ph, &err), SL_OK);
+    cr_assert_eq(ph->status, SL_PLAN_OPTIMAL);
+    cr_assert_eq(plan->phasing, ph);
+    cr_assert_eq(plan->pp[0].start_year, 2027);
+    cr_assert_eq(plan->pp[0].in_use_year, 2029);
+    cr_assert_eq(plan->pp[1].start_year, 2029);
+    cr_assert_eq(plan->pp[1].in_use_year, 2031);
+    cr_assert_eq(ph->start[1], 2029);
+    double d = 1 / 1.06;
+    cr_assert_float_eq(ph->objective,
+                       plan->pp[0].value_m2eq * pow(d, 2) + plan->pp[1].value_m2eq * pow(d, 4),
+                       1e-6 * ph->objective);
+    sl_plan_destroy(plan);
+    sl_phasing_destroy(ph);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+    free(gj);
+    free(yaml);
     t_rmtree(dir);
     free(dir);
 }
