@@ -251,7 +251,11 @@ int cmd_plan(int argc, char **argv)
     }
     /* docs/model.md §12: start years for the redeveloped parcels. */
     if (sc->phasing.present) {
+        /* Ctrl-C stops the phasing too, with its best schedule so far. */
+        handler = sigaction(SIGINT, &sa, &old_sa) == 0;
         st = sl_phasing_plan(z, plan, NULL, NULL, -1, &o, &phasing, &err);
+        if (handler)
+            sigaction(SIGINT, &old_sa, NULL);
         if (st != SL_OK)
             goto done;
         if (phasing->status == SL_PLAN_INFEASIBLE || phasing->status == SL_PLAN_NO_PLAN) {
