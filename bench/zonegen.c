@@ -46,19 +46,18 @@ zg_zone *zg_make(const zg_params *p)
         return NULL;
     unsigned long long s = p->seed * 2654435761ull + 88172645463325252ull;
     sl_scenario *sc = &g->sc;
+    sl_scenario_init(sc); /* the parser's candidacy and plan defaults */
     sc->name = strdup("bench");
     sc->n_rules = 1;
     sc->rules = calloc(1, sizeof *sc->rules);
     zg_rules_default(&sc->rules[0]);
     sc->rules[0].name = strdup("after");
     sc->plan_rules = 0;
-    sc->gap = 0.001;
-    sc->time_limit_s = 60;
-    sc->existing_value = 1.0;
-    sc->same_building_bonus_m2 = 2000;
-    sc->adjacent_floor_bonus_m2 = 1000;
-    sc->far_below = 1.0;
-    sc->tax_per_mu_below_cny = NAN;
+    /* The zones of the benchmark series keep their version-1 shape: no
+     * chain limit per building, no neighbour chain bonus, tenants may split
+     * (contiguous is set below). */
+    sc->chains_per_building_max = 0;
+    sc->neighbour_chain_bonus_m2 = 0;
 
     /* Industries: chains of production / rnd / office / warehouse with the
      * spread of heights, loads, lifts and trips of real catalogues. */
@@ -71,6 +70,7 @@ zg_zone *zg_make(const zg_params *p)
     int nch = p->chains > 0 ? p->chains : 1;
     for (int i = 0; i < ni; i++) {
         sl_industry *d = &sc->industries[i];
+        sl_industry_init(d);
         int c = i % nch, k = i / nch;
         d->id = dupf("c%d-i%d", c, k);
         d->name = strdup(d->id);
@@ -92,8 +92,7 @@ zg_zone *zg_make(const zg_params *p)
                                   : d->kind == SL_KIND_RND  ? 1
                                                             : trips[v];
         d->priority = 1.0 + 0.05 * (double)(rnd_next(&s) % 10);
-        d->demand_min_m2 = 0;
-        d->demand_max_m2 = INFINITY;
+        d->contiguous = false; /* see chains_per_building_max above */
     }
     /* Chain links along each chain. */
     int nl = 0;
@@ -145,9 +144,10 @@ zg_zone *zg_make(const zg_params *p)
     sc->pins = calloc((size_t)npins + 1, sizeof *sc->pins);
     for (int k = 0, placed = 0; k < z->n && placed < npins; k += 37) {
         sl_parcel *q = &z->p[k];
-        if (q->status != SL_PARCEL_CANDIDATE || !q->plan_fp.setback_ok)
+        if (q->status != SL_PARCEL_CANDIDATE || !sl_footprints_redevelopable(&q->plan_fp))
             continue;
         sl_pin *pin = &sc->pins[placed];
+        sl_pin_init(pin);
         pin->parcel = strdup(q->id);
         /* a production industry of chain placed % nch */
         int ind = (placed * 5) % ni;

@@ -178,8 +178,8 @@ sl_plan *t_plan(const sl_zone *z)
     for (int i = 0; i < z->n; i++) {
         const sl_parcel *p = &z->p[i];
         sl_parcel_plan *pp = &pl->pp[i];
-        if (p->status != SL_PARCEL_CANDIDATE || !p->env || !p->plan_fp.setback_ok ||
-            p->gain_m2 <= 30000)
+        if (p->status != SL_PARCEL_CANDIDATE || !p->env ||
+            !sl_footprints_redevelopable(&p->plan_fp) || p->excluded || p->gain_m2 <= 30000)
             continue;
         const sl_ruleset *r = p->plan_rules;
         bool office = p->plan_fp.office_m2 > 0 && office_ind >= 0;

@@ -503,3 +503,101 @@ Test(zone, gpkg_and_flatgeobuf_sources)
     cr_assert_float_eq(area[1], area[2], 1e-6);
     free(gj);
 }
+
+/* Floor plates and plan.exclude on four squares (after-reform defaults):
+ * B3-1, 100 m: a plain candidate, excluded by the scenario;
+ * B7-2, 28 m (784 m²): T = min(0.6 × 784, 18²) = 324 ≥ 0.3 × 784 = 235,
+ *   no office (min(48.6, 54.9) < 300), F_f = 324 < 500: floor_plate;
+ * C10, 60 m (3600 m²): T = min(2160, 50²) = 2160, F_o = min(324, 252) =
+ *   252 < 300: no office block, n_o = 0, F_f = 2160;
+ * D4, 20 m (400 m²): T = 10² = 100 < 120 and F_f < 500: setback (§9.14).
+ * Areas are geodesic (about 2e-4 below the planar ones): the reasons
+ * round them to whole m². */
+Test(zone, floor_plates_and_exclude)
+{
+    char g[4][512];
+    square(g[0], sizeof g[0], X0, Y0, 100);
+    square(g[1], sizeof g[1], X0 + 200, Y0, 28);
+    square(g[2], sizeof g[2], X0 + 300, Y0, 60);
+    square(g[3], sizeof g[3], X0 + 400, Y0, 20);
+    char *f[4] = {feature("B3-1", "M1", 0.5, g[0]), feature("B7-2", "M1", 0.5, g[1]),
+                  feature("C10", "M1", 0.5, g[2]), feature("D4", "M1", 0.5, g[3])};
+    char *src = write_geojson("fp.geojson", 4547, f, 4);
+    after_rules = "{far_max: 3.0}\nplan: {exclude: [B3-1]}";
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = scenario(src, NULL, &err);
+    cr_assert(s, "%s", errtext(&err));
+    sl_zone *z = load(s, &err);
+    cr_assert(z, "%s", errtext(&err));
+    cr_assert_eq(z->n, 4);
+    const int after = 1;
+
+    const sl_parcel *a = &z->p[0];
+    cr_assert_eq(a->status, SL_PARCEL_CANDIDATE, "an excluded candidate stays a candidate");
+    cr_assert(a->excluded);
+    cr_assert_str_eq(a->reason, "FAR 0.50 below 1.00; excluded from the plan by plan.exclude");
+    cr_assert_eq(a->env[after].binding, SL_BIND_FAR);
+
+    const sl_parcel *b = &z->p[1];
+    cr_assert_not(b->excluded);
+    cr_assert_eq(b->status, SL_PARCEL_CANDIDATE);
+    cr_assert(b->plan_fp.setback_ok);
+    cr_assert_not(b->plan_fp.floor_plate_ok);
+    cr_assert_not(sl_footprints_redevelopable(&b->plan_fp));
+    cr_assert_eq(b->plan_fp.office_m2, 0);
+    cr_assert_eq(b->plan_fp.factory_m2, 0, "no factory block");
+    cr_assert_eq(b->env[after].binding, SL_BIND_FLOOR_PLATE);
+    cr_assert_eq(b->env[after].max_gfa_m2, 0);
+    cr_assert_str_eq(b->reason, "FAR 0.50 below 1.00; cannot be redeveloped under rule set 'after' "
+                                "(floor_plate): factory footprint 324 m2 is below "
+                                "factory_floor_plate_min_m2 500 m2");
+
+    const sl_parcel *c = &z->p[2];
+    cr_assert_eq(c->plan_fp.office_m2, 0, "a 252 m2 office plate is no office block");
+    cr_assert_float_eq(c->plan_fp.factory_m2, c->plan_fp.total_m2, 1e-9);
+    cr_assert(sl_footprints_redevelopable(&c->plan_fp));
+    cr_assert_eq(c->env[after].office_floors, 0);
+    cr_assert_eq(c->env[after].binding, SL_BIND_FAR);
+    cr_assert_str_eq(c->reason, "FAR 0.50 below 1.00");
+
+    const sl_parcel *d = &z->p[3];
+    cr_assert_not(d->plan_fp.setback_ok);
+    cr_assert_not(d->plan_fp.floor_plate_ok);
+    cr_assert_eq(d->env[after].binding, SL_BIND_SETBACK);
+    cr_assert_str_eq(d->reason, "FAR 0.50 below 1.00; cannot be redeveloped under rule set 'after' "
+                                "(setback): footprint 100 m2 inside the 5 m setback is below "
+                                "coverage_min 0.3 x area 400 m2 = 120 m2");
+
+    double max_gfa;
+    long long bind[SL_N_BINDINGS];
+    sl_zone_rule_totals(z, after, &max_gfa, bind);
+    cr_assert_eq(bind[SL_BIND_FAR], 2);
+    cr_assert_eq(bind[SL_BIND_HEIGHT], 0);
+    cr_assert_eq(bind[SL_BIND_SETBACK], 1);
+    cr_assert_eq(bind[SL_BIND_FLOOR_PLATE], 1);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(s);
+
+    /* An id that no parcel has is an error at its place in the scenario,
+     * with a suggestion when a parcel id is close. */
+    after_rules = "{far_max: 3.0}\nplan:\n  exclude: [B3-1, B3-l, ZZZZZZ]";
+    s = scenario(src, NULL, &err);
+    cr_assert(s, "%s", errtext(&err));
+    z = load(s, &err);
+    cr_assert_null(z);
+    cr_assert_eq(err.code, SL_ERR_SCENARIO);
+    cr_assert_eq(err.n, 2, "%s", errtext(&err));
+    char want[2][2048];
+    snprintf(want[0], sizeof want[0],
+             "%s/s.yaml:10:19: plan.exclude[1]: no parcel 'B3-l' in layer 'fp' of %s; did you "
+             "mean 'B3-1'?",
+             dir, src);
+    snprintf(want[1], sizeof want[1],
+             "%s/s.yaml:10:25: plan.exclude[2]: no parcel 'ZZZZZZ' in layer 'fp' of %s", dir, src);
+    cr_assert_str_eq(err.msgs[0], want[0]);
+    cr_assert_str_eq(err.msgs[1], want[1]);
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+    free(src);
+}

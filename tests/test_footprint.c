@@ -19,7 +19,7 @@ static sl_status check_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
 {
     (void)f;
     check *c = user;
-    if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok)
+    if (p->status != SL_PARCEL_CANDIDATE || !sl_footprints_redevelopable(&p->plan_fp))
         return SL_OK;
     sl_error err;
     sl_error_init(&err);
@@ -73,6 +73,35 @@ Test(footprint, sample_zone_candidates)
     check c = {0, 0};
     cr_assert_eq(sl_zone_read(z, check_parcel, &c, &err), SL_OK);
     cr_assert_gt(c.n_checked, 40, "checked %d candidates", c.n_checked);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+}
+
+/* With an office floor-plate minimum above every office footprint, no
+ * candidate has an office block: no office polygon, and the factory
+ * polygon takes the whole total footprint. */
+Test(footprint, office_below_its_floor_plate_has_no_polygon)
+{
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = sl_scenario_load(SL_SRC "/scenarios/gonggai.yaml", &err);
+    cr_assert(s, "%s", err.n ? err.msgs[0] : "");
+    for (int r = 0; r < s->n_rules; r++)
+        s->rules[r].office_floor_plate_min_m2 = 1e9;
+    sl_zone *z = sl_zone_open(s, &err);
+    cr_assert(z);
+    check c = {0, 0};
+    cr_assert_eq(sl_zone_read(z, check_parcel, &c, &err), SL_OK);
+    cr_assert_gt(c.n_checked, 40, "checked %d candidates", c.n_checked);
+    for (int i = 0; i < z->n; i++) {
+        const sl_parcel *p = &z->p[i];
+        if (p->status != SL_PARCEL_CANDIDATE)
+            continue;
+        cr_assert_eq(p->plan_fp.office_m2, 0, "%s", p->id);
+        cr_assert_eq(p->plan_fp.factory_m2, p->plan_fp.total_m2, "%s", p->id);
+        cr_assert_eq(p->env[s->plan_rules].office_floors, 0, "%s", p->id);
+    }
     sl_zone_destroy(z);
     sl_scenario_destroy(s);
     sl_error_clear(&err);

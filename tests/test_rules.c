@@ -98,6 +98,92 @@ Test(rules, setback_blocks)
     cr_assert_eq(e.binding, SL_BIND_SETBACK);
 }
 
+/* Floor plates (docs/model.md §4).  4000 m² parcel, shrunk 3000: T = min(0.60 * 4000,
+ * 3000) = 2400; F_o = min(0.15 * 2400 = 360, 0.07 * 4000 = 280) = 280 < 300
+ * = office_floor_plate_min_m2: no office block, F_o = 0, n_o = 0, and the
+ * factory takes all of T: F_f = 2400 >= 500.  Factory cap 10 * 2400 =
+ * 24000 >= FAR cap 12000: FAR binds.  With the office minimum at 0 the
+ * 280 m² office stays. */
+Test(rules, office_below_its_floor_plate_is_dropped)
+{
+    sl_ruleset r = after();
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 4000, 3000, &fp);
+    cr_assert_float_eq(fp.total_m2, 2400, 1e-9);
+    cr_assert_eq(fp.office_m2, 0);
+    cr_assert_float_eq(fp.factory_m2, 2400, 1e-9);
+    cr_assert(fp.setback_ok && fp.floor_plate_ok);
+    cr_assert(sl_footprints_redevelopable(&fp));
+    sl_envelope_compute(&r, 4000, &fp, &e);
+    cr_assert_eq(e.office_floors, 0);
+    cr_assert_eq(e.office_cap_m2, 0);
+    cr_assert_float_eq(e.factory_cap_m2, 24000, 1e-6);
+    cr_assert_float_eq(e.max_gfa_m2, 12000, 1e-6);
+    cr_assert_eq(e.binding, SL_BIND_FAR);
+
+    r.office_floor_plate_min_m2 = 0;
+    sl_footprints_compute(&r, 4000, 3000, &fp);
+    cr_assert_float_eq(fp.office_m2, 280, 1e-9);
+    cr_assert_float_eq(fp.factory_m2, 2120, 1e-9);
+    /* exactly at the minimum is enough */
+    r.office_floor_plate_min_m2 = 280;
+    sl_footprints_compute(&r, 4000, 3000, &fp);
+    cr_assert_float_eq(fp.office_m2, 280, 1e-9);
+}
+
+/* 800 m² parcel, shrunk 600: T = min(480, 600) = 480 >= coverage_min 0.30 *
+ * 800 = 240 (setback holds); F_o = min(72, 56) = 56 < 300: none; F_f = 480 <
+ * 500 = factory_floor_plate_min_m2: the parcel cannot be redeveloped,
+ * max 0, binding floor_plate, and factory_m2 reads 0 (no factory block).
+ * The 2 ha parcel of after_reform_far_binds (F_f = 10600, F_o = 1400)
+ * fails the same way under a minimum of 11000. */
+Test(rules, factory_below_its_floor_plate_blocks)
+{
+    sl_ruleset r = after();
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 800, 600, &fp);
+    cr_assert_float_eq(fp.total_m2 - fp.office_m2, 480, 1e-9); /* the plate it would have */
+    cr_assert_eq(fp.factory_m2, 0, "no factory block");
+    cr_assert_eq(fp.office_m2, 0);
+    cr_assert(fp.setback_ok);
+    cr_assert_not(fp.floor_plate_ok);
+    cr_assert_not(sl_footprints_redevelopable(&fp));
+    sl_envelope_compute(&r, 800, &fp, &e);
+    cr_assert_eq(e.max_gfa_m2, 0);
+    cr_assert_eq(e.binding, SL_BIND_FLOOR_PLATE);
+    cr_assert_str_eq(sl_binding_name(e.binding), "floor_plate");
+
+    r.factory_floor_plate_min_m2 = 11000;
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    cr_assert_float_eq(fp.office_m2, 1400, 1e-9);
+    cr_assert_eq(fp.factory_m2, 0);
+    cr_assert_not(fp.floor_plate_ok);
+    sl_envelope_compute(&r, 20000, &fp, &e);
+    cr_assert_eq(e.max_gfa_m2, 0);
+    cr_assert_eq(e.binding, SL_BIND_FLOOR_PLATE);
+    r.factory_floor_plate_min_m2 = 10600; /* exactly at the minimum */
+    sl_footprints_compute(&r, 20000, 15000, &fp);
+    cr_assert(fp.floor_plate_ok);
+    cr_assert_float_eq(fp.factory_m2, 10600, 1e-9);
+}
+
+/* 800 m² parcel, shrunk 200: T = 200 < 240 (setback fails) and F_f = 200 <
+ * 500 (floor plate fails): the setback is reported (docs/model.md §9.14). */
+Test(rules, setback_wins_over_floor_plate)
+{
+    sl_ruleset r = after();
+    sl_footprints fp;
+    sl_envelope e;
+    sl_footprints_compute(&r, 800, 200, &fp);
+    cr_assert_not(fp.setback_ok);
+    cr_assert_not(fp.floor_plate_ok);
+    sl_envelope_compute(&r, 800, &fp, &e);
+    cr_assert_eq(e.max_gfa_m2, 0);
+    cr_assert_eq(e.binding, SL_BIND_SETBACK);
+}
+
 /* No factory storey fits under a cap below the ground-floor minimum; no
  * office block when its footprint share is 0. */
 Test(rules, zero_floors)

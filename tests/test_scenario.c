@@ -116,6 +116,8 @@ Test(scenario, defaults_of_every_key)
     cr_assert_eq(r->ramp_floor, 1);
     cr_assert_eq(r->freight_trips_per_day_max, 200);
     cr_assert_eq(r->vibration_source_max_floor, 1);
+    cr_assert_eq(r->factory_floor_plate_min_m2, 500);
+    cr_assert_eq(r->office_floor_plate_min_m2, 300);
 
     cr_assert_eq(s->n_industries, 0);
     cr_assert_eq(s->n_links, 0);
@@ -126,6 +128,11 @@ Test(scenario, defaults_of_every_key)
     cr_assert_eq(s->existing_value, 1.0);
     cr_assert_eq(s->same_building_bonus_m2, 2000);
     cr_assert_eq(s->adjacent_floor_bonus_m2, 1000);
+    cr_assert_eq(s->neighbour_chain_bonus_m2, 3000);
+    cr_assert_eq(s->neighbour_distance_m, 30);
+    cr_assert_eq(s->chains_per_building_max, 1);
+    cr_assert_eq(s->n_exclude, 0);
+    cr_assert_null(s->exclude);
     sl_scenario_destroy(s);
 }
 
@@ -149,7 +156,9 @@ Test(scenario, rule_key_table_matches_ruleset_init)
                                         "freight_lift_t",
                                         "ramp_floor",
                                         "freight_trips_per_day_max",
-                                        "vibration_source_max_floor"};
+                                        "vibration_source_max_floor",
+                                        "factory_floor_plate_min_m2",
+                                        "office_floor_plate_min_m2"};
     cr_assert_eq(sl_n_rule_keys, (int)(sizeof names / sizeof names[0]));
     sl_ruleset r;
     memset(&r, 0, sizeof r);
@@ -185,6 +194,10 @@ Test(scenario, industry_defaults)
     cr_assert_eq(d->priority, 1.0);
     cr_assert_eq(d->demand_min_m2, 0);
     cr_assert(isinf(d->demand_max_m2) && d->demand_max_m2 > 0);
+    cr_assert_not(d->shared);
+    cr_assert(d->contiguous);
+    cr_assert(isnan(d->rent_cny_m2_month), "rent not given");
+    cr_assert(isnan(d->tax_cny_m2_year), "tax not given");
     cr_assert_eq(d->line, 3);
     cr_assert_eq(d->col, 5);
     sl_scenario_destroy(s);
@@ -205,9 +218,117 @@ Test(scenario, link_and_pin_defaults)
     cr_assert_eq(s->pins[0].min_gfa_m2, 0);
     cr_assert_eq(s->pins[0].floors, 0);
     cr_assert_eq(s->pins[0].rules.mask, 0);
+    cr_assert_eq(s->pins[0].start_year, 0, "free");
     cr_assert_eq(s->pins[0].line, 6);
     cr_assert_eq(s->pins[0].col, 8);
     sl_scenario_destroy(s);
+}
+
+/* The keys of model version 2 (docs/model.md): floor plates, rents and taxes, pin start
+ * years, plan.exclude and the neighbour keys, as written. */
+Test(scenario, v2_keys)
+{
+    sl_scenario *s = parse_ok(
+        "t.yaml", HEAD "rules: {after: {factory_floor_plate_min_m2: 800, "
+                       "office_floor_plate_min_m2: 0}}\n"
+                       "industries:\n"
+                       "  - {id: a, kind: production, floor_height_m: 5, floor_load_kN_m2: 8,\n"
+                       "     rent_cny_m2_month: 18.5, tax_cny_m2_year: 0}\n" IND(
+                           "b") "pins:\n"
+                                "  - {parcel: P1, industry: a, start_year: 2028,\n"
+                                "     rules: {factory_floor_plate_min_m2: 1200}}\n"
+                                "plan:\n"
+                                "  neighbour_distance_m: 0\n"
+                                "  exclude: [B3-1, 0412, \"7\"]\n"
+                                "  objective: {neighbour_chain_bonus_m2: 4500.5}\n");
+    cr_assert_eq(s->rules[0].factory_floor_plate_min_m2, 800);
+    cr_assert_eq(s->rules[0].office_floor_plate_min_m2, 0);
+    cr_assert_eq(s->industries[0].rent_cny_m2_month, 18.5);
+    cr_assert_eq(s->industries[0].tax_cny_m2_year, 0);
+    cr_assert(isnan(s->industries[1].rent_cny_m2_month));
+    cr_assert_eq(s->pins[0].start_year, 2028);
+    /* a pin overrides a floor plate like any rule key */
+    sl_ruleset eff;
+    sl_ruleset_apply(&s->rules[0], &s->pins[0].rules, &eff);
+    cr_assert_eq(eff.factory_floor_plate_min_m2, 1200);
+    cr_assert_eq(eff.office_floor_plate_min_m2, 0);
+    cr_assert_eq(s->neighbour_distance_m, 0);
+    cr_assert_eq(s->neighbour_chain_bonus_m2, 4500.5);
+    cr_assert_eq(s->n_exclude, 3);
+    cr_assert_str_eq(s->exclude[0], "B3-1");
+    cr_assert_str_eq(s->exclude[1], "0412", "ids that look like numbers stay text");
+    cr_assert_str_eq(s->exclude[2], "7");
+    cr_assert_eq(s->exclude_line[1], 12);
+    cr_assert_eq(s->exclude_col[1], 19);
+    sl_scenario_destroy(s);
+    s = parse_ok("t.yaml", HEAD "plan: {exclude: []}\n");
+    cr_assert_eq(s->n_exclude, 0);
+    sl_scenario_destroy(s);
+}
+
+/* Scenarios built in memory get the parser's defaults. */
+Test(scenario, init_functions_match_the_parser)
+{
+    sl_scenario *s = parse_ok("t.yaml", HEAD "industries:\n" IND("a") "pins: [{parcel: P, "
+                                                                      "industry: a}]\n");
+    sl_scenario d;
+    sl_scenario_init(&d);
+    cr_assert_eq(d.far_below, s->far_below);
+    cr_assert(isnan(d.tax_per_mu_below_cny));
+    cr_assert_eq(d.min_area_m2, s->min_area_m2);
+    cr_assert_eq(d.gap, s->gap);
+    cr_assert_eq(d.time_limit_s, s->time_limit_s);
+    cr_assert_eq(d.existing_value, s->existing_value);
+    cr_assert_eq(d.same_building_bonus_m2, s->same_building_bonus_m2);
+    cr_assert_eq(d.adjacent_floor_bonus_m2, s->adjacent_floor_bonus_m2);
+    cr_assert_eq(d.neighbour_chain_bonus_m2, s->neighbour_chain_bonus_m2);
+    cr_assert_eq(d.neighbour_distance_m, s->neighbour_distance_m);
+    cr_assert_eq(d.chains_per_building_max, s->chains_per_building_max);
+    cr_assert_eq(d.n_rules, 0);
+    cr_assert_null(d.rules);
+    cr_assert_eq(d.n_exclude, 0);
+
+    sl_industry i;
+    sl_industry_init(&i);
+    const sl_industry *p = &s->industries[0];
+    cr_assert_eq(i.kind, SL_KIND_PRODUCTION);
+    cr_assert_eq(i.vibration, p->vibration);
+    cr_assert_eq(i.fire_class, p->fire_class);
+    cr_assert_eq(i.lift_t, p->lift_t);
+    cr_assert_eq(i.priority, p->priority);
+    cr_assert_eq(i.demand_min_m2, p->demand_min_m2);
+    cr_assert(isinf(i.demand_max_m2));
+    cr_assert_eq(i.shared, p->shared);
+    cr_assert_eq(i.contiguous, p->contiguous);
+    cr_assert(isnan(i.rent_cny_m2_month) && isnan(i.tax_cny_m2_year));
+    cr_assert_null(i.id);
+
+    sl_pin q;
+    sl_pin_init(&q);
+    cr_assert_eq(q.industry, -1);
+    cr_assert_eq(q.min_gfa_m2, s->pins[0].min_gfa_m2);
+    cr_assert_eq(q.floors, s->pins[0].floors);
+    cr_assert_eq(q.start_year, s->pins[0].start_year);
+    cr_assert_eq(q.rules.mask, 0);
+    cr_assert_eq(q.rules.values.far_max, 3.0);
+    cr_assert_null(q.parcel);
+    sl_scenario_destroy(s);
+}
+
+/* The public "did you mean" (plan.exclude's unknown parcels use it): the
+ * parser's rule, and a budget that many lookups share. */
+Test(scenario, did_you_mean)
+{
+    const char *ids[] = {"B3-1", NULL, "B7-2", "C10"};
+    cr_assert_str_eq(sl_did_you_mean("B3-l", ids, 4, NULL), "B3-1");
+    cr_assert_str_eq(sl_did_you_mean("b7-2", ids, 4, NULL), "B7-2");
+    cr_assert_null(sl_did_you_mean("ZZZZZZ", ids, 4, NULL));
+    cr_assert_null(sl_did_you_mean(NULL, ids, 4, NULL));
+    long budget = SL_DID_YOU_MEAN_BUDGET;
+    cr_assert_str_eq(sl_did_you_mean("C1O", ids, 4, &budget), "C10");
+    cr_assert(budget < SL_DID_YOU_MEAN_BUDGET && budget > 0);
+    budget = 0;
+    cr_assert_null(sl_did_you_mean("B3-l", ids, 4, &budget), "budget spent: no comparison");
 }
 
 Test(scenario, null_values_take_the_default)
@@ -640,6 +761,48 @@ Test(errors, ranges)
                  "t.yaml:7:30: plan.gap must be >= 0 (got -0.1)");
 }
 
+Test(errors, v2_keys)
+{
+    EXPECT_PARSE(HEAD "rules: {after: {factory_floor_plate_min_m2: -1, "
+                      "office_floor_plate_min_m2: x}}\n",
+                 "t.yaml:2:45: rules.after.factory_floor_plate_min_m2 must be >= 0 (got -1)",
+                 "t.yaml:2:76: rules.after.office_floor_plate_min_m2: expected a number, got 'x'");
+    EXPECT_PARSE(
+        HEAD "industries:\n" IND(
+            "a") "pins: [{parcel: P, industry: a, rules: {office_floor_plate_min_m2: -3}}]\n",
+        "t.yaml:4:68: pins[0].rules.office_floor_plate_min_m2 must be >= 0 (got -3)");
+    EXPECT_PARSE(HEAD "industries:\n"
+                      "  - {id: a, kind: rnd, floor_height_m: 4, floor_load_kN_m2: 3,\n"
+                      "     rent_cny_m2_month: -2, tax_cny_m2_year: .inf}\n",
+                 "t.yaml:4:25: industries[0].rent_cny_m2_month must be >= 0 (got -2)",
+                 "t.yaml:4:46: industries[0].tax_cny_m2_year: expected a finite number, "
+                 "got '.inf'");
+    EXPECT_PARSE(HEAD
+                 "industries:\n" IND("a") "pins: [{parcel: P, industry: a, start_year: 2027.5},\n"
+                                          "       {parcel: Q, industry: a, start_year: 0}]\n",
+                 "t.yaml:4:45: pins[0].start_year: expected an integer, got '2027.5'",
+                 "t.yaml:5:45: pins[1].start_year must be between 1 and 9999 (got 0)");
+    EXPECT_PARSE(HEAD "plan: {neighbour_distance_m: -30, objective: {neighbour_chain_bonus_m2: "
+                      "-1}}\n",
+                 "t.yaml:2:30: plan.neighbour_distance_m must be >= 0 (got -30)",
+                 "t.yaml:2:73: plan.objective.neighbour_chain_bonus_m2 must be >= 0 (got -1)");
+    EXPECT_PARSE(HEAD "plan: {neighbour_distanse_m: 10}\n",
+                 "t.yaml:2:8: unknown key 'neighbour_distanse_m' in plan; "
+                 "did you mean 'neighbour_distance_m'?");
+    EXPECT_PARSE(HEAD "plan: {exclude: B3-1}\n",
+                 "t.yaml:2:17: plan.exclude: expected a list of parcel ids, got 'B3-1'");
+    EXPECT_PARSE(HEAD "plan: {exclude: [B3-1, [B4], ~, '']}\n",
+                 "t.yaml:2:24: plan.exclude[1]: expected a parcel id, got a list",
+                 "t.yaml:2:30: plan.exclude[2]: expected a parcel id, got '~'",
+                 "t.yaml:2:33: plan.exclude[3]: expected a parcel id, got ''");
+    /* a parcel cannot be both pinned and kept */
+    EXPECT_PARSE(HEAD "industries:\n" IND("a") "pins:\n"
+                                               "  - {parcel: B7-2, industry: a}\n"
+                                               "plan: {exclude: [B3-1, B7-2]}\n",
+                 "t.yaml:6:24: plan.exclude[1]: parcel 'B7-2' is also pinned (pin at 5:5); a pin "
+                 "redevelops its parcel, plan.exclude keeps it as it is");
+}
+
 Test(errors, bounds_between_keys)
 {
     EXPECT_PARSE(HEAD "rules: {after: {far_max: 0.5, far_min: 1.2}}\n",
@@ -917,6 +1080,34 @@ Test(hostile, deep_nesting, .timeout = 10)
     EXPECT_PARSE(ok, "t.yaml:2:7: name: expected a string, got a list");
 }
 
+/* Long pin and exclude lists are checked against each other in n log n:
+ * 60000 of each parse at once, and the one parcel in both is named. */
+Test(hostile, long_pin_and_exclude_lists, .timeout = 20)
+{
+    enum { N = 60000 };
+    size_t cap = (size_t)N * 64 + 1024, len = 0;
+    char *yaml = malloc(cap);
+    len += (size_t)snprintf(yaml + len, cap - len, "%sindustries:\n%spins:\n", HEAD, IND("a"));
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(yaml + len, cap - len, "  - {parcel: P%d, industry: a}\n", i);
+    len += (size_t)snprintf(yaml + len, cap - len, "plan:\n  exclude:\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(yaml + len, cap - len, "    - X%d\n", i);
+    len += (size_t)snprintf(yaml + len, cap - len, "    - P%d\n", N / 2);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = sl_scenario_parse("t.yaml", yaml, len, &err);
+    char want0[256];
+    snprintf(want0, sizeof want0,
+             "t.yaml:%d:7: plan.exclude[%d]: parcel 'P%d' is also pinned (pin at %d:5); a pin "
+             "redevelops its parcel, plan.exclude keeps it as it is",
+             2 + 2 + 1 + N + 2 + N, N, N / 2, 2 + 2 + 1 + N / 2);
+    const char *want[] = {want0, NULL};
+    expect_errors_in(s, &err, SL_ERR_SCENARIO, want);
+    sl_error_clear(&err);
+    free(yaml);
+}
+
 Test(hostile, long_scalar, .timeout = 10)
 {
     size_t n = (1u << 20) + 1;
@@ -991,6 +1182,13 @@ Test(scenario, docs_example_parses)
     cr_assert_eq(s->n_pins, 2);
     cr_assert_str_eq(s->pins[1].parcel, "0412");
     cr_assert_eq(s->pins[1].rules.values.ramp_floor, 2);
+    cr_assert_eq(s->pins[1].start_year, 2028);
+    cr_assert(s->industries[3].shared);
+    cr_assert_eq(s->industries[3].rent_cny_m2_month, 25);
+    cr_assert_eq(s->rules[1].office_floor_plate_min_m2, 300);
+    cr_assert_eq(s->n_exclude, 1);
+    cr_assert_str_eq(s->exclude[0], "B3-1");
+    cr_assert_eq(s->neighbour_chain_bonus_m2, 3000);
     sl_scenario_destroy(s);
     free(md);
     free(path);

@@ -102,6 +102,18 @@ static char *dupstr(const char *s)
     return d;
 }
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether plan.exclude lists id. */
+static bool is_excluded(const sl_zone *z, const char *id)
+{
+    return id && z->n_exclude > 0 &&
+           bsearch(&id, z->exclude, (size_t)z->n_exclude, sizeof *z->exclude, cmp_str_ptr);
+}
+
 static int field_index(OGRFeatureDefnH defn, const char *name)
 {
     return name ? OGR_FD_GetFieldIndex(defn, name) : -1;
@@ -156,10 +168,17 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
         return NULL;
     }
     z->ids = calloc(1, sizeof *z->ids);
+    z->exclude = calloc((size_t)sc->n_exclude + 1, sizeof *z->exclude);
+    if (z->exclude) {
+        for (int i = 0; i < sc->n_exclude; i++)
+            z->exclude[i] = sc->exclude[i];
+        z->n_exclude = sc->n_exclude;
+        qsort(z->exclude, (size_t)z->n_exclude, sizeof *z->exclude, cmp_str_ptr);
+    }
     z->crs_name = dupstr(sl_source_crs_name(z->src));
     z->driver = dupstr(sl_source_driver(z->src));
     z->layer_name = dupstr(sl_source_layer_name(z->src));
-    if (!z->ids || !z->crs_name || !z->driver || !z->layer_name) {
+    if (!z->ids || !z->exclude || !z->crs_name || !z->driver || !z->layer_name) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         sl_zone_destroy(z);
         return NULL;
@@ -167,10 +186,11 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     return z;
 }
 
-void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3])
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[SL_N_BINDINGS])
 {
     *max_gfa_m2 = 0;
-    bind[0] = bind[1] = bind[2] = 0;
+    for (int b = 0; b < SL_N_BINDINGS; b++)
+        bind[b] = 0;
     for (int i = 0; i < z->n; i++) {
         const sl_parcel *p = &z->p[i];
         if (p->status != SL_PARCEL_CANDIDATE || !p->env)
@@ -199,6 +219,7 @@ void sl_zone_destroy(sl_zone *z)
     if (z->ids)
         free(z->ids->slot);
     free(z->ids);
+    free(z->exclude);
     sl_source_destroy(z->src);
     free(z->crs_name);
     free(z->driver);
@@ -276,6 +297,23 @@ static void set_reason(sl_parcel *p, const char *a, const char *b)
         snprintf(p->reason, n, "%s", a);
 }
 
+/* "reason; more".  False when out of memory (the reason is then NULL). */
+static bool append_reason(sl_parcel *p, const char *more)
+{
+    if (!p->reason)
+        return false;
+    size_t n = strlen(p->reason), m = strlen(more);
+    char *r = realloc(p->reason, n + m + 3);
+    if (!r) {
+        free(p->reason);
+        p->reason = NULL;
+        return false;
+    }
+    snprintf(r + n, m + 3, "%s%s", n ? "; " : "", more);
+    p->reason = r;
+    return true;
+}
+
 /* Shrunk areas are cached per setback value within one parcel: rule sets
  * usually share the same setback. */
 typedef struct shrink_cache {
@@ -313,6 +351,26 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const sha
         c->n++;
     }
     return a;
+}
+
+/* Why a candidate cannot be redeveloped under its plan rules (docs/model.md §4,
+ * §9.14: the setback first), with the numbers. */
+static void redevelopment_reason(const sl_parcel *p, const char *rules_name, char *out, size_t size)
+{
+    const sl_ruleset *r = p->plan_rules;
+    const sl_footprints *fp = &p->plan_fp;
+    const char *with = p->own_rules ? " with the pin's rules" : "";
+    if (!fp->setback_ok)
+        snprintf(out, size,
+                 "cannot be redeveloped under rule set '%s'%s (setback): footprint %.0f m2 "
+                 "inside the %g m setback is below coverage_min %g x area %.0f m2 = %.0f m2",
+                 rules_name, with, fp->total_m2, r->setback_m, r->coverage_min, p->area_m2,
+                 r->coverage_min * p->area_m2);
+    else
+        snprintf(out, size,
+                 "cannot be redeveloped under rule set '%s'%s (floor_plate): factory "
+                 "footprint %.0f m2 is below factory_floor_plate_min_m2 %g m2",
+                 rules_name, with, fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
 }
 
 /* Evaluate one usable parcel (area known): candidacy, envelopes, plan
@@ -364,6 +422,20 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
     double sa =
         shrunk_area(z, &cache, g, sf, p->plan_rules->setback_m, p->plan_rules->coverage_max);
     sl_footprints_compute(p->plan_rules, p->area_m2, isnan(sa) ? 0 : sa, &p->plan_fp);
+    if (p->status == SL_PARCEL_CANDIDATE) {
+        char more[600];
+        bool ok = true;
+        if (!sl_footprints_redevelopable(&p->plan_fp)) {
+            redevelopment_reason(p, sc->rules[sc->plan_rules].name, more, sizeof more);
+            ok = append_reason(p, more);
+        }
+        if (ok && p->excluded)
+            ok = append_reason(p, "excluded from the plan by plan.exclude");
+        if (!ok) {
+            sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
+    }
     return SL_OK;
 }
 
@@ -463,6 +535,7 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
         set_reason(p, "duplicate id", NULL);
         return SL_OK;
     }
+    p->excluded = is_excluded(z, p->id);
     char why[512];
     OGRGeometryH g = NULL;
     sl_geom_verdict v = sl_source_geometry(z->src, f, &g, why, sizeof why);
@@ -607,9 +680,47 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
     return SL_OK;
 }
 
+/* Every id of plan.exclude names a parcel of the zone (docs/model.md §5), as a
+ * planner's typo must not silently keep nothing. */
+static sl_status check_exclude(const sl_zone *z, sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    const char **ids = NULL;
+    sl_status st = SL_OK;
+    long budget = SL_DID_YOU_MEAN_BUDGET; /* for all the suggestions together */
+    for (int i = 0; i < sc->n_exclude; i++) {
+        const char *id = sc->exclude[i];
+        if (sl_zone_find(z, id) >= 0)
+            continue;
+        if (!ids) {
+            ids = calloc((size_t)z->n + 1, sizeof *ids);
+            if (!ids) {
+                sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+                return SL_ERR_NOMEM;
+            }
+            for (int k = 0; k < z->n; k++)
+                ids[k] = z->p[k].id;
+        }
+        const char *near = sl_did_you_mean(id, ids, z->n, &budget);
+        char msg[800];
+        snprintf(msg, sizeof msg, "plan.exclude[%d]: no parcel '%s' in layer '%s' of %s%s%s%s", i,
+                 id, sl_source_layer_name(z->src), sl_source_label(z->src),
+                 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        if (sc->exclude_line && sc->path)
+            sl_error_at(err, SL_ERR_SCENARIO, sc->path, sc->exclude_line[i], sc->exclude_col[i],
+                        "%s", msg);
+        else
+            sl_error_add(err, SL_ERR_SCENARIO, "%s", msg);
+        st = SL_ERR_SCENARIO;
+    }
+    free(ids);
+    return st;
+}
+
 sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
 {
-    return scan(z, true, fn, user_data, err);
+    sl_status st = scan(z, true, fn, user_data, err);
+    return st == SL_OK ? check_exclude(z, err) : st;
 }
 
 sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)

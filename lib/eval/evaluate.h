@@ -40,7 +40,14 @@ typedef struct sl_parcel {
     int ready_year;          /* phasing: first possible start year; 0 = at once */
     const sl_ruleset *plan_rules;
     sl_ruleset *own_rules; /* pin overrides applied; NULL when none */
-    sl_footprints plan_fp; /* footprints under plan_rules */
+    sl_footprints plan_fp; /* footprints under plan_rules; the optimizer may
+                            * redevelop the parcel only when
+                            * sl_footprints_redevelopable(&plan_fp): the
+                            * setback and the floor plates (docs/model.md §4); a
+                            * floor-plate failure also reads factory_m2 0 */
+    bool excluded;         /* plan.exclude lists its id: the plan keeps it as it
+                            * is (evaluate still reports a candidate as
+                            * candidate, its reason saying so) */
 } sl_parcel;
 
 struct sl_source;
@@ -48,6 +55,8 @@ typedef struct sl_zone {
     const sl_scenario *sc; /* not owned */
     struct sl_source *src; /* the open parcel source */
     struct sl_idmap *ids;  /* id -> first parcel index */
+    const char **exclude;  /* plan.exclude's ids, sorted (lookups) */
+    int n_exclude;
     int n, cap;
     sl_parcel *p;
     char *crs_name; /* e.g. "EPSG:4547" or the CRS's name */
@@ -74,9 +83,11 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err);
 typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_parcel *p,
                                   OGRFeatureH f, OGRGeometryH geom);
 
-/* Read every feature: status, areas, candidacy, envelopes, footprints.
- * fn may be NULL.  Fails (SL_ERR_SCENARIO) on text that is not UTF-8 in a
- * DBF of unknown encoding, and with fn's status. */
+/* Read every feature: status, areas, candidacy, envelopes, footprints,
+ * plan.exclude.  fn may be NULL.  Fails (SL_ERR_SCENARIO) on text that is
+ * not UTF-8 in a DBF of unknown encoding, on an id of plan.exclude that no
+ * parcel has (after the whole reading: every such id is named, with a
+ * "did you mean" when a parcel id is close), and with fn's status. */
 sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
 
 /* Read the source again, calling fn with the records sl_zone_read made
@@ -96,8 +107,10 @@ sl_status sl_zone_neighbours(sl_zone *z, double distance_m, sl_error *err);
 bool sl_zone_are_neighbours(const sl_zone *z, int a, int b);
 
 /* Over the candidates: the sum of max_gfa_m2 under rule set r and how many
- * are bound by FAR, height and setback (indexed by sl_binding). */
-void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2, long long bind[3]);
+ * are bound by FAR, height, setback and floor plate (indexed by
+ * sl_binding). */
+void sl_zone_rule_totals(const sl_zone *z, int r, double *max_gfa_m2,
+                         long long bind[SL_N_BINDINGS]);
 /* Index of the first parcel with this id (whatever its status), or -1. */
 int sl_zone_find(const sl_zone *z, const char *id);
 

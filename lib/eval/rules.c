@@ -24,10 +24,24 @@ void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_ar
     fp->total_m2 = fmin(r->coverage_max * area_m2, fp->shrunk_area_m2);
     fp->office_m2 =
         fmin(r->office_footprint_share * fp->total_m2, r->office_land_share_max * area_m2);
+    /* No pencil towers: an office floor plate below the minimum is no
+     * office block at all. */
+    if (fp->office_m2 < r->office_floor_plate_min_m2)
+        fp->office_m2 = 0;
     fp->factory_m2 = fp->total_m2 - fp->office_m2;
     /* Relative slack so that T == coverage_min * area computed two ways
      * does not flip on the last bit. */
     fp->setback_ok = fp->total_m2 >= r->coverage_min * area_m2 * (1 - 1e-12);
+    fp->floor_plate_ok = fp->factory_m2 > 0 && fp->factory_m2 >= r->factory_floor_plate_min_m2;
+    /* A factory plate below the minimum is no factory block: nothing may
+     * be built (readers that test factory_m2 > 0 see it too). */
+    if (!fp->floor_plate_ok)
+        fp->factory_m2 = 0;
+}
+
+bool sl_footprints_redevelopable(const sl_footprints *fp)
+{
+    return fp->setback_ok && fp->floor_plate_ok;
 }
 
 const char *sl_binding_name(sl_binding b)
@@ -36,6 +50,7 @@ const char *sl_binding_name(sl_binding b)
     case SL_BIND_FAR: return "far";
     case SL_BIND_HEIGHT: return "height";
     case SL_BIND_SETBACK: return "setback";
+    case SL_BIND_FLOOR_PLATE: return "floor_plate";
     }
     return "?";
 }
@@ -53,9 +68,10 @@ void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprint
     env->factory_cap_m2 = env->factory_floors * fp->factory_m2;
     env->office_cap_m2 =
         fmin(env->office_floors * fp->office_m2, r->office_gfa_share_max * r->far_max * area_m2);
-    if (!fp->setback_ok) {
+    /* docs/model.md §9.14: a parcel failing both tests is bound by the setback. */
+    if (!fp->setback_ok || !fp->floor_plate_ok) {
         env->max_gfa_m2 = 0;
-        env->binding = SL_BIND_SETBACK;
+        env->binding = !fp->setback_ok ? SL_BIND_SETBACK : SL_BIND_FLOOR_PLATE;
         return;
     }
     double far_cap = r->far_max * area_m2;

@@ -18,9 +18,15 @@
  * 0 for x <= 0 or NAN, at most SL_MAX_FLOORS. */
 int sl_floor_count(double x);
 
-/* Footprints of a parcel under rule set r.
- * Invariant: factory_m2 + office_m2 == total_m2; setback_ok is
- * total_m2 >= coverage_min * area_m2. */
+/* Footprints of a parcel under rule set r (docs/model.md §4).
+ * Invariants: office_m2 is 0 or at least office_floor_plate_min_m2 (a
+ * smaller office plate is no office block: its share goes to the
+ * factory); setback_ok is total_m2 >= coverage_min * area_m2;
+ * floor_plate_ok is T - office_m2 >= factory_floor_plate_min_m2 (and > 0).
+ * When floor_plate_ok, factory_m2 == total_m2 - office_m2; when not,
+ * factory_m2 is 0 (the plate the parcel would have is total_m2 -
+ * office_m2).  The parcel can be redeveloped only when setback_ok and
+ * floor_plate_ok both hold: sl_footprints_redevelopable(). */
 typedef struct sl_footprints {
     double shrunk_area_m2; /* geodesic area of the parcel shrunk by setback_m, or a
                               * lower bound of it when the bound already reaches
@@ -29,12 +35,24 @@ typedef struct sl_footprints {
     double office_m2;      /* F_o */
     double factory_m2;     /* F_f = T - F_o */
     bool setback_ok;
+    bool floor_plate_ok;
 } sl_footprints;
 
 void sl_footprints_compute(const sl_ruleset *r, double area_m2, double shrunk_area_m2,
                            sl_footprints *fp);
+/* setback_ok && floor_plate_ok: the optimizer may redevelop the parcel. */
+bool sl_footprints_redevelopable(const sl_footprints *fp);
 
-typedef enum sl_binding { SL_BIND_FAR, SL_BIND_HEIGHT, SL_BIND_SETBACK } sl_binding;
+/* Why a parcel's envelope stops where it does.  SL_BIND_SETBACK and
+ * SL_BIND_FLOOR_PLATE: it cannot be redeveloped (max_gfa_m2 0); a parcel
+ * failing both is SL_BIND_SETBACK (docs/model.md §9.14). */
+typedef enum sl_binding {
+    SL_BIND_FAR,
+    SL_BIND_HEIGHT,
+    SL_BIND_SETBACK,
+    SL_BIND_FLOOR_PLATE
+} sl_binding;
+#define SL_N_BINDINGS 4
 const char *sl_binding_name(sl_binding b);
 
 /* What `evaluate` reports per rule set (docs/model.md §4, Envelope). */
@@ -43,7 +61,7 @@ typedef struct sl_envelope {
     int office_floors;  /* n_o (0 when F_o = 0) */
     double factory_cap_m2;
     double office_cap_m2;
-    double max_gfa_m2; /* 0 when binding == SL_BIND_SETBACK */
+    double max_gfa_m2; /* 0 when binding is SL_BIND_SETBACK or SL_BIND_FLOOR_PLATE */
     sl_binding binding;
 } sl_envelope;
 

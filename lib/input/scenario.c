@@ -41,7 +41,7 @@ enum {
 };
 /* Work allowed to "did you mean" (distance-table cells), so that a file
  * with thousands of bad references cannot make suggestions quadratic. */
-#define SL_SUGGEST_BUDGET 50000000L
+#define SL_SUGGEST_BUDGET SL_DID_YOU_MEAN_BUDGET
 
 /* ------------------------------------------------------------------ */
 /* Rule sets                                                           */
@@ -74,6 +74,10 @@ const sl_rule_key sl_rule_keys[] = {
     RULE(freight_trips_per_day_max, SL_RULE_DOUBLE, 200, 0, false, INFINITY),
     /* 0 bans vibration sources from every level. */
     RULE(vibration_source_max_floor, SL_RULE_INT, 1, 0, false, INFINITY),
+    /* Minimum floor plates (docs/model.md §4): a smaller office footprint is no
+     * office block; a smaller factory footprint, no redevelopment. */
+    RULE(factory_floor_plate_min_m2, SL_RULE_DOUBLE, 500, 0, false, INFINITY),
+    RULE(office_floor_plate_min_m2, SL_RULE_DOUBLE, 300, 0, false, INFINITY),
 };
 #define N_RULE_KEYS ((int)(sizeof sl_rule_keys / sizeof sl_rule_keys[0]))
 const int sl_n_rule_keys = N_RULE_KEYS;
@@ -591,6 +595,17 @@ static const char *suggest(ctx *c, const char *word, const char *const *names, i
         }
     }
     return best;
+}
+
+const char *sl_did_you_mean(const char *word, const char *const *names, int n, long *budget)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.suggest_budget = budget ? *budget : SL_SUGGEST_BUDGET;
+    const char *near = word && c.suggest_budget > 0 ? suggest(&c, word, names, n) : NULL;
+    if (budget)
+        *budget = c.suggest_budget;
+    return near;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1527,11 +1542,49 @@ static const field objective_fields[] = {
              INFINITY),
     F_NUMBER("adjacent_floor_bonus_m2", sl_scenario, adjacent_floor_bonus_m2, false, 1000, 0, false,
              INFINITY),
+    F_NUMBER("neighbour_chain_bonus_m2", sl_scenario, neighbour_chain_bonus_m2, false, 3000, 0,
+             false, INFINITY),
 };
 
 static void sub_objective(ctx *c, const char *path, ynode *v, void *obj)
 {
     parse_fields(c, path, v, objective_fields, N_OF(objective_fields), obj, NULL);
+}
+
+/* plan.exclude: a list of parcel ids (any scalar: ids may look like
+ * numbers), each kept with where it was written for later messages. */
+static void sub_exclude(ctx *c, const char *path, ynode *v, void *obj)
+{
+    sl_scenario *s = obj;
+    if (is_null(v))
+        return;
+    if (v->type != YN_SEQ) {
+        char got[SL_CLIP + 16];
+        fail(c, v, "%s: expected a list of parcel ids, got %s", path, describe(v, got, sizeof got));
+        return;
+    }
+    s->exclude = calloc((size_t)v->n + 1, sizeof *s->exclude);
+    s->exclude_line = calloc((size_t)v->n + 1, sizeof *s->exclude_line);
+    s->exclude_col = calloc((size_t)v->n + 1, sizeof *s->exclude_col);
+    if (!s->exclude || !s->exclude_line || !s->exclude_col) {
+        c->oom = true;
+        return;
+    }
+    for (int i = 0; i < v->n; i++) {
+        const ynode *item = v->kids[i];
+        char ipath[SL_PATH], got[SL_CLIP + 16];
+        item_path(ipath, path, i);
+        if (item->type != YN_SCALAR || is_blank(item)) {
+            fail(c, item, "%s: expected a parcel id, got %s", ipath,
+                 describe(item, got, sizeof got));
+            continue;
+        }
+        if (!(s->exclude[s->n_exclude] = xstrdup(c, item->text)))
+            return;
+        s->exclude_line[s->n_exclude] = item->line;
+        s->exclude_col[s->n_exclude] = item->col;
+        s->n_exclude++;
+    }
 }
 
 enum { PLAN_RULES = 0 };
@@ -1541,6 +1594,9 @@ static const field plan_fields[] = {
     F_NUMBER("time_limit_s", sl_scenario, time_limit_s, false, 60, 0, true, INFINITY),
     F_NESTED("objective", false, sub_objective),
     F_INTEGER("chains_per_building_max", sl_scenario, chains_per_building_max, false, 1, 0, 1000),
+    F_NUMBER("neighbour_distance_m", sl_scenario, neighbour_distance_m, false, 30, 0, false,
+             INFINITY),
+    F_NESTED("exclude", false, sub_exclude),
 };
 
 static void parse_plan(ctx *c, ynode *v)
@@ -1628,6 +1684,9 @@ static const field industry_fields[] = {
     F_NESTED("demand_m2", false, sub_demand),
     F_CHOICE("shared", sl_industry, shared, false, 0, bool_def),
     F_CHOICE("contiguous", sl_industry, contiguous, false, 1, bool_def),
+    /* NAN: not given (economics' rent, a tax of 0). */
+    F_NUMBER("rent_cny_m2_month", sl_industry, rent_cny_m2_month, false, NAN, 0, false, INFINITY),
+    F_NUMBER("tax_cny_m2_year", sl_industry, tax_cny_m2_year, false, NAN, 0, false, INFINITY),
 };
 
 /* Index the industries by id and report duplicate ids. */
@@ -1723,8 +1782,7 @@ static void parse_industries(ctx *c, ynode *v)
         int k = s->n_industries++;
         sl_industry *ind = &s->industries[k];
         ynode *found[N_OF(industry_fields)];
-        fields_init(industry_fields, N_OF(industry_fields), ind);
-        fields_init(demand_fields, N_OF(demand_fields), ind);
+        sl_industry_init(ind);
         ind->line = item->line;
         ind->col = item->col;
         parse_fields(c, where, item, industry_fields, N_OF(industry_fields), ind, found);
@@ -1818,6 +1876,8 @@ static const field pin_fields[] = {
     /* 0: the optimizer chooses; a given count is at least 1. */
     F_INTEGER("floors", struct pin_in, pin.floors, false, 0, 1, INFINITY),
     F_NESTED("rules", false, sub_pin_rules),
+    /* Phasing: 0 = the phasing chooses; a given year is at least 1. */
+    F_INTEGER("start_year", struct pin_in, pin.start_year, false, 0, 1, 9999),
 };
 
 /* Per pin, while pins are checked against each other. */
@@ -1959,9 +2019,7 @@ static void parse_pins(ctx *c, ynode *v)
         struct pin_in in;
         ynode *found[N_OF(pin_fields)];
         memset(&in, 0, sizeof in);
-        fields_init(pin_fields, N_OF(pin_fields), &in);
-        sl_ruleset_init(&in.pin.rules.values);
-        in.pin.industry = -1;
+        sl_pin_init(&in.pin);
         in.pin.line = item->line;
         in.pin.col = item->col;
         in.rule_nodes = &rule_nodes[(size_t)k * N_RULE_KEYS];
@@ -1979,6 +2037,45 @@ static void parse_pins(ctx *c, ynode *v)
         check_pins(c, aux);
     free(aux);
     free(rule_nodes);
+}
+
+/* A parcel cannot be both kept (plan.exclude) and pinned (redeveloped). */
+static void check_exclude_pins(ctx *c)
+{
+    const sl_scenario *s = c->s;
+    if (s->n_exclude == 0 || s->n_pins == 0)
+        return;
+    /* The pins sorted by parcel, then file order: n log n, however long
+     * both lists are. */
+    id_ref *pins = calloc((size_t)s->n_pins, sizeof *pins);
+    if (!pins) {
+        c->oom = true;
+        return;
+    }
+    int n = 0;
+    for (int k = 0; k < s->n_pins; k++)
+        if (s->pins[k].parcel)
+            pins[n++] = (id_ref){s->pins[k].parcel, k};
+    qsort(pins, (size_t)n, sizeof *pins, cmp_id_ref);
+    char tmp[SL_CLIP + 8];
+    for (int i = 0; i < s->n_exclude; i++) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (strcmp(pins[mid].id, s->exclude[i]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == n || strcmp(pins[lo].id, s->exclude[i]) != 0)
+            continue;
+        const sl_pin *p = &s->pins[pins[lo].k]; /* the first pin of the parcel */
+        report(c, s->exclude_line[i], s->exclude_col[i],
+               "plan.exclude[%d]: parcel '%s' is also pinned (pin at %d:%d); a pin "
+               "redevelops its parcel, plan.exclude keeps it as it is",
+               i, clip(s->exclude[i], tmp, sizeof tmp), p->line, p->col);
+    }
+    free(pins);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2089,8 +2186,39 @@ static void parse_scenario(ctx *c, ynode *root)
         return;
     parse_links(c, found[TOP_LINKS]);
     parse_pins(c, found[TOP_PINS]);
+    if (!c->oom)
+        check_exclude_pins(c);
     if (found[TOP_PHASING])
         parse_phasing(c, found[TOP_PHASING]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Defaults for scenarios built in memory (the parser uses them too)   */
+
+void sl_scenario_init(sl_scenario *s)
+{
+    memset(s, 0, sizeof *s);
+    fields_init(candidacy_fields, N_OF(candidacy_fields), s);
+    fields_init(plan_fields, N_OF(plan_fields), s);
+    fields_init(objective_fields, N_OF(objective_fields), s);
+    fields_init(phasing_fields, N_OF(phasing_fields), &s->phasing);
+}
+
+void sl_industry_init(sl_industry *d)
+{
+    memset(d, 0, sizeof *d);
+    fields_init(industry_fields, N_OF(industry_fields), d);
+    fields_init(demand_fields, N_OF(demand_fields), d);
+}
+
+void sl_pin_init(sl_pin *p)
+{
+    struct pin_in in;
+    memset(&in, 0, sizeof in);
+    fields_init(pin_fields, N_OF(pin_fields), &in);
+    sl_ruleset_init(&in.pin.rules.values);
+    in.pin.industry = -1;
+    *p = in.pin;
 }
 
 /* The directory of path ("." when it has none). */
@@ -2140,6 +2268,7 @@ sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, s
         sl_error_add(err, SL_ERR_NOMEM, "%s: out of memory", path);
         return NULL;
     }
+    sl_scenario_init(s);
     c.s = s;
     /* Numbers are read and printed with a '.' whatever the caller's locale. */
     locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
@@ -2149,10 +2278,6 @@ sl_scenario *sl_scenario_parse(const char *path, const char *text, size_t len, s
     s->dir = dir_of(path);
     s->name = stem_of(path);
     c.oom = !s->path || !s->dir || !s->name;
-    fields_init(candidacy_fields, N_OF(candidacy_fields), s);
-    fields_init(plan_fields, N_OF(plan_fields), s);
-    fields_init(objective_fields, N_OF(objective_fields), s);
-    fields_init(phasing_fields, N_OF(phasing_fields), &s->phasing);
 
     ytree t;
     memset(&t, 0, sizeof t);
@@ -2261,6 +2386,8 @@ void sl_scenario_destroy(sl_scenario *s)
     for (int i = 0; i < s->n_exclude; i++)
         free(s->exclude[i]);
     free(s->exclude);
+    free(s->exclude_line);
+    free(s->exclude_col);
     for (int i = 0; i < s->n_pins; i++)
         free(s->pins[i].parcel);
     free(s->pins);

@@ -178,10 +178,24 @@ typedef struct sl_scenario {
     double neighbour_distance_m;     /* default 30 */
     int chains_per_building_max;     /* default 1; 0 = no limit */
     int n_exclude;
-    char **exclude; /* plan.exclude: parcel ids kept as they are */
+    char **exclude;    /* plan.exclude: parcel ids kept as they are */
+    int *exclude_line; /* where each id was written (for messages); */
+    int *exclude_col;  /* NULL in scenarios built in memory */
 
     sl_phasing_spec phasing;
 } sl_scenario;
+
+/* Defaults, from the same key tables the parser reads (so that scenarios
+ * built in memory, by tests and benchmarks, get the documented values):
+ * sl_scenario_init zeroes *s and sets every candidacy and plan default
+ * (no rule sets, industries, links, pins; plan_rules 0); sl_industry_init
+ * zeroes *d and sets kind production, vibration none, fire_class D,
+ * priority 1, demand 0..INFINITY, shared false, contiguous true, rent and
+ * tax NAN; sl_pin_init zeroes *p with industry -1, no overrides (mask 0,
+ * values at the defaults), floors and start_year 0 (free). */
+void sl_scenario_init(sl_scenario *s);
+void sl_industry_init(sl_industry *d);
+void sl_pin_init(sl_pin *p);
 
 /* Parse and validate a scenario file.  On any error returns NULL and adds
  * every problem found to err as "FILE:LINE:COL: message" (code
@@ -201,6 +215,15 @@ int sl_scenario_ruleset(const sl_scenario *s, const char *name);
 /* The industry's chain label: its `chain`, else its id (a chain of its
  * own, docs/model.md §5). */
 const char *sl_industry_chain(const sl_industry *d);
+
+/* "Did you mean": the closest of names[0..n) (NULL entries skipped) to
+ * word when it is a near miss by the rule of the scenario's own messages
+ * (a few edits, fewer than half the name), else NULL.  The work is
+ * bounded: *budget (comparison cells; NULL: the parser's own budget for
+ * this one call) is spent and updated, so that many lookups share one
+ * budget; once it is spent, names are no longer compared. */
+#define SL_DID_YOU_MEAN_BUDGET 50000000L
+const char *sl_did_you_mean(const char *word, const char *const *names, int n, long *budget);
 
 const char *sl_kind_name(sl_kind k);
 const char *sl_vibration_name(sl_vibration v);

@@ -340,11 +340,11 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
                                        "factory m",
                                        "office m",
                                        "candidates' max GFA m²",
-                                       "bound by FAR / height / setback"};
+                                       "bound by FAR / height / setback / floor plate"};
     th_row(b, cols, 6);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
-        long long bind[3];
+        long long bind[SL_N_BINDINGS];
         sl_zone_rule_totals(z, r, &max_gfa, bind);
         sl_textbuf_puts(b, "<tr>");
         td_text(b, sc->rules[r].name);
@@ -352,8 +352,9 @@ static void rule_sets(sl_textbuf *b, const sl_zone *z)
         td_num(b, sc->rules[r].factory_height_max_m, 0);
         td_num(b, sc->rules[r].office_height_max_m, 0);
         td_num(b, max_gfa, 0);
-        sl_textbuf_printf(b, "<td class=\"n\">%lld / %lld / %lld</td></tr>\n", bind[0], bind[1],
-                          bind[2]);
+        sl_textbuf_printf(b, "<td class=\"n\">%lld / %lld / %lld / %lld</td></tr>\n",
+                          bind[SL_BIND_FAR], bind[SL_BIND_HEIGHT], bind[SL_BIND_SETBACK],
+                          bind[SL_BIND_FLOOR_PLATE]);
     }
     sl_textbuf_puts(b, "</table>\n");
 }

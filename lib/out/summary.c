@@ -117,14 +117,17 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
     fputs("},\n  \"rules\": {", f);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
-        long long bind[3];
+        long long bind[SL_N_BINDINGS];
         sl_zone_rule_totals(z, r, &max_gfa, bind);
         fputs(r ? ",\n    " : "\n    ", f);
         put_str(f, sc->rules[r].name);
         fputs(": {\"candidate_max_gfa_m2\": ", f);
         put_num(f, max_gfa);
-        fprintf(f, ", \"binding\": {\"far\": %lld, \"height\": %lld, \"setback\": %lld}}", bind[0],
-                bind[1], bind[2]);
+        fprintf(f,
+                ", \"binding\": {\"far\": %lld, \"height\": %lld, \"setback\": %lld, "
+                "\"floor_plate\": %lld}}",
+                bind[SL_BIND_FAR], bind[SL_BIND_HEIGHT], bind[SL_BIND_SETBACK],
+                bind[SL_BIND_FLOOR_PLATE]);
     }
     fputs("\n  },\n  \"plan_rules\": ", f);
     put_str(f, sc->rules[sc->plan_rules].name);

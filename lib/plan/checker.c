@@ -62,6 +62,17 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
                   pid(p));
         return;
     }
+    if (!sl_footprints_redevelopable(fp)) {
+        VIOLATION(c,
+                  "parcel %s is redeveloped but its factory floor plate %.0f m2 is below "
+                  "factory_floor_plate_min_m2 %.0f",
+                  pid(p), fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
+        return;
+    }
+    if (p->excluded) {
+        VIOLATION(c, "parcel %s is redeveloped but plan.exclude keeps it as it is", pid(p));
+        return;
+    }
     int nblock[2] = {0, 0};
     double height[2] = {0, 0}, gfa = 0, counted = 0, office_kind_gfa = 0, trips = 0;
     int prev_block = SL_BLOCK_FACTORY;

@@ -142,7 +142,8 @@ static bool allowed(const sl_ruleset *r, const sl_industry *in, int b, int k)
  * plan.exclude does not keep as it is? */
 static bool modelled(const sl_scenario *sc, const sl_parcel *p)
 {
-    if (p->status != SL_PARCEL_CANDIDATE || !p->plan_fp.setback_ok || !p->plan_rules)
+    if (p->status != SL_PARCEL_CANDIDATE || !sl_footprints_redevelopable(&p->plan_fp) ||
+        !p->plan_rules || p->excluded)
         return false;
     for (int k = 0; k < sc->n_exclude && p->id; k++)
         if (strcmp(sc->exclude[k], p->id) == 0)

@@ -67,9 +67,13 @@ int sl_parcel_plan_chains(const sl_scenario *sc, const sl_parcel_plan *pp, const
 
 void sl_plan_options_init(sl_plan_options *o, const sl_scenario *s)
 {
+    /* The scenario's defaults (plan.time_limit_s, plan.gap) when s is NULL
+     * or holds no valid value (a scenario built in memory). */
+    sl_scenario d;
+    sl_scenario_init(&d);
     memset(o, 0, sizeof *o);
-    o->time_limit_s = s && s->time_limit_s > 0 ? s->time_limit_s : 60;
-    o->gap = s && s->gap >= 0 ? s->gap : 0.001;
+    o->time_limit_s = s && s->time_limit_s > 0 ? s->time_limit_s : d.time_limit_s;
+    o->gap = s && s->gap >= 0 ? s->gap : d.gap;
 }
 
 void sl_plan_destroy(sl_plan *p)

@@ -73,8 +73,8 @@ static bool ctx_equal(const pl_ctx *a, const pl_ctx *b)
  * footprint survives the setback)? */
 static bool considered(const sl_parcel *p)
 {
-    return p->status == SL_PARCEL_CANDIDATE && p->plan_rules && p->plan_fp.setback_ok &&
-           p->area_m2 > 0 && p->plan_fp.factory_m2 > 0;
+    return p->status == SL_PARCEL_CANDIDATE && !p->excluded && p->plan_rules &&
+           sl_footprints_redevelopable(&p->plan_fp) && p->area_m2 > 0 && p->plan_fp.factory_m2 > 0;
 }
 
 static int find_parcel(const sl_zone *z, const char *id)
@@ -1149,6 +1149,10 @@ static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, si
     if (!r)
         return false;
     const sl_footprints *fp = &p->plan_fp;
+    if (p->excluded) {
+        snprintf(buf, size, "kept: excluded from the plan by plan.exclude");
+        return true;
+    }
     if (!fp->setback_ok) {
         snprintf(buf, size,
                  "kept: the setback of %g m leaves a footprint of %.0f m², below coverage_min "

@@ -443,8 +443,33 @@ double sv_plan_value(const solver *S, const int *choice)
     return v;
 }
 
+/* Does choice meet every demand range (the same tolerance as the
+ * checker's)?  A GLPK solution may count λ = 1 - 1e-5 as integral; rounded
+ * to 1 it can overshoot a maximum by a fraction of a square metre. */
+static bool demand_ok(const solver *S, const int *choice)
+{
+    double *G = calloc((size_t)S->nind + 1, sizeof *G);
+    if (!G)
+        return false;
+    for (int p = 0; p < S->npar; p++)
+        if (choice[p] >= 0) {
+            const stk *k = sv_col_stk(S, choice[p]);
+            for (int g = 0; g < k->ng; g++)
+                G[k->gi[g]] += k->gv[g];
+        }
+    bool ok = true;
+    for (int i = 0; i < S->nind && ok; i++) {
+        double tol = 1e-6 + 1e-9 * fabs(G[i]);
+        ok = G[i] <= S->dmax[i] + tol && G[i] >= S->dmin[i] - tol;
+    }
+    free(G);
+    return ok;
+}
+
 void sv_take_incumbent(solver *S, const int *choice, double value)
 {
+    if (!demand_ok(S, choice))
+        return; /* never an incumbent that breaks a demand range */
     if (S->nnb > 0)
         value = sv_plan_value(S, choice);
     if (S->have_inc && value <= S->inc_val + 1e-9)

@@ -376,7 +376,8 @@ double bf_zone(const sl_zone *z)
         for (int k = 0; k < sc->n_pins; k++)
             if (p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                 pinned = true;
-        bool cand = p->status == SL_PARCEL_CANDIDATE && p->plan_fp.setback_ok;
+        /* docs/model.md §4-§5: setback and floor plates hold, not excluded */
+        bool cand = p->status == SL_PARCEL_CANDIDATE && sl_footprints_redevelopable(&p->plan_fp);
         for (int k = 0; k < sc->n_exclude; k++)
             if (p->id && strcmp(sc->exclude[k], p->id) == 0)
                 cand = false; /* plan.exclude: kept as it is */
