@@ -391,8 +391,9 @@ Test(cli, plan_with_phasing_and_export_model, .timeout = 300)
     free(dir);
 }
 
-/* parcels.fields.ready_year read from the source (null: at once), and
- * sl_phasing_plan on a solved plan: the start years land in the plan. */
+/* parcels.fields.ready_year read from the source (null: at once), a pin's
+ * start_year, and sl_phasing_plan on a solved plan: the start years land
+ * in the plan. */
 Test(plan, ready_year_from_the_source_and_phasing_a_plan, .timeout = 120)
 {
     char *dir = t_tmpdir();
@@ -422,6 +423,7 @@ Test(plan, ready_year_from_the_source_and_phasing_a_plan, .timeout = 120)
                          "industries:\n"
                          "  - {id: prod, kind: production, floor_height_m: 5.4, "
                          "floor_load_kN_m2: 8}\n"
+                         "pins: [{parcel: P1, industry: prod, start_year: 2028}]\n"
                          "plan: {time_limit_s: 20}\n"
                          "phasing: {start_year: 2027, years: 5, build_years: 2}\n");
     sl_error err;
@@ -443,20 +445,46 @@ Test(plan, ready_year_from_the_source_and_phasing_a_plan, .timeout = 120)
     cr_assert_eq(sl_phasing_plan(z, plan, NULL, NULL, -1, &o, &ph, &err), SL_OK);
     cr_assert_eq(ph->status, SL_PLAN_OPTIMAL);
     cr_assert_eq(plan->phasing, ph);
-    cr_assert_eq(plan->pp[0].start_year, 2027);
-    cr_assert_eq(plan->pp[0].in_use_year, 2029);
+    cr_assert_eq(plan->pp[0].start_year, 2028); /* its pin */
+    cr_assert_eq(plan->pp[0].in_use_year, 2030);
     cr_assert_eq(plan->pp[1].start_year, 2029);
     cr_assert_eq(plan->pp[1].in_use_year, 2031);
     cr_assert_eq(ph->start[1], 2029);
     double d = 1 / 1.06;
     cr_assert_float_eq(ph->objective,
-                       plan->pp[0].value_m2eq * pow(d, 2) + plan->pp[1].value_m2eq * pow(d, 4),
+                       plan->pp[0].value_m2eq * pow(d, 3) + plan->pp[1].value_m2eq * pow(d, 4),
                        1e-6 * ph->objective);
     sl_plan_destroy(plan);
     sl_phasing_destroy(ph);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);
+
+    /* The command: a pin before its parcel is ready, in words, exit 1,
+     * nothing written. */
+    char *bad = t_write(dir, "bad.yaml",
+                        "parcels:\n"
+                        "  source: p.geojson\n"
+                        "  fields: {id: ID, land_use: LU, current_far: FAR, ready_year: RY}\n"
+                        "  industrial_land_uses: [M1]\n"
+                        "industries:\n"
+                        "  - {id: prod, kind: production, floor_height_m: 5.4, "
+                        "floor_load_kN_m2: 8}\n"
+                        "pins: [{parcel: P2, industry: prod, start_year: 2027}]\n"
+                        "plan: {time_limit_s: 20}\n"
+                        "phasing: {start_year: 2027, years: 5, build_years: 2}\n");
+    char out[600];
+    snprintf(out, sizeof out, "%s/out", dir);
+    t_run r = t_cli("plan", bad, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "phasing: parcel P2 is pinned to start in 2027 but is not ready "
+                            "before 2029 (its ready_year)"),
+              "%s", r.err);
+    t_run_free(&r);
+    r = t_sh("test -e %s", out);
+    cr_assert_neq(r.status, 0, "the output directory was written");
+    t_run_free(&r);
+    free(bad);
     free(gj);
     free(yaml);
     t_rmtree(dir);
