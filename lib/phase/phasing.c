@@ -322,40 +322,133 @@ static int cmp_order(const void *a, const void *b)
     return x->v > y->v ? -1 : x->v < y->v ? 1 : x->p - y->p;
 }
 
+/* The greedy's running sums per year index: spending, G0 under
+ * construction, GFA in use, starts. */
+typedef struct running {
+    double *spend, *used, *inuse;
+    int *starts;
+} running;
+
+static void run_add(const sl_phase_input *in, running *r, int p, int s, int sign)
+{
+    const sl_phase_parcel *q = &in->parcels[p];
+    int T = in->years, B = in->build_years;
+    for (int t = s; t < s + B && t < T; t++) {
+        r->spend[t] += sign * capex_of(q) / B;
+        r->used[t] += sign * q->current_gfa_m2;
+    }
+    for (int t = s + B; t < T; t++)
+        r->inuse[t] += sign * q->gfa_m2;
+    r->starts[s] += sign;
+}
+
+/* Every rule in every year, from the running sums: O(years). */
+static bool run_ok(const sl_phase_input *in, const running *r)
+{
+    double cb = 0, cs = 0;
+    for (int t = 0; t < in->years; t++) {
+        cs += r->spend[t];
+        if (in->n_budget) {
+            cb += in->budget_cny[t];
+            if (cs > cb + TOL * (1 + cb))
+                return false;
+        }
+        if (swing_on(in)) {
+            double avail = in->swing_space_m2 + in->swing_from_new_share * r->inuse[t];
+            if (r->used[t] > avail + TOL * (1 + avail))
+                return false;
+        }
+        if (in->max_starts_per_year > 0 && r->starts[t] > in->max_starts_per_year)
+            return false;
+    }
+    return true;
+}
+
+/* How much of the scarce rules a parcel takes: its capex against an
+ * average year's budget plus its enterprises against the swing space. */
+static double use_of(const sl_phase_input *in, int p)
+{
+    const sl_phase_parcel *q = &in->parcels[p];
+    double u = 1e-9;
+    if (in->n_budget) {
+        double b = 0;
+        for (int t = 0; t < in->years; t++)
+            b += in->budget_cny[t];
+        u += capex_of(q) / fmax(b / in->years, 1);
+    }
+    if (swing_on(in))
+        u += q->current_gfa_m2 / fmax(in->swing_space_m2, 1);
+    return u;
+}
+
 /* Pins first, then the parcels by value, each at its earliest feasible
- * year.  False when even the pins alone break a rule. */
-static bool greedy(const sl_phase_input *in, int *start, table *tb, bool *oom)
+ * year: O(parcels x years^2) with running sums.  False when even the pins
+ * alone break a rule. */
+static bool greedy_order(const sl_phase_input *in, int *start, table *tb, bool density, bool *oom)
 {
     for (int p = 0; p < in->n; p++)
         start[p] = in->parcels[p].pinned_start;
     fill_table(in, start, tb);
     if (!table_ok(in, start, tb, NULL, 0))
         return false;
+    size_t T = (size_t)in->years;
     order_item *ord = malloc(sizeof *ord * (size_t)(in->n ? in->n : 1));
-    if (!ord) {
-        *oom = true;
-        return false;
-    }
-    int k = 0;
-    for (int p = 0; p < in->n; p++)
-        if (!in->parcels[p].pinned_start && in->parcels[p].value > 0)
-            ord[k++] = (order_item){in->parcels[p].value, p};
-    qsort(ord, (size_t)k, sizeof *ord, cmp_order);
-    for (int i = 0; i < k; i++) {
-        int p = ord[i].p;
-        int first = in->start_year;
-        if (in->parcels[p].ready_year > first)
-            first = in->parcels[p].ready_year;
-        for (int s = first; s < in->start_year + in->years; s++) {
-            start[p] = s;
-            fill_table(in, start, tb);
-            if (table_ok(in, start, tb, NULL, 0))
-                break;
-            start[p] = 0;
+    running r = {calloc(T, sizeof(double)), calloc(T, sizeof(double)), calloc(T, sizeof(double)),
+                 calloc(T, sizeof(int))};
+    bool ok = ord && r.spend && r.used && r.inuse && r.starts;
+    if (ok) {
+        for (int p = 0; p < in->n; p++)
+            if (start[p])
+                run_add(in, &r, p, start[p] - in->start_year, 1);
+        int k = 0;
+        for (int p = 0; p < in->n; p++)
+            if (!in->parcels[p].pinned_start && in->parcels[p].value > 0)
+                ord[k++] = (order_item){
+                    density ? in->parcels[p].value / use_of(in, p) : in->parcels[p].value, p};
+        qsort(ord, (size_t)k, sizeof *ord, cmp_order);
+        for (int i = 0; i < k; i++) {
+            int p = ord[i].p;
+            int first = in->parcels[p].ready_year > in->start_year
+                            ? in->parcels[p].ready_year - in->start_year
+                            : 0;
+            for (int t = first; t < in->years; t++) {
+                run_add(in, &r, p, t, 1);
+                if (run_ok(in, &r)) {
+                    start[p] = in->start_year + t;
+                    break;
+                }
+                run_add(in, &r, p, t, -1);
+            }
         }
     }
     free(ord);
-    return true;
+    free(r.spend);
+    free(r.used);
+    free(r.inuse);
+    free(r.starts);
+    if (!ok)
+        *oom = true;
+    return ok;
+}
+
+/* The better of two greedy orders: by value, and by value per use of the
+ * budget and swing space (a knapsack's density). */
+static bool greedy(const sl_phase_input *in, int *start, table *tb, bool *oom)
+{
+    if (!greedy_order(in, start, tb, false, oom))
+        return false;
+    if (!in->n_budget && !swing_on(in))
+        return true;
+    int *other = malloc(sizeof *other * (size_t)(in->n ? in->n : 1));
+    if (!other) {
+        *oom = true;
+        return false;
+    }
+    if (greedy_order(in, other, tb, true, oom) &&
+        schedule_value(in, other) > schedule_value(in, start))
+        memcpy(start, other, sizeof *other * (size_t)in->n);
+    free(other);
+    return !*oom;
 }
 
 /* ---- the MIP ----------------------------------------------------------- */
@@ -669,7 +762,16 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
     sp.msg_lev = in->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     sp.presolve = GLP_OFF;
     sp.tm_lim = (int)fmin(fmax(limit, 0.2) * 1000, 2e9);
+    /* CNY rows next to m² rows and 0/1 rows: GLPK's own scaling (the
+     * model as written stays unscaled) */
+    if (in->n > 0)
+        glp_scale_prob(P, GLP_SF_AUTO);
     int rc = in->n > 0 ? glp_simplex(P, &sp) : 0;
+    if (rc != 0 && rc != GLP_ETMLIM && in->n > 0) {
+        /* numerical trouble: once more from an advanced basis */
+        glp_adv_basis(P, 0);
+        rc = glp_simplex(P, &sp);
+    }
     int lps = in->n > 0 ? glp_get_status(P) : GLP_OPT;
     double lp_bound = in->n > 0 ? glp_get_obj_val(P) : 0;
     bool solved = false, proven = false, interrupted = false, timed_out = false;
@@ -684,9 +786,9 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
         double left = limit - (now_s() - t0);
         ip.tm_lim = (int)fmin(fmax(left, 0.05) * 1000, 2e9);
         ip.mip_gap = in->gap > 0 ? in->gap : 0;
-        ip.br_tech = GLP_BR_PCH;
+        ip.br_tech = GLP_BR_DTH;
         ip.bt_tech = GLP_BT_BLB;
-        ip.gmi_cuts = GLP_ON;
+        ip.gmi_cuts = GLP_OFF;
         ip.mir_cuts = GLP_ON;
         ip.cov_cuts = GLP_ON;
         mip_cb cb = {in, have_greedy ? x : NULL, false, false, INFINITY};
