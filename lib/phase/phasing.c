@@ -820,10 +820,11 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
         } else if (r == 0 && ms == GLP_NOFEAS) {
             nofeas = true;
         } else if (r != 0 && r != GLP_ETMLIM && r != GLP_ESTOP && r != GLP_EMIPGAP) {
-            glp_term_hook(NULL, NULL);
-            sl_error_add(err, SL_ERR_SOLVER, "phasing: GLPK failed (glp_intopt code %d)", r);
-            st = SL_ERR_SOLVER;
-            goto done;
+            /* numerical failure: the greedy schedule, with the LP bound */
+            sl_log(in->log, in->log_user_data, SL_LOG_WARNING,
+                   "phasing: GLPK's branch and bound failed (glp_intopt code %d); keeping the "
+                   "first schedule found",
+                   r);
         }
     } else if (in->n == 0) {
         solved = proven = true;
@@ -831,10 +832,11 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
     } else if (rc == GLP_ETMLIM) {
         timed_out = true;
     } else if (rc != 0) {
-        glp_term_hook(NULL, NULL);
-        sl_error_add(err, SL_ERR_SOLVER, "phasing: GLPK failed (glp_simplex code %d)", rc);
-        st = SL_ERR_SOLVER;
-        goto done;
+        /* numerical failure: the greedy schedule, with no bound */
+        sl_log(in->log, in->log_user_data, SL_LOG_WARNING,
+               "phasing: GLPK's simplex failed (code %d); keeping the first schedule found, "
+               "with no bound",
+               rc);
     }
     glp_term_hook(NULL, NULL);
     if (nofeas) {
