@@ -7,18 +7,19 @@
 #include "input/source.h"
 #include "out/parcels_layer.h"
 
-enum { F_PARCEL, F_BLOCK, F_FLOORS, F_HEIGHT, F_FOOTPRINT, F_GFA, F_N };
+enum { F_PARCEL, F_BLOCK, F_FLOORS, F_HEIGHT, F_FOOTPRINT, F_GFA, F_CHAIN, F_N };
 
 static const struct {
     const char *name;
     OGRFieldType type;
 } fields[F_N] = {
-    {"parcel_id", OFTString}, {"block", OFTString},      {"floors", OFTInteger},
-    {"height_m", OFTReal},    {"footprint_m2", OFTReal}, {"gfa_m2", OFTReal},
+    {"parcel_id", OFTString},  {"block", OFTString}, {"floors", OFTInteger}, {"height_m", OFTReal},
+    {"footprint_m2", OFTReal}, {"gfa_m2", OFTReal},  {"chain", OFTString},
 };
 
 struct sl_buildings_writer {
     sl_out_layer *layer;
+    const sl_scenario *sc;
 };
 
 sl_buildings_writer *sl_buildings_writer_open_in(sl_out_dataset *d, const sl_zone *z, sl_error *err)
@@ -28,6 +29,7 @@ sl_buildings_writer *sl_buildings_writer_open_in(sl_out_dataset *d, const sl_zon
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    w->sc = z->sc;
     w->layer = sl_out_layer_create(d, "buildings", sl_source_srs(z->src), wkbUnknown, err);
     bool ok = w->layer != NULL;
     for (int i = 0; ok && i < F_N; i++)
@@ -66,6 +68,12 @@ sl_status sl_buildings_writer_add(sl_buildings_writer *w, const sl_parcel *p,
                              sl_round2(b ? pp->office_height_m : pp->factory_height_m));
         OGR_F_SetFieldDouble(f, F_FOOTPRINT, sl_round2(footprint));
         OGR_F_SetFieldDouble(f, F_GFA, sl_round2(gfa));
+        /* the building's theme: its one chain, or shared services only,
+         * or several chains (the parcels layer lists them) */
+        const char *chains[2];
+        int nch = sl_parcel_plan_chains(w->sc, pp, chains, 2);
+        const char *theme = nch == 1 ? chains[0] : nch == 0 ? SL_THEME_SHARED : SL_THEME_SEVERAL;
+        OGR_F_SetFieldString(f, F_CHAIN, theme);
         char what[300];
         snprintf(what, sizeof what, "the %s block of parcel %s", sl_block_name(blocks[b]), p->id);
         sl_status s = sl_out_layer_write(w->layer, f, fp ? OGR_G_Clone(fp) : NULL, what, err);

@@ -10,6 +10,11 @@
 #include "plan/plan.h"
 #include "eval/evaluate.h"
 
+/* The buildings layer's `chain`: the building's one chain, or one of
+ * these (docs/outputs.md). */
+#define SL_THEME_SHARED  "配套 shared services"
+#define SL_THEME_SEVERAL "多链 several chains"
+
 typedef struct sl_buildings_writer sl_buildings_writer;
 
 /* A layer "buildings" in the open dataset d, in the zone's source CRS,

@@ -1,6 +1,8 @@
 /* styles.c - industry and status colours; QGIS styles in shanglou.gpkg. */
 #include "out/styles.h"
 
+#include "out/buildings_layer.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,15 +247,51 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
     sl_textbuf_puts(b, "</qgis>\n");
 }
 
-static void buildings_qml(sl_textbuf *b)
+/* Buildings by the chain they are themed with (一栋楼就是一个园): one
+ * category per chain of the catalogue's non-shared industries, in its
+ * family's middle colour; shared services only, light grey; several
+ * chains (when the scenario allows it), dark grey. */
+static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
 {
-    static const sl_rgb fill = {0x40, 0x40, 0x40}, outline = {0x10, 0x10, 0x10};
+    static const sl_rgb outline = {0x10, 0x10, 0x10}, grey = {0x90, 0x90, 0x90};
     qml_begin(b, true);
-    sl_textbuf_puts(b, "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
-                       "forceraster=\"0\" referencescale=\"-1\">\n<symbols>\n");
-    fill_symbol(b, 0, fill, 40, "solid", outline, 0.5);
+    sl_textbuf_puts(b, "<renderer-v2 type=\"categorizedSymbol\" attr=\"chain\" "
+                       "symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" "
+                       "referencescale=\"-1\">\n<categories>\n");
+    int n = 0;
+    int *first = malloc(((size_t)sc->n_industries + 1) * sizeof *first);
+    if (!first) {
+        b->failed = true;
+        return;
+    }
+    for (int k = 0; k < sc->n_industries; k++) {
+        const sl_industry *d = &sc->industries[k];
+        if (d->shared)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++)
+            seen = strcmp(sl_industry_chain(&sc->industries[first[j]]), sl_industry_chain(d)) == 0;
+        if (!seen) {
+            category(b, n, sl_industry_chain(d), sl_industry_chain(d));
+            first[n++] = k;
+        }
+    }
+    category(b, n, SL_THEME_SHARED, SL_THEME_SHARED);
+    category(b, n + 1, SL_THEME_SEVERAL, SL_THEME_SEVERAL);
+    sl_textbuf_puts(b, "</categories>\n<symbols>\n");
+    for (int j = 0; j < n; j++) {
+        const sl_rgb *f = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].dark;
+        const sl_rgb *l = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].light;
+        sl_rgb mid = {mix(f->r, l->r, 0.4), mix(f->g, l->g, 0.4), mix(f->b, l->b, 0.4)};
+        fill_symbol(b, j, mid, 200, "solid", outline, 0.5);
+    }
+    static const sl_rgb dark = {0x50, 0x50, 0x50};
+    fill_symbol(b, n, grey, 200, "solid", outline, 0.5);
+    fill_symbol(b, n + 1, dark, 200, "solid", outline, 0.5);
     sl_textbuf_puts(b, "</symbols>\n</renderer-v2>\n");
-    labeling(b, "concat(\"floors\", 'F ', format_number(\"height_m\", 1), 'm')", 6);
+    free(first);
+    labeling(b, "concat(\"chain\", '\\n', \"floors\", 'F ', format_number(\"height_m\", 1), 'm')",
+             6);
     sl_textbuf_puts(b, "</qgis>\n");
 }
 
@@ -367,7 +405,7 @@ char *sl_style_qml(sl_style_layer which, const sl_scenario *sc, bool plan_mode)
     sl_textbuf b = {0};
     switch (which) {
     case SL_STYLE_PARCELS: parcels_qml(&b, plan_mode); break;
-    case SL_STYLE_BUILDINGS: buildings_qml(&b); break;
+    case SL_STYLE_BUILDINGS: buildings_qml(&b, sc); break;
     case SL_STYLE_FLOORS: floors_qml(&b, sc); break;
     }
     return sl_textbuf_take(&b);
@@ -419,7 +457,8 @@ static const struct {
 } styled_layers[] = {
     {"parcels", SL_STYLE_PARCELS, "shanglou: parcels by status, labelled with id and FAR"},
     {"buildings", SL_STYLE_BUILDINGS,
-     "shanglou: building footprints, labelled with floors and height"},
+     "shanglou: building footprints by the chain they are themed with, labelled with floors and "
+     "height"},
     {"floors", SL_STYLE_FLOORS,
      "shanglou: storeys by industry (one colour family per chain); 3-D: extruded base_m to top_m"},
 };

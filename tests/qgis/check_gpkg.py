@@ -51,7 +51,7 @@ def check(ok, what):
 EXPECT = {
     "evaluate": {"parcels": ("status", {"candidate", "not_candidate", "rejected"})},
     "plan": {"parcels": ("status", {"redeveloped", "kept", "not_candidate", "rejected"}),
-             "buildings": (None, None),
+             "buildings": ("chain", "chains"),
              "floors": ("industry", None)},
 }
 
@@ -76,6 +76,14 @@ def check_file(mode, path, crs):
         if r.type() != "categorizedSymbol":
             continue
         cats = {c.value(): c for c in r.categories()}
+        if values == "chains":
+            # buildings by their chain (one building, one park): every
+            # building's theme has a category, one colour per chain
+            present = {f["chain"] for f in lyr.getFeatures()}
+            check(present <= set(cats), f"{tag}: every building's chain has a category ({sorted(present)})")
+            colours = [c.symbol().color().name() for c in r.categories()]
+            check(len(set(colours)) == len(colours), f"{tag}: a distinct colour per chain")
+            continue
         if values is not None:
             check(set(cats) == values, f"{tag}: categories {sorted(cats)}")
             present = {f[attr] for f in lyr.getFeatures()}
