@@ -15,6 +15,7 @@
 #include "input/scenario.h"
 #include "out/summary.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 static const char *evaluate_usage =
     "usage: shanglou evaluate SCENARIO -o DIR [--quiet]\n"
@@ -177,6 +178,7 @@ int cmd_evaluate(int argc, char **argv)
     sl_outdir *od = NULL;
     sl_parcels_writer *w = NULL, *pw = NULL;
     sl_gpkg_writer *gw = NULL;
+    sl_economics *econ = NULL;
     cli_progress *prog = NULL;
     sl_status st = SL_OK;
 
@@ -209,7 +211,24 @@ int cmd_evaluate(int argc, char **argv)
     prog = cli_progress_create(stderr, &po);
     cli_progress_begin(prog, "evaluating parcels", cli_feature_count(z));
     eval_ctx ctx = {w, gw, pw, prog, 0, &err};
-    st = sl_zone_read(z, write_parcel, &ctx, &err);
+    if (sc->has_economics) {
+        /* Grades need the zone's percentiles (docs/model.md §11): read
+         * every parcel first, then write them on a second pass. */
+        eval_ctx count = {NULL, NULL, NULL, prog, 0, &err};
+        st = sl_zone_read(z, write_parcel, &count, &err);
+        if (st == SL_OK)
+            st = sl_economics_compute(z, NULL, &econ, &err);
+        if (st == SL_OK) {
+            cli_progress_end(prog);
+            sl_parcels_writer_set_economics(w, econ);
+            sl_parcels_writer_set_economics(pw, econ);
+            sl_gpkg_writer_set_economics(gw, econ);
+            cli_progress_begin(prog, "writing parcels", z->n);
+            st = sl_zone_rescan(z, write_parcel, &ctx, &err);
+        }
+    } else {
+        st = sl_zone_read(z, write_parcel, &ctx, &err);
+    }
     if (st == SL_OK) /* after a failure its message is enough */
         cli_progress_end(prog);
     sl_status cst = sl_parcels_writer_close(w, &err);
@@ -263,6 +282,7 @@ done:
     sl_outdir_final_names(od, &err);
     sl_outdir_abort(od);
     rc = cli_finish(&err, st);
+    sl_economics_destroy(econ);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

@@ -26,6 +26,7 @@
 #include "out/phases.h"
 #include "phase/phasing.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 static const char *plan_usage =
     "usage: shanglou plan SCENARIO -o DIR [--time-limit S] [--gap G] [--quiet] [--verbose]\n"
@@ -132,6 +133,33 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
 }
 
+/* docs/model.md §12: the phasing of the plan, with each parcel's npv_cny
+ * and capex_cny and economics' discount rate when there is economics
+ * (§11), else the plan's value_m2eq and no money rule. */
+static sl_status phase_plan(const sl_zone *z, sl_plan *plan, const sl_economics *econ,
+                            const sl_plan_options *o, sl_phasing **out, sl_error *err)
+{
+    if (!econ)
+        return sl_phasing_plan(z, plan, NULL, NULL, -1, o, out, err);
+    double *value = malloc(sizeof *value * ((size_t)z->n + 1));
+    double *capex = malloc(sizeof *capex * ((size_t)z->n + 1));
+    if (!value || !capex) {
+        free(value);
+        free(capex);
+        sl_error_add(err, SL_ERR_NOMEM, "plan: out of memory");
+        return SL_ERR_NOMEM;
+    }
+    for (int i = 0; i < z->n; i++) {
+        value[i] = econ->parcels[i].npv_cny;
+        capex[i] = econ->parcels[i].capex_cny;
+    }
+    sl_status st =
+        sl_phasing_plan(z, plan, value, capex, z->sc->economics.discount_rate, o, out, err);
+    free(value);
+    free(capex);
+    return st;
+}
+
 int cmd_plan(int argc, char **argv)
 {
     cli_run_args a;
@@ -192,6 +220,7 @@ int cmd_plan(int argc, char **argv)
     o.user_data = prog;
     sl_plan *plan = NULL;
     sl_phasing *phasing = NULL;
+    sl_economics *econ = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
     write_ctx ctx = {0};
@@ -249,11 +278,14 @@ int cmd_plan(int argc, char **argv)
         st = SL_ERR_SOLVER;
         goto done;
     }
+    /* docs/model.md §11, when the scenario asks for it. */
+    if (sc->has_economics && (st = sl_economics_compute(z, plan, &econ, &err)) != SL_OK)
+        goto done;
     /* docs/model.md §12: start years for the redeveloped parcels. */
     if (sc->phasing.present) {
         /* Ctrl-C stops the phasing too, with its best schedule so far. */
         handler = sigaction(SIGINT, &sa, &old_sa) == 0;
-        st = sl_phasing_plan(z, plan, NULL, NULL, -1, &o, &phasing, &err);
+        st = phase_plan(z, plan, econ, &o, &phasing, &err);
         if (handler)
             sigaction(SIGINT, &old_sa, NULL);
         if (st != SL_OK)
@@ -293,6 +325,9 @@ int cmd_plan(int argc, char **argv)
         st = err.code;
         goto done;
     }
+    sl_parcels_writer_set_economics(ctx.parcels, econ);
+    sl_parcels_writer_set_economics(ctx.pg_parcels, econ);
+    sl_gpkg_writer_set_economics(ctx.gpkg, econ);
     ctx.progress = prog;
     cli_progress_begin(prog, "writing parcels", z->n);
     st = sl_zone_rescan(z, write_parcel, &ctx, &err);
@@ -321,11 +356,11 @@ int cmd_plan(int argc, char **argv)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);
     if (st == SL_OK && od)
-        st = sl_report_write(sl_outdir_file(od, "report.html"), z, plan, &err);
+        st = sl_report_write_econ(sl_outdir_file(od, "report.html"), z, plan, econ, &err);
     if (st == SL_OK && od)
         st = sl_report_write_stacks(od, z, plan, &err);
     if (st == SL_OK && od)
-        st = sl_summary_write(sl_outdir_file(od, "summary.json"), z, plan, &err);
+        st = sl_summary_write_econ(sl_outdir_file(od, "summary.json"), z, plan, econ, &err);
     if (st == SL_OK && od && phasing)
         st = sl_phases_write_csv(sl_outdir_file(od, "phases.csv"), phasing, &err);
     /* The database commits first, as in evaluate. */
@@ -382,6 +417,7 @@ done:
     sl_outdir_abort(od);
     rc = cli_finish(&err, st);
     cli_progress_destroy(prog);
+    sl_economics_destroy(econ);
     sl_plan_destroy(plan);
     sl_phasing_destroy(phasing);
     sl_zone_destroy(z);

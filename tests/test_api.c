@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "shanglou.h"
+#include "econ/economics.h"
 #include "eval/evaluate.h"
 #include "input/scenario.h"
 #include "input/source.h"
@@ -33,6 +34,7 @@ Test(api, destroy_functions_accept_null)
     sl_zone_destroy(NULL);
     sl_plan_destroy(NULL);
     sl_compare_destroy(NULL);
+    sl_economics_destroy(NULL);
     sl_textbuf_clear(NULL);
     sl_error_clear(NULL);
     sl_outdir_abort(NULL);

@@ -364,7 +364,8 @@ Test(cli, plan_with_phasing_and_export_model, .timeout = 300)
     r = t_cli("plan", scen, "-o", out, "-q", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
-    r = t_sh("wc -l < %s/phases.csv; head -1 %s/parcels.csv | tr ',' '\\n' | grep -c _year; "
+    r = t_sh("wc -l < %s/phases.csv; head -1 %s/parcels.csv | tr ',' '\\n' | grep -cx "
+             "'start_year\\|in_use_year'; "
              "grep -c '\"phasing\": {\"status\": \"optimal\"' %s/summary.json",
              out, out, out);
     cr_assert_str_eq(r.out, "7\n2\n1\n");

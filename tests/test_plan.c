@@ -312,7 +312,7 @@ Test(plan, industry_fits_no_storey)
     sl_plan_destroy(p);
 }
 
-Test(plan, optimal_against_brute_force, .timeout = 120)
+Test(plan, optimal_against_brute_force, .timeout = 400)
 {
     for (unsigned seed = 1; seed <= 12; seed++) {
         tz t;

@@ -2138,6 +2138,151 @@ static void parse_phasing(ctx *c, ynode *v)
 }
 
 /* ------------------------------------------------------------------ */
+/* economics (docs/model.md §11)                                       */
+
+/* A list of numbers in range r into v (at most max); false after an error. */
+static bool read_numbers(ctx *c, const char *path, const ynode *n, const num_range *r, int max,
+                         double *v, int *count)
+{
+    char got[SL_CLIP + 16];
+    if (n->type != YN_SEQ) {
+        fail(c, n, "%s: expected a list of numbers, got %s", path, describe(n, got, sizeof got));
+        return false;
+    }
+    if (n->n > max) {
+        fail(c, n, "%s: expected at most %d numbers, got %d", path, max, n->n);
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n->n; i++) {
+        char ipath[SL_PATH];
+        item_path(ipath, path, i);
+        ok &= get_number(c, ipath, n->kids[i], r, false, false, &v[i]);
+    }
+    *count = n->n;
+    return ok;
+}
+
+enum { COST_BREAKS = 0, COST_VALUES };
+static const field cost_fields[] = {
+    F_KEEP("breaks_m", false),
+    F_KEEP("values", true),
+};
+
+/* construction_cost_cny_m2: {breaks_m: [ascending heights], values: [one
+ * more than breaks]}. */
+static void sub_construction_cost(ctx *c, const char *path, ynode *v, void *obj)
+{
+    sl_econ_params *e = obj;
+    ynode *found[N_OF(cost_fields)];
+    if (is_null(v)) /* the defaults stay */
+        return;
+    parse_fields(c, path, v, cost_fields, N_OF(cost_fields), NULL, found);
+    if (!found[COST_VALUES])
+        return;
+    double breaks[SL_MAX_COST_BREAKS], values[SL_MAX_COST_BREAKS + 1];
+    int nb = 0, nv = 0;
+    char bpath[SL_PATH], vpath[SL_PATH], tmp[SL_CLIP + 8];
+    key_path(bpath, path, "breaks_m");
+    key_path(vpath, path, "values");
+    const num_range heights = {0, true, INFINITY}, money = {0, false, INFINITY};
+    bool ok = true;
+    if (found[COST_BREAKS] && !is_null(found[COST_BREAKS])) {
+        ok = read_numbers(c, bpath, found[COST_BREAKS], &heights, SL_MAX_COST_BREAKS, breaks, &nb);
+        for (int i = 1; ok && i < nb; i++)
+            if (!(breaks[i] > breaks[i - 1])) {
+                const ynode *at = found[COST_BREAKS]->kids[i];
+                fail(c, at, "%s[%d]: breaks must be ascending (%s after %g)", bpath, i,
+                     clip(at->text, tmp, sizeof tmp), breaks[i - 1]);
+                ok = false;
+            }
+    }
+    if (!read_numbers(c, vpath, found[COST_VALUES], &money, SL_MAX_COST_BREAKS + 1, values, &nv))
+        return;
+    if (!ok)
+        return;
+    if (nv != nb + 1) {
+        fail(c, found[COST_VALUES],
+             "%s: expected %d values (one more than the %d breaks_m: a cost per height band), "
+             "got %d",
+             vpath, nb + 1, nb, nv);
+        return;
+    }
+    e->n_breaks = nb;
+    memcpy(e->cost_breaks_m, breaks, (size_t)nb * sizeof breaks[0]);
+    memcpy(e->cost_values_cny_m2, values, (size_t)nv * sizeof values[0]);
+}
+
+static const field grade_fields[] = {
+    F_NUMBER("A", sl_econ_params, grades_tax_per_mu_cny[0], true, NAN, 0, false, INFINITY),
+    F_NUMBER("B", sl_econ_params, grades_tax_per_mu_cny[1], true, NAN, 0, false, INFINITY),
+    F_NUMBER("C", sl_econ_params, grades_tax_per_mu_cny[2], true, NAN, 0, false, INFINITY),
+};
+
+/* grades_tax_per_mu_cny: {A, B, C}, all three, A >= B >= C. */
+static void sub_grades(ctx *c, const char *path, ynode *v, void *obj)
+{
+    sl_econ_params *e = obj;
+    ynode *found[N_OF(grade_fields)];
+    if (is_null(v)) /* the zone's percentiles */
+        return;
+    parse_fields(c, path, v, grade_fields, N_OF(grade_fields), e, found);
+    const double *g = e->grades_tax_per_mu_cny;
+    for (int i = 1; i < 3; i++)
+        if (found[i] && found[i - 1] && g[i] > g[i - 1])
+            fail(c, found[i], "%s.%s (%g) must not exceed %s (%g): A >= B >= C", path,
+                 grade_fields[i].key, g[i], grade_fields[i - 1].key, g[i - 1]);
+    if (!found[0] || !found[1] || !found[2])
+        for (int i = 0; i < 3; i++)
+            e->grades_tax_per_mu_cny[i] = NAN;
+}
+
+/* Defaults: the example of docs/model.md §11 (sources in docs/sources.md). */
+static const double default_cost_breaks_m[] = {24, 50, 100};
+static const double default_cost_values_cny_m2[] = {2000, 2600, 3000, 3500};
+
+static const field economics_fields[] = {
+    F_NESTED("construction_cost_cny_m2", false, sub_construction_cost),
+    F_NUMBER("load_cost_cny_m2_per_kN_m2", sl_econ_params, load_cost_cny_m2_per_kN_m2, false, 20, 0,
+             false, INFINITY),
+    F_NUMBER("soft_cost_share", sl_econ_params, soft_cost_share, false, 0.4, 0, false, 1),
+    F_NUMBER("demolition_cny_m2", sl_econ_params, demolition_cny_m2, false, 100, 0, false,
+             INFINITY),
+    F_NUMBER("relocation_cny_m2", sl_econ_params, relocation_cny_m2, false, 150, 0, false,
+             INFINITY),
+    F_NUMBER("land_premium_cny_m2", sl_econ_params, land_premium_cny_m2, false, 0, 0, false,
+             INFINITY),
+    F_NUMBER("rent_cny_m2_month", sl_econ_params, rent_cny_m2_month, false, 12, 0, false, INFINITY),
+    F_NUMBER("upper_floor_rent_factor", sl_econ_params, upper_floor_rent_factor, false, 0.8, 0,
+             false, INFINITY),
+    F_NUMBER("occupancy", sl_econ_params, occupancy, false, 0.9, 0, false, 1),
+    F_NUMBER("opex_share", sl_econ_params, opex_share, false, 0.15, 0, false, 1),
+    F_NUMBER("discount_rate", sl_econ_params, discount_rate, false, 0.06, 0, false, 1),
+    F_INTEGER("horizon_years", sl_econ_params, horizon_years, false, 20, 1, 1000),
+    F_NUMBER("tax_share", sl_econ_params, tax_share, false, 1.0, 0, false, 1),
+    F_NESTED("grades_tax_per_mu_cny", false, sub_grades),
+};
+
+void sl_econ_params_init(sl_econ_params *e)
+{
+    memset(e, 0, sizeof *e);
+    fields_init(economics_fields, N_OF(economics_fields), e);
+    e->n_breaks = N_OF(default_cost_breaks_m);
+    memcpy(e->cost_breaks_m, default_cost_breaks_m, sizeof default_cost_breaks_m);
+    memcpy(e->cost_values_cny_m2, default_cost_values_cny_m2, sizeof default_cost_values_cny_m2);
+    for (int i = 0; i < 3; i++)
+        e->grades_tax_per_mu_cny[i] = NAN;
+}
+
+/* The section's presence turns economics on (an empty one: all defaults). */
+static void parse_economics(ctx *c, ynode *v)
+{
+    sl_scenario *s = c->s;
+    s->has_economics = true;
+    parse_fields(c, "economics", v, economics_fields, N_OF(economics_fields), &s->economics, NULL);
+}
+
+/* ------------------------------------------------------------------ */
 /* The whole file                                                      */
 
 enum {
@@ -2149,6 +2294,7 @@ enum {
     TOP_LINKS,
     TOP_PINS,
     TOP_PLAN,
+    TOP_ECONOMICS,
     TOP_PHASING
 };
 static const field top_fields[] = {
@@ -2160,6 +2306,7 @@ static const field top_fields[] = {
     F_KEEP("chain_links", false),
     F_KEEP("pins", false),
     F_KEEP("plan", false),
+    F_KEEP("economics", false),
     F_KEEP("phasing", false),
 };
 
@@ -2188,6 +2335,8 @@ static void parse_scenario(ctx *c, ynode *root)
     parse_pins(c, found[TOP_PINS]);
     if (!c->oom)
         check_exclude_pins(c);
+    if (found[TOP_ECONOMICS])
+        parse_economics(c, found[TOP_ECONOMICS]);
     if (found[TOP_PHASING])
         parse_phasing(c, found[TOP_PHASING]);
 }
@@ -2201,6 +2350,7 @@ void sl_scenario_init(sl_scenario *s)
     fields_init(candidacy_fields, N_OF(candidacy_fields), s);
     fields_init(plan_fields, N_OF(plan_fields), s);
     fields_init(objective_fields, N_OF(objective_fields), s);
+    sl_econ_params_init(&s->economics);
     fields_init(phasing_fields, N_OF(phasing_fields), &s->phasing);
 }
 

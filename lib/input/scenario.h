@@ -115,6 +115,29 @@ typedef struct sl_pin {
     int line, col;
 } sl_pin;
 
+/* The economics section (docs/model.md §11); defaults as there. */
+#define SL_MAX_COST_BREAKS 16
+typedef struct sl_econ_params {
+    /* construction_cost_cny_m2: cost(H) = values[j] for the first break
+     * with H <= breaks_m[j], else values[n_breaks]. */
+    int n_breaks;                                      /* 0..SL_MAX_COST_BREAKS */
+    double cost_breaks_m[SL_MAX_COST_BREAKS];          /* ascending, > 0 */
+    double cost_values_cny_m2[SL_MAX_COST_BREAKS + 1]; /* n_breaks + 1 */
+    double load_cost_cny_m2_per_kN_m2;                 /* per kN/m2 above 5 */
+    double soft_cost_share;
+    double demolition_cny_m2;   /* per m2 of current GFA */
+    double relocation_cny_m2;   /* per m2 of current GFA */
+    double land_premium_cny_m2; /* per m2 of added GFA */
+    double rent_cny_m2_month;   /* industries without their own rent */
+    double upper_floor_rent_factor;
+    double occupancy;
+    double opex_share;
+    double discount_rate;
+    int horizon_years;
+    double tax_share;
+    double grades_tax_per_mu_cny[3]; /* A, B, C; NAN: the zone's percentiles */
+} sl_econ_params;
+
 /* Field mapping: layer field names, NULL when not mapped. */
 typedef struct sl_field_map {
     char *id, *land_use, *current_far, *current_gfa, *current_height, *tax;
@@ -167,6 +190,9 @@ typedef struct sl_scenario {
     int n_pins;
     sl_pin *pins;
 
+    bool has_economics; /* the file has an `economics` section */
+    sl_econ_params economics;
+
     /* plan: */
     int plan_rules;                  /* index into rules (default: last) */
     double gap;                      /* default 0.001 */
@@ -185,6 +211,9 @@ typedef struct sl_scenario {
     sl_phasing_spec phasing;
 } sl_scenario;
 
+/* Set every economics key to its default (docs/model.md §11). */
+void sl_econ_params_init(sl_econ_params *e);
+
 /* Defaults, from the same key tables the parser reads (so that scenarios
  * built in memory, by tests and benchmarks, get the documented values):
  * sl_scenario_init zeroes *s and sets every candidacy and plan default
@@ -192,7 +221,8 @@ typedef struct sl_scenario {
  * zeroes *d and sets kind production, vibration none, fire_class D,
  * priority 1, demand 0..INFINITY, shared false, contiguous true, rent and
  * tax NAN; sl_pin_init zeroes *p with industry -1, no overrides (mask 0,
- * values at the defaults), floors and start_year 0 (free). */
+ * values at the defaults), floors and start_year 0 (free).  sl_scenario_init
+ * also sets the economics keys to their defaults (has_economics false). */
 void sl_scenario_init(sl_scenario *s);
 void sl_industry_init(sl_industry *d);
 void sl_pin_init(sl_pin *p);

@@ -90,6 +90,12 @@ sl_status sl_gpkg_writer_add(sl_gpkg_writer *w, const sl_parcel *p, OGRFeatureH 
     return st;
 }
 
+void sl_gpkg_writer_set_economics(sl_gpkg_writer *w, const sl_economics *e)
+{
+    if (w)
+        sl_parcels_writer_set_economics(w->parcels, e);
+}
+
 sl_status sl_gpkg_writer_close(sl_gpkg_writer *w, sl_error *err)
 {
     if (!w)

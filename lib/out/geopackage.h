@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include "plan/plan.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 /* The timestamp written into the file (gpkg_contents.last_change,
  * layer_styles.update_time): fixed, so that the same input gives a
@@ -35,6 +36,9 @@ sl_gpkg_writer *sl_gpkg_writer_open(const char *path, const sl_zone *z, bool pla
 sl_status sl_gpkg_writer_add(sl_gpkg_writer *w, const sl_parcel *p, OGRFeatureH src,
                              OGRGeometryH geom, const sl_parcel_plan *pp, OGRGeometryH factory,
                              OGRGeometryH office, sl_error *err);
+
+/* The economics of the parcels layer (sl_parcels_writer_set_economics). */
+void sl_gpkg_writer_set_economics(sl_gpkg_writer *w, const sl_economics *e);
 
 /* Finish the file: close its layers and, when they were written without
  * failure, store the QGIS styles.  w is freed whatever happens; returns

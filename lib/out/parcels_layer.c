@@ -32,6 +32,10 @@ enum {
     P_N
 };
 
+/* The economics fields (scenario with `economics`): grade, then in plan
+ * mode the rest. */
+enum { E_GRADE, E_CAPEX, E_NOI, E_TAX, E_PAYBACK, E_NPV, E_TAX_MU, E_GRADE_AFTER, E_N };
+
 struct sl_parcels_writer {
     sl_out_dataset *own; /* the dataset, when the writer created it */
     sl_out_layer *layer;
@@ -40,6 +44,8 @@ struct sl_parcels_writer {
     int rule_base; /* first per-rule-set field: 4 per rule set */
     int gain_field;
     int plan_base;
+    int econ_base; /* -1: no economics fields */
+    const sl_economics *econ;
     int phase_base; /* start_year, in_use_year; -1 without phasing */
     int *src_map;   /* source field i -> our field, or -1 */
     int n_src;
@@ -153,6 +159,17 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
             w->phase_base = add_field(w, "start_year", OFTInteger, false);
             ok &= w->phase_base >= 0 &&
                   add_field(w, "in_use_year", OFTInteger, false) == w->phase_base + 1;
+        }
+    }
+    w->econ_base = -1;
+    if (sc->has_economics) {
+        static const char *const ef[E_N] = {
+            "grade",         "capex_cny", "noi_cny_year",         "tax_cny_year",
+            "payback_years", "npv_cny",   "tax_per_mu_after_cny", "grade_after"};
+        w->econ_base = sl_out_layer_field_count(w->layer);
+        for (int i = 0; i < (plan_mode ? E_N : 1); i++) {
+            bool text = i == E_GRADE || i == E_GRADE_AFTER;
+            ok &= add_field(w, ef[i], text ? OFTString : OFTReal, false) == w->econ_base + i;
         }
     }
     if (!ok) {
@@ -347,9 +364,31 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
             }
         }
     }
+    if (w->econ_base >= 0) {
+        long long i = p - w->z->p;
+        const sl_parcel_econ *pe =
+            w->econ && i >= 0 && i < w->econ->n ? &w->econ->parcels[i] : NULL;
+        int b = w->econ_base;
+        set_text(f, b + E_GRADE, pe ? sl_grade_name(pe->grade) : NULL);
+        if (w->plan_mode) {
+            set_real(f, b + E_CAPEX, pe ? sl_round2(pe->capex_cny) : NAN);
+            set_real(f, b + E_NOI, pe ? sl_round2(pe->noi_cny_year) : NAN);
+            set_real(f, b + E_TAX, pe ? sl_round2(pe->tax_cny_year) : NAN);
+            set_real(f, b + E_PAYBACK, pe ? sl_round2(pe->payback_years) : NAN);
+            set_real(f, b + E_NPV, pe ? sl_round2(pe->npv_cny) : NAN);
+            set_real(f, b + E_TAX_MU, pe ? sl_round2(pe->tax_per_mu_after_cny) : NAN);
+            set_text(f, b + E_GRADE_AFTER, pe ? sl_grade_name(pe->grade_after) : NULL);
+        }
+    }
     char what[300];
     snprintf(what, sizeof what, "parcel %s", p->id ? p->id : "(null id)");
     return sl_out_layer_write(w->layer, f, g, what, err);
+}
+
+void sl_parcels_writer_set_economics(sl_parcels_writer *w, const sl_economics *e)
+{
+    if (w)
+        w->econ = e;
 }
 
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err)

@@ -10,6 +10,7 @@
 #include "out/layer_writer.h"
 #include "plan/plan.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 typedef struct sl_parcels_writer sl_parcels_writer;
 
@@ -31,6 +32,12 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
  * it is taken from src (src is about to be destroyed). */
 sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFeatureH src,
                                 OGRGeometryH geom, const sl_parcel_plan *pp, sl_error *err);
+
+/* When the scenario has `economics`, the layer has the field `grade` and,
+ * in plan mode, the §11 fields capex_cny .. grade_after (docs/outputs.md);
+ * they are filled from e (one entry per zone parcel; not owned, must
+ * outlive the writes), or null until this is called. */
+void sl_parcels_writer_set_economics(sl_parcels_writer *w, const sl_economics *e);
 
 /* Close (flushing the file) and free w; returns SL_ERR_IO when the driver
  * failed.  NULL w is fine (SL_OK). */

@@ -695,7 +695,99 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     sl_textbuf_puts(b, "</table>\n");
 }
 
+static void td_grade(sl_textbuf *b, sl_grade g)
+{
+    td_text(b, sl_grade_name(g));
+}
+
+/* 经济测算 (docs/model.md §11): the zone, then each redeveloped parcel.
+ * Money in 万元 (10,000 CNY). */
+static void economics(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_economics *e)
+{
+    const sl_econ_params *ep = &z->sc->economics;
+    sl_textbuf_puts(b, "<h2>经济测算 Economics</h2>\n<table>\n");
+    static const char *const zc[] = {"",
+                                     "capex 投资 万元",
+                                     "NOI 净租金 万元/年",
+                                     "tax 税收 万元/年",
+                                     "payback 回收期 年",
+                                     "NPV 净现值 万元",
+                                     "tax per mu 亩均税收 before → after 万元/亩"};
+    th_row(b, zc, 7);
+    sl_textbuf_printf(b, "<tr><th>zone 片区 (%d redeveloped)</th>", e->n_redeveloped);
+    td_num(b, e->capex_cny / 1e4, 0);
+    td_num(b, e->noi_cny_year / 1e4, 0);
+    td_num(b, e->tax_cny_year / 1e4, 0);
+    td_num(b, e->payback_years, 1);
+    td_num(b, e->npv_cny / 1e4, 0);
+    sl_textbuf_puts(b, "<td class=\"n\">");
+    sl_textbuf_num(b, e->tax_per_mu_before_cny / 1e4, 2);
+    sl_textbuf_puts(b, " → ");
+    sl_textbuf_num(b, e->tax_per_mu_after_cny / 1e4, 2);
+    sl_textbuf_puts(b, "</td></tr>\n</table>\n<table>\n<tr><th>亩均 grade</th>");
+    for (int g = SL_GRADE_A; g <= SL_GRADE_D; g++)
+        sl_textbuf_printf(b, "<th>%s</th>", sl_grade_name((sl_grade)g));
+    sl_textbuf_puts(b, "<th>not graded 未评</th></tr>\n");
+    const long long *counts[] = {e->grades_before, e->grades_after};
+    const char *rows[] = {"before 现状", "after 规划"};
+    for (int k = 0; k < 2; k++) {
+        sl_textbuf_printf(b, "<tr><th>%s</th>", rows[k]);
+        for (int g = SL_GRADE_A; g <= SL_GRADE_D + 1; g++)
+            sl_textbuf_printf(b, "<td class=\"n\">%lld</td>",
+                              counts[k][g <= SL_GRADE_D ? g : SL_GRADE_NONE]);
+        sl_textbuf_puts(b, "</tr>\n");
+    }
+    sl_textbuf_puts(b, "</table>\n<p class=\"meta\">Grade cut-offs (亩均税收, 万元/亩): A ≥ ");
+    sl_textbuf_num(b, e->cutoff_cny[0] / 1e4, 2);
+    sl_textbuf_puts(b, ", B ≥ ");
+    sl_textbuf_num(b, e->cutoff_cny[1] / 1e4, 2);
+    sl_textbuf_puts(b, ", C ≥ ");
+    sl_textbuf_num(b, e->cutoff_cny[2] / 1e4, 2);
+    sl_textbuf_printf(b,
+                      ", else D (%s), over the zone's industrial parcels. Cash per year = NOI + "
+                      "%g × tax; NPV over %d years at %g %%.</p>\n",
+                      e->cutoffs_given ? "from the scenario"
+                                       : "the zone's 75th, 30th and 5th percentiles of today",
+                      ep->tax_share, ep->horizon_years, 100 * ep->discount_rate);
+    static const char *const pc[] = {"id",
+                                     "capex 万元",
+                                     "NOI 万元/年",
+                                     "tax 万元/年",
+                                     "payback 年",
+                                     "NPV 万元",
+                                     "亩均税收 before 万元/亩",
+                                     "after 万元/亩",
+                                     "grade before",
+                                     "after"};
+    sl_textbuf_puts(b, "<table>\n");
+    th_row(b, pc, 10);
+    for (int i = 0; i < z->n && i < e->n; i++) {
+        if (!plan->pp[i].redeveloped)
+            continue;
+        const sl_parcel_econ *pe = &e->parcels[i];
+        sl_textbuf_puts(b, "<tr>");
+        td_text(b, z->p[i].id);
+        td_num(b, pe->capex_cny / 1e4, 0);
+        td_num(b, pe->noi_cny_year / 1e4, 1);
+        td_num(b, pe->tax_cny_year / 1e4, 1);
+        td_num(b, pe->payback_years, 1);
+        td_num(b, pe->npv_cny / 1e4, 0);
+        td_num(b, z->p[i].tax_per_mu_cny / 1e4, 2);
+        td_num(b, pe->tax_per_mu_after_cny / 1e4, 2);
+        td_grade(b, pe->grade);
+        td_grade(b, pe->grade_after);
+        sl_textbuf_puts(b, "</tr>\n");
+    }
+    sl_textbuf_puts(b, "</table>\n");
+}
+
 sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
+{
+    return sl_report_write_econ(path, z, plan, NULL, err);
+}
+
+sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan *plan,
+                               const sl_economics *e, sl_error *err)
 {
     const sl_scenario *sc = z->sc;
     sl_rgb *colours = malloc(((size_t)sc->n_industries + 1) * sizeof *colours);
@@ -730,6 +822,8 @@ sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *pla
     if (plan) {
         optimizer(&b, plan);
         industries(&b, z, plan, colours);
+        if (e)
+            economics(&b, z, plan, e);
         redeveloped(&b, z, plan, colours);
         kept(&b, z, plan);
         if (plan->phasing)

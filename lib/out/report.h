@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "out/styles.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 /* Write report.html for an evaluate run (plan NULL) or a plan run: the
  * zone summary; for evaluate the rule sets and the candidates by gain; for
@@ -19,6 +20,11 @@
  * per redeveloped parcel with before -> after, and the stacking plans.
  * Returns SL_ERR_IO with a message naming the path on failure. */
 sl_status sl_report_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err);
+/* The same with the plan's economics (e may be NULL): a plan report then
+ * has an economics table (经济测算: capex, NOI, payback, NPV, tax per mu
+ * and grades before and after, for the zone and per redeveloped parcel). */
+sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan *plan,
+                               const sl_economics *e, sl_error *err);
 
 /* The stacking plan of parcel p's buildings as an SVG document: storeys
  * bottom-up with heights to scale, coloured by industry (colours from

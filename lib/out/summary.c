@@ -58,7 +58,45 @@ static long long *chains_histogram(const sl_scenario *sc, const sl_plan *plan, i
     return hist;
 }
 
+/* The economics block (docs/model.md §11): totals, zone tax per mu,
+ * grade cut-offs and counts. */
+static void put_economics(FILE *f, const sl_economics *e)
+{
+    static const char *const keys[] = {
+        "capex_cny",     "noi_cny_year",          "tax_cny_year",        "npv_cny",
+        "payback_years", "tax_per_mu_before_cny", "tax_per_mu_after_cny"};
+    const double v[] = {
+        e->capex_cny,     e->noi_cny_year,          e->tax_cny_year,        e->npv_cny,
+        e->payback_years, e->tax_per_mu_before_cny, e->tax_per_mu_after_cny};
+    fprintf(f, ",\n  \"economics\": {\"redeveloped\": %d", e->n_redeveloped);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        fprintf(f, ", \"%s\": ", keys[i]);
+        put_num(f, v[i]);
+    }
+    fputs(",\n    \"grade_cutoffs_tax_per_mu_cny\": {", f);
+    for (int g = 0; g < 3; g++) {
+        fprintf(f, "%s\"%s\": ", g ? ", " : "", sl_grade_name((sl_grade)(SL_GRADE_A + g)));
+        put_num(f, e->cutoff_cny[g]);
+    }
+    fprintf(f, ", \"from\": \"%s\"}", e->cutoffs_given ? "scenario" : "zone_percentiles");
+    const long long *counts[] = {e->grades_before, e->grades_after};
+    const char *names[] = {"grades_before", "grades_after"};
+    for (int k = 0; k < 2; k++) {
+        fprintf(f, ",\n    \"%s\": {", names[k]);
+        for (int g = SL_GRADE_A; g <= SL_GRADE_D; g++)
+            fprintf(f, "\"%s\": %lld, ", sl_grade_name((sl_grade)g), counts[k][g]);
+        fprintf(f, "\"none\": %lld}", counts[k][SL_GRADE_NONE]);
+    }
+    fputs("}", f);
+}
+
 sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err)
+{
+    return sl_summary_write_econ(path, z, plan, NULL, err);
+}
+
+sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_plan *plan,
+                                const sl_economics *e, sl_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -187,6 +225,8 @@ sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *pl
             fputs(",\n  \"phasing\": ", f);
             sl_phases_write_json(f, plan->phasing);
         }
+        if (e)
+            put_economics(f, e);
     }
     fputs("\n}\n", f);
     int bad = ferror(f);

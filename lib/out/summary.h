@@ -6,10 +6,15 @@
 #include "out/layer_writer.h"
 #include "plan/plan.h"
 #include "eval/evaluate.h"
+#include "econ/economics.h"
 
 /* Write the summary of an evaluate run (plan NULL) or a plan run to path.
  * Returns SL_ERR_IO with a message naming the path on failure. */
 sl_status sl_summary_write(const char *path, const sl_zone *z, const sl_plan *plan, sl_error *err);
+/* The same with the plan's economics (e may be NULL): a plan run then
+ * gets the block "economics" (docs/outputs.md). */
+sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_plan *plan,
+                                const sl_economics *e, sl_error *err);
 
 /* The plan run's row in the layer "runs" of d (a PostgreSQL run: table
  * PREFIXruns, docs/postgis.md): status, stop_reason, objective, bound,

@@ -44,7 +44,8 @@ void sl_phase_input_init(sl_phase_input *in, const sl_scenario *sc)
     in->swing_space_m2 = ph->swing_space_m2;
     in->swing_from_new_share = ph->swing_from_new_share;
     in->max_starts_per_year = ph->max_starts_per_year;
-    in->discount_rate = ph->discount_rate;
+    /* §12: economics' rate when there is economics */
+    in->discount_rate = sc->has_economics ? sc->economics.discount_rate : ph->discount_rate;
     in->time_limit_s = ph->time_limit_s;
     in->gap = sc->gap;
 }

@@ -43,8 +43,9 @@ typedef struct sl_phase_input {
     const volatile sig_atomic_t *interrupt;
 } sl_phase_input;
 
-/* Fill the horizon, rules, rate and limits from the scenario (n, parcels
- * and the callbacks are left for the caller). */
+/* Fill the horizon, rules, rate (economics' discount_rate when the
+ * scenario has economics, else phasing's) and limits from the scenario (n,
+ * parcels and the callbacks are left for the caller). */
 void sl_phase_input_init(sl_phase_input *in, const sl_scenario *sc);
 
 /* The result.  start[p] is the start year (0: not started), in_use[p] =

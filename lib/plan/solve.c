@@ -238,7 +238,7 @@ static int master_lp(solver *S)
 {
     glp_smcp parm;
     glp_init_smcp(&parm);
-    parm.msg_lev = S->o->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
+    parm.msg_lev = S->o->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     parm.meth = GLP_PRIMAL;
     double left = S->deadline - sv_now();
     /* a little grace, so that the last LP of a run is not cut at once */

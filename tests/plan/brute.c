@@ -330,7 +330,8 @@ static void zrec(zone_bf *Z, int p, double v)
             if (Z->G[i] < d->demand_min_m2 - 1e-6 || Z->G[i] > d->demand_max_m2 + 1e-6)
                 return;
         }
-        v += neighbour_bonus(Z);
+        if (Z->z->nb_start && Z->sc->neighbour_chain_bonus_m2 > 0)
+            v += neighbour_bonus(Z);
         if (v > Z->best)
             Z->best = v;
         return;
