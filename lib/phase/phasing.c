@@ -897,9 +897,10 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
                           : proven    ? SL_STOP_GAP
                                       : SL_STOP_TIME_LIMIT;
     }
-    sl_log(in->log, in->log_user_data, SL_LOG_INFO,
-           "phasing: %s, %d of %d parcels started, objective %.1f, bound %.1f",
-           sl_plan_status_name(ph->status), ph->n_started, in->n, ph->objective, ph->bound);
+    if (in->verbose)
+        sl_log(in->log, in->log_user_data, SL_LOG_TRACE,
+               "phasing: %s, %d of %d parcels started, objective %.1f, bound %.1f",
+               sl_plan_status_name(ph->status), ph->n_started, in->n, ph->objective, ph->bound);
 done:
     glp_term_hook(NULL, NULL);
     if (P)
