@@ -1,8 +1,10 @@
 /*
  * bench_plan.c - time sl_plan_solve on a synthetic zone.
  *   bench_plan [-p PARCELS] [-i INDUSTRIES] [-c CHAINS] [-s SEED]
- *              [-t TIME_LIMIT_S] [-g GAP] [-x MODEL.lp|.mps] [-v]
- * Prints objective, bound, gap, status, seconds and peak RSS.
+ *              [-t TIME_LIMIT_S] [-g GAP] [-x MODEL.lp|.mps] [-v] [-2]
+ * Prints objective, bound, gap, status, seconds and peak RSS.  -2: the
+ * version-2 zone (zonegen.h: one chain per building, contiguous tenants,
+ * shared services, demand ranges that bind, pins, neighbour bonus).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@ static void on_progress(void *ud, double sec, double obj, double bound)
 
 int main(int argc, char **argv)
 {
-    zg_params p = {200, 12, 3, 1, 0.01, true};
+    zg_params p = {200, 12, 3, 1, 0.01, true, false};
     double tl = 60, gap = 0.001;
     const char *xpath = NULL;
     int verbose = 0;
@@ -41,11 +43,13 @@ int main(int argc, char **argv)
             xpath = v, a++;
         else if (!strcmp(argv[a], "-v"))
             verbose = 1;
+        else if (!strcmp(argv[a], "-2"))
+            p.v2 = true;
         else if (!strcmp(argv[a], "--no-demand"))
             p.demand = false;
         else {
             fprintf(stderr, "usage: bench_plan [-p N] [-i N] [-c N] [-s SEED] [-t S] [-g GAP] [-x "
-                            "FILE] [-v] [--no-demand]\n");
+                            "FILE] [-v] [-2] [--no-demand]\n");
             return 2;
         }
     }
@@ -87,8 +91,15 @@ int main(int argc, char **argv)
     sl_status cs = sl_plan_check(&g->z, plan, &cerr);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("parcels %d industries %d chains %d seed %llu\n", p.parcels, p.industries, p.chains,
-           p.seed);
+    int nshared = 0, ncand = 0;
+    for (int i = 0; i < g->sc.n_industries; i++)
+        nshared += g->sc.industries[i].shared;
+    for (int k = 0; k < g->z.n; k++)
+        ncand += g->z.p[k].status == SL_PARCEL_CANDIDATE;
+    printf("parcels %d industries %d chains %d seed %llu model %s candidates %d shared %d pins "
+           "%d neighbour_pairs %d\n",
+           p.parcels, p.industries, p.chains, p.seed, p.v2 ? "v2" : "v1", ncand, nshared,
+           g->sc.n_pins, g->z.nb_start ? g->z.nb_start[g->z.n] / 2 : 0);
     printf("status %s objective %.2f bound %.2f gap %.5f%% seconds %.2f peak_rss_mb %.1f "
            "redeveloped %d check %s\n",
            sl_plan_status_name(plan->status), plan->objective, plan->bound, plan->gap * 100,

@@ -39,6 +39,201 @@ void zg_rules_default(sl_ruleset *r)
     sl_ruleset_init(r); /* the after-reform defaults of the rule-key table */
 }
 
+/* ------------------------------------------------------------------ */
+/* Version 2 (zg_params.v2, see zonegen.h)                             */
+
+/* How much GFA of industry d the parcel could hold with d alone on every
+ * storey it may take (rules 1, 2, 4-10 of docs/model.md §6, with the
+ * storeys from level 1 up): the yardstick of the demand ranges. */
+static double alone_capacity(const sl_parcel *q, const sl_industry *d)
+{
+    const sl_ruleset *r = q->plan_rules;
+    const sl_footprints *fp = &q->plan_fp;
+    if (!sl_footprints_redevelopable(fp) || !(fp->factory_m2 > 0))
+        return 0;
+    double far_left = r->far_max * q->area_m2, h = 0, trips = 0, gfa = 0;
+    int n = 0;
+    for (int level = 1; level <= 120; level++) {
+        double sh =
+            level == 1 ? fmax(d->floor_height_m, r->ground_floor_height_min_m) : d->floor_height_m;
+        double counted = fp->factory_m2 * (sh > r->tall_storey_m ? 2 : 1);
+        double t = level > r->ramp_floor ? d->trips_per_1000m2_day * fp->factory_m2 / 1000 : 0;
+        if (h + sh > r->factory_height_max_m || counted > far_left ||
+            d->floor_load_kN_m2 > sl_ruleset_load_at(r, level) ||
+            (d->lift_t > r->freight_lift_t && level > r->ramp_floor) ||
+            (d->vibration == SL_VIB_SOURCE && level > r->vibration_source_max_floor) ||
+            ((d->fire_class == 'A' || d->fire_class == 'B') && level > 1) ||
+            trips + t > r->freight_trips_per_day_max)
+            break;
+        h += sh, far_left -= counted, trips += t, gfa += fp->factory_m2, n++;
+    }
+    if (n == 0)
+        return 0;
+    if ((d->kind == SL_KIND_OFFICE || d->kind == SL_KIND_RND) && fp->office_m2 > 0 &&
+        !(d->fire_class == 'A' || d->fire_class == 'B')) {
+        h = 0;
+        for (int level = 1; level <= 120; level++) {
+            double counted = fp->office_m2 * (d->floor_height_m > r->tall_storey_m ? 2 : 1);
+            if (h + d->floor_height_m > r->office_height_max_m || counted > far_left ||
+                d->floor_load_kN_m2 > sl_ruleset_load_at(r, level))
+                break;
+            h += d->floor_height_m, far_left -= counted, gfa += fp->office_m2;
+        }
+    }
+    if (d->kind == SL_KIND_OFFICE) /* rule 9: the rest of the building is someone else's */
+        gfa = fmin(gfa, r->office_gfa_share_max * r->far_max * q->area_m2);
+    return gfa;
+}
+
+/* Turn industry i into a shared service (docs/model.md §5 `shared`). */
+static bool make_shared(sl_industry *d, bool canteen)
+{
+    free(d->id);
+    free(d->name);
+    free(d->chain);
+    d->id = strdup(canteen ? "canteen" : "shared-office");
+    d->name = strdup(canteen ? "canteen" : "shared-office");
+    d->chain = strdup("services");
+    d->shared = true;
+    d->kind = canteen ? SL_KIND_PRODUCTION : SL_KIND_OFFICE;
+    d->floor_height_m = canteen ? 4.5 : 4.2;
+    d->floor_load_kN_m2 = canteen ? 5 : 3;
+    d->lift_t = 0.5;
+    d->vibration = SL_VIB_NONE;
+    d->fire_class = 'C';
+    d->trips_per_1000m2_day = canteen ? 3 : 0.5;
+    d->priority = canteen ? 0.9 : 0.8;
+    return d->id && d->name && d->chain;
+}
+
+static bool reshape_v2(zg_zone *g, const zg_params *p)
+{
+    sl_scenario *sc = &g->sc;
+    sl_zone *z = &g->z;
+    int ni = sc->n_industries, nch = p->chains > 0 ? p->chains : 1;
+    unsigned long long s = p->seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    sc->chains_per_building_max = 1;
+    sc->neighbour_chain_bonus_m2 = 3000;
+    sc->neighbour_distance_m = 30;
+
+    /* Industries: contiguous tenants; the last one (two for odd seeds, when
+     * each chain keeps two members) become shared services, and their
+     * chain links go. */
+    for (int i = 0; i < ni; i++)
+        sc->industries[i].contiguous = true;
+    int nshared = ni >= 2 * nch + 2 && (p->seed & 1) ? 2 : ni >= nch + 2 ? 1 : 0;
+    for (int k = 0; k < nshared; k++)
+        if (!make_shared(&sc->industries[ni - 1 - k], k == 1))
+            return false;
+    int nl = 0;
+    for (int l = 0; l < sc->n_links; l++)
+        if (!sc->industries[sc->links[l].from].shared && !sc->industries[sc->links[l].to].shared)
+            sc->links[nl++] = sc->links[l];
+    sc->n_links = nl;
+
+    /* Pins: 1 % of candidates (at least one), spread over the zone, each a
+     * multi-storey production industry of the chains in turn, at least 1.5
+     * factory footprints of it. */
+    for (int i = 0; i < sc->n_pins; i++)
+        free(sc->pins[i].parcel);
+    sc->n_pins = 0;
+    int ncand = 0;
+    for (int k = 0; k < z->n; k++) {
+        z->p[k].pin = -1;
+        ncand += z->p[k].status == SL_PARCEL_CANDIDATE;
+    }
+    int npins = (int)(0.01 * ncand + 0.5);
+    if (npins < 1 && ncand > 0)
+        npins = 1;
+    sl_pin *pins = realloc(sc->pins, sizeof *pins * ((size_t)npins + 1));
+    if (!pins)
+        return false;
+    sc->pins = pins;
+    int stride = z->n / (npins + 1) > 0 ? z->n / (npins + 1) : 1;
+    for (int placed = 0, k = (int)(rnd_next(&s) % (unsigned)stride), tries = 0;
+         placed < npins && tries < z->n; k = (k + 1) % z->n, tries++) {
+        sl_parcel *q = &z->p[k];
+        if (q->status != SL_PARCEL_CANDIDATE || q->pin >= 0 ||
+            !sl_footprints_redevelopable(&q->plan_fp) || !(q->plan_fp.factory_m2 > 0))
+            continue;
+        const sl_ruleset *r = q->plan_rules;
+        int ind = -1;
+        for (int j = 0; j < ni && ind < 0; j++) {
+            int i = (placed % nch + j * nch + (placed / nch) * nch) % ni;
+            const sl_industry *d = &sc->industries[i];
+            if (!d->shared && d->kind == SL_KIND_PRODUCTION && d->fire_class >= 'C' &&
+                d->vibration != SL_VIB_SOURCE && d->lift_t <= r->freight_lift_t &&
+                d->floor_load_kN_m2 <= sl_ruleset_load_at(r, 2) &&
+                alone_capacity(q, d) >= 2 * q->plan_fp.factory_m2)
+                ind = i;
+        }
+        if (ind < 0)
+            continue;
+        sl_pin *pin = &sc->pins[placed];
+        memset(pin, 0, sizeof *pin);
+        pin->parcel = strdup(q->id);
+        if (!pin->parcel)
+            return false;
+        pin->industry = ind;
+        pin->min_gfa_m2 = floor(q->plan_fp.factory_m2 * 1.5);
+        q->pin = placed;
+        sc->n_pins = ++placed;
+        k += stride - 1;
+    }
+
+    /* Demand: every industry's maximum 40-60 % of what the candidates
+     * could hold of it alone (never below its pins' minimums); a minimum of
+     * a quarter of the maximum on every third chain industry. */
+    for (int i = 0; i < ni; i++) {
+        sl_industry *d = &sc->industries[i];
+        double cap = 0, pinned = 0;
+        for (int k = 0; k < z->n; k++)
+            if (z->p[k].status == SL_PARCEL_CANDIDATE)
+                cap += alone_capacity(&z->p[k], d);
+        for (int j = 0; j < sc->n_pins; j++)
+            if (sc->pins[j].industry == i)
+                pinned += sc->pins[j].min_gfa_m2;
+        double mx = round(cap * (0.4 + 0.2 * rnd_u(&s)) / 100) * 100;
+        d->demand_max_m2 = fmax(mx, ceil(pinned * 1.2 / 100) * 100);
+        d->demand_min_m2 = !d->shared && i % 3 == 1 ? round(mx * 0.25 / 100) * 100 : 0;
+    }
+
+    /* Neighbours: the parcels in rows of w along streets 24 m wide, so a
+     * candidate's neighbours are the candidates beside it and across the
+     * street (docs/model.md §9.15). */
+    int w = (int)ceil(sqrt((double)z->n));
+    z->nb_distance_m = sc->neighbour_distance_m;
+    int *deg = calloc((size_t)z->n + 1, sizeof *deg);
+    z->nb_start = calloc((size_t)z->n + 2, sizeof *z->nb_start);
+    z->nb = malloc(sizeof *z->nb * (4 * (size_t)z->n + 1));
+    if (!deg || !z->nb_start || !z->nb) {
+        free(deg);
+        return false;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; k < z->n; k++) {
+            if (z->p[k].status != SL_PARCEL_CANDIDATE)
+                continue;
+            /* ascending: across the street behind, beside, across in front */
+            int nbs[4] = {k - w, k % w > 0 ? k - 1 : -1, k % w < w - 1 ? k + 1 : -1, k + w};
+            for (int e = 0; e < 4; e++) {
+                int q = nbs[e];
+                if (q < 0 || q >= z->n || z->p[q].status != SL_PARCEL_CANDIDATE)
+                    continue;
+                if (pass == 0)
+                    z->nb_start[k + 1]++;
+                else
+                    z->nb[z->nb_start[k] + deg[k]++] = q;
+            }
+        }
+        if (pass == 0)
+            for (int k = 0; k < z->n; k++)
+                z->nb_start[k + 1] += z->nb_start[k];
+    }
+    free(deg);
+    return true;
+}
+
 zg_zone *zg_make(const zg_params *p)
 {
     zg_zone *g = calloc(1, sizeof *g);
@@ -172,6 +367,10 @@ zg_zone *zg_make(const zg_params *p)
                 d->demand_min_m2 = round(share * 0.3 / 100) * 100;
         }
     }
+    if (p->v2 && !reshape_v2(g, p)) {
+        zg_free(g);
+        return NULL;
+    }
     return g;
 }
 
@@ -199,5 +398,7 @@ void zg_free(zg_zone *g)
         free(g->z.p[k].reason);
     }
     free(g->z.p);
+    free(g->z.nb_start);
+    free(g->z.nb);
     free(g);
 }

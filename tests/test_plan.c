@@ -363,7 +363,7 @@ Test(plan, pricing_matches_brute_force_per_parcel)
 
 Test(plan, deterministic, .timeout = 120)
 {
-    zg_params zp = {60, 8, 2, 7, 0.02, true};
+    zg_params zp = {60, 8, 2, 7, 0.02, true, false};
     zg_zone *g = zg_make(&zp);
     sl_plan_options o;
     sl_plan_options_init(&o, &g->sc);
@@ -418,7 +418,7 @@ Test(plan, progress_reports_bound)
  * 0.40 m² and is now refused as an incumbent). */
 Test(plan, v2_generated_zone_meets_every_rule, .timeout = 180)
 {
-    zg_params zp = {60, 8, 2, 7, 0.02, true};
+    zg_params zp = {60, 8, 2, 7, 0.02, true, false};
     zg_zone *g = zg_make(&zp);
     g->sc.chains_per_building_max = 1;
     for (int i = 0; i < g->sc.n_industries; i++)

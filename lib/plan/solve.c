@@ -27,6 +27,7 @@
 
 /* Work limits (counts, not seconds, so that a run that finishes within
  * its time limit gives the same plan on any machine). */
+#define MIP_PCH_COLS_MAX  5000   /* larger masters branch without pseudocosts */
 #define MIP_NODES_FIRST   4000   /* first integer master: branch-and-bound nodes */
 #define PRICE_NODES_FAST  4000   /* fast pricing rounds: search nodes per class */
 #define ENUM_STACKS_MAX   200000 /* enumeration: stacks in all */
@@ -638,8 +639,8 @@ typedef struct mip_cb {
 static void mip_callback(glp_tree *T, void *info)
 {
     mip_cb *cb = info;
-    if (cb->S->o->interrupt && *cb->S->o->interrupt) {
-        cb->S->interrupted = true;
+    if (sv_stop(cb->S)) { /* interrupt, or the deadline: GLPK's own tm_lim
+                             is not checked everywhere */
         glp_ios_terminate(T);
         return;
     }
@@ -735,7 +736,11 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
         parm.presolve = GLP_OFF;
         parm.tm_lim = left > 2e6 ? 2000000000 : (int)(left * 1000);
         parm.mip_gap = mip_gap;
-        parm.br_tech = GLP_BR_PCH;
+        /* Pseudocost branching initialises its costs with simplex runs
+         * that do not look at the time limit: on a large master (a
+         * 1,000-parcel zone) they ran for minutes past it.  Driebeck-
+         * Tomlin's heuristic needs no such start. */
+        parm.br_tech = S->ncol <= MIP_PCH_COLS_MAX ? GLP_BR_PCH : GLP_BR_DTH;
         parm.bt_tech = GLP_BT_BLB;
         parm.fp_heur = GLP_OFF;
         mip_cb cb = {S, S->have_inc ? x : NULL, false, stop_gap, node_limit, false};
