@@ -23,6 +23,8 @@
 #include "out/report.h"
 #include "input/scenario.h"
 #include "out/summary.h"
+#include "out/phases.h"
+#include "phase/phasing.h"
 #include "eval/evaluate.h"
 #include "econ/economics.h"
 
@@ -131,6 +133,33 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
 }
 
+/* docs/model.md §12: the phasing of the plan, with each parcel's npv_cny
+ * and capex_cny and economics' discount rate when there is economics
+ * (§11), else the plan's value_m2eq and no money rule. */
+static sl_status phase_plan(const sl_zone *z, sl_plan *plan, const sl_economics *econ,
+                            const sl_plan_options *o, sl_phasing **out, sl_error *err)
+{
+    if (!econ)
+        return sl_phasing_plan(z, plan, NULL, NULL, -1, o, out, err);
+    double *value = malloc(sizeof *value * ((size_t)z->n + 1));
+    double *capex = malloc(sizeof *capex * ((size_t)z->n + 1));
+    if (!value || !capex) {
+        free(value);
+        free(capex);
+        sl_error_add(err, SL_ERR_NOMEM, "plan: out of memory");
+        return SL_ERR_NOMEM;
+    }
+    for (int i = 0; i < z->n; i++) {
+        value[i] = econ->parcels[i].npv_cny;
+        capex[i] = econ->parcels[i].capex_cny;
+    }
+    sl_status st =
+        sl_phasing_plan(z, plan, value, capex, z->sc->economics.discount_rate, o, out, err);
+    free(value);
+    free(capex);
+    return st;
+}
+
 int cmd_plan(int argc, char **argv)
 {
     cli_run_args a;
@@ -148,9 +177,9 @@ int cmd_plan(int argc, char **argv)
     sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
     /* Before the solve, and so before anything is written: no output may
      * be an input. */
-    static const char *const names[] = {
-        "parcels.geojson", "floors.geojson", "shanglou.gpkg", "parcels.csv",
-        "report.html",     "stacks/",        "summary.json",  NULL};
+    static const char *const names[] = {"parcels.geojson", "floors.geojson", "shanglou.gpkg",
+                                        "parcels.csv",     "report.html",    "stacks/",
+                                        "summary.json",    "phases.csv",     NULL};
     static const char *const pg_layers[] = {"parcels", "buildings", "floors", NULL};
     if (z && (rc = cli_guard_outputs("plan", &a.path, &sc, 1, a.out, names, NULL, pg.to, pg.prefix,
                                      pg_layers)) != 0) {
@@ -190,6 +219,7 @@ int cmd_plan(int argc, char **argv)
     o.progress = cli_progress_plan_fn;
     o.user_data = prog;
     sl_plan *plan = NULL;
+    sl_phasing *phasing = NULL;
     sl_economics *econ = NULL;
     sl_outdir *od = NULL;
     sl_out_dataset *fd = NULL;
@@ -251,6 +281,31 @@ int cmd_plan(int argc, char **argv)
     /* docs/model.md §11, when the scenario asks for it. */
     if (sc->has_economics && (st = sl_economics_compute(z, plan, &econ, &err)) != SL_OK)
         goto done;
+    /* docs/model.md §12: start years for the redeveloped parcels. */
+    if (sc->phasing.present) {
+        /* Ctrl-C stops the phasing too, with its best schedule so far. */
+        handler = sigaction(SIGINT, &sa, &old_sa) == 0;
+        st = phase_plan(z, plan, econ, &o, &phasing, &err);
+        if (handler)
+            sigaction(SIGINT, &old_sa, NULL);
+        if (st != SL_OK)
+            goto done;
+        if (phasing->status == SL_PLAN_INFEASIBLE || phasing->status == SL_PLAN_NO_PLAN) {
+            if (phasing->status == SL_PLAN_INFEASIBLE) {
+                fprintf(stderr, "plan: the layout has no phasing that meets every rule of %s:\n",
+                        a.path);
+                for (int i = 0; i < phasing->n_conflicts; i++)
+                    fprintf(stderr, "  %s\n", phasing->conflicts[i]);
+            }
+            st = phasing->status == SL_PLAN_INFEASIBLE ? SL_ERR_INFEASIBLE : SL_ERR_SOLVER;
+            sl_error_add(&err, st, "plan: phasing %s; %s left unchanged",
+                         phasing->status == SL_PLAN_INFEASIBLE
+                             ? "infeasible"
+                             : "found no schedule within phasing.time_limit_s",
+                         a.out ? a.out : pg.to);
+            goto done;
+        }
+    }
     if ((a.out && !(od = sl_outdir_begin(a.out, &err))) ||
         pg_target_open(&pg, sc, a.path, &err) != SL_OK) {
         st = err.code;
@@ -306,6 +361,8 @@ int cmd_plan(int argc, char **argv)
         st = sl_report_write_stacks(od, z, plan, &err);
     if (st == SL_OK && od)
         st = sl_summary_write_econ(sl_outdir_file(od, "summary.json"), z, plan, econ, &err);
+    if (st == SL_OK && od && phasing)
+        st = sl_phases_write_csv(sl_outdir_file(od, "phases.csv"), phasing, &err);
     /* The database commits first, as in evaluate. */
     st = pg_target_finish(&pg, st, &err);
     if (st == SL_OK && od) {
@@ -331,10 +388,17 @@ int cmd_plan(int argc, char **argv)
             n, z->n_by_status[SL_PARCEL_CANDIDATE], plan->objective);
         print_bound_gap(stdout, plan);
         printf(", %.1f s", plan->solve_seconds);
+        if (phasing)
+            printf("; phasing %s (stop_reason %s): %d of %d started, discounted value %.0f",
+                   sl_plan_status_name(phasing->status),
+                   sl_stop_reason_name(phasing->stop_reason)
+                       ? sl_stop_reason_name(phasing->stop_reason)
+                       : "-",
+                   phasing->n_started, n, phasing->objective);
         if (a.out)
             printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, "
-                   "report.html, stacks/ and summary.json in %s",
-                   a.out);
+                   "report.html, stacks/%s and summary.json in %s",
+                   phasing ? ", phases.csv" : "", a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "buildings", "floors", "runs", NULL};
         pg_target_report(&pg, "plan", layers);
@@ -355,6 +419,7 @@ done:
     cli_progress_destroy(prog);
     sl_economics_destroy(econ);
     sl_plan_destroy(plan);
+    sl_phasing_destroy(phasing);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

@@ -1545,3 +1545,68 @@ Test(extends, bundled_variants)
     }
     sl_scenario_destroy(g);
 }
+
+/* ---- phasing (docs/model.md §12) ------------------------------------ */
+
+Test(scenario, phasing_defaults_and_absent_rules_off)
+{
+    sl_scenario *s = parse_ok("t.yaml", HEAD);
+    cr_assert(!s->phasing.present);
+    sl_scenario_destroy(s);
+    s = parse_ok("t.yaml", HEAD "phasing: {}\n");
+    cr_assert(s->phasing.present);
+    cr_assert_eq(s->phasing.start_year, 2027);
+    cr_assert_eq(s->phasing.years, 8);
+    cr_assert_eq(s->phasing.build_years, 2);
+    cr_assert_eq(s->phasing.n_budget, 0);
+    cr_assert_null(s->phasing.budget_cny);
+    cr_assert(isnan(s->phasing.swing_space_m2));
+    cr_assert_float_eq(s->phasing.swing_from_new_share, 0.2, 1e-12);
+    cr_assert_eq(s->phasing.max_starts_per_year, 0);
+    cr_assert_float_eq(s->phasing.discount_rate, 0.06, 1e-12);
+    cr_assert_float_eq(s->phasing.time_limit_s, 30, 1e-12);
+    cr_assert_null(s->fields.ready_year);
+    sl_scenario_destroy(s);
+}
+
+Test(scenario, phasing_values)
+{
+    sl_scenario *s = parse_ok("t.yaml", "parcels: {source: p.shp, fields: {id: ID, land_use: LU, "
+                                        "ready_year: RY}}\n"
+                                        "phasing: {start_year: 2030, years: 3, build_years: 1,\n"
+                                        "  budget_cny: [1e8, 2e8, 0], swing_space_m2: 20000,\n"
+                                        "  swing_from_new_share: 0.3, max_starts_per_year: 2,\n"
+                                        "  discount_rate: 0.05, time_limit_s: 5}\n");
+    const sl_phasing_spec *ph = &s->phasing;
+    cr_assert_str_eq(s->fields.ready_year, "RY");
+    cr_assert_eq(ph->start_year, 2030);
+    cr_assert_eq(ph->years, 3);
+    cr_assert_eq(ph->build_years, 1);
+    cr_assert_eq(ph->n_budget, 3);
+    cr_assert_float_eq(ph->budget_cny[0], 1e8, 1e-3);
+    cr_assert_float_eq(ph->budget_cny[1], 2e8, 1e-3);
+    cr_assert_float_eq(ph->budget_cny[2], 0, 1e-3);
+    cr_assert_float_eq(ph->swing_space_m2, 20000, 1e-9);
+    cr_assert_float_eq(ph->swing_from_new_share, 0.3, 1e-12);
+    cr_assert_eq(ph->max_starts_per_year, 2);
+    cr_assert_float_eq(ph->discount_rate, 0.05, 1e-12);
+    cr_assert_float_eq(ph->time_limit_s, 5, 1e-12);
+    sl_scenario_destroy(s);
+    s = parse_ok("t.yaml", HEAD "phasing: {years: 4, budget_cny: 300000000}\n");
+    cr_assert_eq(s->phasing.n_budget, 4);
+    for (int t = 0; t < 4; t++)
+        cr_assert_float_eq(s->phasing.budget_cny[t], 3e8, 1e-3);
+    sl_scenario_destroy(s);
+}
+
+Test(errors, phasing_values)
+{
+    EXPECT_PARSE(HEAD "phasing: {years: 3, budget_cny: [1, 2]}\n",
+                 "t.yaml:2:33: phasing.budget_cny: expected 3 values (phasing.years), got 2");
+    EXPECT_PARSE(HEAD "phasing: {budget_cny: -1}\n",
+                 "t.yaml:2:23: phasing.budget_cny must be >= 0 (got -1)");
+    EXPECT_PARSE(HEAD "phasing: {build_years: 0, swing_from_new_share: 2, max_starts: 1}\n",
+                 "t.yaml:2:24: phasing.build_years must be between 1 and 50 (got 0)",
+                 "t.yaml:2:49: phasing.swing_from_new_share must be between 0 and 1 (got 2)",
+                 "t.yaml:2:52: unknown key 'max_starts' in phasing");
+}

@@ -162,6 +162,7 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     ok &= check_field(z, defn, "current_gfa", f->current_gfa, err);
     ok &= check_field(z, defn, "current_height", f->current_height, err);
     ok &= check_field(z, defn, "tax", f->tax, err);
+    ok &= check_field(z, defn, "ready_year", f->ready_year, err);
     if (!ok) {
         sl_zone_destroy(z);
         return NULL;
@@ -522,6 +523,8 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     double gfa = field_number(f, field_index(defn, sc->fields.current_gfa), &junk);
     double tax = field_number(f, field_index(defn, sc->fields.tax), &junk);
     p->current_height_m = field_number(f, field_index(defn, sc->fields.current_height), &junk);
+    double ready = field_number(f, field_index(defn, sc->fields.ready_year), &junk);
+    p->ready_year = isnan(ready) ? 0 : (int)ceil(fmin(fmax(ready, 0), 1e6));
 
     if (!p->id) {
         set_reason(p, "null id", NULL);

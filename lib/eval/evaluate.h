@@ -37,6 +37,7 @@ typedef struct sl_parcel {
     sl_envelope *env;        /* per rule set of the scenario */
     double gain_m2;          /* max_gfa (plan rule set) - current_gfa */
     int pin;                 /* index into scenario pins, -1 none */
+    int ready_year;          /* phasing: first possible start year; 0 = at once */
     const sl_ruleset *plan_rules;
     sl_ruleset *own_rules; /* pin overrides applied; NULL when none */
     sl_footprints plan_fp; /* footprints under plan_rules; the optimizer may

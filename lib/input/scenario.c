@@ -1469,6 +1469,7 @@ static const field field_map_fields[] = {
     F_STRING("current_gfa", sl_field_map, current_gfa, false),
     F_STRING("current_height", sl_field_map, current_height, false),
     F_STRING("tax", sl_field_map, tax, false),
+    F_STRING("ready_year", sl_field_map, ready_year, false),
 };
 
 static void sub_field_map(ctx *c, const char *path, ynode *v, void *obj)
@@ -2132,6 +2133,65 @@ static void check_exclude_pins(ctx *c)
 }
 
 /* ------------------------------------------------------------------ */
+/* phasing (docs/model.md §12)                                          */
+
+enum { PH_BUDGET = 3 };
+static const field phasing_fields[] = {
+    F_INTEGER("start_year", sl_phasing_spec, start_year, false, 2027, 1000, 9999),
+    F_INTEGER("years", sl_phasing_spec, years, false, 8, 1, 200),
+    F_INTEGER("build_years", sl_phasing_spec, build_years, false, 2, 1, 50),
+    F_KEEP("budget_cny", false),
+    F_NUMBER("swing_space_m2", sl_phasing_spec, swing_space_m2, false, NAN, 0, false, INFINITY),
+    F_NUMBER("swing_from_new_share", sl_phasing_spec, swing_from_new_share, false, 0.2, 0, false,
+             1),
+    F_INTEGER("max_starts_per_year", sl_phasing_spec, max_starts_per_year, false, 0, 1, 1000000),
+    F_NUMBER("discount_rate", sl_phasing_spec, discount_rate, false, 0.06, 0, false, 1),
+    F_NUMBER("time_limit_s", sl_phasing_spec, time_limit_s, false, 30, 0, true, INFINITY),
+};
+
+/* budget_cny: one number for every year, or a list of `years` numbers. */
+static void parse_budget(ctx *c, const ynode *v, sl_phasing_spec *ph)
+{
+    static const num_range r = {0, false, INFINITY};
+    char got[SL_CLIP + 16];
+    if (is_null(v))
+        return;
+    int n = ph->years;
+    if (v->type == YN_SEQ && v->n != n) {
+        fail(c, v, "phasing.budget_cny: expected %d values (phasing.years), got %d", n, v->n);
+        return;
+    }
+    if (v->type != YN_SEQ && v->type != YN_SCALAR) {
+        fail(c, v, "phasing.budget_cny: expected a number or a list, got %s",
+             describe(v, got, sizeof got));
+        return;
+    }
+    ph->budget_cny = calloc((size_t)n, sizeof *ph->budget_cny);
+    if (!ph->budget_cny) {
+        c->oom = true;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[SL_PATH] = "phasing.budget_cny";
+        const ynode *item = v->type == YN_SEQ ? v->kids[i] : v;
+        if (v->type == YN_SEQ)
+            item_path(path, "phasing.budget_cny", i);
+        if (!get_number(c, path, item, &r, false, false, &ph->budget_cny[i]))
+            return;
+    }
+    ph->n_budget = n;
+}
+
+static void parse_phasing(ctx *c, ynode *v)
+{
+    sl_phasing_spec *ph = &c->s->phasing;
+    ynode *found[N_OF(phasing_fields)];
+    ph->present = true;
+    parse_fields(c, "phasing", v, phasing_fields, N_OF(phasing_fields), ph, found);
+    parse_budget(c, found[PH_BUDGET], ph);
+}
+
+/* ------------------------------------------------------------------ */
 /* economics (docs/model.md §11)                                       */
 
 /* A list of numbers in range r into v (at most max); false after an error. */
@@ -2288,7 +2348,8 @@ enum {
     TOP_LINKS,
     TOP_PINS,
     TOP_PLAN,
-    TOP_ECONOMICS
+    TOP_ECONOMICS,
+    TOP_PHASING
 };
 static const field top_fields[] = {
     F_STRING("name", sl_scenario, name, false),
@@ -2300,6 +2361,7 @@ static const field top_fields[] = {
     F_KEEP("pins", false),
     F_KEEP("plan", false),
     F_KEEP("economics", false),
+    F_KEEP("phasing", false),
 };
 
 /* Sections in the order their cross-references need: links and pins name
@@ -2329,6 +2391,8 @@ static void parse_scenario(ctx *c, ynode *root)
         check_exclude_pins(c);
     if (found[TOP_ECONOMICS])
         parse_economics(c, found[TOP_ECONOMICS]);
+    if (found[TOP_PHASING])
+        parse_phasing(c, found[TOP_PHASING]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2341,6 +2405,7 @@ void sl_scenario_init(sl_scenario *s)
     fields_init(plan_fields, N_OF(plan_fields), s);
     fields_init(objective_fields, N_OF(objective_fields), s);
     sl_econ_params_init(&s->economics);
+    fields_init(phasing_fields, N_OF(phasing_fields), &s->phasing);
 }
 
 void sl_industry_init(sl_industry *d)
@@ -2798,7 +2863,8 @@ void sl_scenario_destroy(sl_scenario *s)
     free(s->crs);
     free(s->encoding);
     char **fields[] = {&s->fields.id,          &s->fields.land_use,       &s->fields.current_far,
-                       &s->fields.current_gfa, &s->fields.current_height, &s->fields.tax};
+                       &s->fields.current_gfa, &s->fields.current_height, &s->fields.tax,
+                       &s->fields.ready_year};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         free(*fields[i]);
     for (int i = 0; i < s->n_land_uses; i++)
@@ -2822,6 +2888,7 @@ void sl_scenario_destroy(sl_scenario *s)
     for (int i = 0; i < s->n_pins; i++)
         free(s->pins[i].parcel);
     free(s->pins);
+    free(s->phasing.budget_cny);
     free(s);
 }
 

@@ -141,7 +141,25 @@ typedef struct sl_econ_params {
 /* Field mapping: layer field names, NULL when not mapped. */
 typedef struct sl_field_map {
     char *id, *land_use, *current_far, *current_gfa, *current_height, *tax;
+    char *ready_year; /* phasing: the year a parcel can start (null: at once) */
 } sl_field_map;
+
+/* The scenario's `phasing` section (docs/model.md §12).  Rules whose key
+ * is absent are off: budget (n_budget 0), swing space (NAN), starts per
+ * year (0). */
+typedef struct sl_phasing_spec {
+    bool present;                /* the scenario has `phasing` */
+    int start_year;              /* default 2027 */
+    int years;                   /* default 8 */
+    int build_years;             /* default 2 */
+    int n_budget;                /* 0: no money rule; else `years` values */
+    double *budget_cny;          /* per year of the horizon */
+    double swing_space_m2;       /* NAN: no swing-space rule */
+    double swing_from_new_share; /* default 0.2 */
+    int max_starts_per_year;     /* 0: no limit */
+    double discount_rate;        /* default 0.06 (economics' rate wins) */
+    double time_limit_s;         /* default 30 */
+} sl_phasing_spec;
 
 typedef struct sl_scenario {
     char *path; /* the scenario file as given */
@@ -195,6 +213,8 @@ typedef struct sl_scenario {
     char **exclude;    /* plan.exclude: parcel ids kept as they are */
     int *exclude_line; /* where each id was written (for messages); */
     int *exclude_col;  /* NULL in scenarios built in memory */
+
+    sl_phasing_spec phasing;
 } sl_scenario;
 
 /* Set every economics key to its default (docs/model.md §11). */

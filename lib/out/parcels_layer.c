@@ -46,7 +46,8 @@ struct sl_parcels_writer {
     int plan_base;
     int econ_base; /* -1: no economics fields */
     const sl_economics *econ;
-    int *src_map; /* source field i -> our field, or -1 */
+    int phase_base; /* start_year, in_use_year; -1 without phasing */
+    int *src_map;   /* source field i -> our field, or -1 */
     int n_src;
 };
 
@@ -151,6 +152,14 @@ sl_parcels_writer *sl_parcels_writer_open_in(sl_out_dataset *d, const sl_zone *z
         w->plan_base = sl_out_layer_field_count(w->layer);
         for (int i = 0; i < P_N; i++)
             ok &= add_field(w, pf[i].name, pf[i].type, pf[i].json) == w->plan_base + i;
+        /* docs/model.md §12: the year building starts and the year it is
+         * in use, null when not started within the horizon */
+        w->phase_base = -1;
+        if (z->sc->phasing.present) {
+            w->phase_base = add_field(w, "start_year", OFTInteger, false);
+            ok &= w->phase_base >= 0 &&
+                  add_field(w, "in_use_year", OFTInteger, false) == w->phase_base + 1;
+        }
     }
     w->econ_base = -1;
     if (sc->has_economics) {
@@ -344,6 +353,15 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
         } else {
             for (int k = 0; k < P_N; k++)
                 OGR_F_SetFieldNull(f, b + k);
+        }
+        if (w->phase_base >= 0) {
+            if (pp && pp->start_year) {
+                OGR_F_SetFieldInteger(f, w->phase_base, pp->start_year);
+                OGR_F_SetFieldInteger(f, w->phase_base + 1, pp->in_use_year);
+            } else {
+                OGR_F_SetFieldNull(f, w->phase_base);
+                OGR_F_SetFieldNull(f, w->phase_base + 1);
+            }
         }
     }
     if (w->econ_base >= 0) {

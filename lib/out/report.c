@@ -1,6 +1,8 @@
 /* report.c - report.html and the stacking-plan SVGs. */
 #include "out/report.h"
 
+#include "phase/phasing.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -635,6 +637,64 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         sl_textbuf_puts(b, "<p>Every candidate is redeveloped.</p>\n");
 }
 
+/* docs/model.md §12: the phasing, one row per year. */
+static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
+{
+    sl_textbuf_puts(b, "<h2>分期 Phasing (成熟一块、启动一块)</h2>\n<p>");
+    sl_textbuf_printf(b, "status %s", sl_plan_status_name(ph->status));
+    const char *why = sl_stop_reason_name(ph->stop_reason);
+    if (why)
+        sl_textbuf_printf(b, " (stop_reason %s)", why);
+    bool have = ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE;
+    if (have) {
+        sl_textbuf_printf(b, " · %d parcels started · discounted value ", ph->n_started);
+        sl_textbuf_num(b, ph->objective, 0);
+        sl_textbuf_puts(b, " · bound ");
+        sl_textbuf_num(b, ph->has_bound ? ph->bound : NAN, 0);
+        sl_textbuf_puts(b, " · gap ");
+        sl_textbuf_num(b, ph->has_bound ? 100 * ph->gap : NAN, 2);
+        sl_textbuf_puts(b, " %");
+    }
+    sl_textbuf_puts(b, "</p>\n");
+    for (int k = 0; k < ph->n_conflicts; k++) {
+        sl_textbuf_puts(b, "<p>");
+        sl_textbuf_xml(b, ph->conflicts[k]);
+        sl_textbuf_puts(b, "</p>\n");
+    }
+    if (!have)
+        return;
+    static const char *const cols[] = {"year 年份",
+                                       "started 启动",
+                                       "parcels 地块",
+                                       "spending 投资 CNY",
+                                       "cum. budget 累计预算 CNY",
+                                       "cum. spending 累计投资 CNY",
+                                       "swing used 腾挪 m²",
+                                       "swing available 可用 m²",
+                                       "GFA into use 投用 m²"};
+    sl_textbuf_puts(b, "<table>\n");
+    th_row(b, cols, (int)(sizeof cols / sizeof cols[0]));
+    for (int t = 0; t < ph->years; t++) {
+        int y = ph->start_year + t;
+        sl_textbuf_printf(b, "<tr><td>%d</td><td class=\"n\">%d</td><td>", y, ph->starts[t]);
+        for (int i = 0, first = 1; i < ph->n && i < z->n; i++)
+            if (ph->start[i] == y) {
+                sl_textbuf_puts(b, first ? "" : ", ");
+                sl_textbuf_xml(b, z->p[i].id ? z->p[i].id : "—");
+                first = 0;
+            }
+        sl_textbuf_puts(b, "</td>");
+        td_num(b, ph->spending_cny[t], 0);
+        td_num(b, ph->cum_budget_cny[t], 0);
+        td_num(b, ph->cum_spending_cny[t], 0);
+        td_num(b, ph->swing_used_m2[t], 0);
+        td_num(b, ph->swing_available_m2[t], 0);
+        td_num(b, ph->gfa_into_use_m2[t], 0);
+        sl_textbuf_puts(b, "</tr>\n");
+    }
+    sl_textbuf_puts(b, "</table>\n");
+}
+
 static void td_grade(sl_textbuf *b, sl_grade g)
 {
     td_text(b, sl_grade_name(g));
@@ -766,6 +826,8 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
             economics(&b, z, plan, e);
         redeveloped(&b, z, plan, colours);
         kept(&b, z, plan);
+        if (plan->phasing)
+            phases(&b, z, plan->phasing);
     } else {
         rule_sets(&b, z);
         candidates(&b, z);

@@ -1,6 +1,8 @@
 /* summary.c - summary.json for evaluate and plan runs. */
 #include "out/summary.h"
 
+#include "out/phases.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -219,6 +221,10 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
             put_str(f, plan->conflicts[k]);
         }
         fputs("]", f);
+        if (plan->phasing) {
+            fputs(",\n  \"phasing\": ", f);
+            sl_phases_write_json(f, plan->phasing);
+        }
         if (e)
             put_economics(f, e);
     }

@@ -31,12 +31,14 @@ typedef struct sl_parcel_plan {
     sl_storey *storeys;
     int factory_floors, office_floors;
     double factory_height_m, office_height_m;
-    double gfa_m2;             /* actual GFA */
-    double counted_gfa_m2;     /* tall storeys doubled */
-    double value_m2eq;         /* the parcel's share of the objective */
-    double neighbour_bonus_m2; /* its half share of neighbour chain bonuses */
-    char *reason;              /* kept candidates: what kept it, in words with
+    double gfa_m2;               /* actual GFA */
+    double counted_gfa_m2;       /* tall storeys doubled */
+    double value_m2eq;           /* the parcel's share of the objective */
+    double neighbour_bonus_m2;   /* its half share of neighbour chain bonuses */
+    char *reason;                /* kept candidates: what kept it, in words with
                               numbers (docs/model.md §8); NULL otherwise */
+    int start_year, in_use_year; /* phasing (§12, sl_phasing_plan): 0 = not
+                                    started, or no phasing */
 } sl_parcel_plan;
 
 /* The distinct chains of a redeveloped parcel's non-shared industries,
@@ -102,6 +104,10 @@ typedef struct sl_plan {
     double *gfa_by_industry_m2;
     int n_conflicts;
     char **conflicts; /* one sentence each, for infeasible plans */
+    /* The phasing of this plan (docs/model.md §12) when the caller ran
+     * sl_phasing_plan: borrowed, freed by the caller after the plan's
+     * writers (sl_phasing_destroy); NULL without phasing. */
+    const struct sl_phasing *phasing;
 } sl_plan;
 
 /* Solve.  Returns SL_OK with *out set whenever the solver ran, including
