@@ -538,7 +538,8 @@ Test(cli, plan_sigint_before_any_plan, .timeout = 300)
         free(dir);
     }
     if (!seen)
-        cr_log_warn("SIGINT never came between reading and the first plan");
+        /* a note, not cr_log_warn: Criterion exits 1 after any warning */
+        fprintf(stderr, "note: SIGINT never came between reading and the first plan\n");
     t_rmtree(logs);
     free(logs);
 }
@@ -635,7 +636,7 @@ Test(cli, plan_sigint_while_writing_ends_the_run, .timeout = 300)
     /* (a zone written faster than the signal arrives ends normally) */
     if (WIFEXITED(st)) {
         cr_assert_eq(WEXITSTATUS(st), 0, "%s", err);
-        cr_log_warn("the files were written before SIGINT arrived");
+        fprintf(stderr, "note: the files were written before SIGINT arrived\n");
     } else {
         cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %d: %s", st, err);
         assert_untouched(dir);
