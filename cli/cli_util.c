@@ -115,6 +115,7 @@ int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_a
                   pg_target *pg)
 {
     memset(a, 0, sizeof *a);
+    a->lang = -1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (pg) {
@@ -149,6 +150,11 @@ int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_a
                 a->time_limit_s = v;
                 a->has_time = true;
             }
+        } else if (plan && strcmp(s, "--lang") == 0) {
+            if (++i == argc)
+                return cli_usage_error(usage, "%s needs a value (one of %s)", s, sl_lang_list());
+            if (cli_parse_lang(usage, NULL, argv[i], &a->lang) != 0)
+                return 2;
         } else if (plan && (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0)) {
             a->quiet = true;
         } else if (plan && (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0)) {
@@ -203,11 +209,25 @@ static sl_status count_read(void *user, const sl_zone *z, const sl_parcel *p, OG
     return SL_OK;
 }
 
-sl_zone *cli_load_zone(const char *path, sl_scenario **sc, struct cli_progress *prog, int *rc)
+int cli_parse_lang(const char *usage, const char *cmd, const char *value, int *lang)
+{
+    sl_lang l;
+    if (!sl_lang_parse(value, &l))
+        return cli_usage_error(usage,
+                               "%s%s--lang: '%s' is not a language shanglou writes; use one of %s",
+                               cmd ? cmd : "", cmd ? ": " : "", value, sl_lang_list());
+    *lang = (int)l;
+    return 0;
+}
+
+sl_zone *cli_load_zone(const char *path, int lang, sl_scenario **sc, struct cli_progress *prog,
+                       int *rc)
 {
     *sc = cli_load_scenario(path, rc);
     if (!*sc)
         return NULL;
+    if (lang >= 0)
+        (*sc)->lang = (sl_lang)lang;
     sl_error err;
     sl_error_init(&err);
     sl_zone *z = sl_zone_open(*sc, &err);

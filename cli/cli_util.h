@@ -25,21 +25,27 @@ typedef struct cli_run_args {
     const char *path, *out;
     double time_limit_s, gap;
     bool has_time, has_gap, quiet, verbose;
+    int lang; /* --lang as an sl_lang, or -1: the scenario's report.lang */
 } cli_run_args;
 
 struct pg_target;
-/* Parse SCENARIO -o OUT [--time-limit S] [--gap G] [-q] [-v] (the last four
- * only when plan is true) and, when pg is not NULL, --to PG:... with its
+/* Parse SCENARIO -o OUT [--time-limit S] [--gap G] [-q] [-v] [--lang L] (the
+ * last five only when plan is true) and, when pg is not NULL, --to PG:... with its
  * options (then -o may be left out).  Returns -1 when parsed, else the
  * exit code (0 after --help). */
 int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_args *a,
                   struct pg_target *pg);
 
 struct cli_progress;
-/* Load the scenario, open and read its zone (reporting to prog, which may
- * be NULL); on failure print every message, set *rc and return NULL. */
-struct sl_zone *cli_load_zone(const char *path, struct sl_scenario **sc, struct cli_progress *prog,
-                              int *rc);
+/* Load the scenario, set its language (lang >= 0: --lang wins over
+ * report.lang), open and read its zone (reporting to prog, which may be
+ * NULL); on failure print every message, set *rc and return NULL. */
+struct sl_zone *cli_load_zone(const char *path, int lang, struct sl_scenario **sc,
+                              struct cli_progress *prog, int *rc);
+
+/* Parse the value of --lang into *lang (an sl_lang); otherwise print the
+ * usage error naming the languages and return 2 (0 when parsed). */
+int cli_parse_lang(const char *usage, const char *cmd, const char *value, int *lang);
 /* The number of features of the zone's source when the driver knows it
  * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
  * for progress: a count(*) on a database table may be slow or blocked. */

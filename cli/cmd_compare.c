@@ -23,6 +23,8 @@ static const char *compare_usage =
     "  --time-limit S     solver time limit per scenario, seconds (default: each\n"
     "                     scenario's plan.time_limit_s)\n"
     "  --gap G            relative gap to stop at (default: each scenario's plan.gap)\n"
+    "  --lang en|zh       language of comparison.csv's headers and comparison.html\n"
+    "                     (default: the first scenario's report.lang, else en)\n"
     "  -q, --quiet        print nothing but errors (no progress)\n"
     "\n"
     "Ctrl-C (SIGINT) stops the scenario being solved with its best plan and runs\n"
@@ -88,6 +90,12 @@ int cmd_compare(int argc, char **argv)
                 o.time_limit_s = v;
             else
                 o.gap = v;
+        } else if (strcmp(a, "--lang") == 0) {
+            if (++i == argc)
+                return cli_usage_error(compare_usage, "compare: %s needs a value (one of %s)", a,
+                                       sl_lang_list());
+            if (cli_parse_lang(compare_usage, "compare", argv[i], &o.lang) != 0)
+                return 2;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (a[0] == '-' && a[1]) {

@@ -34,6 +34,8 @@ static const char *evaluate_usage =
     "                     gpkg, csv, report (default: all four; csv comes from the\n"
     "                     GeoPackage, so it brings shanglou.gpkg along); files of\n"
     "                     earlier runs that this run does not write stay in DIR\n" PG_TARGET_USAGE
+    "  --lang en|zh       language of status values, reasons, CSV headers, report.html\n"
+    "                     and the QGIS legends (default: report.lang, else en)\n"
     "  -q, --quiet        print nothing but errors (no progress)\n";
 
 /* Output formats of evaluate (bit set). */
@@ -105,7 +107,7 @@ int cmd_evaluate(int argc, char **argv)
 {
     const char *path = NULL, *dir = NULL;
     bool quiet = false;
-    int formats = F_ALL;
+    int formats = F_ALL, lang = -1;
     pg_target pg;
     pg_target_init(&pg);
     for (int i = 1; i < argc; i++) {
@@ -125,6 +127,12 @@ int cmd_evaluate(int argc, char **argv)
             dir = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(a, "--lang") == 0) {
+            if (++i == argc)
+                return cli_usage_error(evaluate_usage, "evaluate: %s needs a value (one of %s)", a,
+                                       sl_lang_list());
+            if (cli_parse_lang(evaluate_usage, "evaluate", argv[i], &lang) != 0)
+                return 2;
         } else if (strcmp(a, "--formats") == 0) {
             if (++i == argc)
                 return cli_usage_error(evaluate_usage, "evaluate: %s needs a list", a);
@@ -153,6 +161,8 @@ int cmd_evaluate(int argc, char **argv)
     sl_scenario *sc = cli_load_scenario(path, &rc);
     if (!sc)
         return rc;
+    if (lang >= 0)
+        sc->lang = (sl_lang)lang; /* --lang wins over report.lang */
     /* Before anything is written: no output may be an input. */
     const char *names[8];
     int nn = 0;
@@ -244,7 +254,7 @@ int cmd_evaluate(int argc, char **argv)
     sl_parcels_writer_close(pw, NULL); /* the layer stays in pg.d */
     pw = NULL;
     if (st == SL_OK && cv)
-        st = sl_csv_write_layer(gp, "parcels", cv, &err);
+        st = sl_csv_write_layer_for(gp, "parcels", cv, sc, &err);
     if (st == SL_OK && rp)
         st = sl_report_write(rp, z, NULL, &err);
     if (st == SL_OK && od)

@@ -71,7 +71,7 @@ int cmd_export_model(int argc, char **argv)
     if (!lp && !mps)
         return cli_usage_error(export_usage, "export-model: '%s' must end in .lp or .mps", a.out);
     sl_scenario *sc = NULL;
-    sl_zone *z = cli_load_zone(a.path, &sc, NULL, &rc);
+    sl_zone *z = cli_load_zone(a.path, -1, &sc, NULL, &rc);
     if (!z)
         return rc;
     /* Before anything is written: the model file may not be an input. */

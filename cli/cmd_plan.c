@@ -43,7 +43,9 @@ static const char *plan_usage =
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
     "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
     "  -q, --quiet         print nothing but errors\n"
-    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n" PG_TARGET_USAGE
+    "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n"
+    "  --lang en|zh        language of status values, reasons, CSV headers, report.html\n"
+    "                      and the QGIS legends (default: report.lang, else en)\n" PG_TARGET_USAGE
     "\n"
     "Ctrl-C (SIGINT) during the solve stops it: the best plan found so far is\n"
     "written as usual, with stop_reason \"interrupted\" (exit 0); before any plan\n"
@@ -174,7 +176,7 @@ int cmd_plan(int argc, char **argv)
         po.mode = CLI_PROGRESS_OFF;
     cli_progress *prog = cli_progress_create(stderr, &po);
     sl_scenario *sc = NULL;
-    sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
+    sl_zone *z = cli_load_zone(a.path, a.lang, &sc, prog, &rc);
     /* Before the solve, and so before anything is written: no output may
      * be an input. */
     static const char *const names[] = {"parcels.geojson", "floors.geojson", "shanglou.gpkg",
@@ -353,8 +355,8 @@ int cmd_plan(int argc, char **argv)
     if (st == SL_OK && pg.d)
         st = sl_summary_write_run(pg.d, z, plan, &err);
     if (st == SL_OK && od)
-        st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
-                                sl_outdir_file(od, "parcels.csv"), &err);
+        st = sl_csv_write_layer_for(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
+                                    sl_outdir_file(od, "parcels.csv"), sc, &err);
     if (st == SL_OK && od)
         st = sl_report_write_econ(sl_outdir_file(od, "report.html"), z, plan, econ, &err);
     if (st == SL_OK && od)

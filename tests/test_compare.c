@@ -112,7 +112,7 @@ Test(compare, csv_and_html)
          .gap = NAN,
          .gfa_by_industry_m2 = g3},
     };
-    sl_compare c = {3, rows, 3, ids, names};
+    sl_compare c = {3, rows, 3, ids, names, SL_LANG_EN};
     char *dir = t_tmpdir();
     char p[4200];
     snprintf(p, sizeof p, "%s/c.csv", dir);

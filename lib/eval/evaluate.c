@@ -148,7 +148,8 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
                            .layer = sc->layer,
                            .crs = sc->crs,
                            .encoding = sc->encoding,
-                           .need_crs = true};
+                           .need_crs = true,
+                           .lang = sc->lang};
     z->src = sl_source_open(&o, err);
     if (!z->src) {
         sl_zone_destroy(z);
@@ -284,32 +285,34 @@ static bool is_industrial(const sl_scenario *sc, const char *land_use)
     return false;
 }
 
-static void set_reason(sl_parcel *p, const char *a, const char *b)
+static void set_reason(sl_lang lang, sl_parcel *p, const char *a, const char *b)
 {
-    size_t n = strlen(a) + (b && *b ? strlen(b) + 2 : 0) + 1;
+    const char *sep = sl_tr(lang, "; ");
+    size_t n = strlen(a) + (b && *b ? strlen(b) + strlen(sep) : 0) + 1;
     free(p->reason);
     p->reason = malloc(n);
     if (!p->reason)
         return;
     if (b && *b)
-        snprintf(p->reason, n, "%s; %s", a, b);
+        snprintf(p->reason, n, "%s%s%s", a, sep, b);
     else
         snprintf(p->reason, n, "%s", a);
 }
 
 /* "reason; more".  False when out of memory (the reason is then NULL). */
-static bool append_reason(sl_parcel *p, const char *more)
+static bool append_reason(sl_lang lang, sl_parcel *p, const char *more)
 {
     if (!p->reason)
         return false;
-    size_t n = strlen(p->reason), m = strlen(more);
-    char *r = realloc(p->reason, n + m + 3);
+    const char *sep = sl_tr(lang, "; ");
+    size_t n = strlen(p->reason), m = strlen(more), k = strlen(sep);
+    char *r = realloc(p->reason, n + m + k + 1);
     if (!r) {
         free(p->reason);
         p->reason = NULL;
         return false;
     }
-    snprintf(r + n, m + 3, "%s%s", n ? "; " : "", more);
+    snprintf(r + n, m + k + 1, "%s%s", n ? sep : "", more);
     p->reason = r;
     return true;
 }
@@ -355,21 +358,23 @@ static double shrunk_area(sl_zone *z, shrink_cache *c, OGRGeometryH g, const sha
 
 /* Why a candidate cannot be redeveloped under its plan rules (docs/model.md §4,
  * §9.14: the setback first), with the numbers. */
-static void redevelopment_reason(const sl_parcel *p, const char *rules_name, char *out, size_t size)
+static void redevelopment_reason(sl_lang L, const sl_parcel *p, const char *rules_name, char *out,
+                                 size_t size)
 {
     const sl_ruleset *r = p->plan_rules;
     const sl_footprints *fp = &p->plan_fp;
-    const char *with = p->own_rules ? " with the pin's rules" : "";
+    const char *with = p->own_rules ? sl_tr(L, " with the pin's rules") : "";
     if (!fp->setback_ok)
         snprintf(out, size,
-                 "cannot be redeveloped under rule set '%s'%s (setback): footprint %.0f m2 "
-                 "inside the %g m setback is below coverage_min %g x area %.0f m2 = %.0f m2",
+                 sl_tr(L,
+                       "cannot be redeveloped under rule set '%s'%s (setback): footprint %.0f m2 "
+                       "inside the %g m setback is below coverage_min %g x area %.0f m2 = %.0f m2"),
                  rules_name, with, fp->total_m2, r->setback_m, r->coverage_min, p->area_m2,
                  r->coverage_min * p->area_m2);
     else
         snprintf(out, size,
-                 "cannot be redeveloped under rule set '%s'%s (floor_plate): factory "
-                 "footprint %.0f m2 is below factory_floor_plate_min_m2 %g m2",
+                 sl_tr(L, "cannot be redeveloped under rule set '%s'%s (floor_plate): factory "
+                          "footprint %.0f m2 is below factory_floor_plate_min_m2 %g m2"),
                  rules_name, with, fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
 }
 
@@ -384,9 +389,9 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
                              sizeof why);
     p->status = cand ? SL_PARCEL_CANDIDATE : SL_PARCEL_NOT_CANDIDATE;
     if (prefix)
-        set_reason(p, prefix, why);
+        set_reason(sc->lang, p, prefix, why);
     else
-        set_reason(p, why, NULL);
+        set_reason(sc->lang, p, why, NULL);
     if (!is_industrial(sc, p->land_use))
         return SL_OK;
     shrink_cache cache = {0};
@@ -426,11 +431,12 @@ static sl_status evaluate_parcel(sl_zone *z, sl_parcel *p, OGRGeometryH g, const
         char more[600];
         bool ok = true;
         if (!sl_footprints_redevelopable(&p->plan_fp)) {
-            redevelopment_reason(p, sc->rules[sc->plan_rules].name, more, sizeof more);
-            ok = append_reason(p, more);
+            redevelopment_reason(sc->lang, p, sc->rules[sc->plan_rules].name, more, sizeof more);
+            ok = append_reason(sc->lang, p, more);
         }
         if (ok && p->excluded)
-            ok = append_reason(p, "excluded from the plan by plan.exclude");
+            ok = append_reason(sc->lang, p,
+                               sl_tr(sc->lang, "excluded from the plan by plan.exclude"));
         if (!ok) {
             sl_error_add(err, SL_ERR_NOMEM, "out of memory");
             return SL_ERR_NOMEM;
@@ -527,12 +533,12 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     p->ready_year = isnan(ready) ? 0 : (int)ceil(fmin(fmax(ready, 0), 1e6));
 
     if (!p->id) {
-        set_reason(p, "null id", NULL);
+        set_reason(sc->lang, p, sl_tr(sc->lang, "null id"), NULL);
         return SL_OK;
     }
     int first = idmap_lookup(z->ids, z, p->id, -1);
     if (first >= 0) {
-        set_reason(p, "duplicate id", NULL);
+        set_reason(sc->lang, p, sl_tr(sc->lang, "duplicate id"), NULL);
         return SL_OK;
     }
     p->excluded = is_excluded(z, p->id);
@@ -542,10 +548,10 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     if (v == SL_GEOM_REJECTED) {
         if (read_error && !OGR_F_GetGeometryRef(f)) {
             char rw[1100];
-            snprintf(rw, sizeof rw, "geometry cannot be read: %s", read_error);
-            set_reason(p, rw, NULL);
+            snprintf(rw, sizeof rw, sl_tr(sc->lang, "geometry cannot be read: %s"), read_error);
+            set_reason(sc->lang, p, rw, NULL);
         } else {
-            set_reason(p, why, NULL);
+            set_reason(sc->lang, p, why, NULL);
         }
         return SL_OK;
     }
@@ -555,7 +561,7 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     shape_facts sf = {0};
     double a = sl_source_area_m2(z->src, g, &sf.perimeter_m, whya, sizeof whya);
     if (isnan(a) || !(a > 0)) {
-        set_reason(p, isnan(a) ? whya : "zero area", NULL);
+        set_reason(sc->lang, p, isnan(a) ? whya : sl_tr(sc->lang, "zero area"), NULL);
         if (*owned)
             OGR_G_DestroyGeometry(*owned);
         *owned = NULL;
@@ -570,8 +576,9 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     const char *prefix = v == SL_GEOM_REPAIRED ? why : NULL;
     char pre[600];
     if (junk) {
-        snprintf(pre, sizeof pre, "%s%sa numeric field holds text, read as null",
-                 prefix ? prefix : "", prefix ? "; " : "");
+        snprintf(pre, sizeof pre, "%s%s%s", prefix ? prefix : "",
+                 prefix ? sl_tr(sc->lang, "; ") : "",
+                 sl_tr(sc->lang, "a numeric field holds text, read as null"));
         prefix = pre;
     }
     sf.area_m2 = a;
@@ -631,7 +638,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
             p = &z->p[z->n];
             /* Every id is registered at its first feature, whatever its
              * status: later ones are duplicates (docs/model.md §2). */
-            bool dup = p->reason && strcmp(p->reason, "duplicate id") == 0;
+            bool dup = p->reason && strcmp(p->reason, sl_tr(z->sc->lang, "duplicate id")) == 0;
             if (p->id && !dup && idmap_lookup(z->ids, z, p->id, z->n) == -2) {
                 OGR_F_Destroy(f);
                 sl_error_add(err, SL_ERR_NOMEM, "out of memory");

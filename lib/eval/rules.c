@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/i18n.h"
+
 int sl_floor_count(double x)
 {
     if (!(x > 0))
@@ -80,16 +82,19 @@ void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprint
     env->binding = far_cap <= built_cap ? SL_BIND_FAR : SL_BIND_HEIGHT;
 }
 
-static void appendf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t size, const char *fmt, ...)
+/* "buf; more" with the language's separator ("; " or "；"). */
+static void appendf(sl_lang lang, char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void appendf(sl_lang lang, char *buf, size_t size, const char *fmt, ...)
 {
     size_t len = strlen(buf);
     if (len >= size)
         return;
-    if (len > 0 && len + 2 < size) {
-        memcpy(buf + len, "; ", 3);
-        len += 2;
+    const char *sep = sl_tr(lang, "; ");
+    size_t n = strlen(sep);
+    if (len > 0 && len + n < size) {
+        memcpy(buf + len, sep, n + 1);
+        len += n;
     }
     va_list ap;
     va_start(ap, fmt);
@@ -103,17 +108,18 @@ bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, do
     if (reason_size == 0)
         return false;
     reason[0] = '\0';
+    sl_lang L = s->lang;
     bool industrial = false;
     for (int i = 0; land_use && i < s->n_land_uses; i++)
         if (strcmp(land_use, s->industrial_land_uses[i]) == 0)
             industrial = true;
     if (!industrial) {
-        snprintf(reason, reason_size, "land use '%s' is not industrial",
-                 land_use ? land_use : "(null)");
+        snprintf(reason, reason_size, sl_tr(L, "land use '%s' is not industrial"),
+                 land_use ? land_use : sl_tr(L, "(null)"));
         return false;
     }
     if (area_m2 < s->min_area_m2) {
-        appendf(reason, reason_size, "area %.0f m2 below min_area_m2 %.0f", area_m2,
+        appendf(L, reason, reason_size, sl_tr(L, "area %.0f m2 below min_area_m2 %.0f"), area_m2,
                 s->min_area_m2);
         return false;
     }
@@ -121,19 +127,19 @@ bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, do
     bool tax_on = !isnan(s->tax_per_mu_below_cny);
     bool low_tax = tax_on && !isnan(tax_per_mu_cny) && tax_per_mu_cny < s->tax_per_mu_below_cny;
     if (low_far)
-        appendf(reason, reason_size, "FAR %.2f below %.2f", current_far, s->far_below);
+        appendf(L, reason, reason_size, sl_tr(L, "FAR %.2f below %.2f"), current_far, s->far_below);
     if (low_tax)
-        appendf(reason, reason_size, "tax %.0f CNY/mu below %.0f", tax_per_mu_cny,
+        appendf(L, reason, reason_size, sl_tr(L, "tax %.0f CNY/mu below %.0f"), tax_per_mu_cny,
                 s->tax_per_mu_below_cny);
     if (low_far || low_tax)
         return true;
-    appendf(reason, reason_size, "FAR %.2f not below %.2f", current_far, s->far_below);
+    appendf(L, reason, reason_size, sl_tr(L, "FAR %.2f not below %.2f"), current_far, s->far_below);
     if (tax_on) {
         if (isnan(tax_per_mu_cny))
-            appendf(reason, reason_size, "tax per mu unknown");
+            appendf(L, reason, reason_size, "%s", sl_tr(L, "tax per mu unknown"));
         else
-            appendf(reason, reason_size, "tax %.0f CNY/mu not below %.0f", tax_per_mu_cny,
-                    s->tax_per_mu_below_cny);
+            appendf(L, reason, reason_size, sl_tr(L, "tax %.0f CNY/mu not below %.0f"),
+                    tax_per_mu_cny, s->tax_per_mu_below_cny);
     }
     return false;
 }

@@ -238,6 +238,9 @@ static const enum_item fire_items[] = {
 static const enum_def kind_def = ENUM_DEF(kind_items, sizeof(int));
 static const enum_def vibration_def = ENUM_DEF(vibration_items, sizeof(int));
 static const enum_def fire_def = ENUM_DEF(fire_items, 1);
+/* report.lang: the languages of util/i18n.h. */
+static const enum_item lang_items[] = {{"en", SL_LANG_EN, true}, {"zh", SL_LANG_ZH, true}};
+static const enum_def lang_def = ENUM_DEF(lang_items, sizeof(sl_lang));
 /* YAML booleans (stored in a bool, one byte). */
 _Static_assert(sizeof(bool) == 1, "bool is stored as one byte");
 static const enum_item bool_items[] = {
@@ -2337,6 +2340,13 @@ static void parse_economics(ctx *c, ynode *v)
 }
 
 /* ------------------------------------------------------------------ */
+/* report                                                              */
+
+static const field report_fields[] = {
+    F_CHOICE("lang", sl_scenario, lang, false, SL_LANG_EN, lang_def),
+};
+
+/* ------------------------------------------------------------------ */
 /* The whole file                                                      */
 
 enum {
@@ -2349,7 +2359,8 @@ enum {
     TOP_PINS,
     TOP_PLAN,
     TOP_ECONOMICS,
-    TOP_PHASING
+    TOP_PHASING,
+    TOP_REPORT
 };
 static const field top_fields[] = {
     F_STRING("name", sl_scenario, name, false),
@@ -2362,6 +2373,7 @@ static const field top_fields[] = {
     F_KEEP("plan", false),
     F_KEEP("economics", false),
     F_KEEP("phasing", false),
+    F_KEEP("report", false),
 };
 
 /* Sections in the order their cross-references need: links and pins name
@@ -2393,6 +2405,7 @@ static void parse_scenario(ctx *c, ynode *root)
         parse_economics(c, found[TOP_ECONOMICS]);
     if (found[TOP_PHASING])
         parse_phasing(c, found[TOP_PHASING]);
+    parse_fields(c, "report", found[TOP_REPORT], report_fields, N_OF(report_fields), s, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2406,6 +2419,7 @@ void sl_scenario_init(sl_scenario *s)
     fields_init(objective_fields, N_OF(objective_fields), s);
     sl_econ_params_init(&s->economics);
     fields_init(phasing_fields, N_OF(phasing_fields), &s->phasing);
+    fields_init(report_fields, N_OF(report_fields), s);
 }
 
 void sl_industry_init(sl_industry *d)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include "shanglou.h"
+#include "util/i18n.h"
 
 #define SL_MAX_FLOOR_LOADS 16
 
@@ -215,6 +216,11 @@ typedef struct sl_scenario {
     int *exclude_col;  /* NULL in scenarios built in memory */
 
     sl_phasing_spec phasing;
+
+    /* report: */
+    sl_lang lang; /* report.lang: the language of status values, reasons, CSV
+                     headers, report.html and the QGIS legends (default en);
+                     the CLI's --lang sets it after loading */
 } sl_scenario;
 
 /* Set every economics key to its default (docs/model.md §11). */

@@ -30,7 +30,8 @@ typedef struct local_zone {
 } local_zone;
 
 struct sl_source {
-    char *label; /* source name, passwords hidden */
+    sl_lang lang; /* of the geometry verdicts */
+    char *label;  /* source name, passwords hidden */
     GDALDatasetH ds;
     OGRLayerH layer;                 /* owned by ds */
     bool sql_layer;                  /* layer is a result set: release it */
@@ -532,6 +533,7 @@ sl_source *sl_source_open(const sl_source_options *o, sl_error *err)
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    s->lang = o->lang;
     size_t lsz = strlen(o->source) + 64;
     s->label = malloc(lsz);
     sl_redact(o->source, s->label, lsz);
@@ -781,21 +783,21 @@ static bool has_unclosed_ring(OGRGeometryH g, bool *short_ring)
     return open;
 }
 
-static void add_note(char *note, size_t size, const char *text)
+static void add_note(sl_lang L, char *note, size_t size, const char *text)
 {
     size_t n = strlen(note);
-    snprintf(note + n, size - n, "%s%s", n ? "; " : "", text);
+    snprintf(note + n, size - n, "%s%s", n ? sl_tr(L, "; ") : "", sl_tr(L, text));
 }
 
 sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *out, char *why,
                                    size_t why_size)
 {
-    (void)s;
+    sl_lang L = s ? s->lang : SL_LANG_EN;
     *out = NULL;
     why[0] = '\0';
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     if (!g) {
-        snprintf(why, why_size, "no geometry");
+        snprintf(why, why_size, "%s", sl_tr(L, "no geometry"));
         return SL_GEOM_REJECTED;
     }
     /* own: a changed copy of the feature's geometry; note: what changed. */
@@ -808,18 +810,18 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
             if (own) {
                 g = own;
                 t = OGR_G_GetGeometryType(g);
-                add_note(note, sizeof note, "curved geometry linearised");
+                add_note(L, note, sizeof note, SL_N("curved geometry linearised"));
             }
         }
     }
     sl_geom_verdict v = SL_GEOM_REJECTED;
     bool short_ring = false;
     if (!is_polygonal(t)) {
-        snprintf(why, why_size, "geometry is %s, not a polygon", geom_type_name(t));
+        snprintf(why, why_size, sl_tr(L, "geometry is %s, not a polygon"), geom_type_name(t));
         goto reject;
     }
     if (OGR_G_IsEmpty(g)) {
-        snprintf(why, why_size, "empty geometry");
+        snprintf(why, why_size, "%s", sl_tr(L, "empty geometry"));
         goto reject;
     }
     /* GeoJSON may leave a ring open (GDAL only warns); the ring the
@@ -830,10 +832,10 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
             g = own;
         }
         OGR_G_CloseRings(own);
-        add_note(note, sizeof note, "unclosed ring closed");
+        add_note(L, note, sizeof note, SL_N("unclosed ring closed"));
     }
     if (short_ring) {
-        snprintf(why, why_size, "a polygon ring has fewer than 3 points");
+        snprintf(why, why_size, "%s", sl_tr(L, "a polygon ring has fewer than 3 points"));
         goto reject;
     }
     /* A strictly convex simple ring is valid: skip GEOS for the common
@@ -863,12 +865,13 @@ sl_geom_verdict sl_source_geometry(sl_source *s, OGRFeatureH f, OGRGeometryH *ou
     if (!poly || OGR_G_IsEmpty(poly) || !OGR_G_IsValid(poly)) {
         if (poly)
             OGR_G_DestroyGeometry(poly);
-        snprintf(why, why_size, "invalid geometry that MakeValid cannot repair into a polygon");
+        snprintf(why, why_size, "%s",
+                 sl_tr(L, "invalid geometry that MakeValid cannot repair into a polygon"));
         goto reject;
     }
     if (own)
         OGR_G_DestroyGeometry(own);
-    add_note(note, sizeof note, "invalid geometry repaired with MakeValid");
+    add_note(L, note, sizeof note, SL_N("invalid geometry repaired with MakeValid"));
     *out = poly;
     snprintf(why, why_size, "%s", note);
     return SL_GEOM_REPAIRED;
@@ -905,7 +908,7 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
     if (n < 3)
         return 0;
     if (!grow(s, n)) {
-        snprintf(why, why_size, "out of memory");
+        snprintf(why, why_size, "%s", sl_tr(s->lang, "out of memory"));
         return NAN;
     }
     OGR_G_GetPoints(ring, s->x, sizeof(double), s->y, sizeof(double), NULL, 0);
@@ -914,8 +917,9 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
      * of 6° and 25-45 of 3°. */
     double e0 = fabs(s->x[0] * s->units_m);
     const char *hint = s->projected && e0 >= 13e6 && e0 < 46e6
-                           ? "; an easting of 13,000,000 or more carries a zone prefix: use the "
-                             "zone-prefixed CRS (e.g. EPSG:4526 instead of EPSG:4547)"
+                           ? sl_tr(s->lang, "; an easting of 13,000,000 or more carries a zone "
+                                            "prefix: use the zone-prefixed CRS (e.g. EPSG:4526 "
+                                            "instead of EPSG:4547)")
                            : "";
     if (ct) {
         sl_gdal_capture cap;
@@ -924,16 +928,16 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
         sl_gdal_capture_pop();
         if (!ok) {
             snprintf(why, why_size,
-                     "coordinates cannot be transformed from %s to geographic coordinates "
-                     "(outside the CRS's valid area)%s",
+                     sl_tr(s->lang, "coordinates cannot be transformed from %s to geographic "
+                                    "coordinates (outside the CRS's valid area)%s"),
                      s->crs_name, hint);
             return NAN;
         }
     }
     for (int i = 0; i < n; i++) {
         if (!isfinite(s->x[i]) || !isfinite(s->y[i]) || fabs(s->y[i]) > 90 || fabs(s->x[i]) > 360) {
-            snprintf(why, why_size, "coordinates outside the valid range of %s%s", s->crs_name,
-                     hint);
+            snprintf(why, why_size, sl_tr(s->lang, "coordinates outside the valid range of %s%s"),
+                     s->crs_name, hint);
             return NAN;
         }
     }
@@ -944,8 +948,8 @@ static double ring_area(sl_source *s, OGRGeometryH ring, OGRCoordinateTransforma
             s->aou_w <= s->aou_e ? lon >= s->aou_w - margin && lon <= s->aou_e + margin : true;
         if (!lon_ok || lat < s->aou_s - margin || lat > s->aou_n + margin) {
             snprintf(why, why_size,
-                     "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
-                     "%.1f–%.1f°N)%s",
+                     sl_tr(s->lang, "coordinates lie outside the area of use of %s (%.1f–%.1f°E, "
+                                    "%.1f–%.1f°N)%s"),
                      s->crs_name, s->aou_w, s->aou_e, s->aou_s, s->aou_n, hint);
             return NAN;
         }

@@ -11,6 +11,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include "shanglou.h"
+#include "util/i18n.h"
 
 typedef struct sl_source sl_source;
 
@@ -21,6 +22,8 @@ typedef struct sl_source_options {
     const char *crs;      /* used only when the source has no CRS */
     const char *encoding; /* used only for DBFs without .cpg */
     bool need_crs;        /* fail when no CRS can be found */
+    sl_lang lang;         /* the language of the geometry verdicts (the
+                             parcels' reasons); default English */
 } sl_source_options;
 
 /* Open a source.  On failure returns NULL and adds a message naming the

@@ -12,8 +12,8 @@
 
 /* The buildings layer's `chain`: the building's one chain, or one of
  * these (docs/outputs.md). */
-#define SL_THEME_SHARED  "配套 shared services"
-#define SL_THEME_SEVERAL "多链 several chains"
+#define SL_THEME_SHARED  SL_N("配套 shared services")
+#define SL_THEME_SEVERAL SL_N("多链 several chains")
 
 typedef struct sl_buildings_writer sl_buildings_writer;
 

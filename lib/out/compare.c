@@ -14,6 +14,7 @@ void sl_compare_options_init(sl_compare_options *o)
     memset(o, 0, sizeof *o);
     o->time_limit_s = -1;
     o->gap = -1;
+    o->lang = -1;
 }
 
 /* Is industry k on level `level` of block b in pp? */
@@ -82,6 +83,10 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
     sl_scenario *sc = sl_scenario_load(path, err);
     if (!sc)
         return err->code ? err->code : SL_ERR_SCENARIO;
+    if (o->lang >= 0)
+        sc->lang = (sl_lang)o->lang;
+    if (c->n == 1)
+        c->lang = sc->lang;
     sl_zone *z = NULL;
     sl_plan *plan = NULL;
     int *col = NULL;
@@ -240,9 +245,9 @@ void sl_compare_destroy(sl_compare *c)
     free(c);
 }
 
-static const char *status_name(sl_plan_status s)
+static const char *status_name(sl_lang L, sl_plan_status s)
 {
-    return sl_plan_status_name(s);
+    return sl_tr_ctx(L, "plan", sl_plan_status_name(s));
 }
 
 static void csv_num(sl_textbuf *b, double v)
@@ -255,15 +260,22 @@ static void csv_num(sl_textbuf *b, double v)
 
 sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *err)
 {
+    sl_lang L = c->lang;
     sl_textbuf b = {0};
-    sl_textbuf_puts(&b,
-                    "\xEF\xBB\xBFscenario,file,plan_rules,status,stop_reason,parcels,candidates,"
-                    "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
-                    "objective,bound,gap");
+    static const char *const cols[] = {
+        SL_N("scenario"),       SL_N("file"),    SL_N("plan_rules"),  SL_N("status"),
+        SL_N("stop_reason"),    SL_N("parcels"), SL_N("candidates"),  SL_N("redeveloped"),
+        SL_N("current_gfa_m2"), SL_N("gfa_m2"),  SL_N("gfa_gain_m2"), SL_N("clustering_m2eq"),
+        SL_N("objective"),      SL_N("bound"),   SL_N("gap")};
+    sl_textbuf_puts(&b, "\xEF\xBB\xBF");
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        sl_textbuf_puts(&b, k ? "," : "");
+        sl_textbuf_csv(&b, sl_tr(L, cols[k]));
+    }
     for (int k = 0; k < c->n_industries; k++) {
         sl_textbuf_puts(&b, ",");
         char col[400];
-        snprintf(col, sizeof col, "gfa_%s_m2", c->industries[k]);
+        snprintf(col, sizeof col, sl_tr(L, "gfa_%s_m2"), c->industries[k]);
         sl_textbuf_csv(&b, col);
     }
     sl_textbuf_puts(&b, "\r\n");
@@ -275,8 +287,8 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
         sl_textbuf_puts(&b, ",");
         sl_textbuf_csv(&b, r->plan_rules);
         const char *why = sl_stop_reason_name(r->stop_reason);
-        sl_textbuf_printf(&b, ",%s,%s,%lld,%lld", status_name(r->status), why ? why : "",
-                          r->parcels, r->candidates);
+        sl_textbuf_printf(&b, ",%s,%s,%lld,%lld", status_name(L, r->status),
+                          why ? sl_tr_ctx(L, "stop", why) : "", r->parcels, r->candidates);
         if (r->has_plan)
             sl_textbuf_printf(&b, ",%lld", r->redeveloped);
         else
@@ -326,18 +338,22 @@ static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const
 
 sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error *err)
 {
+    sl_lang L = c->lang;
     sl_textbuf b = {0};
     double *v = malloc(((size_t)c->n + 1) * sizeof *v);
     if (!v) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
+    sl_textbuf_puts(&b,
+                    "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                    "style-src 'unsafe-inline'; img-src data:\">\n"
+                    "<title>");
+    sl_textbuf_puts(&b, sl_tr(L, "shanglou — scenario comparison 方案比选"));
     sl_textbuf_puts(
         &b,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">\n"
-        "<title>shanglou — scenario comparison 方案比选</title>\n<style>"
+        "</title>\n<style>"
         "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',"
         "sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#1a1a1a}"
         "h2{border-bottom:2px solid #d7301f;padding-bottom:.2em;margin-top:2em}"
@@ -346,27 +362,31 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
         "td.n{text-align:right;font-variant-numeric:tabular-nums;min-width:9em}"
         ".bar{background:#eee;height:.5em;margin-top:.2em;position:relative}"
         ".bar span{position:absolute;left:0;top:0;bottom:0}.meta{color:#555}"
-        "</style>\n</head>\n<body>\n<h1>方案比选 Scenario comparison</h1>\n"
-        "<p class=\"meta\">Each scenario's plan solved on its own parcels "
-        "(<code>shanglou compare</code>); the numbers are those of its "
-        "<code>shanglou plan</code> summary.json.</p>\n<h2>Summary 概要</h2>\n<table>\n"
-        "<tr><th></th>");
+        "</style>\n</head>\n<body>\n");
+    sl_textbuf_printf(&b,
+                      "<h1>%s</h1>\n<p class=\"meta\">%s</p>\n<h2>%s</h2>\n<table>\n<tr><th></th>",
+                      sl_tr(L, "方案比选 Scenario comparison"),
+                      sl_tr(L, "Each scenario's plan solved on its own parcels "
+                               "(<code>shanglou compare</code>); the numbers are those of its "
+                               "<code>shanglou plan</code> summary.json."),
+                      sl_tr(L, "Summary 概要"));
     for (int i = 0; i < c->n; i++) {
         sl_textbuf_puts(&b, "<th>");
         sl_textbuf_xml(&b, c->rows[i].name);
         sl_textbuf_puts(&b, "<br><small>");
         sl_textbuf_xml(&b, c->rows[i].path);
-        sl_textbuf_puts(&b, " · rules ");
+        sl_textbuf_puts(&b, sl_tr(L, " · rules "));
         sl_textbuf_xml(&b, c->rows[i].plan_rules);
         sl_textbuf_puts(&b, "</small></th>");
     }
-    sl_textbuf_puts(&b, "</tr>\n<tr><th>status</th>");
+    sl_textbuf_printf(&b, "</tr>\n<tr><th>%s</th>", sl_tr(L, "status"));
     for (int i = 0; i < c->n; i++)
-        sl_textbuf_printf(&b, "<td>%s</td>", status_name(c->rows[i].status));
-    sl_textbuf_puts(&b, "</tr>\n<tr><th>stop reason 停止原因</th>");
+        sl_textbuf_printf(&b, "<td>%s</td>", status_name(L, c->rows[i].status));
+    sl_textbuf_printf(&b, "</tr>\n<tr><th>%s</th>", sl_tr(L, "stop reason 停止原因"));
     for (int i = 0; i < c->n; i++) {
         const char *why = sl_stop_reason_name(c->rows[i].stop_reason);
-        sl_textbuf_printf(&b, "<td>%s</td>", why ? why : "— (infeasibility proven)");
+        sl_textbuf_printf(&b, "<td>%s</td>",
+                          why ? sl_tr_ctx(L, "stop", why) : sl_tr(L, "— (infeasibility proven)"));
     }
     sl_textbuf_puts(&b, "</tr>\n");
     static const struct {
@@ -375,15 +395,15 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
         int dec;
         const char *colour;
     } rows[] = {
-        {"candidates 低效工业用地", 0, 0, "#fc8d59"},
-        {"redeveloped 改造地块", 1, 0, "#d7301f"},
-        {"GFA before 改造前建面 m²", 2, 0, "#969696"},
-        {"GFA after 改造后建面 m²", 3, 0, "#2171b5"},
-        {"GFA gain 新增建面 m²", 4, 0, "#238b45"},
-        {"clustering 产业链集聚 m²-eq", 5, 0, "#6a51a3"},
-        {"objective 目标值 m²-eq", 6, 0, "#525252"},
-        {"bound 上界 m²-eq", 7, 0, "#bdbdbd"},
-        {"gap %", 8, 3, "#bdbdbd"},
+        {SL_N("candidates 低效工业用地"), 0, 0, "#fc8d59"},
+        {SL_N("redeveloped 改造地块"), 1, 0, "#d7301f"},
+        {SL_N("GFA before 改造前建面 m²"), 2, 0, "#969696"},
+        {SL_N("GFA after 改造后建面 m²"), 3, 0, "#2171b5"},
+        {SL_N("GFA gain 新增建面 m²"), 4, 0, "#238b45"},
+        {SL_N("clustering 产业链集聚 m²-eq"), 5, 0, "#6a51a3"},
+        {SL_N("objective 目标值 m²-eq"), 6, 0, "#525252"},
+        {SL_N("bound 上界 m²-eq"), 7, 0, "#bdbdbd"},
+        {SL_N("gap %"), 8, 3, "#bdbdbd"},
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         for (int i = 0; i < c->n; i++) {
@@ -396,17 +416,21 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
                 100 * x->gap};
             v[i] = vals[rows[r].off];
         }
-        bar_row(&b, c, rows[r].label, v, rows[r].dec, rows[r].colour);
+        bar_row(&b, c, sl_tr(L, rows[r].label), v, rows[r].dec, rows[r].colour);
     }
-    sl_textbuf_puts(
-        &b, "</table>\n<p class=\"meta\">—: nothing to show — no plan (status "
-            "no_plan or infeasible), or no bound proven yet (bound and gap); "
-            "never read it as 0.</p>\n<p class=\"meta\">Clustering: the chain-link bonuses of the "
-            "objective — for every chain link and parcel, the link's weight × the "
-            "same-building bonus when both industries are in the building, plus × "
-            "the adjacent-floor bonus when they are on neighbouring floors of one "
-            "block (docs/outputs.md).</p>\n<h2>GFA per industry 各产业建筑面积 "
-            "m²</h2>\n<table>\n<tr><th></th>");
+    sl_textbuf_printf(&b,
+                      "</table>\n<p class=\"meta\">%s</p>\n<p "
+                      "class=\"meta\">%s</p>\n<h2>%s</h2>\n<table>\n<tr><th></th>",
+                      sl_tr(L, "—: nothing to show — no plan (status "
+                               "no_plan or infeasible), or no bound proven yet (bound and gap); "
+                               "never read it as 0."),
+                      sl_tr(L,
+                            "Clustering: the chain-link bonuses of the "
+                            "objective — for every chain link and parcel, the link's weight × the "
+                            "same-building bonus when both industries are in the building, plus × "
+                            "the adjacent-floor bonus when they are on neighbouring floors of one "
+                            "block (docs/outputs.md)."),
+                      sl_tr(L, "GFA per industry 各产业建筑面积 m²"));
     for (int i = 0; i < c->n; i++) {
         sl_textbuf_puts(&b, "<th>");
         sl_textbuf_xml(&b, c->rows[i].name);

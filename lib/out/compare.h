@@ -40,6 +40,7 @@ typedef struct sl_compare {
     int n_industries;  /* union of the scenarios' industry ids */
     char **industries; /* ids, in order of first appearance */
     char **industry_names;
+    sl_lang lang; /* of comparison.csv's headers and comparison.html */
 } sl_compare;
 
 /* Called before each scenario's solve with its 0-based index and path, so
@@ -55,6 +56,10 @@ typedef struct sl_compare_options {
     /* Passed to each solve (sl_plan_options.interrupt): once raised, the
      * current solve returns its best plan and no further scenario is run. */
     const volatile sig_atomic_t *interrupt;
+    /* >= 0: the language (sl_lang) of every scenario and of the
+     * comparison; -1 (default): each scenario's report.lang, and the
+     * first scenario's for the comparison. */
+    int lang;
 } sl_compare_options;
 
 /* Defaults: the scenarios' own limits, no callbacks. */

@@ -8,6 +8,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "out/parcels_layer.h"
 #include "util/ogr_util.h"
 
 static void put_field(FILE *f, const char *s)
@@ -27,6 +28,12 @@ static void put_field(FILE *f, const char *s)
 
 sl_status sl_csv_write_layer(const char *src_path, const char *layer, const char *csv_path,
                              sl_error *err)
+{
+    return sl_csv_write_layer_for(src_path, layer, csv_path, NULL, err);
+}
+
+sl_status sl_csv_write_layer_for(const char *src_path, const char *layer, const char *csv_path,
+                                 const sl_scenario *sc, sl_error *err)
 {
     sl_gdal_init();
     sl_gdal_capture cap;
@@ -53,7 +60,9 @@ sl_status sl_csv_write_layer(const char *src_path, const char *layer, const char
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
-        put_field(f, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i)));
+        char buf[400];
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i));
+        put_field(f, sc ? sl_parcels_field_header(sc, name, buf, sizeof buf) : name);
     }
     fputs("\r\n", f);
     OGR_L_ResetReading(l);

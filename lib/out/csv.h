@@ -8,6 +8,7 @@
 #define SL_OUT_CSV_H
 
 #include "shanglou.h"
+#include "input/scenario.h"
 
 /* Write the attributes of layer `layer` of the vector dataset `src_path`
  * (e.g. the just written shanglou.gpkg) to csv_path: a header row of field
@@ -16,5 +17,11 @@
  * failing path. */
 sl_status sl_csv_write_layer(const char *src_path, const char *layer, const char *csv_path,
                              sl_error *err);
+
+/* The same for the parcels layer, with headers in the scenario's language
+ * (sc->lang; sl_parcels_field_header): Chinese words with units for
+ * shanglou's own fields.  sc NULL: the field names. */
+sl_status sl_csv_write_layer_for(const char *src_path, const char *layer, const char *csv_path,
+                                 const sl_scenario *sc, sl_error *err);
 
 #endif

@@ -293,7 +293,8 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
     const char *status = sl_parcel_status_name(p->status);
     if (w->plan_mode && p->status == SL_PARCEL_CANDIDATE)
         status = pp && pp->redeveloped ? "redeveloped" : "kept";
-    OGR_F_SetFieldString(f, F_STATUS, status);
+    /* The value is presentation: 改造, 保留 ... in Chinese (docs/outputs.md). */
+    OGR_F_SetFieldString(f, F_STATUS, sl_tr_ctx(sc->lang, "status", status));
     /* A kept candidate: what kept it, from the plan (docs/model.md §8). */
     bool kept = w->plan_mode && p->status == SL_PARCEL_CANDIDATE && pp && !pp->redeveloped;
     set_text(f, F_REASON, kept && pp->reason ? pp->reason : p->reason);
@@ -383,6 +384,76 @@ sl_status sl_parcels_writer_add(sl_parcels_writer *w, const sl_parcel *p, OGRFea
     char what[300];
     snprintf(what, sizeof what, "parcel %s", p->id ? p->id : "(null id)");
     return sl_out_layer_write(w->layer, f, g, what, err);
+}
+
+/* The layer's own field names: their CSV headers are translated; the
+ * source's fields keep their names. */
+static const char *const own_fields[] = {SL_N("id"),
+                                         SL_N("status"),
+                                         SL_N("reason"),
+                                         SL_N("land_use"),
+                                         SL_N("area_m2"),
+                                         SL_N("current_gfa_m2"),
+                                         SL_N("current_far"),
+                                         SL_N("tax_per_mu_cny"),
+                                         SL_N("gain_m2"),
+                                         SL_N("gfa_m2"),
+                                         SL_N("counted_gfa_m2"),
+                                         SL_N("far"),
+                                         SL_N("coverage"),
+                                         SL_N("factory_footprint_m2"),
+                                         SL_N("office_footprint_m2"),
+                                         SL_N("factory_floors"),
+                                         SL_N("factory_height_m"),
+                                         SL_N("office_floors"),
+                                         SL_N("office_height_m"),
+                                         SL_N("value_m2eq"),
+                                         SL_N("stack"),
+                                         SL_N("chains"),
+                                         SL_N("neighbour_bonus_m2"),
+                                         SL_N("start_year"),
+                                         SL_N("in_use_year"),
+                                         SL_N("grade"),
+                                         SL_N("capex_cny"),
+                                         SL_N("noi_cny_year"),
+                                         SL_N("tax_cny_year"),
+                                         SL_N("payback_years"),
+                                         SL_N("npv_cny"),
+                                         SL_N("tax_per_mu_after_cny"),
+                                         SL_N("grade_after")};
+
+/* name = rule set + suffix, for a rule set of sc: the rule set's name. */
+static const char *rule_prefix(const sl_scenario *sc, const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    if (n <= k || strcmp(name + n - k, suffix) != 0)
+        return NULL;
+    for (int r = 0; r < sc->n_rules; r++)
+        if (strlen(sc->rules[r].name) == n - k && strncmp(name, sc->rules[r].name, n - k) == 0)
+            return sc->rules[r].name;
+    return NULL;
+}
+
+const char *sl_parcels_field_header(const sl_scenario *sc, const char *name, char *buf, size_t size)
+{
+    sl_lang L = sc ? sc->lang : SL_LANG_EN;
+    if (L == SL_LANG_EN || !name)
+        return name;
+    for (size_t i = 0; i < sizeof own_fields / sizeof own_fields[0]; i++)
+        if (strcmp(name, own_fields[i]) == 0)
+            return sl_tr(L, own_fields[i]);
+    const char *r;
+    if ((r = rule_prefix(sc, name, "_max_gfa_m2")))
+        snprintf(buf, size, sl_tr(L, "%s_max_gfa_m2"), r);
+    else if ((r = rule_prefix(sc, name, "_binding")))
+        snprintf(buf, size, sl_tr(L, "%s_binding"), r);
+    else if ((r = rule_prefix(sc, name, "_factory_floors")))
+        snprintf(buf, size, sl_tr(L, "%s_factory_floors"), r);
+    else if ((r = rule_prefix(sc, name, "_office_floors")))
+        snprintf(buf, size, sl_tr(L, "%s_office_floors"), r);
+    else
+        return name;
+    return buf;
 }
 
 void sl_parcels_writer_set_economics(sl_parcels_writer *w, const sl_economics *e)

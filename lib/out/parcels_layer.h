@@ -43,6 +43,14 @@ void sl_parcels_writer_set_economics(sl_parcels_writer *w, const sl_economics *e
  * failed.  NULL w is fine (SL_OK). */
 sl_status sl_parcels_writer_close(sl_parcels_writer *w, sl_error *err);
 
+/* The column header of the parcels layer's field `name` in sc's language
+ * (sc->lang): the name itself in English; in Chinese the table's words
+ * with the unit, e.g. 用地面积(m²), and "<rule set>_最大建筑面积(m²)" for
+ * the per-rule-set fields.  The source's own fields keep their names.
+ * Returns name, a string of the translation table, or buf. */
+const char *sl_parcels_field_header(const sl_scenario *sc, const char *name, char *buf,
+                                    size_t size);
+
 /* Round to 0.01 (areas in outputs). */
 double sl_round2(double x);
 

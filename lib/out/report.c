@@ -21,7 +21,7 @@ static const char *text_colour(sl_rgb c)
 
 static const char *block_name(int block)
 {
-    return block == SL_BLOCK_OFFICE ? "office" : "factory";
+    return block == SL_BLOCK_OFFICE ? SL_N("office") : SL_N("factory");
 }
 
 /* ---- the stacking plan -------------------------------------------------- */
@@ -47,6 +47,7 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                       double cap_m)
 {
     const sl_scenario *sc = z->sc;
+    sl_lang L = sc->lang;
     double base = 0, fp = 0;
     int n = 0;
     for (int i = 0; i < pp->n_storeys; i++) {
@@ -61,13 +62,14 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                           "fill=\"%s\" stroke=\"#222\" stroke-width=\"1\"><title>",
                           x, y, w, h, sl_rgb_hex(c, hex));
-        sl_textbuf_printf(b, "%s L%d: ", block_name(block), st->level);
+        sl_textbuf_printf(b, sl_tr(L, "%s L%d: "), sl_tr(L, block_name(block)), st->level);
         sl_textbuf_xml(b, ind->name);
-        sl_textbuf_puts(b, " (");
+        sl_textbuf_puts(b, sl_tr(L, " ("));
         sl_textbuf_xml(b, ind->id);
-        sl_textbuf_printf(b, "), %.2f m, %.0f m², load %g kN/m² (slab cap %g)</title></rect>\n",
+        sl_textbuf_printf(b, sl_tr(L, "), %.2f m, %.0f m², load %g kN/m² (slab cap %g)"),
                           st->height_m, st->gfa_m2, ind->floor_load_kN_m2,
                           sl_ruleset_load_at(p->plan_rules, st->level));
+        sl_textbuf_puts(b, "</title></rect>\n");
         double fs = h >= 26 ? 11 : h >= 16 ? 9 : 7;
         const char *tc = text_colour(c);
         sl_textbuf_printf(b,
@@ -89,26 +91,28 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
     if (n == 0)
         return;
     /* the block's name and the height cap */
-    sl_textbuf_printf(b,
-                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">%s %s · "
-                      "%dF · %.1f m · ",
-                      x, ground_y + 16, block == SL_BLOCK_OFFICE ? "办公" : "厂房",
-                      block_name(block), n, base);
+    sl_textbuf_printf(
+        b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">%s", x, ground_y + 16,
+        block == SL_BLOCK_OFFICE ? sl_tr(L, "办公 office") : sl_tr(L, "厂房 factory"));
+    sl_textbuf_printf(b, sl_tr(L, " · %dF · %.1f m · "), n, base);
     sl_textbuf_num(b, fp, 0);
-    sl_textbuf_puts(b, " m²/floor</text>\n");
+    sl_textbuf_printf(b, "%s</text>\n", sl_tr(L, " m²/floor"));
     double cy = ground_y - cap_m * PX_PER_M;
     sl_textbuf_printf(b,
                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
                       "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
-                      "text-anchor=\"end\">限高 cap %g m</text>\n",
-                      x - 4, cy, x + w + 4, cy, x + w, cy - 3, cap_m);
+                      "text-anchor=\"end\">",
+                      x - 4, cy, x + w + 4, cy, x + w, cy - 3);
+    sl_textbuf_printf(b, sl_tr(L, "限高 cap %g m"), cap_m);
+    sl_textbuf_puts(b, "</text>\n");
 }
 
 char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
                           const sl_rgb *colours)
 {
     const sl_ruleset *r = p->plan_rules;
+    sl_lang L = z->sc->lang;
     bool office = pp->office_floors > 0;
     double top_m = fmax(r->factory_height_max_m, pp->factory_height_m);
     if (office)
@@ -125,19 +129,22 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
                       width, height, width, height);
     sl_textbuf_puts(&b, "<title>");
     sl_textbuf_xml(&b, p->id);
-    sl_textbuf_puts(
-        &b, " stacking plan</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+    sl_textbuf_puts(&b, sl_tr(L, " stacking plan"));
+    sl_textbuf_puts(&b, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
     sl_textbuf_puts(&b,
                     "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#111\">");
     sl_textbuf_xml(&b, p->id);
-    sl_textbuf_puts(&b, " 竖向布局 stacking plan</text>\n<text x=\"10\" y=\"40\" font-size=\"11\" "
-                        "fill=\"#444\">GFA ");
+    sl_textbuf_printf(&b,
+                      "%s</text>\n<text x=\"10\" y=\"40\" font-size=\"11\" "
+                      "fill=\"#444\">%s",
+                      sl_tr(L, " 竖向布局 stacking plan"), sl_tr(L, "GFA "));
     sl_textbuf_num(&b, pp->gfa_m2, 0);
-    sl_textbuf_puts(&b, " m² · FAR ");
+    sl_textbuf_puts(&b, sl_tr(L, " m² · FAR "));
     sl_textbuf_num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
-    sl_textbuf_puts(&b, " · site ");
+    sl_textbuf_puts(&b, sl_tr(L, " · site "));
     sl_textbuf_num(&b, p->area_m2, 0);
-    sl_textbuf_puts(&b, " m² · per storey: height m · floor load / slab cap kN/m²</text>\n");
+    sl_textbuf_printf(&b, "%s</text>\n",
+                      sl_tr(L, " m² · per storey: height m · floor load / slab cap kN/m²"));
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
         double y = ground_y - m * PX_PER_M;
@@ -230,12 +237,13 @@ static const char *css =
     "page-break-inside:avoid}.ok{color:#1b7837}.warn{color:#b35806}"
     "@media print{body{margin:0;max-width:none}h2{page-break-before:auto}}";
 
-static void th_row(sl_textbuf *b, const char *const *cols, int n)
+/* A header row; each column's text through the translation table. */
+static void th_row(sl_textbuf *b, sl_lang L, const char *const *cols, int n)
 {
     sl_textbuf_puts(b, "<tr>");
     for (int i = 0; i < n; i++) {
         sl_textbuf_puts(b, "<th>");
-        sl_textbuf_puts(b, cols[i]);
+        sl_textbuf_puts(b, sl_tr(L, cols[i]));
         sl_textbuf_puts(b, "</th>");
     }
     sl_textbuf_puts(b, "</tr>\n");
@@ -293,15 +301,16 @@ static totals zone_totals(const sl_zone *z, const sl_plan *plan)
 static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
 {
     totals t = zone_totals(z, plan);
-    sl_textbuf_puts(b, "<h2>片区概况 Zone summary</h2>\n<table>\n");
-    static const char *const cols[] = {"", "parcels 地块", "area 面积 m²",
-                                       "current GFA 现状建面 m²"};
-    th_row(b, cols, 4);
-    sl_textbuf_printf(b, "<tr><th>all 全部</th><td class=\"n\">%d</td>", z->n);
+    sl_lang L = z->sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n", sl_tr(L, "片区概况 Zone summary"));
+    static const char *const cols[] = {"", SL_N("parcels 地块"), SL_N("area 面积 m²"),
+                                       SL_N("current GFA 现状建面 m²")};
+    th_row(b, L, cols, 4);
+    sl_textbuf_printf(b, "<tr><th>%s</th><td class=\"n\">%d</td>", sl_tr(L, "all 全部"), z->n);
     td_num(b, t.area, 0);
     td_num(b, t.gfa, 0);
-    sl_textbuf_printf(b, "</tr>\n<tr><th>candidates 低效工业用地</th><td class=\"n\">%lld</td>",
-                      z->n_by_status[SL_PARCEL_CANDIDATE]);
+    sl_textbuf_printf(b, "</tr>\n<tr><th>%s</th><td class=\"n\">%lld</td>",
+                      sl_tr(L, "candidates 低效工业用地"), z->n_by_status[SL_PARCEL_CANDIDATE]);
     td_num(b, t.cand_area, 0);
     td_num(b, t.cand_gfa, 0);
     sl_textbuf_puts(b, "</tr>\n");
@@ -310,38 +319,48 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         for (int i = 0; i < z->n; i++)
             if (plan->pp[i].redeveloped)
                 area += z->p[i].area_m2, cur += z->p[i].current_gfa_m2;
-        sl_textbuf_printf(b, "<tr><th>redeveloped 改造</th><td class=\"n\">%lld</td>",
-                          t.redeveloped);
+        sl_textbuf_printf(b, "<tr><th>%s</th><td class=\"n\">%lld</td>",
+                          sl_tr(L, "redeveloped 改造"), t.redeveloped);
         td_num(b, area, 0);
         td_num(b, cur, 0);
         sl_textbuf_printf(b,
-                          "</tr>\n<tr><th>kept 保留</th><td class=\"n\">%lld</td><td></td>"
+                          "</tr>\n<tr><th>%s</th><td class=\"n\">%lld</td><td></td>"
                           "<td></td></tr>\n",
-                          t.kept);
+                          sl_tr(L, "kept 保留"), t.kept);
     }
     sl_textbuf_printf(b,
-                      "<tr><th>not candidates 非候选</th><td class=\"n\">%lld</td><td></td>"
-                      "<td></td></tr>\n<tr><th>rejected 数据有误</th><td class=\"n\">%lld</td>"
+                      "<tr><th>%s</th><td class=\"n\">%lld</td><td></td>"
+                      "<td></td></tr>\n<tr><th>%s</th><td class=\"n\">%lld</td>"
                       "<td></td><td></td></tr>\n</table>\n",
-                      z->n_by_status[SL_PARCEL_NOT_CANDIDATE], z->n_by_status[SL_PARCEL_REJECTED]);
-    sl_textbuf_puts(b, "<p>Candidates could gain up to ");
-    sl_textbuf_num(b, t.gain, 0);
-    sl_textbuf_puts(b, " m² of floor area under the plan rule set <b>");
-    sl_textbuf_xml(b, z->sc->rules[z->sc->plan_rules].name);
-    sl_textbuf_puts(b, "</b> (sum of <code>gain_m2</code>).</p>\n");
+                      sl_tr(L, "not candidates 非候选"), z->n_by_status[SL_PARCEL_NOT_CANDIDATE],
+                      sl_tr(L, "rejected 数据有误"), z->n_by_status[SL_PARCEL_REJECTED]);
+    /* The sentence with its number and rule set in the language's order. */
+    sl_textbuf num = {0}, name = {0};
+    sl_textbuf_num(&num, t.gain, 0);
+    sl_textbuf_xml(&name, z->sc->rules[z->sc->plan_rules].name);
+    sl_textbuf_puts(b, "<p>");
+    sl_textbuf_printf(b,
+                      sl_tr(L, "Candidates could gain up to %s m² of floor area under the plan "
+                               "rule set <b>%s</b> (sum of <code>gain_m2</code>)."),
+                      num.s ? num.s : "", name.s ? name.s : "");
+    sl_textbuf_puts(b, "</p>\n");
+    b->failed |= num.failed || name.failed;
+    sl_textbuf_clear(&num);
+    sl_textbuf_clear(&name);
 }
 
 static void rule_sets(sl_textbuf *b, const sl_zone *z)
 {
     const sl_scenario *sc = z->sc;
-    sl_textbuf_puts(b, "<h2>规则对比 Rule sets</h2>\n<table>\n");
-    static const char *const cols[] = {"rule set",
-                                       "FAR cap",
-                                       "factory m",
-                                       "office m",
-                                       "candidates' max GFA m²",
-                                       "bound by FAR / height / setback / floor plate"};
-    th_row(b, cols, 6);
+    sl_lang L = sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n", sl_tr(L, "规则对比 Rule sets"));
+    static const char *const cols[] = {SL_N("rule set"),
+                                       SL_N("FAR cap"),
+                                       SL_N("factory m"),
+                                       SL_N("office m"),
+                                       SL_N("candidates' max GFA m²"),
+                                       SL_N("bound by FAR / height / setback / floor plate")};
+    th_row(b, L, cols, 6);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
         long long bind[SL_N_BINDINGS];
@@ -387,15 +406,20 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
         if (z->p[i].status == SL_PARCEL_CANDIDATE)
             order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
     qsort(order, (size_t)n, sizeof *order, cmp_gain);
-    sl_textbuf_puts(b, "<h2>低效工业用地 Candidates, by gain</h2>\n<table>\n<tr><th>id</th>"
-                       "<th>land use</th><th>area m²</th><th>current GFA m²</th><th>FAR</th>"
-                       "<th>tax CNY/mu</th>");
+    sl_lang L = sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n<tr>",
+                      sl_tr(L, "低效工业用地 Candidates, by gain"));
+    static const char *const cols[] = {SL_N("id"),      SL_N("land use"),
+                                       SL_N("area m²"), SL_N("current GFA m²"),
+                                       SL_N("FAR"),     SL_N("tax CNY/mu")};
+    for (int i = 0; i < 6; i++)
+        sl_textbuf_printf(b, "<th>%s</th>", sl_tr(L, cols[i]));
     for (int r = 0; r < sc->n_rules; r++) {
         sl_textbuf_puts(b, "<th>");
         sl_textbuf_xml(b, sc->rules[r].name);
-        sl_textbuf_puts(b, " max GFA m²</th>");
+        sl_textbuf_printf(b, "%s</th>", sl_tr(L, " max GFA m²"));
     }
-    sl_textbuf_puts(b, "<th>gain m²</th><th>reason</th></tr>\n");
+    sl_textbuf_printf(b, "<th>%s</th><th>%s</th></tr>\n", sl_tr(L, "gain m²"), sl_tr(L, "reason"));
     for (int k = 0; k < n; k++) {
         const sl_parcel *p = &z->p[order[k].idx];
         sl_textbuf_puts(b, "<tr>");
@@ -418,10 +442,11 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
 static const char *plan_status_text(sl_plan_status s)
 {
     switch (s) {
-    case SL_PLAN_OPTIMAL: return "optimal 最优";
-    case SL_PLAN_FEASIBLE: return "feasible 可行 (a plan meeting every rule; gap not proven small)";
-    case SL_PLAN_INFEASIBLE: return "infeasible 无可行解";
-    case SL_PLAN_NO_PLAN: return "no plan yet 未找到方案 (stopped before any plan was found)";
+    case SL_PLAN_OPTIMAL: return SL_N("optimal 最优");
+    case SL_PLAN_FEASIBLE:
+        return SL_N("feasible 可行 (a plan meeting every rule; gap not proven small)");
+    case SL_PLAN_INFEASIBLE: return SL_N("infeasible 无可行解");
+    case SL_PLAN_NO_PLAN: return SL_N("no plan yet 未找到方案 (stopped before any plan was found)");
     }
     return "?";
 }
@@ -429,47 +454,56 @@ static const char *plan_status_text(sl_plan_status s)
 static const char *stop_reason_text(sl_stop_reason r)
 {
     switch (r) {
-    case SL_STOP_NONE: return "— (infeasibility proven)";
-    case SL_STOP_GAP: return "gap 达到目标间隙 (the gap reached plan.gap)";
-    case SL_STOP_TIME_LIMIT: return "time_limit 达到时间上限 (plan.time_limit_s ran out)";
-    case SL_STOP_INTERRUPTED: return "interrupted 用户中断 (Ctrl-C: the best plan found so far)";
+    case SL_STOP_NONE: return SL_N("— (infeasibility proven)");
+    case SL_STOP_GAP: return SL_N("gap 达到目标间隙 (the gap reached plan.gap)");
+    case SL_STOP_TIME_LIMIT: return SL_N("time_limit 达到时间上限 (plan.time_limit_s ran out)");
+    case SL_STOP_INTERRUPTED:
+        return SL_N("interrupted 用户中断 (Ctrl-C: the best plan found so far)");
     }
     return "?";
 }
 
 /* A number, or "— (not proven)" when there is none (never 0). */
-static void td_proven(sl_textbuf *b, bool proven, double v, int dec)
+static void td_proven(sl_textbuf *b, sl_lang L, bool proven, double v, int dec)
 {
     if (proven && isfinite(v))
         td_num(b, v, dec);
     else
-        sl_textbuf_puts(b, "<td class=\"n\">— (not proven)</td>");
+        sl_textbuf_printf(b, "<td class=\"n\">%s</td>", sl_tr(L, "— (not proven)"));
 }
 
-static void optimizer(sl_textbuf *b, const sl_plan *plan)
+/* "<tr><th>label</th>" after closing the previous row. */
+static void next_row(sl_textbuf *b, sl_lang L, const char *label)
+{
+    sl_textbuf_printf(b, "</tr>\n<tr><th>%s</th>", sl_tr(L, label));
+}
+
+static void optimizer(sl_textbuf *b, const sl_plan *plan, sl_lang L)
 {
     bool has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
-    sl_textbuf_puts(b, "<h2>优化结果 Optimizer</h2>\n<table>\n<tr><th>status</th>");
-    td_text(b, plan_status_text(plan->status));
-    sl_textbuf_puts(b, "</tr>\n<tr><th>stop reason 停止原因</th>");
-    td_text(b, stop_reason_text(plan->stop_reason));
-    sl_textbuf_puts(b, "</tr>\n<tr><th>objective 目标值 (m²-eq)</th>");
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n<tr><th>%s</th>", sl_tr(L, "优化结果 Optimizer"),
+                      sl_tr(L, "status"));
+    td_text(b, sl_tr(L, plan_status_text(plan->status)));
+    next_row(b, L, SL_N("stop reason 停止原因"));
+    td_text(b, sl_tr(L, stop_reason_text(plan->stop_reason)));
+    next_row(b, L, SL_N("objective 目标值 (m²-eq)"));
     if (has_plan)
         td_num(b, plan->objective, 0);
     else
-        sl_textbuf_puts(b, "<td class=\"n\">— (no plan)</td>");
-    sl_textbuf_puts(b, "</tr>\n<tr><th>bound 上界 (m²-eq)</th>");
-    td_proven(b, plan->has_bound, plan->bound, 0);
-    sl_textbuf_puts(b, "</tr>\n<tr><th>gap %</th>");
-    td_proven(b, plan->has_bound, 100 * plan->gap, 3);
-    sl_textbuf_puts(b, "</tr>\n<tr><th>solve time s</th>");
+        sl_textbuf_printf(b, "<td class=\"n\">%s</td>", sl_tr(L, "— (no plan)"));
+    next_row(b, L, SL_N("bound 上界 (m²-eq)"));
+    td_proven(b, L, plan->has_bound, plan->bound, 0);
+    next_row(b, L, SL_N("gap %"));
+    td_proven(b, L, plan->has_bound, 100 * plan->gap, 3);
+    next_row(b, L, SL_N("solve time s"));
     td_num(b, plan->solve_seconds, 1);
-    sl_textbuf_puts(b, "</tr>\n</table>\n<p class=\"meta\">gap in %: (bound − objective) / "
-                       "max(|objective|, 1); bound and gap read “— (not proven)” when the "
-                       "search stopped before proving any bound. The objective counts new floor "
-                       "area weighted by industry "
-                       "priority, minus the floor area given up, plus the chain-link bonuses "
-                       "(docs/model.md).</p>\n");
+    sl_textbuf_printf(b, "</tr>\n</table>\n<p class=\"meta\">%s</p>\n",
+                      sl_tr(L, "gap in %: (bound − objective) / "
+                               "max(|objective|, 1); bound and gap read “— (not proven)” when the "
+                               "search stopped before proving any bound. The objective counts new "
+                               "floor area weighted by industry "
+                               "priority, minus the floor area given up, plus the chain-link "
+                               "bonuses (docs/model.md)."));
     for (int k = 0; k < plan->n_conflicts; k++) {
         sl_textbuf_puts(b, "<p class=\"warn\">");
         sl_textbuf_xml(b, plan->conflicts[k]);
@@ -487,9 +521,15 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, con
             scale = fmax(scale, sc->industries[k].demand_max_m2);
         scale = fmax(scale, sc->industries[k].demand_min_m2);
     }
-    sl_textbuf_puts(b, "<h2>产业需求 Industries against demand</h2>\n<table>\n<tr><th>industry "
-                       "产业</th><th>chain 产业链</th><th>GFA m²</th><th>demand min–max m²</th>"
-                       "<th></th><th></th></tr>\n");
+    sl_lang L = sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n", sl_tr(L, "产业需求 Industries against demand"));
+    static const char *const cols[] = {SL_N("industry 产业"),
+                                       SL_N("chain 产业链"),
+                                       SL_N("GFA m²"),
+                                       SL_N("demand min–max m²"),
+                                       "",
+                                       ""};
+    th_row(b, L, cols, 6);
     char hex[8];
     for (int k = 0; k < sc->n_industries; k++) {
         const sl_industry *ind = &sc->industries[k];
@@ -515,24 +555,25 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, con
                           "background:%s\"></span>",
                           100 * g / scale, sl_rgb_hex(colours[k], hex));
         if (ind->demand_min_m2 > 0)
-            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"min\"></i>",
-                              100 * ind->demand_min_m2 / scale);
+            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"%s\"></i>",
+                              100 * ind->demand_min_m2 / scale, sl_tr(L, "min"));
         if (isfinite(ind->demand_max_m2))
-            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"max\"></i>",
-                              100 * ind->demand_max_m2 / scale);
+            sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"%s\"></i>",
+                              100 * ind->demand_max_m2 / scale, sl_tr(L, "max"));
         sl_textbuf_printf(b, "</div></td><td class=\"%s\">%s</td></tr>\n", ok ? "ok" : "warn",
-                          ok ? "✓" : "outside demand");
+                          ok ? "✓" : sl_tr(L, "outside demand"));
     }
-    sl_textbuf_puts(b, "</table>\n<p class=\"meta\">Bars: GFA; ticks: demand min and max.</p>\n");
+    sl_textbuf_printf(b, "</table>\n<p class=\"meta\">%s</p>\n",
+                      sl_tr(L, "Bars: GFA; ticks: demand min and max."));
 }
 
-static void indicator(sl_textbuf *b, const char *name, double before, double after, int dec,
-                      const char *unit)
+static void indicator(sl_textbuf *b, sl_lang L, const char *name, double before, double after,
+                      int dec, const char *unit)
 {
-    sl_textbuf_printf(b, "<tr><th>%s</th>", name);
+    sl_textbuf_printf(b, "<tr><th>%s</th>", sl_tr(L, name));
     td_num(b, before, dec);
     td_num(b, after, dec);
-    sl_textbuf_printf(b, "<td>%s</td></tr>\n", unit);
+    sl_textbuf_printf(b, "<td>%s</td></tr>\n", sl_tr(L, unit));
 }
 
 /* 技术经济指标表 of one redeveloped parcel, before -> after. */
@@ -545,33 +586,39 @@ static void parcel_table(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
     for (int i = 0; i < pp->n_storeys; i++)
         if (sc->industries[pp->storeys[i].industry].kind == SL_KIND_OFFICE)
             office_gfa += pp->storeys[i].gfa_m2;
-    sl_textbuf_puts(b, "<table>\n<tr><th>技术经济指标</th><th>before 现状</th><th>after 规划</th>"
-                       "<th></th></tr>\n");
-    indicator(b, "site area 用地面积", p->area_m2, p->area_m2, 0, "m²");
-    indicator(b, "GFA 总建筑面积", p->current_gfa_m2, pp->gfa_m2, 0, "m²");
-    indicator(b, "counted GFA 计容建筑面积", p->current_gfa_m2, pp->counted_gfa_m2, 0, "m²");
-    indicator(b, "FAR 容积率", p->current_far, pp->counted_gfa_m2 / p->area_m2, 2, "");
-    indicator(b, "coverage 建筑系数", NAN, built / p->area_m2, 3, "");
-    indicator(b, "factory footprint 厂房占地", NAN, p->plan_fp.factory_m2, 0, "m²");
-    indicator(b, "office footprint 办公占地", NAN, office_fp, 0, "m²");
-    indicator(b, "factory storeys 厂房层数", NAN, pp->factory_floors, 0, "");
-    indicator(b, "factory height 厂房高度", p->current_height_m, pp->factory_height_m, 1, "m");
-    indicator(b, "office storeys 办公层数", NAN, pp->office_floors, 0, "");
-    indicator(b, "office height 办公高度", NAN, pp->office_height_m, 1, "m");
-    indicator(b, "office share 办公占比 (kind office)", NAN,
-              pp->gfa_m2 > 0 ? office_gfa / pp->gfa_m2 : 0, 3, "of GFA");
-    indicator(b, "value 目标贡献", NAN, pp->value_m2eq, 0, "m²-eq");
-    indicator(b, "neighbour bonus 邻里集聚", NAN, pp->neighbour_bonus_m2, 0, "m²-eq");
+    sl_lang L = sc->lang;
+    static const char *const cols[] = {SL_N("技术经济指标"), SL_N("before 现状"),
+                                       SL_N("after 规划"), ""};
+    sl_textbuf_puts(b, "<table>\n");
+    th_row(b, L, cols, 4);
+    indicator(b, L, SL_N("site area 用地面积"), p->area_m2, p->area_m2, 0, SL_N("m²"));
+    indicator(b, L, SL_N("GFA 总建筑面积"), p->current_gfa_m2, pp->gfa_m2, 0, SL_N("m²"));
+    indicator(b, L, SL_N("counted GFA 计容建筑面积"), p->current_gfa_m2, pp->counted_gfa_m2, 0,
+              SL_N("m²"));
+    indicator(b, L, SL_N("FAR 容积率"), p->current_far, pp->counted_gfa_m2 / p->area_m2, 2, "");
+    indicator(b, L, SL_N("coverage 建筑系数"), NAN, built / p->area_m2, 3, "");
+    indicator(b, L, SL_N("factory footprint 厂房占地"), NAN, p->plan_fp.factory_m2, 0, SL_N("m²"));
+    indicator(b, L, SL_N("office footprint 办公占地"), NAN, office_fp, 0, SL_N("m²"));
+    indicator(b, L, SL_N("factory storeys 厂房层数"), NAN, pp->factory_floors, 0, "");
+    indicator(b, L, SL_N("factory height 厂房高度"), p->current_height_m, pp->factory_height_m, 1,
+              SL_N("m"));
+    indicator(b, L, SL_N("office storeys 办公层数"), NAN, pp->office_floors, 0, "");
+    indicator(b, L, SL_N("office height 办公高度"), NAN, pp->office_height_m, 1, SL_N("m"));
+    indicator(b, L, SL_N("office share 办公占比 (kind office)"), NAN,
+              pp->gfa_m2 > 0 ? office_gfa / pp->gfa_m2 : 0, 3, SL_N("of GFA"));
+    indicator(b, L, SL_N("value 目标贡献"), NAN, pp->value_m2eq, 0, SL_N("m²-eq"));
+    indicator(b, L, SL_N("neighbour bonus 邻里集聚"), NAN, pp->neighbour_bonus_m2, 0,
+              SL_N("m²-eq"));
     /* the building's chains, bottom up (一栋楼就是一个园) */
-    sl_textbuf_puts(b, "<tr><th>chains 产业链</th><td></td><td colspan=\"2\">");
+    sl_textbuf_printf(b, "<tr><th>%s</th><td></td><td colspan=\"2\">", sl_tr(L, "chains 产业链"));
     const char *chains[16];
     int n = sl_parcel_plan_chains(sc, pp, chains, 16);
     for (int i = 0; i < n && i < 16; i++) {
-        sl_textbuf_puts(b, i ? "; " : "");
+        sl_textbuf_puts(b, i ? sl_tr(L, "; ") : "");
         sl_textbuf_xml(b, chains[i]);
     }
     if (n > 16)
-        sl_textbuf_printf(b, "; … (%d in all)", n);
+        sl_textbuf_printf(b, sl_tr(L, "; … (%d in all)"), n);
     if (n == 0)
         sl_textbuf_puts(b, "—");
     sl_textbuf_puts(b, "</td></tr>\n</table>\n");
@@ -579,11 +626,14 @@ static void parcel_table(sl_textbuf *b, const sl_zone *z, const sl_parcel *p,
 
 static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours)
 {
-    sl_textbuf_puts(b, "<h2>改造地块 Redeveloped parcels</h2>\n<p class=\"meta\">Each parcel: its "
-                       "technical and economic indicators, then the stacking plan (storeys to "
-                       "scale; per storey its height, the industry's floor load and the slab's "
-                       "design cap at that level, kN/m²; red dashes: height caps). The same "
-                       "drawings are in stacks/.</p>\n");
+    sl_lang L = z->sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<p class=\"meta\">%s</p>\n",
+                      sl_tr(L, "改造地块 Redeveloped parcels"),
+                      sl_tr(L, "Each parcel: its "
+                               "technical and economic indicators, then the stacking plan (storeys "
+                               "to scale; per storey its height, the industry's floor load and the "
+                               "slab's design cap at that level, kN/m²; red dashes: height caps). "
+                               "The same drawings are in stacks/."));
     int n = 0;
     for (int i = 0; i < z->n; i++) {
         const sl_parcel_plan *pp = &plan->pp[i];
@@ -608,17 +658,21 @@ static void redeveloped(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, co
         n++;
     }
     if (n == 0)
-        sl_textbuf_puts(b, "<p>No parcel is redeveloped in this plan.</p>\n");
+        sl_textbuf_printf(b, "<p>%s</p>\n", sl_tr(L, "No parcel is redeveloped in this plan."));
 }
 
 /* The candidates the plan keeps, each with what kept it (docs/model.md §8). */
 static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
 {
-    sl_textbuf_puts(b, "<h2>保留的候选地块 Kept candidates</h2>\n<p class=\"meta\">Candidates "
-                       "the plan does not redevelop, and why: the rule or zone-wide limit that "
-                       "kept each (as <code>reason</code> in parcels.geojson).</p>\n<table>\n"
-                       "<tr><th>id</th><th>area m²</th><th>current GFA m²</th><th>why kept "
-                       "保留原因</th></tr>\n");
+    sl_lang L = z->sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<p class=\"meta\">%s</p>\n<table>\n",
+                      sl_tr(L, "保留的候选地块 Kept candidates"),
+                      sl_tr(L, "Candidates "
+                               "the plan does not redevelop, and why: the rule or zone-wide limit "
+                               "that kept each (as <code>reason</code> in parcels.geojson)."));
+    static const char *const cols[] = {SL_N("id"), SL_N("area m²"), SL_N("current GFA m²"),
+                                       SL_N("why kept 保留原因")};
+    th_row(b, L, cols, 4);
     int n = 0;
     for (int i = 0; i < z->n; i++) {
         const sl_parcel *p = &z->p[i];
@@ -634,24 +688,26 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
     }
     sl_textbuf_puts(b, "</table>\n");
     if (n == 0)
-        sl_textbuf_puts(b, "<p>Every candidate is redeveloped.</p>\n");
+        sl_textbuf_printf(b, "<p>%s</p>\n", sl_tr(L, "Every candidate is redeveloped."));
 }
 
 /* docs/model.md §12: the phasing, one row per year. */
 static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
 {
-    sl_textbuf_puts(b, "<h2>分期 Phasing (成熟一块、启动一块)</h2>\n<p>");
-    sl_textbuf_printf(b, "status %s", sl_plan_status_name(ph->status));
+    sl_lang L = z->sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<p>", sl_tr(L, "分期 Phasing (成熟一块、启动一块)"));
+    sl_textbuf_printf(b, sl_tr(L, "status %s"),
+                      sl_tr_ctx(L, "plan", sl_plan_status_name(ph->status)));
     const char *why = sl_stop_reason_name(ph->stop_reason);
     if (why)
-        sl_textbuf_printf(b, " (stop_reason %s)", why);
+        sl_textbuf_printf(b, sl_tr(L, " (stop_reason %s)"), sl_tr_ctx(L, "stop", why));
     bool have = ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE;
     if (have) {
-        sl_textbuf_printf(b, " · %d parcels started · discounted value ", ph->n_started);
+        sl_textbuf_printf(b, sl_tr(L, " · %d parcels started · discounted value "), ph->n_started);
         sl_textbuf_num(b, ph->objective, 0);
-        sl_textbuf_puts(b, " · bound ");
+        sl_textbuf_puts(b, sl_tr(L, " · bound "));
         sl_textbuf_num(b, ph->has_bound ? ph->bound : NAN, 0);
-        sl_textbuf_puts(b, " · gap ");
+        sl_textbuf_puts(b, sl_tr(L, " · gap "));
         sl_textbuf_num(b, ph->has_bound ? 100 * ph->gap : NAN, 2);
         sl_textbuf_puts(b, " %");
     }
@@ -663,23 +719,23 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     }
     if (!have)
         return;
-    static const char *const cols[] = {"year 年份",
-                                       "started 启动",
-                                       "parcels 地块",
-                                       "spending 投资 CNY",
-                                       "cum. budget 累计预算 CNY",
-                                       "cum. spending 累计投资 CNY",
-                                       "swing used 腾挪 m²",
-                                       "swing available 可用 m²",
-                                       "GFA into use 投用 m²"};
+    static const char *const cols[] = {SL_N("year 年份"),
+                                       SL_N("started 启动"),
+                                       SL_N("parcels 地块"),
+                                       SL_N("spending 投资 CNY"),
+                                       SL_N("cum. budget 累计预算 CNY"),
+                                       SL_N("cum. spending 累计投资 CNY"),
+                                       SL_N("swing used 腾挪 m²"),
+                                       SL_N("swing available 可用 m²"),
+                                       SL_N("GFA into use 投用 m²")};
     sl_textbuf_puts(b, "<table>\n");
-    th_row(b, cols, (int)(sizeof cols / sizeof cols[0]));
+    th_row(b, L, cols, (int)(sizeof cols / sizeof cols[0]));
     for (int t = 0; t < ph->years; t++) {
         int y = ph->start_year + t;
         sl_textbuf_printf(b, "<tr><td>%d</td><td class=\"n\">%d</td><td>", y, ph->starts[t]);
         for (int i = 0, first = 1; i < ph->n && i < z->n; i++)
             if (ph->start[i] == y) {
-                sl_textbuf_puts(b, first ? "" : ", ");
+                sl_textbuf_puts(b, first ? "" : sl_tr(L, ", "));
                 sl_textbuf_xml(b, z->p[i].id ? z->p[i].id : "—");
                 first = 0;
             }
@@ -695,9 +751,10 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     sl_textbuf_puts(b, "</table>\n");
 }
 
-static void td_grade(sl_textbuf *b, sl_grade g)
+static void td_grade(sl_textbuf *b, sl_lang L, sl_grade g)
 {
-    td_text(b, sl_grade_name(g));
+    const char *name = sl_grade_name(g);
+    td_text(b, sl_tr_ctx(L, "grade", name));
 }
 
 /* 经济测算 (docs/model.md §11): the zone, then each redeveloped parcel.
@@ -705,16 +762,19 @@ static void td_grade(sl_textbuf *b, sl_grade g)
 static void economics(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_economics *e)
 {
     const sl_econ_params *ep = &z->sc->economics;
-    sl_textbuf_puts(b, "<h2>经济测算 Economics</h2>\n<table>\n");
+    sl_lang L = z->sc->lang;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n", sl_tr(L, "经济测算 Economics"));
     static const char *const zc[] = {"",
-                                     "capex 投资 万元",
-                                     "NOI 净租金 万元/年",
-                                     "tax 税收 万元/年",
-                                     "payback 回收期 年",
-                                     "NPV 净现值 万元",
-                                     "tax per mu 亩均税收 before → after 万元/亩"};
-    th_row(b, zc, 7);
-    sl_textbuf_printf(b, "<tr><th>zone 片区 (%d redeveloped)</th>", e->n_redeveloped);
+                                     SL_N("capex 投资 万元"),
+                                     SL_N("NOI 净租金 万元/年"),
+                                     SL_N("tax 税收 万元/年"),
+                                     SL_N("payback 回收期 年"),
+                                     SL_N("NPV 净现值 万元"),
+                                     SL_N("tax per mu 亩均税收 before → after 万元/亩")};
+    th_row(b, L, zc, 7);
+    sl_textbuf_puts(b, "<tr><th>");
+    sl_textbuf_printf(b, sl_tr(L, "zone 片区 (%d redeveloped)"), e->n_redeveloped);
+    sl_textbuf_puts(b, "</th>");
     td_num(b, e->capex_cny / 1e4, 0);
     td_num(b, e->noi_cny_year / 1e4, 0);
     td_num(b, e->tax_cny_year / 1e4, 0);
@@ -724,43 +784,46 @@ static void economics(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, cons
     sl_textbuf_num(b, e->tax_per_mu_before_cny / 1e4, 2);
     sl_textbuf_puts(b, " → ");
     sl_textbuf_num(b, e->tax_per_mu_after_cny / 1e4, 2);
-    sl_textbuf_puts(b, "</td></tr>\n</table>\n<table>\n<tr><th>亩均 grade</th>");
+    sl_textbuf_printf(b, "</td></tr>\n</table>\n<table>\n<tr><th>%s</th>", sl_tr(L, "亩均 grade"));
     for (int g = SL_GRADE_A; g <= SL_GRADE_D; g++)
-        sl_textbuf_printf(b, "<th>%s</th>", sl_grade_name((sl_grade)g));
-    sl_textbuf_puts(b, "<th>not graded 未评</th></tr>\n");
+        sl_textbuf_printf(b, "<th>%s</th>", sl_tr_ctx(L, "grade", sl_grade_name((sl_grade)g)));
+    sl_textbuf_printf(b, "<th>%s</th></tr>\n", sl_tr(L, "not graded 未评"));
     const long long *counts[] = {e->grades_before, e->grades_after};
-    const char *rows[] = {"before 现状", "after 规划"};
+    const char *rows[] = {SL_N("before 现状"), SL_N("after 规划")};
     for (int k = 0; k < 2; k++) {
-        sl_textbuf_printf(b, "<tr><th>%s</th>", rows[k]);
+        sl_textbuf_printf(b, "<tr><th>%s</th>", sl_tr(L, rows[k]));
         for (int g = SL_GRADE_A; g <= SL_GRADE_D + 1; g++)
             sl_textbuf_printf(b, "<td class=\"n\">%lld</td>",
                               counts[k][g <= SL_GRADE_D ? g : SL_GRADE_NONE]);
         sl_textbuf_puts(b, "</tr>\n");
     }
-    sl_textbuf_puts(b, "</table>\n<p class=\"meta\">Grade cut-offs (亩均税收, 万元/亩): A ≥ ");
+    sl_textbuf_printf(b, "</table>\n<p class=\"meta\">%s",
+                      sl_tr(L, "Grade cut-offs (亩均税收, 万元/亩): A ≥ "));
     sl_textbuf_num(b, e->cutoff_cny[0] / 1e4, 2);
-    sl_textbuf_puts(b, ", B ≥ ");
+    sl_textbuf_puts(b, sl_tr(L, ", B ≥ "));
     sl_textbuf_num(b, e->cutoff_cny[1] / 1e4, 2);
-    sl_textbuf_puts(b, ", C ≥ ");
+    sl_textbuf_puts(b, sl_tr(L, ", C ≥ "));
     sl_textbuf_num(b, e->cutoff_cny[2] / 1e4, 2);
     sl_textbuf_printf(b,
-                      ", else D (%s), over the zone's industrial parcels. Cash per year = NOI + "
-                      "%g × tax; NPV over %d years at %g %%.</p>\n",
-                      e->cutoffs_given ? "from the scenario"
-                                       : "the zone's 75th, 30th and 5th percentiles of today",
+                      sl_tr(L, ", else D (%s), over the zone's industrial parcels. Cash per year = "
+                               "NOI + %g × tax; NPV over %d years at %g %%."),
+                      e->cutoffs_given
+                          ? sl_tr(L, "from the scenario")
+                          : sl_tr(L, "the zone's 75th, 30th and 5th percentiles of today"),
                       ep->tax_share, ep->horizon_years, 100 * ep->discount_rate);
-    static const char *const pc[] = {"id",
-                                     "capex 万元",
-                                     "NOI 万元/年",
-                                     "tax 万元/年",
-                                     "payback 年",
-                                     "NPV 万元",
-                                     "亩均税收 before 万元/亩",
-                                     "after 万元/亩",
-                                     "grade before",
-                                     "after"};
+    sl_textbuf_puts(b, "</p>\n");
+    static const char *const pc[] = {SL_N("id"),
+                                     SL_N("capex 万元"),
+                                     SL_N("NOI 万元/年"),
+                                     SL_N("tax 万元/年"),
+                                     SL_N("payback 年"),
+                                     SL_N("NPV 万元"),
+                                     SL_N("亩均税收 before 万元/亩"),
+                                     SL_N("after 万元/亩"),
+                                     SL_N("grade before"),
+                                     SL_N("after")};
     sl_textbuf_puts(b, "<table>\n");
-    th_row(b, pc, 10);
+    th_row(b, L, pc, 10);
     for (int i = 0; i < z->n && i < e->n; i++) {
         if (!plan->pp[i].redeveloped)
             continue;
@@ -774,8 +837,8 @@ static void economics(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, cons
         td_num(b, pe->npv_cny / 1e4, 0);
         td_num(b, z->p[i].tax_per_mu_cny / 1e4, 2);
         td_num(b, pe->tax_per_mu_after_cny / 1e4, 2);
-        td_grade(b, pe->grade);
-        td_grade(b, pe->grade_after);
+        td_grade(b, L, pe->grade);
+        td_grade(b, L, pe->grade_after);
         sl_textbuf_puts(b, "</tr>\n");
     }
     sl_textbuf_puts(b, "</table>\n");
@@ -796,6 +859,7 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
         return SL_ERR_NOMEM;
     }
     sl_style_industry_colours(sc, colours);
+    sl_lang L = sc->lang;
     sl_textbuf b = {0};
     sl_textbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -804,23 +868,25 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
                         "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
                         "<title>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
-    sl_textbuf_printf(&b, " — shanglou %s report</title>\n<style>%s</style>\n</head>\n<body>\n",
-                      plan ? "plan" : "evaluate", css);
+    sl_textbuf_printf(
+        &b, "%s</title>\n<style>%s</style>\n</head>\n<body>\n",
+        plan ? sl_tr(L, " — shanglou plan report") : sl_tr(L, " — shanglou evaluate report"), css);
     sl_textbuf_puts(&b, "<h1>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
-    sl_textbuf_printf(&b, " · %s</h1>\n<p class=\"meta\">shanglou %s · scenario <code>",
-                      plan ? "工业上楼 plan 规划方案" : "evaluate 低效用地评估", SHANGLOU_VERSION);
+    sl_textbuf_printf(&b, " · %s</h1>\n<p class=\"meta\">shanglou %s%s<code>",
+                      plan ? sl_tr(L, "工业上楼 plan 规划方案") : sl_tr(L, "evaluate 低效用地评估"),
+                      SHANGLOU_VERSION, sl_tr(L, " · scenario "));
     sl_textbuf_xml(&b, sc->path);
-    sl_textbuf_puts(&b, "</code> · parcels <code>");
+    sl_textbuf_printf(&b, "</code>%s<code>", sl_tr(L, " · parcels "));
     sl_textbuf_xml(&b, sl_source_label(z->src));
-    sl_textbuf_puts(&b, "</code> (");
+    sl_textbuf_printf(&b, "</code>%s", sl_tr(L, " ("));
     sl_textbuf_xml(&b, z->crs_name);
-    sl_textbuf_puts(&b, ") · plan rule set <b>");
+    sl_textbuf_printf(&b, "%s<b>", sl_tr(L, ") · plan rule set "));
     sl_textbuf_xml(&b, sc->rules[sc->plan_rules].name);
     sl_textbuf_puts(&b, "</b></p>\n");
     zone_summary(&b, z, plan);
     if (plan) {
-        optimizer(&b, plan);
+        optimizer(&b, plan, L);
         industries(&b, z, plan, colours);
         if (e)
             economics(&b, z, plan, e);
@@ -832,9 +898,10 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
         rule_sets(&b, z);
         candidates(&b, z);
     }
-    sl_textbuf_puts(&b, "<p class=\"meta\">Areas are geodesic (CGCS2000 ellipsoid); the map "
-                        "layers are in shanglou.gpkg (open it in QGIS), the table in "
-                        "parcels.csv.</p>\n</body>\n</html>\n");
+    sl_textbuf_printf(&b, "<p class=\"meta\">%s</p>\n</body>\n</html>\n",
+                      sl_tr(L, "Areas are geodesic (CGCS2000 ellipsoid); the map "
+                               "layers are in shanglou.gpkg (open it in QGIS), the table in "
+                               "parcels.csv."));
     free(colours);
     sl_status st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);

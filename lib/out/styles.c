@@ -41,11 +41,11 @@ static const struct {
     const char *label;
     const char *fill_style; /* QGIS SimpleFill style */
 } statuses[] = {
-    {"redeveloped", {0xd7, 0x30, 0x1f}, "改造 redeveloped", "solid"},
-    {"candidate", {0xfc, 0x8d, 0x59}, "低效候选 candidate", "solid"},
-    {"kept", {0xfd, 0xd4, 0x9e}, "保留 kept", "solid"},
-    {"not_candidate", {0xe3, 0xe3, 0xe3}, "非候选 not candidate", "solid"},
-    {"rejected", {0x99, 0x00, 0x00}, "数据有误 rejected", "diagonal_x"},
+    {"redeveloped", {0xd7, 0x30, 0x1f}, SL_N("改造 redeveloped"), "solid"},
+    {"candidate", {0xfc, 0x8d, 0x59}, SL_N("低效候选 candidate"), "solid"},
+    {"kept", {0xfd, 0xd4, 0x9e}, SL_N("保留 kept"), "solid"},
+    {"not_candidate", {0xe3, 0xe3, 0xe3}, SL_N("非候选 not candidate"), "solid"},
+    {"rejected", {0x99, 0x00, 0x00}, SL_N("数据有误 rejected"), "diagonal_x"},
 };
 #define N_STATUSES ((int)(sizeof statuses / sizeof statuses[0]))
 
@@ -216,7 +216,9 @@ static void category(sl_textbuf *b, int symbol, const char *value, const char *l
 
 static const sl_rgb outline_grey = {0x5a, 0x5a, 0x5a};
 
-static void parcels_qml(sl_textbuf *b, bool plan_mode)
+/* The categories' values are the layer's status values in the scenario's
+ * language (what parcels_layer.c writes), their labels the legend's text. */
+static void parcels_qml(sl_textbuf *b, bool plan_mode, sl_lang L)
 {
     const char *const *st = plan_mode ? plan_statuses : evaluate_statuses;
     int n = plan_mode ? 4 : 3;
@@ -227,7 +229,7 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
     for (int i = 0; i < n; i++) {
         const char *label = st[i];
         sl_style_status(st[i], NULL, &label);
-        category(b, i, st[i], label);
+        category(b, i, sl_tr_ctx(L, "status", st[i]), sl_tr(L, label));
     }
     sl_textbuf_puts(b, "</categories>\n<symbols>\n");
     for (int i = 0; i < n; i++) {
@@ -253,6 +255,7 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
  * chains (when the scenario allows it), dark grey. */
 static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
 {
+    sl_lang L = sc->lang;
     static const sl_rgb outline = {0x10, 0x10, 0x10}, grey = {0x90, 0x90, 0x90};
     qml_begin(b, true);
     sl_textbuf_puts(b, "<renderer-v2 type=\"categorizedSymbol\" attr=\"chain\" "
@@ -276,8 +279,8 @@ static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
             first[n++] = k;
         }
     }
-    category(b, n, SL_THEME_SHARED, SL_THEME_SHARED);
-    category(b, n + 1, SL_THEME_SEVERAL, SL_THEME_SEVERAL);
+    category(b, n, SL_THEME_SHARED, sl_tr(L, SL_THEME_SHARED));
+    category(b, n + 1, SL_THEME_SEVERAL, sl_tr(L, SL_THEME_SEVERAL));
     sl_textbuf_puts(b, "</categories>\n<symbols>\n");
     for (int j = 0; j < n; j++) {
         const sl_rgb *f = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].dark;
@@ -404,7 +407,7 @@ char *sl_style_qml(sl_style_layer which, const sl_scenario *sc, bool plan_mode)
 {
     sl_textbuf b = {0};
     switch (which) {
-    case SL_STYLE_PARCELS: parcels_qml(&b, plan_mode); break;
+    case SL_STYLE_PARCELS: parcels_qml(&b, plan_mode, sc ? sc->lang : SL_LANG_EN); break;
     case SL_STYLE_BUILDINGS: buildings_qml(&b, sc); break;
     case SL_STYLE_FLOORS: floors_qml(&b, sc); break;
     }
@@ -455,12 +458,13 @@ static const struct {
     sl_style_layer style;
     const char *description;
 } styled_layers[] = {
-    {"parcels", SL_STYLE_PARCELS, "shanglou: parcels by status, labelled with id and FAR"},
+    {"parcels", SL_STYLE_PARCELS, SL_N("shanglou: parcels by status, labelled with id and FAR")},
     {"buildings", SL_STYLE_BUILDINGS,
-     "shanglou: building footprints by the chain they are themed with, labelled with floors and "
-     "height"},
+     SL_N("shanglou: building footprints by the chain they are themed with, labelled with floors "
+          "and height")},
     {"floors", SL_STYLE_FLOORS,
-     "shanglou: storeys by industry (one colour family per chain); 3-D: extruded base_m to top_m"},
+     SL_N("shanglou: storeys by industry (one colour family per chain); 3-D: extruded base_m to "
+          "top_m")},
 };
 
 sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool plan_mode,
@@ -510,7 +514,8 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
         OGR_F_SetFieldString(f, C_QML, qml);
         OGR_F_SetFieldString(f, C_SLD, "");
         OGR_F_SetFieldInteger(f, C_DEFAULT, 1);
-        OGR_F_SetFieldString(f, C_DESC, styled_layers[i].description);
+        OGR_F_SetFieldString(f, C_DESC,
+                             sl_tr(sc ? sc->lang : SL_LANG_EN, styled_layers[i].description));
         OGR_F_SetFieldString(f, C_OWNER, "");
         /* fixed, as gpkg_contents' (gpkg_out.h): same input, same bytes */
         OGR_F_SetFieldDateTimeEx(f, C_TIME, 2000, 1, 1, 0, 0, 0.0f, 100);

@@ -1150,26 +1150,27 @@ static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, si
 {
     const sl_parcel *p = &S->z->p[zi];
     const sl_scenario *sc = S->sc;
+    sl_lang L = sc->lang;
     const sl_ruleset *r = p->plan_rules;
     if (!r)
         return false;
     const sl_footprints *fp = &p->plan_fp;
     if (p->excluded) {
-        snprintf(buf, size, "kept: excluded from the plan by plan.exclude");
+        snprintf(buf, size, "%s", sl_tr(L, "kept: excluded from the plan by plan.exclude"));
         return true;
     }
     if (!fp->setback_ok) {
-        snprintf(buf, size,
-                 "kept: the setback of %g m leaves a footprint of %.0f m², below coverage_min "
-                 "%.2f × %.0f m² = %.0f m²",
-                 r->setback_m, fp->total_m2, r->coverage_min, p->area_m2,
-                 r->coverage_min * p->area_m2);
+        snprintf(
+            buf, size,
+            sl_tr(L, "kept: the setback of %g m leaves a footprint of %.0f m², below coverage_min "
+                     "%.2f × %.0f m² = %.0f m²"),
+            r->setback_m, fp->total_m2, r->coverage_min, p->area_m2, r->coverage_min * p->area_m2);
         return true;
     }
     if (!(fp->factory_m2 > 0)) {
         snprintf(buf, size,
-                 "kept: its factory floor plate would be %.0f m², below "
-                 "factory_floor_plate_min_m2 %.0f m²",
+                 sl_tr(L, "kept: its factory floor plate would be %.0f m², below "
+                          "factory_floor_plate_min_m2 %.0f m²"),
                  fp->total_m2 - fp->office_m2, r->factory_floor_plate_min_m2);
         return true;
     }
@@ -1179,46 +1180,51 @@ static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, si
     double cap = p->env ? p->env[sc->plan_rules].max_gfa_m2 : NAN;
     if (C && C->seeded && C->nstk == 0 && C->best_exact) {
         if (isfinite(cap) && cur > cap + 1e-6)
-            snprintf(buf, size,
-                     "kept: it would lose floor space (current %.0f m² > at most %.0f m² under "
-                     "the rules)",
-                     cur, cap);
+            snprintf(
+                buf, size,
+                sl_tr(L, "kept: it would lose floor space (current %.0f m² > at most %.0f m² under "
+                         "the rules)"),
+                cur, cap);
         else
-            snprintf(buf, size,
-                     "kept: no stack of storeys meets every rule on this parcel (heights, loads, "
-                     "FAR %.2f-%.2f, coverage, current floor space %.0f m²)",
-                     r->far_min, r->far_max, cur);
+            snprintf(
+                buf, size,
+                sl_tr(L,
+                      "kept: no stack of storeys meets every rule on this parcel (heights, loads, "
+                      "FAR %.2f-%.2f, coverage, current floor space %.0f m²)"),
+                r->far_min, r->far_max, cur);
         return true;
     }
     if (C && C->seeded && !(C->best_0 > PL_EPS_VALUE)) {
-        snprintf(buf, size,
-                 "kept: worth less rebuilt than as it is (its best stack adds %.0f m²-eq after "
-                 "today's %.0f m² × existing_value %g)",
-                 C->best_0 > -1e300 ? C->best_0 : 0, cur, sc->existing_value);
+        snprintf(
+            buf, size,
+            sl_tr(L, "kept: worth less rebuilt than as it is (its best stack adds %.0f m²-eq after "
+                     "today's %.0f m² × existing_value %g)"),
+            C->best_0 > -1e300 ? C->best_0 : 0, cur, sc->existing_value);
         return true;
     }
     /* Worth rebuilding on its own: the zone's demand ranges are what kept
      * it; name the industries whose maximum the plan reaches. */
     size_t o = (size_t)snprintf(buf, size,
-                                "kept: demand for the industries it could hold is met by "
-                                "parcels worth more (at demand_m2.max:");
+                                sl_tr(L, "kept: demand for the industries it could hold is met by "
+                                         "parcels worth more (at demand_m2.max:"));
     int named = 0;
     for (int i = 0; i < S->nind && o < size - 80; i++)
         if (isfinite(S->dmax[i]) && P->gfa_by_industry_m2[i] >= S->dmax[i] - 1)
-            o += (size_t)snprintf(buf + o, size - o, "%s %s %.0f m²", named++ ? "," : "",
-                                  sc->industries[i].id, S->dmax[i]);
+            o += (size_t)snprintf(buf + o, size - o, sl_tr(L, "%s %s %.0f m²"),
+                                  named++ ? sl_tr(L, ",") : "", sc->industries[i].id, S->dmax[i]);
     if (!named) {
         if (!S->have_inc || sv_gap_open(S))
-            snprintf(buf, size,
-                     "kept: not in the best plan found (the search stopped with the gap open; "
-                     "a longer time limit may redevelop it)");
+            snprintf(
+                buf, size,
+                sl_tr(L, "kept: not in the best plan found (the search stopped with the gap open; "
+                         "a longer time limit may redevelop it)"));
         else
-            snprintf(buf, size,
-                     "kept: the optimal plan does better without it (demand minimums, pins and "
-                     "the one-chain-per-building rule shape the rest of the zone)");
-    } else if (o < size - 2) {
-        buf[o++] = ')';
-        buf[o] = '\0';
+            snprintf(
+                buf, size,
+                sl_tr(L, "kept: the optimal plan does better without it (demand minimums, pins and "
+                         "the one-chain-per-building rule shape the rest of the zone)"));
+    } else if (o < size - 4) {
+        snprintf(buf + o, size - o, "%s", sl_tr(L, ")"));
     }
     return true;
 }
