@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,15 @@ cli_progress *cli_progress_create(FILE *out, const cli_progress_options *o)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&p->wake, &ca);
     pthread_condattr_destroy(&ca);
-    if (p->mode != CLI_PROGRESS_OFF && p->interval_s > 0)
+    if (p->mode != CLI_PROGRESS_OFF && p->interval_s > 0) {
+        /* Signals (Ctrl-C) stay with the main thread: the ticker is
+         * created with all of them blocked. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
         p->ticking = pthread_create(&p->ticker, NULL, tick_main, p) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     return p;
 }
 
