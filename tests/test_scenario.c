@@ -1154,6 +1154,24 @@ Test(hostile, nul_and_garbage)
     sl_scenario_destroy(NULL);
 }
 
+/* ---- report.lang ---------------------------------------------------- */
+
+Test(scenario, report_lang)
+{
+    sl_scenario *s = parse_ok("t.yaml", HEAD);
+    cr_assert_eq(s->lang, SL_LANG_EN, "English by default");
+    sl_scenario_destroy(s);
+    s = parse_ok("t.yaml", HEAD "report: {lang: zh}\n");
+    cr_assert_eq(s->lang, SL_LANG_ZH);
+    sl_scenario_destroy(s);
+    s = parse_ok("t.yaml", HEAD "report: {}\n");
+    cr_assert_eq(s->lang, SL_LANG_EN);
+    sl_scenario_destroy(s);
+    EXPECT_PARSE(HEAD "report:\n  lang: cn\n",
+                 "t.yaml:3:9: report.lang: 'cn' is not one of en, zh");
+    EXPECT_PARSE(HEAD "report: {langue: zh}\n", "t.yaml:2:10: unknown key 'langue' in report");
+}
+
 /* ---- the reference's own example and YAML details ------------------- */
 
 Test(scenario, docs_example_parses)
@@ -1190,6 +1208,7 @@ Test(scenario, docs_example_parses)
     cr_assert_eq(s->n_exclude, 1);
     cr_assert_str_eq(s->exclude[0], "B3-1");
     cr_assert_eq(s->neighbour_chain_bonus_m2, 3000);
+    cr_assert_eq(s->lang, SL_LANG_ZH);
     sl_scenario_destroy(s);
     free(md);
     free(path);
