@@ -225,7 +225,7 @@ static const struct {
     {" m² · FAR ", " m² · 容积率 "},
     {" · site ", " · 用地面积 "},
     {" m² · per storey: height m · floor load / slab cap kN/m²",
-     " m² · 每层：层高 m · 楼面荷载 / 楼板设计荷载 kN/m²"},
+     " m² · 层高 m · 荷载/设计荷载 kN/m²"},
     /* report.html (out/report.c) */
     {" — shanglou plan report", " — shanglou 规划方案报告"},
     {" — shanglou evaluate report", " — shanglou 低效用地评估报告"},
