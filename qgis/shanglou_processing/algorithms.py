@@ -27,7 +27,7 @@ SCENARIO_FILTER = "Scenario files (*.yaml *.yml);;All files (*)"
 
 
 def configured_program():
-    """The path set in Processing ▸ Options ▸ Providers ▸ shanglou, or ''."""
+    """The path set in Settings ▸ Options ▸ Processing ▸ Providers ▸ shanglou, or ''."""
     try:
         from processing.core.ProcessingConfig import ProcessingConfig
         return ProcessingConfig.getSetting(SETTING_PROGRAM) or ""
@@ -192,9 +192,9 @@ class ShanglouAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self):
         return self.HELP + (
-            "<p>Runs the <code>shanglou</code> program: the one set in Processing ▸ Options ▸ "
-            "Providers ▸ shanglou, else <code>shanglou</code> on PATH. Cancel sends it Ctrl-C "
-            "(SIGINT).</p>")
+            "<p>Runs the <code>shanglou</code> program: the one set in Settings ▸ Options ▸ "
+            "Processing ▸ Providers ▸ shanglou, else <code>shanglou</code> on PATH. Cancel "
+            "sends it Ctrl-C (SIGINT).</p>")
 
     # -- parameters shared by evaluate, plan and compare --------------------
     def add_scenario(self):

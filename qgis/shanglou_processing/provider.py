@@ -1,5 +1,5 @@
 """The shanglou Processing provider: its algorithms and its one setting,
-the path of the shanglou program (Processing ▸ Options ▸ Providers ▸
+the path of the shanglou program (Settings ▸ Options ▸ Processing ▸ Providers ▸
 shanglou)."""
 
 import os

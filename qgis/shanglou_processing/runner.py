@@ -108,8 +108,8 @@ def find_program(configured=None):
         if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
         raise NotFound(f"the shanglou program set in the options, '{configured}', is not an "
-                       "executable file; correct it in Processing ▸ Options ▸ Providers ▸ "
-                       "shanglou, or clear it to use the shanglou on PATH")
+                       "executable file; correct it in Settings ▸ Options ▸ Processing ▸ "
+                       "Providers ▸ shanglou, or clear it to use the shanglou on PATH")
     found = shutil.which("shanglou")
     if found:
         return found
@@ -117,8 +117,8 @@ def find_program(configured=None):
         if os.access(path, os.X_OK):
             return path
     raise NotFound("the shanglou program was not found on PATH; build it (cmake --build build) "
-                   "and set its path, e.g. /home/me/shanglou/build/shanglou, in Processing ▸ "
-                   "Options ▸ Providers ▸ shanglou ▸ shanglou program")
+                   "and set its path, e.g. /home/me/shanglou/build/shanglou, in Settings ▸ "
+                   "Options ▸ Processing ▸ Providers ▸ shanglou ▸ shanglou program")
 
 
 class Result:

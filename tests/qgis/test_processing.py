@@ -393,7 +393,8 @@ def run_tests():
         f.write("not a program\n")
     ProcessingConfig.setSettingValue("SHANGLOU_PROGRAM", wrong)
     res, fb, err, _ = run("shanglou:check", {"SCENARIO": SCENARIO})
-    check(res is None and err and "not-a-program.txt" in err and "Processing ▸ Options" in err,
+    check(res is None and err and "not-a-program.txt" in err
+          and "Settings ▸ Options ▸ Processing ▸ Providers ▸ shanglou" in err,
           f"a wrong program path says where to set it ({err!r})")
     ProcessingConfig.setSettingValue("SHANGLOU_PROGRAM", "")
 
