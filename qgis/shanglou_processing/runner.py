@@ -12,9 +12,12 @@ not a terminal, progress as plain lines "TASK: STATE", for example
     solving: best 1100697, bound 1168440, gap 6.15 %, 5.0 s of at most 10 s
     plan 2/3 cap40.yaml: no plan yet, bound —, 2.0 s of at most 10 s
     writing parcels: 188 of 188, done in 0.3 s
+    finding neighbours: 5.0 s
 
-at most one per interval (5 s) and only for tasks that take that long.
-Between lines the bar moves with the clock when the time limit is known.
+one at least every 5 s while a task runs (a ticker in the program keeps
+the rhythm even during one long solver call), and one when a task that
+printed before ends; a task shorter than 5 s prints nothing.  Between
+lines the bar moves with the clock when the time limit is known.
 """
 
 import os
@@ -36,7 +39,7 @@ COUNT = re.compile(r"(\d+) of (\d+)(?: \((\d+) %\)|, done in )")
 LIMIT = re.compile(TIME + r" of at most " + TIME)
 SOLVER = re.compile(r"^(?:best -?\d+|no plan yet), bound ")
 DONE = re.compile(r"(?:^|, )done in ")
-ELAPSED_ONLY = re.compile(r"^\d+, " + TIME + "$")
+ELAPSED_ONLY = re.compile(r"^(?:\d+, )?" + TIME + "$")  # "1234, 6.0 s" or "6.0 s"
 PLAIN_TASK = re.compile(r"^[a-z][a-z -]*$")
 COMPARE_TASK = re.compile(r"^plan (\d+)/(\d+) ")
 
