@@ -9,6 +9,7 @@ stored in it) in the project.  docs/qgis.md says what a planner sees.
 
 import json
 import os
+import time
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm,
                        QgsProcessingException,
@@ -102,7 +103,10 @@ class Reporter:
     progress bar.  stages: (task pattern, start, end) as fractions of the
     whole run; a task matching none keeps the bar where it is.  When the
     solve's time limit is known (the parameter, or read from a progress
-    line) the bar moves with the clock between lines."""
+    line) the bar moves with the clock between lines: from the start of
+    the run until a line says otherwise, not while an earlier task (reading
+    a large zone) is still reporting, and from the solve's own elapsed time
+    once a solving line names it.  The bar never goes back."""
 
     def __init__(self, feedback, stages, limit_s=None, clock_stage=None, runs=1):
         self.feedback = feedback
@@ -111,7 +115,9 @@ class Reporter:
         self.clock_stage = clock_stage  # the stage the clock drives (solving)
         self.runs = runs                # compare: scenarios in sequence
         self.value = 0.0
-        self.current = None
+        self.current = None             # the stage of the last line
+        self.current_final = False
+        self.t0 = time.monotonic()      # when the clock's stage began
 
     def set(self, fraction):
         fraction = min(max(fraction, 0.0), 1.0)
@@ -133,24 +139,29 @@ class Reporter:
         st = self.stage_of(p.task)
         if st is None:
             return
-        self.current = st
+        self.current, self.current_final = st, p.final
         m = runner.COMPARE_TASK.match(p.task)
         frac = p.fraction if p.fraction is not None else 0.0
-        if m:  # compare: scenario i of n
+        if m:  # compare: scenario i of n, the clock runs from the start
             i, n = int(m.group(1)), int(m.group(2))
             self.runs = n
             self.set((i - 1 + frac) / n)
-        else:
-            self.set(st[1] + (st[2] - st[1]) * frac)
+            return
+        if st is self.clock_stage and p.limit_s and p.fraction is not None:
+            self.t0 = time.monotonic() - p.fraction * p.limit_s  # the solve's own clock
+        elif self.clock_stage is not None and st[1] < self.clock_stage[1] and p.final:
+            self.t0 = time.monotonic()  # an earlier task ended: the solve starts
+        self.set(st[1] + (st[2] - st[1]) * frac)
 
     def tick(self, elapsed_s):
         if not self.limit_s or self.clock_stage is None:
             return
         st = self.clock_stage
-        if self.current is not None and self.current[1] > st[1]:
-            return  # past the solve (writing)
-        # The clock: at most 99 % of the solve, the lines say when it ends.
-        frac = min(elapsed_s / (self.limit_s * self.runs), 0.99)
+        if self.current is not None and self.current is not st:
+            if self.current[1] > st[1] or not self.current_final:
+                return  # still reading, or past the solve (writing)
+        # At most 99 % of the solve: the lines say when it ends.
+        frac = min((time.monotonic() - self.t0) / (self.limit_s * self.runs), 0.99)
         self.set(st[1] + (st[2] - st[1]) * frac)
 
 
@@ -460,8 +471,9 @@ class CompareAlgorithm(ShanglouAlgorithm):
             "folder and opens comparison.csv as a table.</p><p>Cancel stops the scenario being "
             "solved with its best plan and runs no further scenario; the comparison so far is "
             "written.</p>")
-    STAGES = ((runner.COMPARE_TASK, 0.0, 1.0),)
-    CLOCK_STAGE = (runner.COMPARE_TASK, 0.0, 1.0)
+    COMPARING = (runner.COMPARE_TASK, 0.0, 1.0)
+    STAGES = (COMPARING,)
+    CLOCK_STAGE = COMPARING
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMultipleLayers(
