@@ -11,9 +11,8 @@ import json
 import os
 import time
 
-from qgis.core import (QgsProcessing, QgsProcessingAlgorithm,
-                       QgsProcessingException,
-                       QgsProcessingOutputFile, QgsProcessingOutputHtml,
+from qgis.core import (Qgis, QgsMessageLog, QgsProcessing, QgsProcessingAlgorithm,
+                       QgsProcessingException, QgsProcessingOutputFile, QgsProcessingOutputHtml,
                        QgsProcessingOutputNumber, QgsProcessingOutputString,
                        QgsProcessingOutputVectorLayer, QgsProcessingParameterBoolean,
                        QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
@@ -94,6 +93,8 @@ class MainThreadLoader(QObject):
     def load(self, uris, group_name):
         try:
             open_layers(self.project, [tuple(u) for u in uris], group_name)
+        except QgsProcessingException as e:  # no algorithm to report to any more
+            QgsMessageLog.logMessage(str(e), "shanglou", Qgis.Critical)
         finally:
             MainThreadLoader.alive.remove(self)
 
