@@ -4,9 +4,10 @@
 usage: test_processing.py SHANGLOU_CLI SOURCE_TREE
 
 Builds shanglou_processing.zip with scripts/qgis-plugin-zip, unpacks it
-into a scratch QGIS profile as QGIS's "Install from ZIP" does, loads it
-through its classFactory and runs with processing.run, on the bundled
-scenario (scenarios/gonggai.yaml):
+into a scratch QGIS profile as QGIS's "Install from ZIP" does, loads it as
+QGIS does (qgis.utils: metadata, classFactory, initProcessing) and runs
+with processing.run and as the Toolbox dialog does (a background task), on
+the bundled scenario (scenarios/gonggai.yaml):
 
   check     via `shanglou` on PATH: the CLI's "ok" line as MESSAGE;
   evaluate  via the program set in Processing's options: outputs exist,
@@ -105,13 +106,25 @@ with zipfile.ZipFile(zpath) as z:
     check(f"\nversion={version}\n" in meta and "hasProcessingProvider=yes" in meta,
           f"zip: metadata.txt has version={version} and hasProcessingProvider=yes")
     z.extractall(plugins)
-sys.path.insert(0, plugins)
-import shanglou_processing  # noqa: E402
+# Loaded the way QGIS and qgis_process load a plugin with
+# hasProcessingProvider=yes: found in the profile's plugin folder, its
+# metadata read, classFactory called (no iface: headless), initProcessing.
+import qgis.utils  # noqa: E402
 
-plugin = shanglou_processing.classFactory(None)  # no iface: headless, as in qgis_process
-plugin.initProcessing()
-check(os.path.dirname(shanglou_processing.__file__) == os.path.join(plugins, "shanglou_processing"),
-      "the plugin is imported from the unpacked zip")
+qgis.utils.plugin_paths.insert(0, plugins)
+sys.path.insert(0, plugins)
+qgis.utils.updateAvailablePlugins()
+check("shanglou_processing" in qgis.utils.available_plugins
+      and qgis.utils.pluginMetadata("shanglou_processing", "name") == "shanglou Processing",
+      "QGIS finds the unpacked plugin and reads its metadata")
+check(qgis.utils.loadPlugin("shanglou_processing")
+      and qgis.utils.startProcessingPlugin("shanglou_processing"),
+      "QGIS loads it and starts its Processing part")
+plugin = qgis.utils.plugins.get("shanglou_processing")
+mod = sys.modules.get("shanglou_processing")
+check(plugin is not None and mod is not None and
+      os.path.dirname(mod.__file__) == os.path.join(plugins, "shanglou_processing"),
+      "the plugin runs from the unpacked zip")
 reg = QgsApplication.processingRegistry()
 prov = reg.providerById("shanglou")
 algs = sorted(a.id() for a in prov.algorithms()) if prov else []
@@ -402,10 +415,12 @@ def run_tests():
 
 try:
     run_tests()
+    QgsProject.instance().clear()
+    check(qgis.utils.unloadPlugin("shanglou_processing")
+          and QgsApplication.processingRegistry().providerById("shanglou") is None,
+          "unloading the plugin removes the provider")
 finally:
     print(f"{passed} passed, {failed} failed", flush=True)
-    QgsProject.instance().clear()
-    plugin.unload()
     app.exitQgis()
     shutil.rmtree(SCRATCH, ignore_errors=True)
 sys.exit(1 if failed else 0)
