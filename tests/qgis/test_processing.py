@@ -230,6 +230,17 @@ def run_tests():
     check(fb.said("info", f"evaluate: {N} parcels") and fb.progress and fb.progress[-1][1] == 100,
           "evaluate: the CLI's summary line in the log, progress ends at 100")
 
+    # -- a temporary output folder, layers not opened ------------------------
+    from qgis.core import QgsProcessing
+    before = len(QgsProject.instance().mapLayers())
+    res, fb, err, _ = run("shanglou:evaluate", {"SCENARIO": SCENARIO, "LOAD": False,
+                                                "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT})
+    check(err is None and res and res["OUTPUT"] != QgsProcessing.TEMPORARY_OUTPUT
+          and os.path.isfile(os.path.join(res["OUTPUT"], "shanglou.gpkg")),
+          f"evaluate into a temporary folder: {res and res['OUTPUT']} ({err})")
+    check(len(QgsProject.instance().mapLayers()) == before,
+          "evaluate with LOAD off opens no layer")
+
     # -- plan: 10 s, the bar moves with the solve ---------------------------
     pl = os.path.join(SCRATCH, "plan")
     res, fb, err, secs = run("shanglou:plan", {"SCENARIO": SCENARIO, "OUTPUT": pl,
