@@ -59,16 +59,34 @@ Test(xlsx, plan_matches_geojson, .timeout = 300)
 }
 
 /* Parcel ids that a spreadsheet would turn into a date, a number, a
- * boolean or a formula stay the text they were; with phasing the workbook
- * has its phases sheet. */
-Test(xlsx, odd_ids_and_phases, .timeout = 300)
+ * boolean or a formula stay the text they were; the source's dates,
+ * date-times and booleans become Excel's; with phasing the workbook has its
+ * phases sheet. */
+Test(xlsx, odd_ids_dates_and_phases, .timeout = 300)
 {
     char *dir = t_tmpdir();
     t_run r = t_sh("cd %s && ogr2ogr -f GPKG zone.gpkg %s/geodata/shahe/parcels.shp -nln parcels"
-                   " && ogrinfo -q zone.gpkg -sql \"UPDATE parcels SET DKBH = CASE DKBH"
-                   " WHEN 'B3-2' THEN '3-12' WHEN 'B3-6' THEN '007' WHEN 'B1-1' THEN '1E3'"
-                   " WHEN 'B1-2' THEN '2024-01-05' WHEN 'B1-3' THEN 'TRUE'"
-                   " WHEN 'B1-4' THEN '=1+1' ELSE DKBH END\"",
+                   " -nlt PROMOTE_TO_MULTI && /usr/bin/python3 - <<'EOF'\n"
+                   "from osgeo import ogr\n"
+                   "ids = {'B3-2': '3-12', 'B3-6': '007', 'B1-1': '1E3', 'B1-2': '2024-01-05',\n"
+                   "       'B1-3': 'TRUE', 'B1-4': '=1+1'}\n"
+                   "ds = ogr.Open('zone.gpkg', 1)\n"
+                   "l = ds.GetLayer('parcels')\n"
+                   "l.CreateField(ogr.FieldDefn('PZRQ', ogr.OFTDate))\n"
+                   "l.CreateField(ogr.FieldDefn('GXSJ', ogr.OFTDateTime))\n"
+                   "b = ogr.FieldDefn('FLAG', ogr.OFTInteger)\n"
+                   "b.SetSubType(ogr.OFSTBoolean)\n"
+                   "l.CreateField(b)\n"
+                   "l.StartTransaction()\n"
+                   "for k, f in enumerate(l):\n"
+                   "    f.SetField('DKBH', ids.get(f.GetField('DKBH'), f.GetField('DKBH')))\n"
+                   "    if k %% 3:\n"
+                   "        f.SetField('PZRQ', '2021/05/%%02d' %% (1 + k %% 28))\n"
+                   "        f.SetField('GXSJ', '2021/05/04 10:11:%%02d' %% (k %% 60))\n"
+                   "        f.SetField('FLAG', k %% 2)\n"
+                   "    l.SetFeature(f)\n"
+                   "l.CommitTransaction()\n"
+                   "EOF",
                    dir, SL_SRC);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     t_run_free(&r);
@@ -88,6 +106,10 @@ Test(xlsx, odd_ids_and_phases, .timeout = 300)
     t_run_free(&r);
     check_dir("plan", out,
               "--id 3-12 --id 007 --id 1E3 --id 2024-01-05 --id TRUE --id '=1+1' --id B7-2");
+    /* the checker saw the date columns */
+    r = t_sh("/usr/bin/python3 %s plan %s | grep -c 'date columns: PZRQ, GXSJ'", CHECKER, out);
+    cr_assert_str_eq(r.out, "1\n", "%s", r.err);
+    t_run_free(&r);
     free(scen);
     t_rmtree(dir);
     free(dir);
@@ -112,10 +134,11 @@ Test(xlsx, checker_catches_retyped_cells, .timeout = 120)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char sub[4200];
         snprintf(sub, sizeof sub, "%s/m%zu", dir, k);
-        r = t_sh("mkdir %s && cp %s/parcels.geojson %s/summary.json %s/ && /usr/bin/python3 -c "
+        r = t_sh("mkdir %s && cp %s/parcels.geojson %s/summary.json %s/shanglou.gpkg %s/ && "
+                 "/usr/bin/python3 -c "
                  "\"import openpyxl, datetime; wb = openpyxl.load_workbook('%s/shanglou.xlsx'); "
                  "wb['parcels']['%s'] = %s; wb.save('%s/shanglou.xlsx')\"",
-                 sub, dir, dir, sub, dir, cases[k].cell, cases[k].value, sub);
+                 sub, dir, dir, dir, sub, dir, cases[k].cell, cases[k].value, sub);
         cr_assert_eq(r.status, 0, "%s", r.err);
         t_run_free(&r);
         r = t_sh("/usr/bin/python3 %s evaluate %s", CHECKER, sub);

@@ -34,11 +34,16 @@ typedef enum nf {
     NF_RATIO,   /* FAR, coverage, shares: 0.0000 */
     NF_LENGTH,  /* m, years, t, kN/m²: 0.00 */
     NF_PERCENT, /* a gap: 0.000% */
+    NF_DATE,    /* the source's dates and times */
+    NF_DATETIME,
+    NF_TIME,
     NF_N
 } nf;
 
-static const char *const nf_code[NF_N] = {NULL,       NULL,     "0",    "#,##0",
-                                          "#,##0.00", "0.0000", "0.00", "0.000%"};
+static const char *const nf_code[NF_N] = {
+    NULL,      NULL,   "0",      "#,##0",      "#,##0.00",
+    "0.0000",  "0.00", "0.000%", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss",
+    "hh:mm:ss"};
 
 typedef struct book {
     lxw_workbook *wb;
@@ -107,6 +112,8 @@ static double num_width(double v, nf f)
         int digits = (int)strcspn(buf, ".") - (buf[0] == '-');
         n += (digits - 1) / 3;
     }
+    if (f >= NF_DATE)
+        n = f == NF_DATETIME ? 19 : f == NF_DATE ? 10 : 8;
     return n + (f == NF_PERCENT);
 }
 
@@ -243,6 +250,29 @@ static void put_num(sheet *s, int c, double v)
     put_num_as(s, c, v, s->c[c].f);
 }
 
+/* A date, date-time or time of the source as Excel's (its time zone, if
+ * any, left aside; shown as yyyy-mm-dd hh:mm:ss); a year before 1900, which
+ * Excel cannot hold, as the text OGR gives. */
+static void put_datetime(sheet *s, int c, OGRFeatureH f, int i, OGRFieldType t)
+{
+    int y, mo, d, h, mi, tz;
+    float sec;
+    if (c >= s->nc || s->b->st != SL_OK ||
+        !OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &sec, &tz))
+        return;
+    if (t != OFTTime && (y < 1900 || y > 9999)) {
+        put_text(s, c, OGR_F_GetFieldAsString(f, i));
+        return;
+    }
+    nf k = t == OFTDate ? NF_DATE : t == OFTTime ? NF_TIME : NF_DATETIME;
+    lxw_datetime dt = {t == OFTTime ? 0 : y, t == OFTTime ? 0 : mo, t == OFTTime ? 0 : d,
+                       t == OFTDate ? 0 : h, t == OFTDate ? 0 : mi, t == OFTDate ? 0 : sec};
+    lxw_error e = worksheet_write_datetime(s->ws, s->row, (lxw_col_t)c, &dt, s->b->num[k]);
+    if (e != LXW_NO_ERROR)
+        fail_lxw(s, e);
+    widen(&s->c[c], num_width(0, k));
+}
+
 static void put_bool(sheet *s, int c, bool v)
 {
     if (c >= s->nc || s->b->st != SL_OK)
@@ -325,6 +355,8 @@ static void layer_sheet(book *b, GDALDatasetH ds, const char *gpkg_path, const c
                         put_num(&s, i, (double)OGR_F_GetFieldAsInteger64(f, i));
                     else if (type[i] == OFTReal)
                         put_num(&s, i, OGR_F_GetFieldAsDouble(f, i));
+                    else if (type[i] == OFTDate || type[i] == OFTDateTime || type[i] == OFTTime)
+                        put_datetime(&s, i, f, i, type[i]);
                     else
                         put_text(&s, i, OGR_F_GetFieldAsString(f, i));
                 }

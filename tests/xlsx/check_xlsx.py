@@ -8,7 +8,8 @@ usage: check_xlsx.py evaluate|plan DIR [--id ID]...
 Checks: the sheets there are; on every sheet a frozen header row, an
 autofilter over all of it and a width for every column; the parcels sheet
 against parcels.geojson (every parcel, every property: text as text,
-numbers as numbers, null as an empty cell); storeys against
+numbers as numbers, the date fields of shanglou.gpkg as dates, null as an
+empty cell); storeys against
 floors.geojson; economics against the parcels' economics properties;
 phases against phases.csv; industries and the 技术经济指标 against
 summary.json.  Each --id must appear, as that very text, in the parcels
@@ -16,12 +17,14 @@ sheet.  Prints "xlsx: N checks passed, 0 failed" or fails with the first
 difference.
 """
 import csv
+import datetime
 import json
-import math
+import re
 import sys
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from osgeo import ogr
 
 checks = 0
 
@@ -37,10 +40,31 @@ def same_number(a, b):
     return abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
-def check_cell(cell, v, where):
-    """The cell holds the GeoJSON value v, typed as v is."""
+def check_when(cell, v, kind, where):
+    """A date, date-time or time field: an Excel date holding the GeoJSON's
+    ISO 8601 text v (its time zone aside)."""
+    check(cell.data_type == "d", f"{where}: a date, got {cell.data_type} {cell.value!r}")
+    if kind == ogr.OFTDate:
+        check(cell.value.date().isoformat() == v, f"{where}: {v!r}, got {cell.value!r}")
+        return
+    if kind == ogr.OFTTime:
+        h, m, sec = re.match(r"(\d\d):(\d\d):(\d\d(?:\.\d+)?)", v).groups()
+        want = datetime.datetime(1900, 1, 1, int(h), int(m)) + datetime.timedelta(seconds=float(sec))
+        got = cell.value
+        got = datetime.datetime(1900, 1, 1, got.hour, got.minute, got.second, got.microsecond)
+    else:
+        want = datetime.datetime.fromisoformat(re.match(r"[^Z+]*(?:\+|Z|$)", v).group(0).rstrip("+Z"))
+        got = cell.value
+    check(abs((got - want).total_seconds()) < 0.002, f"{where}: {v!r}, got {cell.value!r}")
+
+
+def check_cell(cell, v, where, kind=None):
+    """The cell holds the GeoJSON value v, typed as v is (kind: the OGR
+    type of the field, for dates)."""
     if v is None or v == "":
         check(cell.value is None, f"{where}: empty cell for null, got {cell.value!r}")
+    elif kind in (ogr.OFTDate, ogr.OFTDateTime, ogr.OFTTime):
+        check_when(cell, v, kind, where)
     elif isinstance(v, bool):
         check(cell.data_type == "b" and cell.value is v, f"{where}: boolean {v!r}, got {cell.value!r}")
     elif isinstance(v, (list, dict)):
@@ -74,7 +98,14 @@ def header(ws):
     return [c.value for c in ws[1]]
 
 
-def compare_layer(ws, features, key_columns=None):
+def field_types(path, layer):
+    """The OGR type of each field of a layer of the GeoPackage."""
+    ds = ogr.Open(path)  # kept: its layers die with it
+    d = ds.GetLayerByName(layer).GetLayerDefn()
+    return {d.GetFieldDefn(i).GetName(): d.GetFieldDefn(i).GetType() for i in range(d.GetFieldCount())}
+
+
+def compare_layer(ws, features, key_columns=None, types=None):
     """One row per feature in order; every property of the feature in the
     column of the same name."""
     head = header(ws)
@@ -88,7 +119,8 @@ def compare_layer(ws, features, key_columns=None):
         for k, v in p.items():
             if k not in col:
                 continue
-            check_cell(ws.cell(r, col[k]), v, f"{ws.title}!{get_column_letter(col[k])}{r} ({k})")
+            check_cell(ws.cell(r, col[k]), v, f"{ws.title}!{get_column_letter(col[k])}{r} ({k})",
+                       (types or {}).get(k))
 
 
 def number_formats(ws):
@@ -140,7 +172,11 @@ def main():
 
     # parcels: every parcel, every property, value by value
     ws = wb["parcels"]
-    compare_layer(ws, parcels)
+    types = field_types(f"{d}/shanglou.gpkg", "parcels")
+    compare_layer(ws, parcels, types=types)
+    dates = [k for k, t in types.items() if t in (ogr.OFTDate, ogr.OFTDateTime, ogr.OFTTime)]
+    if dates:
+        print("date columns:", ", ".join(dates))
     number_formats(ws)
     for r in range(2, ws.max_row + 1):
         check(ws.cell(r, 1).data_type == "s", f"parcels!A{r}: id stored as text")
