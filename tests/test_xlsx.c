@@ -3,6 +3,7 @@
  * compared value by value with parcels.geojson, floors.geojson,
  * phases.csv and summary.json by tests/xlsx/check_xlsx.py. */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,35 @@ Test(xlsx, errors_name_the_path, .timeout = 120)
     sl_error_clear(&err);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* The disk fills up while the workbook is zipped (its temporary sheets
+ * take more room than the GeoPackage before it): exit 1, a message naming
+ * DIR/shanglou.xlsx, nothing left behind. */
+Test(xlsx, disk_full, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    t_run r = t_sh("mkdir %s/mnt && mount -t tmpfs -o size=296k tmpfs %s/mnt", dir, dir);
+    bool mounted = r.status == 0;
+    t_run_free(&r);
+    if (!mounted) {
+        t_rmtree(dir);
+        free(dir);
+        cr_skip_test("cannot mount a tmpfs here");
+    }
+    char out[4200];
+    snprintf(out, sizeof out, "%s/mnt/out", dir);
+    r = t_cli("evaluate", GONGGAI, "-o", out, "--formats", "xlsx", "-q", NULL);
+    t_run m = t_sh("ls -A %s/mnt; ls -A %s; umount %s/mnt", dir, out, dir);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[4400];
+    snprintf(want, sizeof want, "%s/shanglou.xlsx: cannot write: No space left on device", out);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    cr_assert_str_eq(m.out, "out\n", "nothing left in DIR: %s", m.out);
+    t_run_free(&m);
+    t_run_free(&r);
     t_rmtree(dir);
     free(dir);
 }

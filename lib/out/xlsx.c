@@ -804,15 +804,24 @@ sl_status sl_xlsx_write(const char *xlsx_path, const char *gpkg_path, const sl_z
         free(tmpdir);
         return b.st;
     }
+    /* The worksheets are assembled and zipped here: a full disk shows now
+     * (and libxlsxwriter also prints its own lines about it on stderr,
+     * which it offers no way to silence). */
     errno = 0;
     lxw_error le = workbook_close(b.wb);
+    int saved = errno;
     free(tmpdir);
-    if (le != LXW_NO_ERROR) {
-        int saved = errno;
-        sl_error_add(err, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SL_ERR_NOMEM : SL_ERR_IO,
-                     "%s: cannot write: %s%s%s", xlsx_path, lxw_strerror(le), saved ? ": " : "",
-                     saved ? strerror(saved) : "");
-        return le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SL_ERR_NOMEM : SL_ERR_IO;
-    }
-    return SL_OK;
+    if (le == LXW_NO_ERROR)
+        return SL_OK;
+    sl_status st = le == LXW_ERROR_MEMORY_MALLOC_FAILED ? SL_ERR_NOMEM : SL_ERR_IO;
+    char why[200];
+    snprintf(why, sizeof why, "%s", lxw_strerror(le));
+    size_t n = strlen(why);
+    if (n && why[n - 1] == '.')
+        why[n - 1] = '\0';
+    if (saved)
+        sl_error_add(err, st, "%s: cannot write: %s (%s)", xlsx_path, strerror(saved), why);
+    else
+        sl_error_add(err, st, "%s: cannot write: %s", xlsx_path, why);
+    return st;
 }
