@@ -485,6 +485,41 @@ Test(zh, qgis_legend_from_the_table)
     free(gz);
 }
 
+Test(zh, workbook_sheets_and_headers_from_the_table)
+{
+    char *x = out_path("zh", "shanglou.xlsx");
+    t_run r = t_sh("/usr/bin/python3 -c 'import openpyxl, sys\n"
+                   "wb = openpyxl.load_workbook(sys.argv[1], read_only=True)\n"
+                   "for ws in wb.worksheets:\n"
+                   "    row = next(ws.iter_rows(max_row=1))\n"
+                   "    print(ws.title + \"|\" + \",\".join(str(c.value) for c in row))' '%s'",
+                   x);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* the parcels sheet: its name and parcels.csv's Chinese headers */
+    char *csv = slurp_out("zh", "parcels.csv");
+    char *cols[200];
+    int n = csv_header(csv, cols, 200);
+    char want[8192];
+    int o = snprintf(want, sizeof want, "%s|", sl_tr_ctx(SL_LANG_ZH, "sheet", "parcels"));
+    for (int i = 0; i < n && o < (int)sizeof want; i++)
+        o += snprintf(want + o, sizeof want - (size_t)o, "%s%s", i ? "," : "", cols[i]);
+    cr_assert(strstr(r.out, want), "%.300s\nwant %.300s", r.out, want);
+    static const char *const sheets[] = {"storeys", "industries", "indicators 技术经济指标",
+                                         "economics"};
+    for (int i = 0; i < 4; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "\n%s|", sl_tr_ctx(SL_LANG_ZH, "sheet", sheets[i]));
+        cr_assert(strstr(r.out, line), "sheet %s: %s", sheets[i], r.out);
+    }
+    char ind[200];
+    snprintf(ind, sizeof ind, "|%s,%s,", sl_tr(SL_LANG_ZH, "indicator 指标"),
+             sl_tr(SL_LANG_ZH, "unit 单位"));
+    cr_assert(strstr(r.out, ind), "%s", r.out);
+    free(csv);
+    t_run_free(&r);
+    free(x);
+}
+
 /* ---- English, report.lang, errors -------------------------------------- */
 
 static char *scratch_scenario(const char *d, const char *name, const char *lang)

@@ -51,7 +51,8 @@ typedef struct book {
     lxw_format *num[NF_N];
     const char *path;
     sl_error *err;
-    sl_status st; /* the first failure */
+    sl_status st;          /* the first failure */
+    const sl_scenario *sc; /* its lang: sheet names, headers, indicators */
 } book;
 
 typedef struct column {
@@ -72,6 +73,7 @@ typedef struct sheet {
     column *c;
     lxw_row_t row;
     lxw_col_t freeze_cols;
+    bool parcels_fields; /* headers of the parcels layer: sl_parcels_field_header */
 } sheet;
 
 /* Keep the first failure, with a message naming the workbook. */
@@ -128,11 +130,12 @@ static void widen(column *c, double w)
 static bool sheet_start(sheet *s)
 {
     book *b = s->b;
-    char name[LXW_MAX_SHEETNAME_LENGTH];
+    char name[LXW_MAX_SHEETNAME_LENGTH * 4];
+    const char *base = sl_tr_ctx(b->sc->lang, "sheet", s->base);
     if (s->part == 1)
-        snprintf(name, sizeof name, "%s", s->base);
+        snprintf(name, sizeof name, "%s", base);
     else
-        snprintf(name, sizeof name, "%s %d", s->base, s->part);
+        snprintf(name, sizeof name, "%s %d", base, s->part);
     s->ws = workbook_add_worksheet(b->wb, name);
     if (!s->ws) {
         fail(b, SL_ERR_NOMEM, "out of memory");
@@ -140,13 +143,18 @@ static bool sheet_start(sheet *s)
     }
     s->row = 0;
     for (int i = 0; i < s->nc; i++) {
-        lxw_error e = worksheet_write_string(s->ws, 0, (lxw_col_t)i, s->c[i].head, b->head);
+        /* the header in the scenario's language (docs/outputs.md, Languages) */
+        char buf[400];
+        const char *head = s->parcels_fields
+                               ? sl_parcels_field_header(b->sc, s->c[i].head, buf, sizeof buf)
+                               : sl_tr(b->sc->lang, s->c[i].head);
+        lxw_error e = worksheet_write_string(s->ws, 0, (lxw_col_t)i, head, b->head);
         if (e != LXW_NO_ERROR) {
             fail_lxw(s, e);
             return false;
         }
         /* room for the filter's button */
-        widen(&s->c[i], text_width(s->c[i].head) + 2);
+        widen(&s->c[i], text_width(head) + 2);
     }
     worksheet_freeze_panes(s->ws, 1, s->freeze_cols);
     worksheet_ignore_errors(s->ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576");
@@ -328,6 +336,7 @@ static void layer_sheet(book *b, GDALDatasetH ds, const char *gpkg_path, const c
     sheet s;
     if (!sheet_init(&s, b, name, n, 1))
         return;
+    s.parcels_fields = strcmp(layer, "parcels") == 0;
     OGRFieldType *type = malloc(((size_t)s.nc + 1) * sizeof *type);
     bool *boolean = malloc(((size_t)s.nc + 1) * sizeof *boolean);
     if (!type || !boolean) {
@@ -386,26 +395,26 @@ static bool table_sheet(sheet *s, book *b, const char *name, int nc, const char 
 static void industries_sheet(book *b, const sl_zone *z, const sl_plan *plan)
 {
     const sl_scenario *sc = z->sc;
-    static const char *const heads[] = {"id",
-                                        "name",
-                                        "chain",
-                                        "kind",
-                                        "shared",
-                                        "priority",
-                                        "floor_height_m",
-                                        "floor_load_kN_m2",
-                                        "lift_t",
-                                        "vibration",
-                                        "fire_class",
-                                        "trips_per_1000m2_day",
-                                        "rent_cny_m2_month",
-                                        "tax_cny_m2_year",
-                                        "demand_min_m2",
-                                        "demand_max_m2",
-                                        "gfa_m2",
-                                        "parcels",
-                                        "storeys",
-                                        "demand_met"};
+    static const char *const heads[] = {SL_N("industry\004id"), /* 产业编号, not the parcels' id */
+                                        SL_N("name"),
+                                        SL_N("chain"),
+                                        SL_N("kind"),
+                                        SL_N("shared"),
+                                        SL_N("priority"),
+                                        SL_N("floor_height_m"),
+                                        SL_N("floor_load_kN_m2"),
+                                        SL_N("lift_t"),
+                                        SL_N("vibration"),
+                                        SL_N("fire_class"),
+                                        SL_N("trips_per_1000m2_day"),
+                                        SL_N("rent_cny_m2_month"),
+                                        SL_N("tax_cny_m2_year"),
+                                        SL_N("demand_min_m2"),
+                                        SL_N("demand_max_m2"),
+                                        SL_N("gfa_m2"),
+                                        SL_N("parcels"),
+                                        SL_N("storeys"),
+                                        SL_N("demand_met")};
     static const nf fmts[] = {NF_TEXT,    NF_TEXT,    NF_TEXT,   NF_TEXT,   NF_TEXT,
                               NF_GENERAL, NF_LENGTH,  NF_LENGTH, NF_LENGTH, NF_TEXT,
                               NF_TEXT,    NF_GENERAL, NF_AREA,   NF_AREA,   NF_AREA,
@@ -464,9 +473,9 @@ static void industries_sheet(book *b, const sl_zone *z, const sl_plan *plan)
             put_num(&s, C_STOREYS, (double)storeys[k]);
             /* the tolerance of the report's ✓ */
             put_text(&s, C_MET,
-                     g < ind->demand_min_m2 - 0.5   ? "below demand_min"
-                     : g > ind->demand_max_m2 + 0.5 ? "above demand_max"
-                                                    : "yes");
+                     sl_tr(sc->lang, g < ind->demand_min_m2 - 0.5   ? SL_N("below demand_min")
+                                     : g > ind->demand_max_m2 + 0.5 ? SL_N("above demand_max")
+                                                                    : SL_N("yes")));
         }
     }
 done:
@@ -492,8 +501,9 @@ static void ind_row(indicators *t, const char *name, const char *unit, nf f, dou
     sheet *s = &t->s;
     if (!sheet_row(s))
         return;
-    put_text(s, I_NAME, name);
-    put_text(s, I_UNIT, unit);
+    sl_lang L = s->b->sc->lang;
+    put_text(s, I_NAME, sl_tr(L, name));
+    put_text(s, I_UNIT, sl_tr_ctx(L, "unit", unit));
     if (f == NF_AREA || f == NF_LENGTH) {
         cur = sl_round2(cur);
         planned = sl_round2(planned);
@@ -504,16 +514,17 @@ static void ind_row(indicators *t, const char *name, const char *unit, nf f, dou
     put_num_as(s, I_CUR, cur, f);
     if (t->plan)
         put_num_as(s, I_PLAN, planned, f);
-    put_text(s, t->plan ? I_NOTE : I_PLAN, note);
+    put_text(s, t->plan ? I_NOTE : I_PLAN, sl_tr(L, note));
 }
 
 static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, const sl_economics *e)
 {
     const sl_scenario *sc = z->sc;
-    static const char *const heads_plan[] = {"indicator 指标", "unit 单位", "current 现状",
-                                             "planned 规划", "note 说明"};
-    static const char *const heads_eval[] = {"indicator 指标", "unit 单位", "current 现状",
-                                             "note 说明"};
+    static const char *const heads_plan[] = {SL_N("indicator 指标"), SL_N("unit 单位"),
+                                             SL_N("current 现状"), SL_N("planned 规划"),
+                                             SL_N("note 说明")};
+    static const char *const heads_eval[] = {SL_N("indicator 指标"), SL_N("unit 单位"),
+                                             SL_N("current 现状"), SL_N("note 说明")};
     static const nf fmts[] = {NF_TEXT, NF_TEXT, NF_GENERAL, NF_GENERAL, NF_TEXT};
     static const nf fmts_eval[] = {NF_TEXT, NF_TEXT, NF_GENERAL, NF_TEXT};
     indicators t = {.plan = plan != NULL};
@@ -562,80 +573,87 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
     double n_all = z->n, n_cand = (double)z->n_by_status[SL_PARCEL_CANDIDATE];
     double n_not = (double)z->n_by_status[SL_PARCEL_NOT_CANDIDATE];
     double n_rej = (double)z->n_by_status[SL_PARCEL_REJECTED];
-    ind_row(&t, "parcels 地块", "parcels", NF_COUNT, n_all, n_all, "every input feature");
-    ind_row(&t, "candidates 低效工业用地", "parcels", NF_COUNT, n_cand, n_cand, NULL);
+    ind_row(&t, SL_N("parcels 地块"), "parcels", NF_COUNT, n_all, n_all,
+            SL_N("every input feature"));
+    ind_row(&t, SL_N("candidates 低效工业用地"), "parcels", NF_COUNT, n_cand, n_cand, NULL);
     if (plan) {
-        ind_row(&t, "redeveloped 改造地块", "parcels", NF_COUNT, NAN, (double)redeveloped, NULL);
-        ind_row(&t, "kept candidates 保留地块", "parcels", NF_COUNT, NAN, (double)kept, NULL);
+        ind_row(&t, SL_N("redeveloped 改造地块"), "parcels", NF_COUNT, NAN, (double)redeveloped,
+                NULL);
+        ind_row(&t, SL_N("kept candidates 保留地块"), "parcels", NF_COUNT, NAN, (double)kept, NULL);
     }
-    ind_row(&t, "not candidates 非候选地块", "parcels", NF_COUNT, n_not, n_not, NULL);
-    ind_row(&t, "rejected 数据有误", "parcels", NF_COUNT, n_rej, n_rej,
-            "not counted in the areas below");
-    ind_row(&t, "site area 用地面积", "m²", NF_AREA, area, area, NULL);
-    ind_row(&t, "site area 用地面积", "mu 亩", NF_AREA, area / (10000.0 / 15),
-            area / (10000.0 / 15), "1 mu = 666.67 m²");
-    ind_row(&t, "candidates' site area 低效用地面积", "m²", NF_AREA, cand_area, cand_area, NULL);
-    ind_row(&t, "GFA 总建筑面积", "m²", NF_AREA, gfa, gfa_after,
-            plan ? "planned: the redeveloped parcels' new GFA, the others' current" : NULL);
+    ind_row(&t, SL_N("not candidates 非候选地块"), "parcels", NF_COUNT, n_not, n_not, NULL);
+    ind_row(&t, SL_N("rejected 数据有误"), "parcels", NF_COUNT, n_rej, n_rej,
+            SL_N("not counted in the areas below"));
+    ind_row(&t, SL_N("site area 用地面积"), "m²", NF_AREA, area, area, NULL);
+    ind_row(&t, SL_N("site area 用地面积"), "mu 亩", NF_AREA, area / (10000.0 / 15),
+            area / (10000.0 / 15), SL_N("1 mu = 666.67 m²"));
+    ind_row(&t, SL_N("candidates' site area 低效用地面积"), "m²", NF_AREA, cand_area, cand_area,
+            NULL);
+    ind_row(&t, SL_N("GFA 总建筑面积"), "m²", NF_AREA, gfa, gfa_after,
+            plan ? SL_N("planned: the redeveloped parcels' new GFA, the others' current") : NULL);
     if (plan)
-        ind_row(&t, "counted GFA 计容建筑面积", "m²", NF_AREA, gfa, counted_after,
-                "storeys taller than tall_storey_m count twice");
-    ind_row(&t, "FAR 容积率", "", NF_RATIO, area > 0 ? gfa / area : NAN,
-            area > 0 ? counted_after / area : NAN, "counted GFA / site area");
-    ind_row(&t, "candidates' GFA 低效用地建筑面积", "m²", NF_AREA, cand_gfa, NAN, NULL);
+        ind_row(&t, SL_N("counted GFA 计容建筑面积"), "m²", NF_AREA, gfa, counted_after,
+                SL_N("storeys taller than tall_storey_m count twice"));
+    ind_row(&t, SL_N("FAR 容积率"), "", NF_RATIO, area > 0 ? gfa / area : NAN,
+            area > 0 ? counted_after / area : NAN, SL_N("counted GFA / site area"));
+    ind_row(&t, SL_N("candidates' GFA 低效用地建筑面积"), "m²", NF_AREA, cand_gfa, NAN, NULL);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
         long long bind[SL_N_BINDINGS];
         sl_zone_rule_totals(z, r, &max_gfa, bind);
         char name[300];
-        snprintf(name, sizeof name, "candidates' max GFA under %s 候选地块规则上限建筑面积",
+        snprintf(name, sizeof name,
+                 sl_tr(sc->lang, "candidates' max GFA under %s 候选地块规则上限建筑面积"),
                  sc->rules[r].name);
         ind_row(&t, name, "m²", NF_AREA, max_gfa, NAN,
-                "if every candidate were rebuilt to this rule set's caps");
+                SL_N("if every candidate were rebuilt to this rule set's caps"));
     }
-    ind_row(&t, "candidates' possible gain 候选地块可增建筑面积", "m²", NF_AREA, gain, NAN,
-            "sum of gain_m2 under the plan rule set");
+    ind_row(&t, SL_N("candidates' possible gain 候选地块可增建筑面积"), "m²", NF_AREA, gain, NAN,
+            SL_N("sum of gain_m2 under the plan rule set"));
     if (plan) {
-        ind_row(&t, "redeveloped site area 改造用地面积", "m²", NF_AREA, red_area, red_area, NULL);
-        ind_row(&t, "redeveloped GFA 改造地块建筑面积", "m²", NF_AREA, red_cur, red_gfa,
-                "planned: summary.json gfa_m2");
-        ind_row(&t, "GFA gain 新增建筑面积", "m²", NF_AREA, NAN, red_gfa - red_cur, NULL);
-        ind_row(&t, "redeveloped FAR 改造地块容积率", "", NF_RATIO,
-                red_area > 0 ? red_cur / red_area : NAN,
-                red_area > 0 ? red_counted / red_area : NAN, "counted GFA / site area");
-        ind_row(&t, "redeveloped coverage 改造地块建筑系数", "", NF_RATIO, NAN,
-                red_area > 0 ? red_built / red_area : NAN, "footprints / site area");
-        ind_row(&t, "storeys 楼层", "storeys", NF_COUNT, NAN, (double)storeys, NULL);
-        ind_row(&t, "tallest block 最高建筑高度", "m", NF_LENGTH, NAN, redeveloped ? tallest : NAN,
+        ind_row(&t, SL_N("redeveloped site area 改造用地面积"), "m²", NF_AREA, red_area, red_area,
                 NULL);
+        ind_row(&t, SL_N("redeveloped GFA 改造地块建筑面积"), "m²", NF_AREA, red_cur, red_gfa,
+                SL_N("planned: summary.json gfa_m2"));
+        ind_row(&t, SL_N("GFA gain 新增建筑面积"), "m²", NF_AREA, NAN, red_gfa - red_cur, NULL);
+        ind_row(&t, SL_N("redeveloped FAR 改造地块容积率"), "", NF_RATIO,
+                red_area > 0 ? red_cur / red_area : NAN,
+                red_area > 0 ? red_counted / red_area : NAN, SL_N("counted GFA / site area"));
+        ind_row(&t, SL_N("redeveloped coverage 改造地块建筑系数"), "", NF_RATIO, NAN,
+                red_area > 0 ? red_built / red_area : NAN, SL_N("footprints / site area"));
+        ind_row(&t, SL_N("storeys 楼层"), "storeys", NF_COUNT, NAN, (double)storeys, NULL);
+        ind_row(&t, SL_N("tallest block 最高建筑高度"), "m", NF_LENGTH, NAN,
+                redeveloped ? tallest : NAN, NULL);
         bool has_plan = plan->status == SL_PLAN_OPTIMAL || plan->status == SL_PLAN_FEASIBLE;
-        ind_row(&t, "objective 目标值", "m²-eq", NF_AREA, NAN, has_plan ? plan->objective : NAN,
-                sl_plan_status_name(plan->status));
-        ind_row(&t, "bound 上界", "m²-eq", NF_AREA, NAN, plan->has_bound ? plan->bound : NAN,
-                plan->has_bound ? NULL : "not proven");
-        ind_row(&t, "gap 间隙", "%", NF_PERCENT, NAN,
+        ind_row(&t, SL_N("objective 目标值"), "m²-eq", NF_AREA, NAN,
+                has_plan ? plan->objective : NAN,
+                sl_tr_ctx(sc->lang, "plan", sl_plan_status_name(plan->status)));
+        ind_row(&t, SL_N("bound 上界"), "m²-eq", NF_AREA, NAN, plan->has_bound ? plan->bound : NAN,
+                plan->has_bound ? NULL : SL_N("not proven"));
+        ind_row(&t, SL_N("gap 间隙"), "%", NF_PERCENT, NAN,
                 plan->has_bound && isfinite(plan->gap) ? plan->gap : NAN,
-                plan->has_bound ? NULL : "not proven");
+                plan->has_bound ? NULL : SL_N("not proven"));
     }
     if (e) {
         if (plan) {
-            ind_row(&t, "capex 总投资", "CNY", NF_AREA, NAN, e->capex_cny, NULL);
-            ind_row(&t, "NOI 净租金收入", "CNY/year", NF_AREA, NAN, e->noi_cny_year, NULL);
-            ind_row(&t, "tax 税收", "CNY/year", NF_AREA, NAN, e->tax_cny_year,
-                    "the redeveloped parcels' new tax");
-            ind_row(&t, "payback 投资回收期", "years", NF_LENGTH, NAN, e->payback_years, NULL);
-            ind_row(&t, "NPV 净现值", "CNY", NF_AREA, NAN, e->npv_cny, NULL);
+            ind_row(&t, SL_N("capex 总投资"), "CNY", NF_AREA, NAN, e->capex_cny, NULL);
+            ind_row(&t, SL_N("NOI 净租金收入"), "CNY/year", NF_AREA, NAN, e->noi_cny_year, NULL);
+            ind_row(&t, SL_N("tax 税收"), "CNY/year", NF_AREA, NAN, e->tax_cny_year,
+                    SL_N("the redeveloped parcels' new tax"));
+            ind_row(&t, SL_N("payback 投资回收期"), "years", NF_LENGTH, NAN, e->payback_years,
+                    NULL);
+            ind_row(&t, SL_N("NPV 净现值"), "CNY", NF_AREA, NAN, e->npv_cny, NULL);
         }
-        ind_row(&t, "tax per mu 亩均税收", "CNY/mu", NF_AREA, e->tax_per_mu_before_cny,
-                e->tax_per_mu_after_cny, "industrial parcels with a known tax");
+        ind_row(&t, SL_N("tax per mu 亩均税收"), "CNY/mu", NF_AREA, e->tax_per_mu_before_cny,
+                e->tax_per_mu_after_cny, SL_N("industrial parcels with a known tax"));
         for (int g = SL_GRADE_A; g <= SL_GRADE_D + 1; g++) {
             int k = g <= SL_GRADE_D ? g : SL_GRADE_NONE;
             char name[80];
             if (k == SL_GRADE_NONE)
-                snprintf(name, sizeof name, "not graded 未评级");
+                snprintf(name, sizeof name, "%s", sl_tr(sc->lang, "not graded 未评级"));
             else
-                snprintf(name, sizeof name, "grade %s 亩均评价 %s 类", sl_grade_name((sl_grade)k),
-                         sl_grade_name((sl_grade)k));
+                snprintf(name, sizeof name, sl_tr(sc->lang, "grade %s 亩均评价 %s 类"),
+                         sl_grade_name((sl_grade)k), sl_grade_name((sl_grade)k));
             ind_row(&t, name, "parcels", NF_COUNT, (double)e->grades_before[k],
                     (double)e->grades_after[k], NULL);
         }
@@ -646,8 +664,9 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
         for (int i = 0; i < ph->n; i++)
             if (ph->in_use[i] > last)
                 last = ph->in_use[i];
-        ind_row(&t, "parcels started 启动地块", "parcels", NF_COUNT, NAN, ph->n_started, NULL);
-        ind_row(&t, "last in use 全部投用年份", "year", NF_INT, NAN, last ? last : NAN, NULL);
+        ind_row(&t, SL_N("parcels started 启动地块"), "parcels", NF_COUNT, NAN, ph->n_started,
+                NULL);
+        ind_row(&t, SL_N("last in use 全部投用年份"), "year", NF_INT, NAN, last ? last : NAN, NULL);
     }
     sheet_free(&t.s);
 }
@@ -655,10 +674,11 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
 /* §11 per redeveloped parcel, as in the parcels layer. */
 static void economics_sheet(book *b, const sl_zone *z, const sl_plan *plan, const sl_economics *e)
 {
-    static const char *const heads[] = {"id",           "grade",          "capex_cny",
-                                        "noi_cny_year", "tax_cny_year",   "payback_years",
-                                        "npv_cny",      "tax_per_mu_cny", "tax_per_mu_after_cny",
-                                        "grade_after"};
+    static const char *const heads[] = {
+        SL_N("id"),           SL_N("grade"),          SL_N("capex_cny"),
+        SL_N("noi_cny_year"), SL_N("tax_cny_year"),   SL_N("payback_years"),
+        SL_N("npv_cny"),      SL_N("tax_per_mu_cny"), SL_N("tax_per_mu_after_cny"),
+        SL_N("grade_after")};
     static const nf fmts[] = {NF_TEXT,   NF_TEXT, NF_AREA, NF_AREA, NF_AREA,
                               NF_LENGTH, NF_AREA, NF_AREA, NF_AREA, NF_TEXT};
     sheet s;
@@ -687,14 +707,14 @@ static void economics_sheet(book *b, const sl_zone *z, const sl_plan *plan, cons
 /* The rows of phases.csv. */
 static void phases_sheet(book *b, const sl_phasing *ph)
 {
-    static const char *const heads[] = {"year",
-                                        "parcels_started",
-                                        "spending_cny",
-                                        "cumulative_budget_cny",
-                                        "cumulative_spending_cny",
-                                        "swing_space_used_m2",
-                                        "swing_space_available_m2",
-                                        "gfa_into_use_m2"};
+    static const char *const heads[] = {SL_N("year"),
+                                        SL_N("parcels_started"),
+                                        SL_N("spending_cny"),
+                                        SL_N("cumulative_budget_cny"),
+                                        SL_N("cumulative_spending_cny"),
+                                        SL_N("swing_space_used_m2"),
+                                        SL_N("swing_space_available_m2"),
+                                        SL_N("gfa_into_use_m2")};
     static const nf fmts[] = {NF_INT,  NF_COUNT, NF_AREA, NF_AREA,
                               NF_AREA, NF_AREA,  NF_AREA, NF_AREA};
     sheet s;
@@ -718,7 +738,7 @@ static void phases_sheet(book *b, const sl_phasing *ph)
 sl_status sl_xlsx_write(const char *xlsx_path, const char *gpkg_path, const sl_zone *z,
                         const sl_plan *plan, const sl_economics *e, sl_error *err)
 {
-    book b = {.path = xlsx_path, .err = err, .st = SL_OK};
+    book b = {.path = xlsx_path, .err = err, .st = SL_OK, .sc = z->sc};
     /* Temporary files beside the workbook (the run's staging directory),
      * not in /tmp. */
     char *tmpdir = strdup(xlsx_path);
