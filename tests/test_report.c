@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,93 @@ Test(report, map_in_chromium, .timeout = 200)
     free(err);
     free(dom);
     free(probed);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* A geographic layer (RFC 7946 GeoJSON, longitude and latitude) is drawn
+ * in the metric frame: a 200 m x 100 m rectangle (in EPSG:4547) keeps its
+ * 2:1 shape on the map, where longitude and latitude at 26°N would make it
+ * 2.2:1, and the scale bar measures metres; the enterprise's name is
+ * written inside it. */
+Test(report, map_of_a_geographic_layer)
+{
+    char *dir = t_tmpdir();
+    OGRSpatialReferenceH gk = OSRNewSpatialReference(NULL), ll = OSRNewSpatialReference(NULL);
+    cr_assert_eq(OSRImportFromEPSG(gk, 4547), OGRERR_NONE);
+    cr_assert_eq(OSRImportFromEPSG(ll, 4326), OGRERR_NONE);
+    OSRSetAxisMappingStrategy(gk, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(gk, ll);
+    cr_assert(ct);
+    double x[5] = {590000, 590200, 590200, 590000, 590000};
+    double y[5] = {2860000, 2860000, 2860100, 2860100, 2860000};
+    cr_assert(OCTTransform(ct, 5, x, y, NULL));
+    char ring[600];
+    int o = 0;
+    for (int i = 0; i < 5; i++)
+        o += snprintf(ring + o, sizeof ring - (size_t)o, "%s[%.9f,%.9f]", i ? "," : "", x[i], y[i]);
+    char gj[1200];
+    snprintf(gj, sizeof gj,
+             "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+             "{\"ID\":\"R1\",\"LU\":\"M1\",\"NAME\":\"赣州测试实业有限公司\"},\"geometry\":"
+             "{\"type\":\"Polygon\",\"coordinates\":[[%s]]}}]}",
+             ring);
+    free(t_write(dir, "geo.geojson", gj));
+    char *yaml = t_write(dir, "geo.yaml",
+                         "parcels:\n  source: geo.geojson\n"
+                         "  fields: {id: ID, land_use: LU, name: NAME}\n");
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *sc = sl_scenario_load(yaml, &err);
+    cr_assert(sc, "%s", err.n ? err.msgs[0] : "");
+    sl_zone *z = sl_zone_open(sc, &err);
+    cr_assert(z);
+    cr_assert_eq(sl_zone_read(z, NULL, NULL, &err), SL_OK);
+    char p[4200];
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    cr_assert_eq(sl_report_write(p, z, NULL, &err), SL_OK);
+    char *html = t_slurp(p, NULL);
+    const char *d = strstr(html, "<path data-i=\"0\" data-id=\"R1\"");
+    cr_assert(d, "%s", html);
+    d = strstr(d, " d=\"M");
+    cr_assert(d);
+    d += 5;
+    double min_x = INFINITY, max_x = -INFINITY, min_y = INFINITY, max_y = -INFINITY;
+    int n = 0;
+    double px, py;
+    int used;
+    while (sscanf(d, "%lf,%lf%n", &px, &py, &used) == 2) {
+        min_x = fmin(min_x, px), max_x = fmax(max_x, px);
+        min_y = fmin(min_y, py), max_y = fmax(max_y, py);
+        n++;
+        d += used;
+        if (*d == ' ')
+            d++;
+    }
+    cr_assert_eq(n, 4, "the rectangle's corners");
+    double px_per_m = (max_x - min_x) / 200;
+    cr_assert_float_eq((max_y - min_y) / 100, px_per_m, 0.002 * px_per_m, "%g x %g px",
+                       max_x - min_x, max_y - min_y);
+    double bar_m = 0, bar_px = 0;
+    const char *sb = strstr(html, "<g id=\"map-scalebar\" data-m=\"");
+    cr_assert(sb);
+    cr_assert_eq(sscanf(sb, "<g id=\"map-scalebar\" data-m=\"%lf\"", &bar_m), 1);
+    const char *len = strstr(sb, "class=\"sb-len\"");
+    cr_assert(len);
+    cr_assert(strstr(len, "width=\""));
+    cr_assert_eq(sscanf(strstr(len, "width=\"") + 7, "%lf", &bar_px), 1);
+    cr_assert_float_eq(bar_px / px_per_m, bar_m, 0.005 * bar_m, "%g px for %g m", bar_px, bar_m);
+    cr_assert(strstr(html, "<text class=\"lbl name\""), "the name fits in a 200 m parcel");
+    cr_assert(strstr(html, ">赣州测试实业有限公司</text>"));
+    free(html);
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(gk);
+    OSRDestroySpatialReference(ll);
+    sl_zone_destroy(z);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&err);
+    free(yaml);
     t_rmtree(dir);
     free(dir);
 }
