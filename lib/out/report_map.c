@@ -11,6 +11,7 @@
 
 #include "input/source.h"
 #include "out/buildings_layer.h"
+#include "util/ogr_util.h"
 
 /* ---- what the map says ---------------------------------------------------
  * Every text a reader sees on the map, its legend and its panel, in one
@@ -32,7 +33,7 @@ enum {
 
 static const struct map_text {
     const char *heading, *intro, *svg_title, *hint, *legend, *by_chain, *pinned, *north, *not_drawn,
-        *stack, *no_stack, *details, *unit_m;
+        *no_frame, *stack, *no_stack, *details, *unit_m;
     const char *rows[N_ROWS];
     const char *cols[4];
     const char *blocks[2]; /* indexed by sl_block */
@@ -48,6 +49,7 @@ static const struct map_text {
     .pinned = "指定 pinned (plan.pins)",
     .north = "N",
     .not_drawn = "parcels without a usable geometry are not drawn",
+    .no_frame = "No map: the parcels cannot be drawn in metres",
     .stack = "竖向布局 stack, top down",
     .no_stack = "no stack: not redeveloped",
     .details = "技术经济指标表 →",
@@ -665,21 +667,34 @@ static void draw(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const map
     sl_textbuf_puts(b, "</svg>\n");
 }
 
-sl_status sl_report_map(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours,
-                        sl_error *err)
+/* The map with GDAL's messages held (reading the source again repeats its
+ * warnings; GEOS may complain of a polygon it cannot label): the map does
+ * without what they concern, and the reading reports its own failures. */
+static sl_status map_section(sl_textbuf *b, const sl_zone *z, const sl_plan *plan,
+                             const sl_rgb *colours, sl_error *err)
 {
     map_ctx c = {.name_field = -2, .err = err};
     double mpu = 1;
     OGREnvelope ext;
     if (OGR_L_GetExtent(sl_source_layer(z->src), &ext, TRUE) != OGRERR_NONE)
         memset(&ext, 0, sizeof ext);
-    sl_status st = sl_source_metric_frame(z->src, (ext.MinX + ext.MaxX) / 2,
-                                          (ext.MinY + ext.MaxY) / 2, &c.ct, &mpu, err);
-    if (st == SL_OK)
-        st = sl_zone_rescan(z, take, &c, err);
+    sl_textbuf_printf(b, "<h2 id=\"map\">%s</h2>\n<p class=\"meta\">%s</p>\n", text.heading,
+                      text.intro);
+    /* Without a metric frame the report goes on without its map: the
+     * message says why. */
+    sl_error ferr;
+    sl_error_init(&ferr);
+    if (sl_source_metric_frame(z->src, (ext.MinX + ext.MaxX) / 2, (ext.MinY + ext.MaxY) / 2, &c.ct,
+                               &mpu, &ferr) != SL_OK) {
+        sl_textbuf_printf(b, "<p>%s: ", text.no_frame);
+        sl_textbuf_xml(b, ferr.n ? ferr.msgs[0] : "");
+        sl_textbuf_puts(b, "</p>\n");
+        sl_error_clear(&ferr);
+        return SL_OK;
+    }
+    sl_error_clear(&ferr);
+    sl_status st = sl_zone_rescan(z, take, &c, err);
     if (st == SL_OK) {
-        sl_textbuf_printf(b, "<h2 id=\"map\">%s</h2>\n<p class=\"meta\">%s</p>\n", text.heading,
-                          text.intro);
         if (c.n == 0) {
             sl_textbuf_printf(b, "<p>%lld %s.</p>\n", c.not_drawn, text.not_drawn);
         } else {
@@ -728,5 +743,15 @@ sl_status sl_report_map(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, co
     free(c.v);
     if (c.ct)
         OCTDestroyCoordinateTransformation(c.ct);
+    return st;
+}
+
+sl_status sl_report_map(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, const sl_rgb *colours,
+                        sl_error *err)
+{
+    sl_gdal_capture cap;
+    sl_gdal_capture_push(&cap);
+    sl_status st = map_section(b, z, plan, colours, err);
+    sl_gdal_capture_pop();
     return st;
 }
