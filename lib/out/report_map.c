@@ -39,9 +39,10 @@ static const struct map_text {
     const char *blocks[2]; /* indexed by sl_block */
 } text = {
     .heading = "片区地图 Map",
-    .intro = "Every parcel, north up, coloured by its status; redeveloped parcels by the chain "
-             "their building is themed with. Ids and enterprise names are written where they fit. "
-             "Hover over a parcel to see its numbers and its stack; click it to keep them.",
+    .intro = "Every parcel, north up, coloured by its status (in a plan, each redeveloped parcel "
+             "by the chain its building is themed with). Ids and enterprise names are written "
+             "where they fit. Hover over a parcel to see its numbers and its stack; click it to "
+             "keep them.",
     .svg_title = "map of the zone's parcels",
     .hint = "Hover over or click a parcel to see its numbers and its stack.",
     .legend = "图例 Legend",
