@@ -128,7 +128,8 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
 
 /* Run in the page after the map's script: click parcel ID (a redeveloped
  * one), then write what the page shows into <pre id="t-out">, one fact a
- * line: the number of parcel paths, the panel's heading and its storeys,
+ * line: the number of parcel paths, the panel's heading, its storeys and
+ * whether its link leads to an element of the page,
  * the parcels' bounding box in SVG units, the scale bar's length in SVG
  * units, its data-m and its label. */
 static const char *probe =
@@ -141,6 +142,8 @@ static const char *probe =
     "document.querySelectorAll('#map-panel tr.storey').forEach(function(r){o.push('storey '+"
     "r.getAttribute('data-block')+' '+r.getAttribute('data-level')+' '+"
     "r.getAttribute('data-industry'));});\n"
+    "var a=q('#map-panel a');o.push('link '+(a&&document.getElementById("
+    "a.getAttribute('href').slice(1))?1:0));\n"
     "var b=document.getElementById('map-parcels').getBBox();\n"
     "o.push('bbox '+b.width+' '+b.height);\n"
     "o.push('bar '+q('#map-scalebar .sb-len').getAttribute('width')+' '+"
@@ -246,7 +249,7 @@ Test(report, map_in_chromium, .timeout = 200)
     cr_assert_null(strstr(err, "CONSOLE"), "console messages: %s", err);
     const char *out = strstr(dom, "<pre id=\"t-out\">");
     cr_assert(out, "the probe ran: %s", err);
-    int paths = -1, found = 0;
+    int paths = -1, found = 0, link = 0;
     char panel[64] = "", label[64] = "";
     double bbox_w = 0, bbox_h = 0, bar_px = 0, bar_m = 0;
     for (const char *line = strchr(out, '>') + 1; line && *line && *line != '<';
@@ -254,7 +257,7 @@ Test(report, map_in_chromium, .timeout = 200)
         char blk[16];
         t_storey s;
         if (sscanf(line, "paths %d", &paths) == 1 || sscanf(line, "found %d", &found) == 1 ||
-            sscanf(line, "panel %63s", panel) == 1 ||
+            sscanf(line, "link %d", &link) == 1 || sscanf(line, "panel %63s", panel) == 1 ||
             sscanf(line, "bbox %lf %lf", &bbox_w, &bbox_h) == 2 ||
             sscanf(line, "bar %lf %lf", &bar_px, &bar_m) == 2 ||
             sscanf(line, "label %63[^\n]", label) == 1)
@@ -268,6 +271,7 @@ Test(report, map_in_chromium, .timeout = 200)
     cr_assert_eq(paths, n_geom, "one path per parcel with a geometry");
     cr_assert_eq(found, 1, "a path with data-id %s", id);
     cr_assert_str_eq(panel, id, "the panel shows the clicked parcel");
+    cr_assert_eq(link, 1, "the panel links to %s's 技术经济指标表", id);
     cr_assert_eq(n_got, n_want, "%s: %d storeys in the panel, %d in floors.geojson", id, n_got,
                  n_want);
     qsort(want, (size_t)n_want, sizeof *want, storey_cmp);

@@ -37,6 +37,7 @@ static const struct map_text {
     const char *rows[N_ROWS];
     const char *cols[4];
     const char *blocks[2]; /* indexed by sl_block */
+    const char *levels[2]; /* a level's prefix, by sl_block: F3, O2 */
 } text = {
     .heading = "片区地图 Map",
     .intro = "Every parcel, north up, coloured by its status (in a plan, each redeveloped parcel "
@@ -60,6 +61,7 @@ static const struct map_text {
              "max GFA 最大建面 m² (plan rules)", "gain 增量 m²"},
     .cols = {"block", "level 层", "industry 产业", "height 层高 m"},
     .blocks = {"厂房 factory", "办公 office"},
+    .levels = {"F", "O"},
 };
 
 /* ---- the parcels in the metric frame ------------------------------------ */
@@ -463,7 +465,7 @@ static const char *script =
     " p.s.forEach(function(x){var tr=el('tr','storey');tr.setAttribute('data-block',x[0]);"
     "tr.setAttribute('data-level',x[1]);tr.setAttribute('data-industry',x[2]);\n"
     "  tr.appendChild(el('td',null,T.blocks[x[0]]));"
-    "tr.appendChild(el('td','n',(x[0]?'O':'F')+x[1]));\n"
+    "tr.appendChild(el('td','n',T.levels[x[0]]+x[1]));\n"
     "  var td=el('td'),sw=el('span','sw');sw.style.background=x[5];td.appendChild(sw);"
     "td.appendChild(document.createTextNode(x[3]));tr.appendChild(td);\n"
     "  tr.appendChild(el('td','n',x[4]));s.appendChild(tr);});\n"
@@ -729,6 +731,10 @@ static sl_status map_section(sl_textbuf *b, const sl_zone *z, const sl_plan *pla
             js_str(b, text.blocks[SL_BLOCK_FACTORY]);
             sl_textbuf_puts(b, ",");
             js_str(b, text.blocks[SL_BLOCK_OFFICE]);
+            sl_textbuf_puts(b, "],\"levels\":[");
+            js_str(b, text.levels[SL_BLOCK_FACTORY]);
+            sl_textbuf_puts(b, ",");
+            js_str(b, text.levels[SL_BLOCK_OFFICE]);
             sl_textbuf_puts(b, "]},\n\"p\":[");
             for (int i = 0; i < c.n; i++) {
                 sl_textbuf_puts(b, i ? ",\n" : "\n");
