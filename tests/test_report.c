@@ -6,6 +6,7 @@
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <cpl_string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "out/summary.h"
 #include "input/scenario.h"
 #include "out/styles.h"
+#include "out/buildings_layer.h"
 #include "support.h"
 #include "eval/evaluate.h"
 
@@ -185,13 +187,21 @@ Test(report, map_in_chromium, .timeout = 200)
     cr_assert(ds, "%s", p);
     OGRLayerH l = OGR_DS_GetLayer(ds, 0);
     int n_geom = 0;
-    char id[64] = "";
+    char id[64] = "", theme[128] = "";
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(l))) {
         n_geom += OGR_F_GetGeometryRef(f) != NULL;
-        if (!id[0] &&
-            strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "status")), "redeveloped") == 0)
+        if (!id[0] && strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "status")),
+                             "redeveloped") == 0) {
             snprintf(id, sizeof id, "%s", OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id")));
+            /* the building's theme, as the buildings layer names it */
+            char **chains = OGR_F_GetFieldAsStringList(f, OGR_F_GetFieldIndex(f, "chains"));
+            int n = chains ? CSLCount(chains) : 0;
+            snprintf(theme, sizeof theme, "%s",
+                     n == 1   ? chains[0]
+                     : n == 0 ? SL_THEME_SHARED
+                              : SL_THEME_SEVERAL);
+        }
         OGR_F_Destroy(f);
     }
     OGR_DS_Destroy(ds);
@@ -298,6 +308,40 @@ Test(report, map_in_chromium, .timeout = 200)
     char want_label[64];
     snprintf(want_label, sizeof want_label, "%g m", bar_m);
     cr_assert_str_eq(label, want_label);
+    /* the parcel's fill is its building's colour in the buildings layer's
+     * QGIS style */
+    sl_error e2;
+    sl_error_init(&e2);
+    sl_scenario *sc = sl_scenario_load(GONGGAI, &e2);
+    cr_assert(sc);
+    char *qml = sl_style_qml(SL_STYLE_BUILDINGS, sc, true);
+    cr_assert(qml);
+    char cat[300], sym[64];
+    snprintf(cat, sizeof cat, "<category value=\"%s\" label=\"%s\" symbol=\"", theme, theme);
+    const char *c = strstr(qml, cat);
+    cr_assert(c, "the style has a category %s", theme);
+    int symbol = atoi(c + strlen(cat));
+    snprintf(sym, sizeof sym, "<symbol type=\"fill\" name=\"%d\"", symbol);
+    c = strstr(qml, sym);
+    cr_assert(c);
+    c = strstr(c, "name=\"color\" value=\"");
+    int cr, cg, cb;
+    cr_assert(c && sscanf(c, "name=\"color\" value=\"%d,%d,%d", &cr, &cg, &cb) == 3);
+    char want_path[200];
+    snprintf(want_path, sizeof want_path, "data-id=\"%s\" data-status=\"redeveloped\"", id);
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    html = t_slurp(p, NULL);
+    const char *path = strstr(html, want_path);
+    cr_assert(path, "%s", want_path);
+    char fill[32];
+    snprintf(fill, sizeof fill, "fill=\"#%02x%02x%02x\"", cr, cg, cb);
+    const char *end = strchr(path, '>');
+    const char *at = strstr(path, fill);
+    cr_assert(at && at < end, "%s: %s, as the buildings style colours %s", id, fill, theme);
+    free(html);
+    free(qml);
+    sl_scenario_destroy(sc);
+    sl_error_clear(&e2);
     free(err);
     free(dom);
     free(probed);
