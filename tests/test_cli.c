@@ -127,7 +127,7 @@ Test(cli, inspect_suggests_mapping)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "crs: EPSG:4547"), "%s", r.out);
     cr_assert(strstr(r.out, "fields: {id: DKBH, land_use: YDDM, current_far: RJL, current_gfa: "
-                            "JZMJ, current_height: JZGD, tax: NSE}"),
+                            "JZMJ, current_height: JZGD, tax: NSE, name: QYMC}"),
               "%s", r.out);
     cr_assert(strstr(r.out, "\"M1\""), "%s", r.out);
     cr_assert(strstr(r.out, "B7-2") || strstr(r.out, "B1-"), "%s", r.out);

@@ -315,7 +315,10 @@ Test(zh, report_headings_and_legends_come_from_the_table)
         "Bars: GFA; ticks: demand min and max.",
         "Areas are geodesic (CGCS2000 ellipsoid); the map layers are in shanglou.gpkg (open it "
         "in QGIS), the table in parcels.csv.",
-        " m² · per storey: height m · floor load / slab cap kN/m²",
+        " m² · per storey: height m · floor load / slab cap kN/m² · block widths: the floor "
+        "plate's side, to scale",
+        "片区地图 Map",
+        "图例 Legend",
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *t = sl_tr(SL_LANG_ZH, keys[i]);

@@ -408,7 +408,7 @@ Test(pg, read_zone_from_table_and_query)
 
     /* Computed geometries: the CRS is their SRID's. */
     q = pg_scenario("computed.yaml",
-                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, ST_Transform(geom, 4326) AS g "
+                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, qymc, ST_Transform(geom, 4326) AS g "
                     "FROM zone_parcels",
                     NULL);
     r = t_cli("check", q, NULL);

@@ -26,20 +26,10 @@ static const char *block_name(int block)
 
 /* ---- the stacking plan -------------------------------------------------- */
 
-char *sl_report_svg_name(const char *id, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (const char *p = id ? id : "parcel"; *p && o + 5 < size; p++) {
-        unsigned char c = (unsigned char)*p;
-        bool keep = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && o > 0);
-        buf[o++] = keep ? (char)c : '_';
-    }
-    snprintf(buf + o, size - o, ".svg");
-    return buf;
-}
-
 enum { PX_PER_M = 7, MARGIN_TOP = 56, MARGIN_BOTTOM = 36, AXIS_X = 54 };
+/* The wider block's width; narrower than LABEL_IN_PX a block has its
+ * storeys' labels beside it, in LABEL_OUT_PX. */
+enum { BLOCK_MAX_PX = 330, LABEL_IN_PX = 190, LABEL_OUT_PX = 240 };
 
 /* One block's column: storeys from the ground up. */
 static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
@@ -71,19 +61,23 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                           sl_ruleset_load_at(p->plan_rules, st->level));
         sl_textbuf_puts(b, "</title></rect>\n");
         double fs = h >= 26 ? 11 : h >= 16 ? 9 : 7;
-        const char *tc = text_colour(c);
+        bool inside = w >= LABEL_IN_PX;
+        const char *tc = inside ? text_colour(c) : "#111";
         sl_textbuf_printf(b,
                           "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\">"
                           "<tspan font-weight=\"bold\">%s%d</tspan> ",
-                          x + 6, y + h / 2 + fs / 2 - 1, fs, tc,
+                          inside ? x + 6 : x + w + 6, y + h / 2 + fs / 2 - 1, fs, tc,
                           block == SL_BLOCK_OFFICE ? "O" : "F", st->level);
         sl_textbuf_xml(b, ind->name);
-        sl_textbuf_puts(b, "</text>\n");
-        sl_textbuf_printf(b,
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
-                          "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
-                          x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc, st->height_m,
-                          ind->floor_load_kN_m2, sl_ruleset_load_at(p->plan_rules, st->level));
+        if (inside)
+            sl_textbuf_printf(b,
+                              "</text>\n<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" "
+                              "fill=\"%s\" text-anchor=\"end\">",
+                              x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc);
+        else
+            sl_textbuf_puts(b, " · ");
+        sl_textbuf_printf(b, "%.1f m · %g/%g</text>\n", st->height_m, ind->floor_load_kN_m2,
+                          sl_ruleset_load_at(p->plan_rules, st->level));
         base += st->height_m;
         fp = st->gfa_m2;
         n++;
@@ -102,10 +96,21 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
                       "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
-                      "text-anchor=\"end\">",
-                      x - 4, cy, x + w + 4, cy, x + w, cy - 3);
+                      "text-anchor=\"%s\">",
+                      x - 4, cy, x + w + 4, cy, w >= LABEL_IN_PX ? x + w : x + w + 6, cy - 3,
+                      w >= LABEL_IN_PX ? "end" : "start");
     sl_textbuf_printf(b, sl_tr(L, "限高 cap %g m"), cap_m);
     sl_textbuf_puts(b, "</text>\n");
+}
+
+/* The floor plate of a block: its largest storey (m²), 0 without one. */
+static double plate_m2(const sl_parcel_plan *pp, int block)
+{
+    double m2 = 0;
+    for (int i = 0; i < pp->n_storeys; i++)
+        if ((int)pp->storeys[i].block == block)
+            m2 = fmax(m2, pp->storeys[i].gfa_m2);
+    return m2;
 }
 
 char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
@@ -117,8 +122,16 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     double top_m = fmax(r->factory_height_max_m, pp->factory_height_m);
     if (office)
         top_m = fmax(top_m, fmax(r->office_height_max_m, pp->office_height_m));
-    double fw = 330, ow = 250, gap = 36;
-    double width = AXIS_X + 16 + fw + (office ? gap + ow : 0) + 20;
+    /* Widths to scale: the side of each floor plate, one scale for both
+     * blocks, the wider BLOCK_MAX_PX; at least 3 px to be seen. */
+    double fac_m2 = plate_m2(pp, SL_BLOCK_FACTORY),
+           off_m2 = office ? plate_m2(pp, SL_BLOCK_OFFICE) : 0;
+    double side_m = sqrt(fmax(fac_m2, off_m2));
+    double px_per_side_m = side_m > 0 ? BLOCK_MAX_PX / side_m : 0;
+    double fw = fmax(3, sqrt(fac_m2) * px_per_side_m), ow = fmax(3, sqrt(off_m2) * px_per_side_m);
+    double gap = 36 + (fw < LABEL_IN_PX ? LABEL_OUT_PX : 0);
+    double width = AXIS_X + 16 + fw + (office ? gap + ow : gap - 36) +
+                   (office && ow < LABEL_IN_PX ? LABEL_OUT_PX : 0) + 20;
     double ground_y = MARGIN_TOP + top_m * PX_PER_M;
     double height = ground_y + MARGIN_BOTTOM;
     sl_textbuf b = {0};
@@ -144,7 +157,8 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     sl_textbuf_puts(&b, sl_tr(L, " · site "));
     sl_textbuf_num(&b, p->area_m2, 0);
     sl_textbuf_printf(&b, "%s</text>\n",
-                      sl_tr(L, " m² · per storey: height m · floor load / slab cap kN/m²"));
+                      sl_tr(L, " m² · per storey: height m · floor load / slab cap kN/m² · block "
+                               "widths: the floor plate's side, to scale"));
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
         double y = ground_y - m * PX_PER_M;
@@ -863,14 +877,17 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf b = {0};
     sl_textbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                        /* Self-contained: the browser may fetch nothing. */
+                        /* Self-contained: the browser may fetch nothing; the
+                         * map's panel is an inline script. */
                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                        "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+                        "'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                        "img-src data:\">\n"
                         "<title>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
-    sl_textbuf_printf(
-        &b, "%s</title>\n<style>%s</style>\n</head>\n<body>\n",
-        plan ? sl_tr(L, " — shanglou plan report") : sl_tr(L, " — shanglou evaluate report"), css);
+    sl_textbuf_printf(&b, "%s</title>\n<style>%s%s</style>\n</head>\n<body>\n",
+                      plan ? sl_tr(L, " — shanglou plan report")
+                           : sl_tr(L, " — shanglou evaluate report"),
+                      css, sl_report_map_css());
     sl_textbuf_puts(&b, "<h1>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
     sl_textbuf_printf(&b, " · %s</h1>\n<p class=\"meta\">shanglou %s%s<code>",
@@ -885,6 +902,7 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf_xml(&b, sc->rules[sc->plan_rules].name);
     sl_textbuf_puts(&b, "</b></p>\n");
     zone_summary(&b, z, plan);
+    sl_status st = sl_report_map(&b, z, plan, colours, err);
     if (plan) {
         optimizer(&b, plan, L);
         industries(&b, z, plan, colours);
@@ -903,7 +921,8 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
                                "layers are in shanglou.gpkg (open it in QGIS), the table in "
                                "parcels.csv."));
     free(colours);
-    sl_status st = sl_textbuf_write(&b, path, err);
+    if (st == SL_OK)
+        st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
     return st;
 }

@@ -249,14 +249,28 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode, sl_lang L)
     sl_textbuf_puts(b, "</qgis>\n");
 }
 
+sl_rgb sl_style_theme_colour(const sl_scenario *sc, const char *theme)
+{
+    static const sl_rgb grey = {0x90, 0x90, 0x90}, dark = {0x50, 0x50, 0x50};
+    for (int k = 0; k < sc->n_industries; k++) {
+        const sl_industry *d = &sc->industries[k];
+        if (d->shared || strcmp(sl_industry_chain(d), theme) != 0)
+            continue;
+        int f = sl_style_chain_index(sc, k) % N_FAMILIES;
+        const sl_rgb *a = &families[f].dark, *l = &families[f].light;
+        return (sl_rgb){mix(a->r, l->r, 0.4), mix(a->g, l->g, 0.4), mix(a->b, l->b, 0.4)};
+    }
+    return strcmp(theme, SL_THEME_SHARED) == 0 ? grey : dark;
+}
+
 /* Buildings by the chain they are themed with (一栋楼就是一个园): one
- * category per chain of the catalogue's non-shared industries, in its
- * family's middle colour; shared services only, light grey; several
- * chains (when the scenario allows it), dark grey. */
+ * category per chain of the catalogue's non-shared industries, in
+ * sl_style_theme_colour's colours, then shared services only and several
+ * chains (when the scenario allows it). */
 static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
 {
     sl_lang L = sc->lang;
-    static const sl_rgb outline = {0x10, 0x10, 0x10}, grey = {0x90, 0x90, 0x90};
+    static const sl_rgb outline = {0x10, 0x10, 0x10};
     qml_begin(b, true);
     sl_textbuf_puts(b, "<renderer-v2 type=\"categorizedSymbol\" attr=\"chain\" "
                        "symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" "
@@ -282,15 +296,11 @@ static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
     category(b, n, SL_THEME_SHARED, sl_tr(L, SL_THEME_SHARED));
     category(b, n + 1, SL_THEME_SEVERAL, sl_tr(L, SL_THEME_SEVERAL));
     sl_textbuf_puts(b, "</categories>\n<symbols>\n");
-    for (int j = 0; j < n; j++) {
-        const sl_rgb *f = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].dark;
-        const sl_rgb *l = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].light;
-        sl_rgb mid = {mix(f->r, l->r, 0.4), mix(f->g, l->g, 0.4), mix(f->b, l->b, 0.4)};
-        fill_symbol(b, j, mid, 200, "solid", outline, 0.5);
-    }
-    static const sl_rgb dark = {0x50, 0x50, 0x50};
-    fill_symbol(b, n, grey, 200, "solid", outline, 0.5);
-    fill_symbol(b, n + 1, dark, 200, "solid", outline, 0.5);
+    for (int j = 0; j < n; j++)
+        fill_symbol(b, j, sl_style_theme_colour(sc, sl_industry_chain(&sc->industries[first[j]])),
+                    200, "solid", outline, 0.5);
+    fill_symbol(b, n, sl_style_theme_colour(sc, SL_THEME_SHARED), 200, "solid", outline, 0.5);
+    fill_symbol(b, n + 1, sl_style_theme_colour(sc, SL_THEME_SEVERAL), 200, "solid", outline, 0.5);
     sl_textbuf_puts(b, "</symbols>\n</renderer-v2>\n");
     free(first);
     labeling(b, "concat(\"chain\", '\\n', \"floors\", 'F ', format_number(\"height_m\", 1), 'm')",

@@ -28,6 +28,14 @@ void sl_style_industry_colours(const sl_scenario *sc, sl_rgb *out);
 int sl_style_chain_index(const sl_scenario *sc, int k);
 int sl_style_chain_count(const sl_scenario *sc);
 
+/* The colour of a building themed with `theme` (a chain as
+ * sl_industry_chain names it, SL_THEME_SHARED or SL_THEME_SEVERAL, as the
+ * buildings layer's `chain`): the middle of its chain's colour family;
+ * shared services only light grey, several chains (or a theme the
+ * catalogue does not have) dark grey.  The buildings layer's QGIS style and
+ * the report's map both take their colours from here. */
+sl_rgb sl_style_theme_colour(const sl_scenario *sc, const char *theme);
+
 /* Fill colour and bilingual legend label of a parcel status name
  * ("candidate", "redeveloped", "kept", "not_candidate", "rejected");
  * false for an unknown name. */

@@ -224,8 +224,9 @@ static const struct {
     {"GFA ", "建筑面积 "},
     {" m² · FAR ", " m² · 容积率 "},
     {" · site ", " · 用地面积 "},
-    {" m² · per storey: height m · floor load / slab cap kN/m²",
-     " m² · 层高 m · 荷载/设计荷载 kN/m²"},
+    {" m² · per storey: height m · floor load / slab cap kN/m² · block widths: the floor plate's "
+     "side, to scale",
+     " m² · 层高 m · 荷载/设计荷载 kN/m² · 宽度按标准层边长"},
     /* report.html (out/report.c) */
     {" — shanglou plan report", " — shanglou 规划方案报告"},
     {" — shanglou evaluate report", " — shanglou 低效用地评估报告"},
@@ -480,6 +481,35 @@ static const struct {
     {"grade %s 亩均评价 %s 类", "亩均评价 %s 类（%s）"},
     {"parcels started 启动地块", "启动地块"},
     {"last in use 全部投用年份", "全部投用年份"},
+    /* the report's map (out/report_map.c) */
+    {"片区地图 Map", "片区地图"},
+    {"Every parcel, north up, coloured by its status (in a plan, each redeveloped parcel by the "
+     "chain its building is themed with). Ids and enterprise names are written where they fit. "
+     "Hover over a parcel to see its numbers and its stack; click it to keep them.",
+     "全部地块，上北下南，按状态着色（规划方案中，改造地块按其建筑所属产业链着色）。空间足够处注明"
+     "地块编号和企业名称。鼠标悬停在地块上可查看其指标和竖向布局，点击可固定显示。"},
+    {"map of the zone's parcels", "片区地块图"},
+    {"Hover over or click a parcel to see its numbers and its stack.",
+     "悬停或点击地块，查看其指标和竖向布局。"},
+    {"图例 Legend", "图例"},
+    {"改造 redeveloped, by the building's chain 产业链:", "改造，按建筑所属产业链："},
+    {"指定 pinned (plan.pins)", "指定地块（一企一策）"},
+    {"N", "北"},
+    {"parcels without a usable geometry are not drawn", "个地块没有可用的几何图形，未绘制"},
+    {"No map: the parcels cannot be drawn in metres", "无地图：地块无法按米制坐标绘制"},
+    {"竖向布局 stack, top down", "竖向布局（自上而下）"},
+    {"no stack: not redeveloped", "无竖向布局：未改造"},
+    {"技术经济指标表 →", "技术经济指标表 →"},
+    {"status 状态", "状态"},
+    {"reason 原因", "原因"},
+    {"site area 用地面积 m²", "用地面积 m²"},
+    {"FAR 容积率 before → after", "容积率 现状 → 规划"},
+    {"GFA 建筑面积 m² before → after", "建筑面积 m² 现状 → 规划"},
+    {"pin 指定", "指定"},
+    {"max GFA 最大建面 m² (plan rules)", "最大建筑面积 m²（规划规则集）"},
+    {"gain 增量 m²", "可增建筑面积 m²"},
+    {"level 层", "楼层"},
+    {"height 层高 m", "层高 m"},
 };
 #define N_ROWS ((int)(sizeof table / sizeof table[0]))
 
