@@ -127,7 +127,7 @@ Test(cli, inspect_suggests_mapping)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "crs: EPSG:4547"), "%s", r.out);
     cr_assert(strstr(r.out, "fields: {id: DKBH, land_use: YDDM, current_far: RJL, current_gfa: "
-                            "JZMJ, current_height: JZGD, tax: NSE}"),
+                            "JZMJ, current_height: JZGD, tax: NSE, ready_year: ZBNF}"),
               "%s", r.out);
     cr_assert(strstr(r.out, "\"M1\""), "%s", r.out);
     cr_assert(strstr(r.out, "B7-2") || strstr(r.out, "B1-"), "%s", r.out);
@@ -489,8 +489,10 @@ Test(cli, plan_sigint_writes_the_best_plan, .timeout = 300)
             free(st);
             check_plan_dir(dir); /* every parcel, honest bound and gap */
             t_run r = t_sh("ls %s", dir);
+            /* gonggai.yaml has a phasing section: phases.csv too */
             cr_assert(strstr(r.out, "floors.geojson\nold.txt\nparcels.csv\nparcels.geojson\n"
-                                    "report.html\nshanglou.gpkg\nstacks\nsummary.json\n"),
+                                    "phases.csv\nreport.html\nshanglou.gpkg\nstacks\n"
+                                    "summary.json\n"),
                       "%s", r.out);
             t_run_free(&r);
         }

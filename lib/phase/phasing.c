@@ -1048,6 +1048,31 @@ sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
     return st;
 }
 
+sl_status sl_phasing_plan_economics(const sl_zone *z, sl_plan *plan, const sl_economics *econ,
+                                    const sl_plan_options *o, sl_phasing **out, sl_error *err)
+{
+    if (!econ)
+        return sl_phasing_plan(z, plan, NULL, NULL, -1, o, out, err);
+    *out = NULL;
+    double *value = malloc(sizeof *value * ((size_t)z->n + 1));
+    double *capex = malloc(sizeof *capex * ((size_t)z->n + 1));
+    if (!value || !capex) {
+        free(value);
+        free(capex);
+        sl_error_add(err, SL_ERR_NOMEM, "phasing: out of memory");
+        return SL_ERR_NOMEM;
+    }
+    for (int i = 0; i < z->n; i++) {
+        value[i] = econ->parcels[i].npv_cny;
+        capex[i] = econ->parcels[i].capex_cny;
+    }
+    sl_status st =
+        sl_phasing_plan(z, plan, value, capex, z->sc->economics.discount_rate, o, out, err);
+    free(value);
+    free(capex);
+    return st;
+}
+
 /* ---- the phasing MIP of a written plan --------------------------------- */
 
 sl_status sl_phasing_export_plan(const sl_zone *z, const char *plan_dir, const char *path,
