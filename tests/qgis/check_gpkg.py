@@ -78,7 +78,8 @@ def check_start_year_style(path, tag, lyr, ids, names):
     ranges = r.ranges()
     # null (not started) is a NULL QVariant, which is false
     years = sorted({int(f["start_year"]) for f in other.getFeatures() if f["start_year"]})
-    check(years and all(any(g.lowerValue() <= y <= g.upperValue() for g in ranges) for y in years),
+    # (a plan written without running the phasing, as the hand-made one, has none)
+    check(all(any(g.lowerValue() <= y <= g.upperValue() for g in ranges) for y in years),
           f"{tag}: every start year {years} falls in a class ({[g.label() for g in ranges]})")
     colours = [g.symbol().color().name() for g in ranges]
     check(len(set(colours)) == len(colours), f"{tag}: a distinct colour per class ({colours})")
