@@ -322,8 +322,18 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
     char bare[4300];
     snprintf(bare, sizeof bare, "%s/bare.yaml", dir);
     r = t_cli("compare", scen[0], scen[1], bare, "-o", cmp, "--gap", "0.05", "--time-limit", "120",
-              "-q", NULL);
+              NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
+    /* the lines on stdout: money and phasing where the scenario has them */
+    const char *line = strstr(r.out, "shahe-gonggai: ");
+    cr_assert(line, "%s", r.out);
+    cr_assert(strstr(line, "; capex ") && strstr(line, " CNY, NPV ") && strstr(line, "; phasing "),
+              "%s", r.out);
+    line = strstr(r.out, "\nbare: ");
+    cr_assert(line, "%s", r.out);
+    char bare_line[1024];
+    snprintf(bare_line, sizeof bare_line, "%.*s", (int)strcspn(line + 1, "\n"), line + 1);
+    cr_assert(!strstr(bare_line, "capex") && !strstr(bare_line, "phasing"), "%s", bare_line);
     t_run_free(&r);
     char p[8800];
     snprintf(p, sizeof p, "%s/comparison.csv", cmp);
