@@ -21,7 +21,7 @@ static const char *inspect_usage =
 
 /* Names planners' layers use for each mapped field, most likely first
  * (地块编号 DKBH, 用地代码 YDDM, 容积率 RJL, 建筑面积 JZMJ, 建筑高度 JZGD, 纳税额 NSE,
- * 企业名称 QYMC). */
+ * 企业名称 QYMC, 准备年份 ZBNF). */
 static const struct {
     const char *key;
     const char *names[10];
@@ -33,6 +33,7 @@ static const struct {
     {"current_height", {"JZGD", "HEIGHT", "CURRENT_HEIGHT", "GD", NULL}},
     {"tax", {"NSE", "TAX", "SSZE", "NSZE", NULL}},
     {"name", {"QYMC", "COMPANY", "ENTERPRISE", "NAME", NULL}},
+    {"ready_year", {"ZBNF", "READY_YEAR", NULL}},
 };
 
 #define MAX_VALUES 40
