@@ -2061,6 +2061,7 @@ static void parse_industries(ctx *c, ynode *v)
         sl_industry_init(ind);
         ind->line = item->line;
         ind->col = item->col;
+        ind->file = item->file;
         parse_fields(c, where, item, industry_fields, N_OF(industry_fields), ind, found);
         c->ind_id[k] = found[IND_ID];
         c->ind_item[k] = i;
@@ -2299,8 +2300,11 @@ static void parse_pins(ctx *c, ynode *v)
         sl_pin_init(&in.pin);
         in.pin.line = item->line;
         in.pin.col = item->col;
+        in.pin.file = item->file;
         in.rule_nodes = &rule_nodes[(size_t)k * N_RULE_KEYS];
         parse_fields(c, where, item, pin_fields, N_OF(pin_fields), &in, found);
+        in.pin.parcel_line = found[PIN_PARCEL] ? found[PIN_PARCEL]->line : item->line;
+        in.pin.parcel_col = found[PIN_PARCEL] ? found[PIN_PARCEL]->col : item->col;
         if (in.industry) {
             key_path(path, where, "industry");
             in.pin.industry = resolve_industry(c, path, found[PIN_INDUSTRY], in.industry);

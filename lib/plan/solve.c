@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "eval/precheck.h"
 #include "util/log.h"
 
 /* Work limits (counts, not seconds, so that a run that finishes within
@@ -1077,6 +1078,19 @@ static void diag_pins_static(solver *S)
                    S->sc->industries[i].id, S->dmin[i], S->dmax[i]);
 }
 
+/* Demand minimums above what the redevelopable candidates can hold at
+ * all (sl_zone_check_demand).  -1 when out of memory. */
+static int diag_demand_static(solver *S)
+{
+    sl_error e;
+    sl_error_init(&e);
+    sl_status st = sl_zone_check_demand(S->z, &e);
+    for (int i = 0; i < e.n; i++)
+        pl_msg(&S->msgs, &S->nmsgs, "%s", e.msgs[i]);
+    sl_error_clear(&e);
+    return st == SL_ERR_NOMEM ? -1 : 0;
+}
+
 /* ---- the plan ------------------------------------------------------------ */
 
 static int assemble(solver *S, sl_plan *P)
@@ -1407,9 +1421,12 @@ static step setup(solver *S, sl_plan *P)
  * sharing one pricing problem; an empty incumbent. */
 static step prepare(solver *S)
 {
+    /* Every conflict that can be found before the column generation is
+     * collected (here, nothing_to_plan and seed) before the plan is
+     * declared infeasible: a planner sees them all in one run. */
     diag_pins_static(S);
-    if (S->nmsgs > 0)
-        return STEP_INFEASIBLE;
+    if (diag_demand_static(S) != 0)
+        return STEP_NOMEM;
     if (build_classes(S) != 0 || build_pairs(S) != 0)
         return STEP_NOMEM;
     S->inc_choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
@@ -1452,17 +1469,18 @@ static step seed(solver *S)
         S->cls[c].best_0 = S->cls[c].best_y;
         S->cls[c].seeded = true;
     }
-    if (!exact0 && sv_stop(S))
-        return STEP_NO_PLAN; /* cut short: an empty class proves nothing */
+    if (!exact0 && sv_stop(S)) /* cut short: an empty class proves nothing */
+        return S->nmsgs ? STEP_INFEASIBLE : STEP_NO_PLAN;
     const sl_scenario *sc = S->sc;
     for (int c = 0; c < S->ncls; c++) {
         pclass *C = &S->cls[c];
         if (C->ctx.pinned && C->nstk == 0) {
+            int before = S->nmsgs;
             const sl_parcel *p = &S->z->p[S->par[C->parc[0]].zi];
             for (int k = 0; k < sc->n_pins; k++)
                 if (sc->pins[k].parcel && p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                     pl_diag_pin(&C->ctx, p, &sc->pins[k], &S->msgs, &S->nmsgs);
-            if (S->nmsgs == 0)
+            if (S->nmsgs == before)
                 pl_msg(&S->msgs, &S->nmsgs,
                        "pin on parcel %s: no stack meets the parcel's rules together with the pin",
                        p->id ? p->id : "?");
