@@ -114,7 +114,7 @@ typedef struct sl_pin {
     sl_rule_override rules; /* mask 0 = none */
     int start_year;         /* phasing: 0 = free */
     int line, col;
-    int file;                   /* the file that wrote it: index into files (0 in memory) */
+    int file;                    /* the file that wrote it: index into files (0 in memory) */
     int parcel_line, parcel_col; /* where its parcel id was written */
 } sl_pin;
 

@@ -364,7 +364,10 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
             return false;
         }
         OGRSpatialReferenceH own = lsrs ? lsrs : qsrs;
-        if (own && !OSRIsSame(own, s->srs)) {
+        static const char *const same_opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
+                                                "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
+                                                NULL};
+        if (own && !OSRIsSameEx(own, s->srs, same_opts)) {
             OGRSpatialReferenceH given = s->srs;
             s->srs = OSRClone(own);
             set_crs_name(s);

@@ -1032,8 +1032,19 @@ static void diag_pins_static(solver *S)
         const sl_pin *pin = &S->sc->pins[k];
         int pi = find_parcel(z, pin->parcel);
         if (pi < 0) {
-            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the zone has no parcel with this id",
-                   pin->parcel ? pin->parcel : "(null)");
+            const char *near = NULL;
+            const char **ids = pin->parcel ? calloc((size_t)z->n + 1, sizeof *ids) : NULL;
+            if (ids) {
+                long budget = SL_DID_YOU_MEAN_BUDGET;
+                for (int j = 0; j < z->n; j++)
+                    ids[j] = z->p[j].id;
+                near = sl_did_you_mean(pin->parcel, ids, z->n, &budget);
+            }
+            pl_msg(&S->msgs, &S->nmsgs,
+                   "pin on parcel %s: the zone has no parcel with this id%s%s%s",
+                   pin->parcel ? pin->parcel : "(null)", near ? "; did you mean " : "",
+                   near ? near : "", near ? "?" : "");
+            free(ids);
             continue;
         }
         const sl_parcel *p = &z->p[pi];
@@ -1425,8 +1436,6 @@ static step prepare(solver *S)
      * collected (here, nothing_to_plan and seed) before the plan is
      * declared infeasible: a planner sees them all in one run. */
     diag_pins_static(S);
-    if (diag_demand_static(S) != 0)
-        return STEP_NOMEM;
     if (build_classes(S) != 0 || build_pairs(S) != 0)
         return STEP_NOMEM;
     S->inc_choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
@@ -1454,6 +1463,14 @@ static step nothing_to_plan(solver *S)
     return STEP_DONE;
 }
 
+/* Pins cannot hold, so the column generation, which diagnoses demand
+ * ranges exactly, will not run: add the demand minimums that no plan can
+ * meet at all, so that one run names every conflict it can. */
+static step seed_infeasible(solver *S)
+{
+    return diag_demand_static(S) != 0 ? STEP_NOMEM : STEP_INFEASIBLE;
+}
+
 /* The master and its first columns: every class priced at y = 0 (also a
  * first bound).  A pinned class without any stack cannot hold its pin. */
 static step seed(solver *S)
@@ -1470,7 +1487,7 @@ static step seed(solver *S)
         S->cls[c].seeded = true;
     }
     if (!exact0 && sv_stop(S)) /* cut short: an empty class proves nothing */
-        return S->nmsgs ? STEP_INFEASIBLE : STEP_NO_PLAN;
+        return S->nmsgs ? seed_infeasible(S) : STEP_NO_PLAN;
     const sl_scenario *sc = S->sc;
     for (int c = 0; c < S->ncls; c++) {
         pclass *C = &S->cls[c];
@@ -1486,7 +1503,7 @@ static step seed(solver *S)
                        p->id ? p->id : "?");
         }
     }
-    return S->nmsgs ? STEP_INFEASIBLE : STEP_OK;
+    return S->nmsgs ? seed_infeasible(S) : STEP_OK;
 }
 
 /* Column generation: first to a master that meets every demand range
