@@ -1,5 +1,7 @@
 /* test_cli.c - the shanglou command on the bundled sample zone and
  * scenarios: golden outputs, exit codes, messages, atomic output. */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -801,6 +803,129 @@ Test(cli, parcels_crs_overrides_the_source, .timeout = 120)
     cr_assert_str_eq(r.err, "");
     t_run_free(&r);
     free(s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* ---- inspect (issue 11, item 8) --------------------------------------- */
+
+/* source: relative to the scenario of --for, else absolute with a note */
+Test(cli, inspect_source_path_for_the_scenario)
+{
+    char *abs = realpath("../geodata/shahe/parcels.shp", NULL);
+    cr_assert(abs);
+    t_run r =
+        t_cli("inspect", "../geodata/shahe/parcels.shp", "--for", "../scenarios/new.yaml", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  source: ../geodata/shahe/parcels.shp   # relative to the "
+                            "scenario file, as paths in a scenario are\n"),
+              "%s", r.out);
+    /* the .prj's CRS is stated, with where it comes from, not suggested */
+    cr_assert(strstr(r.out, "\n  # crs: EPSG:4547, as the source says (.prj file); give "
+                            "parcels.crs only to override a wrong one\n"),
+              "%s", r.out);
+    t_run_free(&r);
+    r = t_cli("inspect", "../geodata/shahe/parcels.shp", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "\n  source: %s   # absolute; paths in a scenario are relative to the scenario file "
+             "(inspect --for SCENARIO writes it so)\n",
+             abs);
+    cr_assert(strstr(r.out, want), "%s", r.out);
+    t_run_free(&r);
+    free(abs);
+}
+
+/* Field names beyond the Chinese survey's; an id field with repeated
+ * values is never suggested; square feet are not taken for m². */
+Test(cli, inspect_recognises_common_field_names)
+{
+    char *dir = t_tmpdir();
+    char *gj = t_write(
+        dir, "pluto.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"BBL\":\"1000010001\",\"LandUse\":\"06\","
+        "\"BuiltFAR\":0.5,\"BldgArea\":12000,\"HeightRoof\":20.5,\"Tax\":100},\"geometry\":"
+        "{\"type\":\"Polygon\",\"coordinates\":[[[-74.0,40.7],[-73.999,40.7],[-73.999,40.701],"
+        "[-74.0,40.701],[-74.0,40.7]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"BBL\":\"1000010001\",\"LandUse\":\"06\","
+        "\"BuiltFAR\":1.5,\"BldgArea\":24000,\"HeightRoof\":30.0,\"Tax\":200},\"geometry\":"
+        "{\"type\":\"Polygon\",\"coordinates\":[[[-73.998,40.7],[-73.997,40.7],[-73.997,40.701],"
+        "[-73.998,40.701],[-73.998,40.7]]]}}]}\n");
+    t_run r = t_cli("inspect", gj, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  fields: {land_use: LandUse, current_far: BuiltFAR, "
+                            "current_height: HeightRoof, tax: Tax}\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # not id: BBL repeats the value '1000010001'\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # CHECK: no field looks like the parcel id"), "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # current_gfa: BldgArea is floor area in square feet"), "%s",
+              r.out);
+    t_run_free(&r);
+    free(gj);
+
+    gj = t_write(dir, "cn.geojson",
+                 "{\"type\":\"FeatureCollection\",\"features\":["
+                 "{\"type\":\"Feature\",\"properties\":{\"地块编号\":\"A-1\",\"用地性质\":\"M1\","
+                 "\"容积率\":0.5,\"建筑面积\":500.0,\"建筑高度\":12.0,\"纳税额\":1000.0},"
+                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[114.0,22.5],[114.001,"
+                 "22.5],[114.001,22.501],[114.0,22.501],[114.0,22.5]]]}}]}\n");
+    r = t_cli("inspect", gj, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  fields: {id: 地块编号, land_use: 用地性质, current_far: 容积率, "
+                            "current_gfa: 建筑面积, current_height: 建筑高度, tax: 纳税额}\n"),
+              "%s", r.out);
+    t_run_free(&r);
+    free(gj);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* No CRS: one is suggested only with the reason read from the coordinates
+ * (a Gauss-Krüger zone prefix), never guessed. */
+Test(cli, inspect_crs_only_with_a_reason)
+{
+    char *dir = t_tmpdir();
+    char *gj = t_write(dir, "z.geojson",
+                       "{\"type\":\"FeatureCollection\",\"features\":["
+                       "{\"type\":\"Feature\",\"properties\":{\"DKBH\":\"A-1\",\"YDDM\":\"M1\"},"
+                       "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[38590000,"
+                       "2850000],[38590100,2850000],[38590100,2850100],[38590000,2850100],"
+                       "[38590000,2850000]]]}}]}\n");
+    t_run r =
+        t_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' shp z.geojson 2>&1 && rm -f shp/z.prj", dir);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    t_run_free(&r);
+    char shp[1024];
+    snprintf(shp, sizeof shp, "%s/shp/z.shp", dir);
+    r = t_cli("inspect", shp, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  crs: EPSG:4526   # CHECK: the source has no CRS; the eastings "
+                            "(38590000 to 38590100) carry the zone prefix 38: CGCS2000 3-degree "
+                            "Gauss-Krüger zone 38;"),
+              "%s", r.out);
+    t_run_free(&r);
+    /* metres without a prefix: no code is made up */
+    free(gj);
+    gj = t_write(dir, "z.geojson",
+                 "{\"type\":\"FeatureCollection\",\"features\":["
+                 "{\"type\":\"Feature\",\"properties\":{\"DKBH\":\"A-1\",\"YDDM\":\"M1\"},"
+                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590000,2850000],"
+                 "[590100,2850000],[590100,2850100],[590000,2850100],[590000,2850000]]]}}]}\n");
+    r = t_sh("cd %s && rm -rf shp && ogr2ogr -f 'ESRI Shapefile' shp z.geojson 2>&1 && "
+             "rm -f shp/z.prj",
+             dir);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    t_run_free(&r);
+    r = t_cli("inspect", shp, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  # crs: CHECK: the source has no CRS and its coordinates do not "
+                            "tell which;"),
+              "%s", r.out);
+    cr_assert_null(strstr(r.out, "\n  crs: EPSG"), "%s", r.out);
+    t_run_free(&r);
+    free(gj);
     t_rmtree(dir);
     free(dir);
 }
