@@ -357,14 +357,19 @@ Test(scenario_input, huge_valid_numbers_evaluate)
     teardown();
 }
 
-/* For now check and evaluate succeed: evaluate places no industry. */
+/* evaluate succeeds (it places no industry); check reports the demand
+ * minimums that no plan can meet, as plan would, with the numbers. */
 Test(scenario_input, industries_that_fit_no_parcel)
 {
     t_run r = t_cli("check", "hostile/cannot-fit.yaml", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strstr(r.out, "hostile/cannot-fit.yaml: ok: scenario 'cannot-fit', 1 rule sets, 2 "
-                            "industries, 1 chain links, 1 pins;"),
-              "%s", r.out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:13:5: industries[0].demand_m2: industry "
+                            "giant-press needs at least 100000000 m² (min) but the "),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:16:5: industries[1].demand_m2: industry "
+                            "tall-office needs at least 50000000 m² (min) but the "),
+              "%s", r.err);
     t_run_free(&r);
     dir = t_tmpdir();
     run_out o = evaluate_ok("hostile/cannot-fit.yaml");
