@@ -46,17 +46,16 @@ int cmd_check(int argc, char **argv)
         sl_scenario_destroy(sc);
         return rc;
     }
-    cli_zone_warnings(z);
+    cli_crs_warning(z);
     /* What evaluate and plan would reject, without solving: the layer is
-     * read (text, ids, candidacy, envelopes), then pins, ids and demand
-     * are checked; every problem is listed. */
+     * read (text, ids, candidacy, envelopes, plan.exclude), then ids, pins
+     * and demand are checked, each listing every problem it finds. */
     sl_status st = sl_zone_read(z, NULL, NULL, &err);
-    if (st != SL_ERR_NOMEM && st != SL_ERR_SOURCE) {
+    if (st == SL_OK) { /* a reading cut short would make ids look missing */
         sl_status s1 = sl_zone_check_ids(z, cli_log_stderr, NULL, &err);
         sl_status s2 = sl_zone_check_pins(z, &err);
         sl_status s3 = sl_zone_check_demand(z, &err);
-        if (st == SL_OK)
-            st = s1 != SL_OK ? s1 : s2 != SL_OK ? s2 : s3;
+        st = s1 != SL_OK ? s1 : s2 != SL_OK ? s2 : s3;
     }
     if (st != SL_OK) {
         rc = cli_finish(&err, st);

@@ -364,10 +364,10 @@ Test(scenario_input, industries_that_fit_no_parcel)
     t_run r = t_cli("check", "hostile/cannot-fit.yaml", NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert_str_eq(r.out, "");
-    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:13:5: industries[0].demand_m2: industry "
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:14:5: industries[0].demand_m2: industry "
                             "giant-press needs at least 100000000 m² (min) but the "),
               "%s", r.err);
-    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:16:5: industries[1].demand_m2: industry "
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:17:5: industries[1].demand_m2: industry "
                             "tall-office needs at least 50000000 m² (min) but the "),
               "%s", r.err);
     t_run_free(&r);

@@ -379,11 +379,12 @@ static char *fullwidth_hint(const ctx *c, int file, int line, char *msg)
     int i = fullwidth_near(c, file, line);
     if (i < 0)
         return msg;
-    static const char fmt[] = "%s; full-width colon '：' at %d:%d; use ':'";
-    int n = snprintf(NULL, 0, fmt, msg, c->fw[i].line, c->fw[i].col);
+#define FULLWIDTH_HINT "%s; full-width colon '：' at %d:%d; use ':'"
+    int n = snprintf(NULL, 0, FULLWIDTH_HINT, msg, c->fw[i].line, c->fw[i].col);
     char *m = n < 0 ? NULL : malloc((size_t)n + 1);
     if (m)
-        snprintf(m, (size_t)n + 1, fmt, msg, c->fw[i].line, c->fw[i].col);
+        snprintf(m, (size_t)n + 1, FULLWIDTH_HINT, msg, c->fw[i].line, c->fw[i].col);
+#undef FULLWIDTH_HINT
     free(msg);
     return m;
 }
