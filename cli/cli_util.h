@@ -46,6 +46,9 @@ struct sl_zone *cli_load_zone(const char *path, int lang, struct sl_scenario **s
 /* Parse the value of --lang into *lang (an sl_lang); otherwise print the
  * usage error naming the languages and return 2 (0 when parsed). */
 int cli_parse_lang(const char *usage, const char *cmd, const char *value, int *lang);
+/* Warn on stderr when parcels.crs overrides the zone's source's own CRS
+ * (docs/scenario.md). */
+void cli_crs_warning(const struct sl_zone *z);
 /* The number of features of the zone's source when the driver knows it
  * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
  * for progress: a count(*) on a database table may be slow or blocked. */

@@ -111,6 +111,12 @@ Test(report, plan_report_and_stacks_in_chromium, .timeout = 200)
     const char *k = strstr(html, "保留的候选地块 Kept candidates");
     cr_assert(k);
     cr_assert(strstr(k, "</td><td>kept: "), "a plan's reason: %.600s", k);
+    /* gonggai.yaml has phasing: the table and its timeline chart */
+    const char *ph = strstr(html, "<h2>分期 Phasing");
+    cr_assert(ph, "the phasing section");
+    cr_assert(strstr(ph, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"phases-chart\""),
+              "the timeline");
+    cr_assert(strstr(ph, "<polyline class=\"cap\""), "budget and swing-space lines");
     free(html);
     assert_self_contained(p);
     /* one SVG per redeveloped parcel, as many as the report's tables */
@@ -434,6 +440,58 @@ Test(report, map_of_a_geographic_layer)
     free(yaml);
     t_rmtree(dir);
     free(dir);
+}
+
+/* The phasing timeline (docs/model.md §12): bars to scale against the
+ * stepped capacity lines, the starts under each year; a rule that is off
+ * has bars only and says so; no schedule, no chart. */
+Test(report, phasing_timeline_to_scale)
+{
+    int starts[3] = {2, 0, 1};
+    double spend[3] = {1e8, 1e8, 3e8}, cum_budget[3] = {2e8, 4e8, 6e8};
+    double used[3] = {5000, 5000, 20000}, avail[3] = {10000, 10000, 25000};
+    double none[3] = {NAN, NAN, NAN};
+    sl_phasing ph = {.start_year = 2027,
+                     .years = 3,
+                     .build_years = 2,
+                     .starts = starts,
+                     .cum_spending_cny = spend,
+                     .cum_budget_cny = cum_budget,
+                     .swing_used_m2 = used,
+                     .swing_available_m2 = avail,
+                     .status = SL_PLAN_OPTIMAL};
+    char *svg = sl_report_phases_svg(&ph);
+    cr_assert(svg && strstr(svg, "class=\"phases-chart\""));
+    /* money: the largest value 6 亿 fills the 130 px panel; 1 亿 is 21.7 px,
+     * 3 亿 65 px; columns of 80 px from x 64, bars 0.6 of a column */
+    cr_assert(strstr(svg, "<rect class=\"bar\" x=\"80.0\" y=\"142.3\" width=\"48.0\" "
+                          "height=\"21.7\" fill=\"#2171b5\"><title>2027: 1.00 / 2.00</title>"),
+              "%s", svg);
+    cr_assert(strstr(svg, "<rect class=\"bar\" x=\"240.0\" y=\"99.0\" width=\"48.0\" "
+                          "height=\"65.0\" fill=\"#2171b5\">"),
+              "%s", svg);
+    /* the budget steps: 2 亿 at y 34 + 130 - 43.3 = 120.7 over 2027's column */
+    cr_assert(strstr(svg, "points=\"64.0,120.7 144.0,120.7 144.0,77.3 224.0,77.3 224.0,34.0 "
+                          "304.0,34.0 \""),
+              "%s", svg);
+    /* swing space: 2.5 万 m² at the top of the lower panel (y 216) */
+    cr_assert(strstr(svg, "<title>2029: 2.00 / 2.50</title>"), "%s", svg);
+    cr_assert(strstr(svg, "points=\"64.0,294.0 144.0,294.0 144.0,294.0 224.0,294.0 224.0,216.0 "),
+              "%s", svg);
+    cr_assert(strstr(svg, ">+2</text>") && strstr(svg, ">+0</text>") && strstr(svg, ">+1</text>"));
+    cr_assert_null(strstr(svg, "no budget rule"));
+    free(svg);
+    /* rules off: bars, no line, a note */
+    ph.cum_budget_cny = none;
+    ph.swing_available_m2 = none;
+    svg = sl_report_phases_svg(&ph);
+    cr_assert(svg);
+    cr_assert(strstr(svg, "(no budget rule)") && strstr(svg, "(no swing-space rule)"), "%s", svg);
+    cr_assert_null(strstr(svg, "<polyline"));
+    cr_assert(strstr(svg, "<title>2029: 3.00</title>"), "%s", svg);
+    free(svg);
+    ph.status = SL_PLAN_INFEASIBLE;
+    cr_assert_null(sl_report_phases_svg(&ph));
 }
 
 /* A hand-made plan for B7-2: 7 factory storeys, 2 office storeys. */

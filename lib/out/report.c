@@ -705,6 +705,118 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         sl_textbuf_printf(b, "<p>%s</p>\n", sl_tr(L, "Every candidate is redeveloped."));
 }
 
+/* One panel of the timeline: bars (v) against a stepped capacity line
+ * (cap; NAN: the rule is off) in a box of width w, height h at (x0, y0);
+ * values divided by unit for the labels. */
+static void timeline_panel(sl_textbuf *b, const sl_phasing *ph, const double *v, const double *cap,
+                           double x0, double y0, double w, double h, double unit, const char *title,
+                           const char *bar_colour, const char *off_note)
+{
+    int T = ph->years;
+    double mx = 0;
+    bool cap_on = false;
+    for (int t = 0; t < T; t++) {
+        if (isfinite(v[t]))
+            mx = fmax(mx, v[t]);
+        if (isfinite(cap[t])) {
+            mx = fmax(mx, cap[t]);
+            cap_on = true;
+        }
+    }
+    if (mx <= 0)
+        mx = 1;
+    double col = w / T;
+    sl_textbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+                      "font-weight=\"bold\">",
+                      x0, y0 - 8);
+    sl_textbuf_xml(b, title);
+    if (!cap_on && off_note) {
+        sl_textbuf_puts(b, " <tspan font-weight=\"normal\" fill=\"#666\">(");
+        sl_textbuf_xml(b, off_note);
+        sl_textbuf_puts(b, ")</tspan>");
+    }
+    sl_textbuf_puts(b, "</text>\n");
+    sl_textbuf_printf(b,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                      "stroke=\"#333\"/>\n",
+                      x0, y0 + h, x0 + w, y0 + h);
+    /* the scale: the largest value at the top */
+    sl_textbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#666\" "
+                      "text-anchor=\"end\">",
+                      x0 - 4, y0 + 4);
+    sl_textbuf_num(b, mx / unit, 1);
+    sl_textbuf_puts(b, "</text>\n");
+    for (int t = 0; t < T; t++) {
+        if (!isfinite(v[t]))
+            continue;
+        double bh = h * v[t] / mx;
+        sl_textbuf_printf(b,
+                          "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                          "height=\"%.1f\" fill=\"%s\"><title>%d: ",
+                          x0 + t * col + col * 0.2, y0 + h - bh, col * 0.6, bh, bar_colour,
+                          ph->start_year + t);
+        sl_textbuf_num(b, v[t] / unit, 2);
+        if (isfinite(cap[t])) {
+            sl_textbuf_puts(b, " / ");
+            sl_textbuf_num(b, cap[t] / unit, 2);
+        }
+        sl_textbuf_puts(b, "</title></rect>\n");
+    }
+    if (cap_on) {
+        /* a step per year: the capacity of year t across its column */
+        sl_textbuf_puts(b, "<polyline class=\"cap\" fill=\"none\" stroke=\"#c62828\" "
+                           "stroke-width=\"1.5\" points=\"");
+        for (int t = 0; t < T; t++) {
+            if (!isfinite(cap[t]))
+                continue;
+            double y = y0 + h - h * cap[t] / mx;
+            sl_textbuf_printf(b, "%.1f,%.1f %.1f,%.1f ", x0 + t * col, y, x0 + (t + 1) * col, y);
+        }
+        sl_textbuf_puts(b, "\"/>\n");
+    }
+}
+
+char *sl_report_phases_svg(const sl_phasing *ph)
+{
+    if (!ph || (ph->status != SL_PLAN_OPTIMAL && ph->status != SL_PLAN_FEASIBLE) || ph->years < 1)
+        return NULL;
+    int T = ph->years;
+    double col = fmax(48, fmin(80, 720.0 / T)), x0 = 64, w = col * T, h = 130;
+    double width = x0 + w + 24, top1 = 34, top2 = top1 + h + 52, axis = top2 + h + 16;
+    double height = axis + 34;
+    sl_textbuf b = {0};
+    sl_textbuf_printf(&b,
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"phases-chart\" "
+                      "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+                      "font-family=\"'Noto Sans CJK SC','Source Han Sans SC','Microsoft "
+                      "YaHei','PingFang SC',sans-serif\" role=\"img\">\n<title>分期 phasing "
+                      "timeline</title>\n<rect width=\"100%%\" height=\"100%%\" "
+                      "fill=\"#fff\"/>\n",
+                      width, height, width, height);
+    timeline_panel(&b, ph, ph->cum_spending_cny, ph->cum_budget_cny, x0, top1, w, h, 1e8,
+                   "累计投资 cumulative spending (bars) / 累计预算 budget (line), 亿元", "#2171b5",
+                   "no budget rule");
+    timeline_panel(&b, ph, ph->swing_used_m2, ph->swing_available_m2, x0, top2, w, h, 1e4,
+                   "腾挪 swing space used (bars) / available (line), 万 m²", "#fd8d3c",
+                   "no swing-space rule");
+    for (int t = 0; t < T; t++) {
+        double cx = x0 + (t + 0.5) * col;
+        sl_textbuf_printf(&b,
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+                          "text-anchor=\"middle\">%d</text>\n"
+                          "<text class=\"starts\" x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+                          "fill=\"#555\" text-anchor=\"middle\">+%d</text>\n",
+                          cx, axis, ph->start_year + t, cx, axis + 14, ph->starts[t]);
+    }
+    sl_textbuf_printf(&b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#555\" "
+                      "text-anchor=\"end\">starts 启动</text>\n</svg>\n",
+                      x0 - 4, axis + 14);
+    return sl_textbuf_take(&b);
+}
+
 /* docs/model.md §12: the phasing, one row per year. */
 static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
 {
@@ -733,6 +845,12 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     }
     if (!have)
         return;
+    char *svg = sl_report_phases_svg(ph);
+    if (!svg)
+        b->failed = true; /* reported by sl_textbuf_write */
+    else
+        sl_textbuf_puts(b, svg);
+    free(svg);
     static const char *const cols[] = {SL_N("year 年份"),
                                        SL_N("started 启动"),
                                        SL_N("parcels 地块"),

@@ -13,6 +13,7 @@
 #include "eval/evaluate.h"
 #include "econ/economics.h"
 #include "out/report_map.h" /* sl_report_svg_name */
+#include "phase/phasing.h"
 
 /* Write report.html for an evaluate run (plan NULL) or a plan run: the
  * zone summary, the zone's map (report_map.h: the source is read once
@@ -39,6 +40,15 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
  * memory).  Free with free(). */
 char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
                           const sl_rgb *colours);
+
+/* The phasing's timeline (docs/model.md §12) as an SVG document, one
+ * column per year of the horizon: above, the cumulative spending as bars
+ * against the cumulative budget as a stepped line (亿元); below, the swing
+ * space used as bars against the swing space available as a stepped line
+ * (万 m²); under each year the parcels started.  A rule that is off (its
+ * values NAN) has bars only and says so.  NULL when ph has no schedule
+ * (infeasible, no_plan) or when out of memory.  Free with free(). */
+char *sl_report_phases_svg(const sl_phasing *ph);
 
 /* Write the stacking plan of every redeveloped parcel of the plan to
  * DIR/stacks/<id>.svg through the output directory (stacks/ is replaced

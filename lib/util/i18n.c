@@ -510,6 +510,29 @@ static const struct {
     {"gain 增量 m²", "可增建筑面积 m²"},
     {"level 层", "楼层"},
     {"height 层高 m", "层高 m"},
+    /* comparison.csv: economics and phasing columns (out/compare.c); the start-year style (out/styles.c) */
+    {"tax_per_mu_before_cny", "现状亩均税收(元/亩)"},
+    {"grades_before_A", "现状A类地块数"},
+    {"grades_before_B", "现状B类地块数"},
+    {"grades_before_C", "现状C类地块数"},
+    {"grades_before_D", "现状D类地块数"},
+    {"grades_after_A", "改造后A类地块数"},
+    {"grades_after_B", "改造后B类地块数"},
+    {"grades_after_C", "改造后C类地块数"},
+    {"grades_after_D", "改造后D类地块数"},
+    {"phasing_status", "分期求解状态"},
+    {"phasing_stop_reason", "分期停止原因"},
+    {"phasing_objective", "分期目标值"},
+    {"phasing_bound", "分期上界"},
+    {"phasing_gap", "分期间隙"},
+    {"first_start_year", "最早启动年份"},
+    {"last_start_year", "最晚启动年份"},
+    {"last_in_use_year", "全部投用年份"},
+    {"shanglou: redeveloped parcels graduated by start_year (phasing, 成熟一块、启动一块), early "
+     "dark blue to late pale yellow, labelled with id and start year; parcels not started are not "
+     "drawn",
+     "shanglou：改造地块按启动年份分级着色（分期实施，成熟一块、启动一块），早者深蓝、晚者浅黄，标"
+     "注地块编号和启动年份；未启动的地块不绘制"},
 };
 #define N_ROWS ((int)(sizeof table / sizeof table[0]))
 
