@@ -780,6 +780,11 @@ static void timeline_panel(sl_textbuf *b, const sl_phasing *ph, const double *v,
 
 char *sl_report_phases_svg(const sl_phasing *ph)
 {
+    return sl_report_phases_svg_lang(ph, SL_LANG_EN);
+}
+
+char *sl_report_phases_svg_lang(const sl_phasing *ph, sl_lang L)
+{
     if (!ph || (ph->status != SL_PLAN_OPTIMAL && ph->status != SL_PLAN_FEASIBLE) || ph->years < 1)
         return NULL;
     int T = ph->years;
@@ -791,16 +796,15 @@ char *sl_report_phases_svg(const sl_phasing *ph)
                       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"phases-chart\" "
                       "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
                       "font-family=\"'Noto Sans CJK SC','Source Han Sans SC','Microsoft "
-                      "YaHei','PingFang SC',sans-serif\" role=\"img\">\n<title>分期 phasing "
-                      "timeline</title>\n<rect width=\"100%%\" height=\"100%%\" "
-                      "fill=\"#fff\"/>\n",
-                      width, height, width, height);
+                      "YaHei','PingFang SC',sans-serif\" role=\"img\">\n<title>%s</title>\n"
+                      "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
+                      width, height, width, height, sl_tr(L, "分期 phasing timeline"));
     timeline_panel(&b, ph, ph->cum_spending_cny, ph->cum_budget_cny, x0, top1, w, h, 1e8,
-                   "累计投资 cumulative spending (bars) / 累计预算 budget (line), 亿元", "#2171b5",
-                   "no budget rule");
+                   sl_tr(L, "累计投资 cumulative spending (bars) / 累计预算 budget (line), 亿元"),
+                   "#2171b5", sl_tr(L, "no budget rule"));
     timeline_panel(&b, ph, ph->swing_used_m2, ph->swing_available_m2, x0, top2, w, h, 1e4,
-                   "腾挪 swing space used (bars) / available (line), 万 m²", "#fd8d3c",
-                   "no swing-space rule");
+                   sl_tr(L, "腾挪 swing space used (bars) / available (line), 万 m²"), "#fd8d3c",
+                   sl_tr(L, "no swing-space rule"));
     for (int t = 0; t < T; t++) {
         double cx = x0 + (t + 0.5) * col;
         sl_textbuf_printf(&b,
@@ -812,8 +816,8 @@ char *sl_report_phases_svg(const sl_phasing *ph)
     }
     sl_textbuf_printf(&b,
                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#555\" "
-                      "text-anchor=\"end\">starts 启动</text>\n</svg>\n",
-                      x0 - 4, axis + 14);
+                      "text-anchor=\"end\">%s</text>\n</svg>\n",
+                      x0 - 4, axis + 14, sl_tr(L, "starts 启动"));
     return sl_textbuf_take(&b);
 }
 
@@ -845,7 +849,7 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     }
     if (!have)
         return;
-    char *svg = sl_report_phases_svg(ph);
+    char *svg = sl_report_phases_svg_lang(ph, L);
     if (!svg)
         b->failed = true; /* reported by sl_textbuf_write */
     else

@@ -49,6 +49,8 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
  * values NAN) has bars only and says so.  NULL when ph has no schedule
  * (infeasible, no_plan) or when out of memory.  Free with free(). */
 char *sl_report_phases_svg(const sl_phasing *ph);
+/* The same in language lang (report.lang): its titles and notes. */
+char *sl_report_phases_svg_lang(const sl_phasing *ph, sl_lang lang);
 
 /* Write the stacking plan of every redeveloped parcel of the plan to
  * DIR/stacks/<id>.svg through the output directory (stacks/ is replaced

@@ -533,6 +533,15 @@ static const struct {
      "drawn",
      "shanglou：改造地块按启动年份分级着色（分期实施，成熟一块、启动一块），早者深蓝、晚者浅黄，标"
      "注地块编号和启动年份；未启动的地块不绘制"},
+    /* the phasing timeline (out/report.c) */
+    {"分期 phasing timeline", "分期时间轴"},
+    {"累计投资 cumulative spending (bars) / 累计预算 budget (line), 亿元",
+     "累计投资（柱）/ 累计预算（线），亿元"},
+    {"no budget rule", "无预算约束"},
+    {"腾挪 swing space used (bars) / available (line), 万 m²",
+     "已用腾挪空间（柱）/ 可用（线），万 m²"},
+    {"no swing-space rule", "无腾挪空间约束"},
+    {"starts 启动", "启动数"},
 };
 #define N_ROWS ((int)(sizeof table / sizeof table[0]))
 
