@@ -5,6 +5,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "eval/evaluate.h"
+#include "eval/fit.h"
 #include "input/scenario.h"
 #include "input/source.h"
 
@@ -12,8 +13,11 @@ static const char *check_usage =
     "usage: shanglou check SCENARIO\n"
     "\n"
     "Validate a scenario file: every key, type, range and cross-reference, all\n"
-    "errors listed as FILE:LINE:COL: message.  Then open its parcel source and\n"
-    "check the CRS and the field mapping.\n";
+    "errors listed as FILE:LINE:COL: message.  Then open its parcel source,\n"
+    "check the CRS and the field mapping, and read every parcel as evaluate\n"
+    "does: text in a field mapped as a number is an error; warnings (on stderr)\n"
+    "name implausible or unknown values and industries that fit no storey of\n"
+    "any candidate parcel.\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -44,11 +48,29 @@ int cmd_check(int argc, char **argv)
         sl_scenario_destroy(sc);
         return rc;
     }
-    long long n = OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE);
-    printf("%s: ok: scenario '%s', %d rule sets, %d industries, %d chain links, %d pins; "
-           "parcels: %s layer '%s' (%s), %lld features, CRS %s\n",
-           path, sc->name ? sc->name : "", sc->n_rules, sc->n_industries, sc->n_links, sc->n_pins,
-           sl_source_label(z->src), z->layer_name, z->driver, n, z->crs_name);
+    /* What evaluate would reject or warn about (docs/robustness.md). */
+    if (sl_zone_read(z, NULL, NULL, &err) != SL_OK) {
+        rc = cli_print_errors(&err);
+        sl_error_clear(&err);
+        sl_zone_destroy(z);
+        sl_scenario_destroy(sc);
+        return rc;
+    }
+    cli_print_zone_warnings(z);
+    for (int i = 0; i < sc->n_industries; i++) {
+        char why[1200];
+        if (!sl_zone_industry_fits(z, i, why, sizeof why))
+            fprintf(stderr, "warning: %s\n", why);
+    }
+    long long n = z->n;
+    printf("%s: ok: scenario '%s', %d %s, %d %s, %d %s, %d %s; parcels: %s layer '%s' (%s), "
+           "%lld %s, CRS %s\n",
+           path, sc->name ? sc->name : "", sc->n_rules,
+           cli_plural(sc->n_rules, "rule set", "rule sets"), sc->n_industries,
+           cli_plural(sc->n_industries, "industry", "industries"), sc->n_links,
+           cli_plural(sc->n_links, "chain link", "chain links"), sc->n_pins,
+           cli_plural(sc->n_pins, "pin", "pins"), sl_source_label(z->src), z->layer_name, z->driver,
+           n, cli_plural(n, "feature", "features"), z->crs_name);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

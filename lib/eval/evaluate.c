@@ -590,6 +590,29 @@ static void note_values(sl_zone *z, const sl_parcel *p, double gfa, double far, 
     }
 }
 
+/* A rejected duplicate keeps its geometry when it is usable, so that the
+ * map shows it beside the parcel whose id it repeats. */
+static void keep_geometry(sl_zone *z, OGRFeatureH f, sl_parcel *p, OGRGeometryH *geom,
+                          OGRGeometryH *owned)
+{
+    char why[512];
+    OGRGeometryH g = NULL;
+    sl_geom_verdict v = sl_source_geometry(z->src, f, &g, why, sizeof why);
+    if (v == SL_GEOM_REJECTED)
+        return;
+    double a = sl_source_area_m2(z->src, g, NULL, why, sizeof why);
+    if (isnan(a) || !(a > 0)) {
+        if (v == SL_GEOM_REPAIRED)
+            OGR_G_DestroyGeometry(g);
+        return;
+    }
+    if (v == SL_GEOM_REPAIRED)
+        *owned = g;
+    *geom = g;
+    p->area_m2 = a;
+    p->geometry_kept = true;
+}
+
 /* read_error: what GDAL reported while reading this feature, or NULL. */
 static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *read_error,
                           sl_parcel *p, OGRGeometryH *geom, OGRGeometryH *owned, sl_error *err)
@@ -629,6 +652,7 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     int first = idmap_lookup(z->ids, z, p->id, -1);
     if (first >= 0) {
         set_reason(p, "duplicate id", NULL);
+        keep_geometry(z, f, p, geom, owned);
         return SL_OK;
     }
     p->excluded = is_excluded(z, p->id);
@@ -740,7 +764,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
                 return SL_ERR_SOURCE;
             }
             p = &z->p[seq];
-            if (p->status != SL_PARCEL_REJECTED) {
+            if (p->status != SL_PARCEL_REJECTED || p->geometry_kept) {
                 char why[512];
                 sl_geom_verdict v = sl_source_geometry(z->src, f, &geom, why, sizeof why);
                 if (v == SL_GEOM_REPAIRED)

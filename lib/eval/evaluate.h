@@ -19,7 +19,8 @@ typedef enum sl_parcel_status {
 } sl_parcel_status;
 const char *sl_parcel_status_name(sl_parcel_status s);
 
-/* Invariants: rejected parcels have env == NULL and plan_rules == NULL;
+/* Invariants: rejected parcels have env == NULL and plan_rules == NULL
+ * (and a geometry for the writers only when geometry_kept);
  * others have env[n_rules] (NULL when the land use is not industrial) and
  * plan_rules pointing either to the scenario's plan rule set or (pinned
  * with rule overrides) to own_rules. */
@@ -49,6 +50,8 @@ typedef struct sl_parcel {
                             * sl_footprints_redevelopable(&plan_fp): the
                             * setback and the floor plates (docs/model.md §4); a
                             * floor-plate failure also reads factory_m2 0 */
+    bool geometry_kept;    /* rejected (a duplicate id) but with a usable geometry,
+                            * which the writers get (area_m2 is then known) */
     bool excluded;         /* plan.exclude lists its id: the plan keeps it as it
                             * is (evaluate still reports a candidate as
                             * candidate, its reason saying so) */

@@ -694,7 +694,8 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
         sl_textbuf_printf(b, " (stop_reason %s)", why);
     bool have = ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE;
     if (have) {
-        sl_textbuf_printf(b, " · %d parcels started · discounted value ", ph->n_started);
+        sl_textbuf_printf(b, " · %d %s started · discounted value ", ph->n_started,
+                          ph->n_started == 1 ? "parcel" : "parcels");
         sl_textbuf_num(b, ph->objective, 0);
         sl_textbuf_puts(b, " · bound ");
         sl_textbuf_num(b, ph->has_bound ? ph->bound : NAN, 0);
