@@ -238,3 +238,41 @@ Test(rules, candidacy_reasons)
     cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.2, 1000, why, sizeof why));
     cr_assert_str_eq(why, "FAR 1.20 not below 1.00");
 }
+
+/* Numbers that differ never read the same (issue 11 item 9): 0.9999 is not
+ * "1.00 below 1.00", 2999.6 m2 not "3000 below 3000". */
+Test(rules, candidacy_rounds_honestly)
+{
+    sl_scenario s = cand_scenario();
+    char why[256];
+    cr_assert(sl_candidacy(&s, "M1", 10000, 0.9999, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 0.9999 below 1.00");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.00004, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.00004 not below 1.00; tax 200000 CNY/mu not below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.0, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.00 not below 1.00; tax 200000 CNY/mu not below 150000");
+    cr_assert(sl_candidacy(&s, "M1", 10000, 1.2, 149999.6, why, sizeof why));
+    cr_assert_str_eq(why, "tax 149999.6 CNY/mu below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 2999.6, 0.5, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "area 2999.6 m2 below min_area_m2 3000");
+}
+
+/* Unknown current floor space fails the FAR test and names the fields
+ * (docs/model.md §2); the tax test may still decide, and then 0 is used. */
+Test(rules, candidacy_unknown_far)
+{
+    sl_scenario s = cand_scenario();
+    char why[256];
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: parcels.fields maps neither current_gfa nor current_far; "
+                          "tax 200000 CNY/mu not below 150000");
+    s.fields.current_gfa = "JZMJ";
+    s.fields.current_far = "RJL";
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, NAN, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: current_gfa (field JZMJ) and current_far (field RJL) are "
+                          "null; tax per mu unknown");
+    s.fields.current_far = NULL;
+    cr_assert(sl_candidacy(&s, "M1", 10000, NAN, 90000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: current_gfa (field JZMJ) is null; tax 90000 CNY/mu below "
+                          "150000; current floor space unknown, taken as 0");
+}

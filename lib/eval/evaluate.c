@@ -908,12 +908,12 @@ static sl_status finish_notes(sl_zone *z, sl_error *err)
     if (ok && zn->unknown.n && (sc->fields.current_gfa || sc->fields.current_far)) {
         examples(&zn->unknown, ex, sizeof ex);
         ok = warn(z,
-                  "current floor space unknown on %lld of %lld industrial %s%s (%s null): they "
-                  "fail the FAR test of candidacy; record 0 for vacant land",
-                  zn->unknown.n, zn->n_industrial, parcels_word(zn->n_industrial), ex,
+                  "current floor space unknown (%s null) on %lld of %lld industrial %s%s; they "
+                  "fail the FAR test of candidacy (record 0 for vacant land)",
                   sc->fields.current_gfa && sc->fields.current_far ? "current_gfa and current_far"
                   : sc->fields.current_gfa                         ? "current_gfa"
-                                                                   : "current_far");
+                                                                   : "current_far",
+                  zn->unknown.n, zn->n_industrial, parcels_word(zn->n_industrial), ex);
     }
     if (!ok) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");

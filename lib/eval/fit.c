@@ -25,6 +25,24 @@ static void add(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Append ", "-separated (the parts of one level). */
+static void add_list(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_list(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 3 >= size)
+        return;
+    if (len) {
+        memcpy(buf + len, ", ", 3);
+        len += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
 static bool office_kind(const sl_industry *d)
 {
     return d->kind == SL_KIND_OFFICE || d->kind == SL_KIND_RND;
@@ -88,6 +106,68 @@ static double max_load(const sl_ruleset *r)
     return m;
 }
 
+/* What keeps d off level k of the factory block, in words ("" if nothing). */
+static void level_why(const sl_ruleset *r, const sl_industry *d, int k, double h, char *buf,
+                      size_t size)
+{
+    buf[0] = '\0';
+    if (h > r->factory_height_max_m + EPS)
+        add_list(buf, size, "its storey would top out at %g m, above factory_height_max_m %g m", h,
+                 r->factory_height_max_m);
+    if (d->floor_load_kN_m2 > sl_ruleset_load_at(r, k) + EPS)
+        add_list(buf, size, "floor load %g kN/m² above floor_load_max_kN_m2 %g",
+                 d->floor_load_kN_m2, sl_ruleset_load_at(r, k));
+    if (d->lift_t > r->freight_lift_t + EPS && k > r->ramp_floor)
+        add_list(buf, size, "unit of %g t above freight_lift_t %g t above ramp_floor %d", d->lift_t,
+                 r->freight_lift_t, r->ramp_floor);
+    if (d->vibration == SL_VIB_SOURCE && k > r->vibration_source_max_floor)
+        add_list(buf, size, "vibration source above vibration_source_max_floor %d",
+                 r->vibration_source_max_floor);
+    if (single_storey(d) && k != 1)
+        add_list(buf, size, "fire class %c keeps its block to one storey", d->fire_class);
+}
+
+/* No single rule excludes d, but no level meets them all: level by level,
+ * up to the level from which every rule repeats. */
+static void levels_together(const sl_scenario *sc, const sl_ruleset *r, const char *rules_name,
+                            const sl_industry *d, char *why, size_t size)
+{
+    int m = r->n_floor_loads;
+    if (r->ramp_floor + 1 > m)
+        m = r->ramp_floor + 1;
+    if (r->vibration_source_max_floor + 1 > m)
+        m = r->vibration_source_max_floor + 1;
+    if (m < 2)
+        m = 2;
+    if (m > 20)
+        m = 20;
+    double first_m, upper_m;
+    lowest_storeys(sc, r, 0, &first_m, &upper_m);
+    size_t o = (size_t)snprintf(why, size,
+                                "no level of a factory block meets every rule of %s:", rules_name);
+    char prev[400] = "", cur[400];
+    int from = 1;
+    for (int k = 1; k <= m + 1 && o < size; k++) {
+        if (k <= m)
+            level_why(r, d, k, height_at(r, d, 0, k, first_m, upper_m), cur, sizeof cur);
+        if (k > 1 && (k > m || strcmp(cur, prev) != 0)) {
+            int to = k - 1;
+            if (to == m)
+                o += (size_t)snprintf(why + o, size - o, " %s %d%s: %s;",
+                                      from == to ? "level" : "levels", from,
+                                      from == to ? " and up" : " and up", prev);
+            else if (from == to)
+                o += (size_t)snprintf(why + o, size - o, " level %d: %s;", from, prev);
+            else
+                o += (size_t)snprintf(why + o, size - o, " levels %d-%d: %s;", from, to, prev);
+            from = k;
+        }
+        snprintf(prev, sizeof prev, "%s", cur);
+    }
+    if (o > 0 && o < size && why[o - 1] == ';')
+        why[o - 1] = '\0';
+}
+
 bool sl_industry_fits(const sl_scenario *sc, const sl_ruleset *r, const char *rules_name,
                       bool office_block, int i, char *why, size_t size)
 {
@@ -147,10 +227,7 @@ bool sl_industry_fits(const sl_scenario *sc, const sl_ruleset *r, const char *ru
         add(why, size, "a vibration source, and %s.vibration_source_max_floor is %d", rules_name,
             r->vibration_source_max_floor);
     if (!why[0])
-        add(why, size,
-            "no storey meets its height (%g m), floor load (%g kN/m²), lift (%g t) and "
-            "vibration rules together (%s)",
-            d->floor_height_m, d->floor_load_kN_m2, d->lift_t, rules_name);
+        levels_together(sc, r, rules_name, d, why, size);
     return false;
 }
 
@@ -214,7 +291,7 @@ bool sl_zone_industry_fits(const sl_zone *z, int i, char *why, size_t size)
         o += snprintf(why + o, size - (size_t)o, " (nor under the pins' rules of parcel%s %s%s)",
                       n_pinned > 1 ? "s" : "", pinned, n_pinned > 3 ? ", ..." : "");
     if (d->demand_min_m2 > 0 && o > 0 && (size_t)o < size)
-        snprintf(why + o, size - (size_t)o, "; its demand_m2 min %g m² cannot be met",
+        snprintf(why + o, size - (size_t)o, "; its demand_m2 min %.0f m² cannot be met",
                  d->demand_min_m2);
     return false;
 }
