@@ -1,7 +1,10 @@
 /* progress.c - progress bar on a terminal, plain lines elsewhere. */
 #include "progress.h"
 
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,14 @@ struct cli_progress {
     double seconds, objective, bound, limit_s;
     int drawn; /* BAR: a partial line is on screen */
     int lines; /* LINES: lines printed for the current task */
+    /* The ticker: a thread that redraws the current task when the library
+     * has not called for a while (a long GLPK call, the neighbour search),
+     * so that a log gets a line every interval and the bar moves at least
+     * once a second.  lock guards everything above. */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t ticker;
+    int ticking, stop;
 };
 
 static double now_s(void)
@@ -28,6 +39,44 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void draw(cli_progress *p, bool final);
+
+/* The ticker's period: a log's interval, or half a second for the bar. */
+static double tick_period_s(const cli_progress *p)
+{
+    return p->mode == CLI_PROGRESS_BAR ? fmax(p->interval_s, 0.5) : p->interval_s;
+}
+
+static void *tick_main(void *arg)
+{
+    cli_progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop) {
+        double period = tick_period_s(p), due = p->last + period, t = now_s();
+        if (t < due) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            double wait = due - t;
+            ts.tv_sec += (time_t)wait;
+            ts.tv_nsec += (long)((wait - floor(wait)) * 1e9);
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            int rc = pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+            if (rc != 0 && rc != ETIMEDOUT)
+                break;
+            continue;
+        }
+        if (p->task[0])
+            draw(p, false); /* sets p->last */
+        else
+            p->last = t;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
 }
 
 void cli_progress_options_init(cli_progress_options *o)
@@ -59,13 +108,39 @@ cli_progress *cli_progress_create(FILE *out, const cli_progress_options *o)
         p->width = fd >= 0 && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
     }
     p->objective = p->bound = NAN;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (p->mode != CLI_PROGRESS_OFF && p->interval_s > 0) {
+        /* Signals (Ctrl-C) stay with the main thread: the ticker is
+         * created with all of them blocked. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        p->ticking = pthread_create(&p->ticker, NULL, tick_main, p) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     return p;
 }
 
 void cli_progress_destroy(cli_progress *p)
 {
-    if (p && p->drawn)
+    if (!p)
+        return;
+    if (p->ticking) {
+        pthread_mutex_lock(&p->lock);
+        p->stop = 1;
+        pthread_cond_signal(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->ticker, NULL);
+    }
+    if (p->drawn)
         fputc('\n', p->out);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
     free(p);
 }
 
@@ -107,7 +182,8 @@ static void state_text(const cli_progress *p, double t, bool final, char *buf, s
                 o += (size_t)snprintf(buf + o, n - o, ", gap —");
             }
         }
-        fmt_time(el, sizeof el, p->seconds);
+        /* Between the library's calls the clock still runs. */
+        fmt_time(el, sizeof el, final ? p->seconds : fmax(p->seconds, elapsed));
         if (o < n) {
             if (final)
                 snprintf(buf + o, n - o, ", %s", el);
@@ -137,8 +213,10 @@ static void state_text(const cli_progress *p, double t, bool final, char *buf, s
         snprintf(buf, n, "%.0f, done in %s", p->done, el);
     } else if (final) {
         snprintf(buf, n, "done in %s", el);
-    } else {
+    } else if (p->done > 0) {
         snprintf(buf, n, "%.0f, %s", p->done, el);
+    } else {
+        snprintf(buf, n, "%s", el); /* a task without counts: its time */
     }
 }
 
@@ -199,12 +277,21 @@ static void draw(cli_progress *p, bool final)
     fflush(p->out);
 }
 
+static void end_locked(cli_progress *p)
+{
+    if (!p->task[0])
+        return;
+    draw(p, true);
+    p->task[0] = '\0';
+}
+
 void cli_progress_begin(cli_progress *p, const char *task, double total)
 {
     if (!p)
         return;
+    pthread_mutex_lock(&p->lock);
     if (p->drawn)
-        cli_progress_end(p);
+        end_locked(p);
     snprintf(p->task, sizeof p->task, "%s", task);
     p->total = total;
     p->done = 0;
@@ -214,27 +301,31 @@ void cli_progress_begin(cli_progress *p, const char *task, double total)
     p->t0 = now_s();
     p->last = p->t0; /* the first line comes after one interval */
     p->lines = 0;
+    pthread_mutex_unlock(&p->lock);
 }
 
 void cli_progress_step(cli_progress *p, double done)
 {
     if (!p)
         return;
+    pthread_mutex_lock(&p->lock);
     p->done = done;
     draw(p, false);
+    pthread_mutex_unlock(&p->lock);
 }
 
 void cli_progress_set_limit(cli_progress *p, double limit_s)
 {
-    if (p)
-        p->limit_s = limit_s;
-}
-
-void cli_progress_solver(cli_progress *p, double seconds, double objective, double bound,
-                         double limit_s)
-{
     if (!p)
         return;
+    pthread_mutex_lock(&p->lock);
+    p->limit_s = limit_s;
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void solver_locked(cli_progress *p, double seconds, double objective, double bound,
+                          double limit_s)
+{
     p->solver = 1;
     p->seconds = seconds;
     p->limit_s = limit_s;
@@ -246,17 +337,31 @@ void cli_progress_solver(cli_progress *p, double seconds, double objective, doub
     draw(p, false);
 }
 
+void cli_progress_solver(cli_progress *p, double seconds, double objective, double bound,
+                         double limit_s)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    solver_locked(p, seconds, objective, bound, limit_s);
+    pthread_mutex_unlock(&p->lock);
+}
+
 void cli_progress_plan_fn(void *user_data, double seconds, double objective, double bound)
 {
     cli_progress *p = user_data;
-    if (p)
-        cli_progress_solver(p, seconds, objective, bound, p->limit_s);
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    solver_locked(p, seconds, objective, bound, p->limit_s);
+    pthread_mutex_unlock(&p->lock);
 }
 
 void cli_progress_end(cli_progress *p)
 {
-    if (!p || !p->task[0])
+    if (!p)
         return;
-    draw(p, true);
-    p->task[0] = '\0';
+    pthread_mutex_lock(&p->lock);
+    end_locked(p);
+    pthread_mutex_unlock(&p->lock);
 }

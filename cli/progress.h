@@ -5,7 +5,10 @@
  * the CLI forwards them here.  On a terminal: one bar redrawn in place, with
  * the time left; otherwise (a log file, CI): a plain line every interval
  * and one at the end of a task that took longer than that (a quick run
- * leaves the log alone); or nothing at all.
+ * leaves the log alone); or nothing at all.  A ticker thread redraws the
+ * current task when the library has been silent for an interval (half a
+ * second for the bar), so both keep moving during one long library call;
+ * every function takes the reporter's lock.
  */
 #ifndef CLI_PROGRESS_H
 #define CLI_PROGRESS_H

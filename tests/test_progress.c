@@ -88,6 +88,70 @@ Test(progress, lines_of_a_long_task)
     cr_assert(strstr(s, "reading parcels: 3 of 3, done in "), "%s", s);
 }
 
+/* The library may be silent for long (one GLPK call, the neighbour
+ * search): the log still gets a line every interval, with the task's time
+ * and the solver's last figures, and the bar still moves. */
+static char *silent_task(cli_progress_mode mode, double interval_s, double silent_s, int solver)
+{
+    FILE *f = tmpfile();
+    cr_assert(f);
+    cli_progress_options o;
+    cli_progress_options_init(&o);
+    o.mode = mode;
+    o.interval_s = interval_s;
+    o.width = 100;
+    cli_progress *p = cli_progress_create(f, &o);
+    cli_progress_begin(p, solver ? "solving" : "finding neighbours", 0);
+    if (solver) {
+        cli_progress_set_limit(p, 60);
+        cli_progress_plan_fn(p, 0.0, 900, 1000);
+    }
+    struct timespec ts = {(time_t)silent_s, (long)((silent_s - (int)silent_s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+    cli_progress_end(p);
+    cli_progress_destroy(p);
+    long n = ftell(f);
+    rewind(f);
+    char *s = calloc(1, (size_t)n + 1);
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return s;
+}
+
+Test(progress, a_silent_task_still_prints_lines)
+{
+    char *s = silent_task(CLI_PROGRESS_LINES, 0.2, 1.1, 0);
+    int lines = 0;
+    for (char *c = s; *c; c++)
+        lines += *c == '\n';
+    /* 5 ticks in 1.1 s and the end; a loaded machine may lose one. */
+    cr_assert_geq(lines, 4, "a line every 0.2 s: %s", s);
+    cr_assert(strstr(s, "finding neighbours: 0.2 s\n") || strstr(s, "finding neighbours: 0.3 s\n"),
+              "the task's time: %s", s);
+    cr_assert(strstr(s, "finding neighbours: done in 1."), "%s", s);
+    free(s);
+
+    s = silent_task(CLI_PROGRESS_LINES, 0.2, 1.1, 1);
+    cr_assert(strstr(s, "solving: best 900, bound 1000, gap 11.11 %, 0.4 s of at most 60 s\n"),
+              "the solver's last figures with the running clock: %s", s);
+    free(s);
+}
+
+Test(progress, the_bar_moves_every_half_second)
+{
+    char *s = silent_task(CLI_PROGRESS_BAR, 0.1, 1.2, 1);
+    int draws = 0;
+    for (char *c = s; *c; c++)
+        draws += *c == '\r';
+    /* the first draw at 0 s, ticks at 0.5 and 1.0 s, the end */
+    cr_assert_geq(draws, 3, "%s", s);
+    cr_assert(strstr(s, "gap 11.11 %, 0.5 s of at most 60 s") ||
+                  strstr(s, "gap 11.11 %, 0.6 s of at most 60 s"),
+              "%s", s);
+    free(s);
+}
+
 Test(progress, bar)
 {
     char *s = run_with(CLI_PROGRESS_BAR, 0);
