@@ -322,7 +322,7 @@ Test(scenario_input, huge_valid_numbers_evaluate)
              "name: huge\n"
              "parcels:\n"
              "  source: %s/geodata/shahe/parcels.shp\n"
-             "  fields: {id: DKBH, land_use: YDDM, current_gfa: JZMJ, tax: NSE}\n"
+             "  fields: {id: DKBH, land_use: YDDM, current_gfa: JZMJ, current_far: RJL, tax: NSE}\n"
              "  industrial_land_uses: [M1, M2, \"100101\"]\n"
              "candidacy: {far_below: 1e300, tax_per_mu_below_cny: 1e300}\n"
              "rules:\n"

@@ -425,7 +425,9 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
     }
     for (int i = 0; i < z->n; i++)
         if (z->p[i].status == SL_PARCEL_CANDIDATE)
-            order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
+            /* unknown gains (unknown floor space) last, never NaN in the sort */
+            order[n++] =
+                (by_gain){z->p[i].env && !isnan(z->p[i].gain_m2) ? z->p[i].gain_m2 : -INFINITY, i};
     qsort(order, (size_t)n, sizeof *order, cmp_gain);
     sl_textbuf_puts(b, "<h2>低效工业用地 Candidates, by gain</h2>\n<table>\n<tr><th>id</th>"
                        "<th>land use</th><th>area m²</th><th>current GFA m²</th><th>FAR</th>"
