@@ -5,6 +5,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "out/csv.h"
+#include "out/xlsx.h"
 #include "out/geopackage.h"
 #include "out/outdir.h"
 #include "input/source.h"
@@ -25,28 +26,33 @@ static const char *evaluate_usage =
     "For every parcel: candidacy (low FAR, low tax per mu) and what it could hold\n"
     "under each rule set.  Writes into DIR: parcels.geojson, shanglou.gpkg (the\n"
     "parcels layer in the source CRS, styled for QGIS), parcels.csv (UTF-8 with\n"
-    "BOM, for Excel), report.html and summary.json, atomically: a failed run\n"
-    "leaves DIR's previous files intact.  With --to, the parcels table goes into\n"
-    "PostGIS too (or only there, without -o).  Progress goes to stderr.\n"
+    "BOM, for Excel), shanglou.xlsx (the Excel workbook), report.html and\n"
+    "summary.json, atomically: a failed run leaves DIR's previous files intact.\n"
+    "With --to, the parcels table goes into PostGIS too (or only there, without\n"
+    "-o).  Progress goes to stderr.\n"
     "\n"
     "  -o, --output DIR   output directory (created if missing)\n"
     "      --formats LIST which files to write besides summary.json, from geojson,\n"
-    "                     gpkg, csv, report (default: all four; csv comes from the\n"
-    "                     GeoPackage, so it brings shanglou.gpkg along); files of\n"
-    "                     earlier runs that this run does not write stay in DIR\n" PG_TARGET_USAGE
+    "                     gpkg, csv, xlsx, report (default: all five; csv and xlsx\n"
+    "                     come from the GeoPackage, so they bring shanglou.gpkg\n"
+    "                     along); files of earlier runs that this run does not\n"
+    "                     write stay in DIR\n" PG_TARGET_USAGE
     "  -q, --quiet        print nothing but errors and warnings (no progress)\n";
 
 /* Output formats of evaluate (bit set). */
-enum { F_GEOJSON = 1, F_GPKG = 2, F_CSV = 4, F_REPORT = 8, F_ALL = 15 };
+enum { F_GEOJSON = 1, F_GPKG = 2, F_CSV = 4, F_REPORT = 8, F_XLSX = 16, F_ALL = 31 };
 
-/* Parse "geojson,gpkg,csv,report" into a bit set; 0 on an unknown name. */
+/* Parse "geojson,gpkg,csv,xlsx,report" into a bit set; 0 on an unknown name. */
 static int parse_formats(const char *list)
 {
     static const struct {
         const char *name;
         int bit;
-    } names[] = {
-        {"geojson", F_GEOJSON}, {"gpkg", F_GPKG}, {"csv", F_CSV | F_GPKG}, {"report", F_REPORT}};
+    } names[] = {{"geojson", F_GEOJSON},
+                 {"gpkg", F_GPKG},
+                 {"csv", F_CSV | F_GPKG},
+                 {"xlsx", F_XLSX | F_GPKG},
+                 {"report", F_REPORT}};
     int set = 0;
     const char *p = list;
     while (*p) {
@@ -131,7 +137,7 @@ int cmd_evaluate(int argc, char **argv)
             if (!(formats = parse_formats(argv[i])))
                 return cli_usage_error(evaluate_usage,
                                        "evaluate: --formats: '%s' is not a list of geojson, gpkg, "
-                                       "csv, report",
+                                       "csv, xlsx, report",
                                        argv[i]);
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error(evaluate_usage, "evaluate: unknown option '%s'", a);
@@ -162,6 +168,8 @@ int cmd_evaluate(int argc, char **argv)
         names[nn++] = "shanglou.gpkg";
     if (formats & F_CSV)
         names[nn++] = "parcels.csv";
+    if (formats & F_XLSX)
+        names[nn++] = "shanglou.xlsx";
     if (formats & F_REPORT)
         names[nn++] = "report.html";
     names[nn++] = "summary.json";
@@ -192,8 +200,10 @@ int cmd_evaluate(int argc, char **argv)
     const char *gp = od && (formats & F_GPKG) ? sl_outdir_file(od, "shanglou.gpkg") : NULL;
     const char *cv = od && (formats & F_CSV) ? sl_outdir_file(od, "parcels.csv") : NULL;
     const char *rp = od && (formats & F_REPORT) ? sl_outdir_file(od, "report.html") : NULL;
+    const char *xl = od && (formats & F_XLSX) ? sl_outdir_file(od, "shanglou.xlsx") : NULL;
     if (od && (!sj || (!gj && (formats & F_GEOJSON)) || (!gp && (formats & F_GPKG)) ||
-               (!cv && (formats & F_CSV)) || (!rp && (formats & F_REPORT)))) {
+               (!cv && (formats & F_CSV)) || (!rp && (formats & F_REPORT)) ||
+               (!xl && (formats & F_XLSX)))) {
         sl_error_add(&err, SL_ERR_NOMEM, "out of memory");
         st = err.code;
         goto done;
@@ -247,6 +257,8 @@ int cmd_evaluate(int argc, char **argv)
     pw = NULL;
     if (st == SL_OK && cv)
         st = sl_csv_write_layer(gp, "parcels", cv, &err);
+    if (st == SL_OK && xl)
+        st = sl_xlsx_write(xl, gp, z, NULL, econ, &err);
     if (st == SL_OK && rp)
         st = sl_report_write(rp, z, NULL, &err);
     if (st == SL_OK && od)
@@ -271,9 +283,9 @@ int cmd_evaluate(int argc, char **argv)
                cli_plural(nb[SL_PARCEL_NOT_CANDIDATE], "not candidate", "not candidates"),
                nb[SL_PARCEL_REJECTED]);
         if (dir)
-            printf("; wrote %s%s%s%ssummary.json in %s", gj ? "parcels.geojson, " : "",
+            printf("; wrote %s%s%s%s%ssummary.json in %s", gj ? "parcels.geojson, " : "",
                    gp ? "shanglou.gpkg, " : "", cv ? "parcels.csv, " : "",
-                   rp ? "report.html and " : "", dir);
+                   xl ? "shanglou.xlsx, " : "", rp ? "report.html and " : "", dir);
         printf("\n");
         static const char *const layers[] = {"parcels", NULL};
         pg_target_report(&pg, "evaluate", layers);

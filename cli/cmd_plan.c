@@ -11,6 +11,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "out/csv.h"
+#include "out/xlsx.h"
 #include "out/floors_layer.h"
 #include "eval/footprint.h"
 #include "out/geopackage.h"
@@ -36,8 +37,9 @@ static const char *plan_usage =
     "every rule (GLPK).  Writes into DIR, atomically: parcels.geojson,\n"
     "floors.geojson, shanglou.gpkg (parcels, buildings and floors in the source\n"
     "CRS, styled for QGIS, 3-D included), parcels.csv (UTF-8 with BOM, for\n"
-    "Excel), report.html, stacks/<parcel>.svg (stacking plans) and summary.json;\n"
-    "reports objective, bound and gap.  Progress goes to stderr.\n"
+    "Excel), shanglou.xlsx (the Excel workbook), report.html, stacks/<parcel>.svg\n"
+    "(stacking plans) and summary.json; reports objective, bound and gap.\n"
+    "Progress goes to stderr.\n"
     "\n"
     "  -o, --output DIR    output directory (created if missing)\n"
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
@@ -177,9 +179,9 @@ int cmd_plan(int argc, char **argv)
     sl_zone *z = cli_load_zone(a.path, &sc, prog, &rc);
     /* Before the solve, and so before anything is written: no output may
      * be an input. */
-    static const char *const names[] = {"parcels.geojson", "floors.geojson", "shanglou.gpkg",
-                                        "parcels.csv",     "report.html",    "stacks/",
-                                        "summary.json",    "phases.csv",     NULL};
+    static const char *const names[] = {
+        "parcels.geojson", "floors.geojson", "shanglou.gpkg", "parcels.csv",   "report.html",
+        "stacks/",         "summary.json",   "phases.csv",    "shanglou.xlsx", NULL};
     static const char *const pg_layers[] = {"parcels", "buildings", "floors", NULL};
     if (z && (rc = cli_guard_outputs("plan", &a.path, &sc, 1, a.out, names, NULL, pg.to, pg.prefix,
                                      pg_layers)) != 0) {
@@ -356,6 +358,9 @@ int cmd_plan(int argc, char **argv)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);
     if (st == SL_OK && od)
+        st = sl_xlsx_write(sl_outdir_file(od, "shanglou.xlsx"), sl_outdir_file(od, "shanglou.gpkg"),
+                           z, plan, econ, &err);
+    if (st == SL_OK && od)
         st = sl_report_write_econ(sl_outdir_file(od, "report.html"), z, plan, econ, &err);
     if (st == SL_OK && od)
         st = sl_report_write_stacks(od, z, plan, &err);
@@ -399,7 +404,7 @@ int cmd_plan(int argc, char **argv)
                    phasing->n_started, n, phasing->objective);
         if (a.out)
             printf("; wrote parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, "
-                   "report.html, stacks/%s and summary.json in %s",
+                   "shanglou.xlsx, report.html, stacks/%s and summary.json in %s",
                    phasing ? ", phases.csv" : "", a.out);
         printf("\n");
         static const char *const layers[] = {"parcels", "buildings", "floors", "runs", NULL};

@@ -281,7 +281,8 @@ Test(cli, failed_run_keeps_previous_output, .timeout = 300)
     t_run_free(&r);
     r = t_sh("ls -A %s", dir);
     cr_assert_str_eq(r.out,
-                     "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nsummary.json\n",
+                     "parcels.csv\nparcels.geojson\nreport.html\nshanglou.gpkg\nshanglou.xlsx\n"
+                     "summary.json\n",
                      "no temporaries left: %s", r.out);
     t_run_free(&r);
     free(before);
@@ -299,8 +300,8 @@ Test(cli, unwritable_output_dir)
     t_run_free(&r);
 }
 
-/* --formats picks the files besides summary.json; csv brings the
- * GeoPackage it is made from. */
+/* --formats picks the files besides summary.json; csv and xlsx bring
+ * the GeoPackage they are made from. */
 Test(cli, evaluate_formats)
 {
     char *dir = t_tmpdir();
@@ -318,10 +319,17 @@ Test(cli, evaluate_formats)
     r = t_sh("ls %s", sub);
     cr_assert_str_eq(r.out, "parcels.csv\nreport.html\nshanglou.gpkg\nsummary.json\n", "%s", r.out);
     t_run_free(&r);
+    snprintf(sub, sizeof sub, "%s/c", dir);
+    r = t_cli("evaluate", GONGGAI, "-o", sub, "--formats", "xlsx", "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    r = t_sh("ls %s", sub);
+    cr_assert_str_eq(r.out, "shanglou.gpkg\nshanglou.xlsx\nsummary.json\n", "%s", r.out);
+    t_run_free(&r);
     r = t_cli("evaluate", GONGGAI, "-o", dir, "--formats", "geojson,shp", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "shanglou: evaluate: --formats: 'geojson,shp' is not a list of "
-                            "geojson, gpkg, csv, report"),
+                            "geojson, gpkg, csv, xlsx, report"),
               "%s", r.err);
     t_run_free(&r);
     t_rmtree(dir);
@@ -526,7 +534,8 @@ Test(cli, plan_sigint_writes_the_best_plan, .timeout = 300)
             check_plan_dir(dir); /* every parcel, honest bound and gap */
             t_run r = t_sh("ls %s", dir);
             cr_assert(strstr(r.out, "floors.geojson\nold.txt\nparcels.csv\nparcels.geojson\n"
-                                    "report.html\nshanglou.gpkg\nstacks\nsummary.json\n"),
+                                    "report.html\nshanglou.gpkg\nshanglou.xlsx\nstacks\n"
+                                    "summary.json\n"),
                       "%s", r.out);
             t_run_free(&r);
         }

@@ -505,7 +505,8 @@ Test(pg, evaluate_round_trip)
     char want[8192];
     snprintf(want, sizeof want,
              "evaluate: 188 parcels: 63 candidates, 125 not candidates, 0 rejected; wrote "
-             "parcels.geojson, shanglou.gpkg, parcels.csv, report.html and summary.json in %s\n"
+             "parcels.geojson, shanglou.gpkg, parcels.csv, shanglou.xlsx, report.html and "
+             "summary.json in %s\n"
              "evaluate: wrote table rt_parcels to %s (run_id %s, mode create)\n",
              out_pg, shown, run);
     cr_assert_str_eq(r.out, want);

@@ -80,7 +80,8 @@ typedef struct lsearch {
     int *ord;             /* moves by dv, best first */
     int *lst_start, *lst; /* per (industry, sign): moves, by dv */
     long long evals;
-    bool edits; /* add edits and pattern swaps */
+    long long next_check; /* evals at which to look at the clock again */
+    bool edits;           /* add edits and pattern swaps */
 } lsearch;
 
 static double ls_value(const lsearch *L, int p, int s)
@@ -289,6 +290,16 @@ static void ls_apply(lsearch *L, const lsmv *m)
     L->dirty[m->p] = true;
 }
 
+/* The deadline or an interrupt, looked at every 4096 evaluations (the
+ * chains of moves evaluate millions on a large zone). */
+static bool ls_time_up(solver *S, lsearch *L)
+{
+    if (L->evals < L->next_check)
+        return false;
+    L->next_check = L->evals + 4096;
+    return sv_stop(S);
+}
+
 /* Improve the incumbent with one-, two- and three-parcel moves until none
  * helps, the work limit or the deadline.  Returns 0, or -1 when out of
  * memory. */
@@ -321,11 +332,16 @@ static int local_search(solver *S, bool edits)
                 L.G[k->gi[g]] += k->gv[g];
     }
     long long built = 0;
+    bool stopped = false;
     for (int iter = 0; !sv_stop(S) && built < LS_MOVES_BUILT; iter++) {
         /* new stacks: the edits of every stack a parcel moved to, and its
          * storey sequence on every other parcel (pattern swaps) */
         for (int p = 0; p < S->npar; p++)
             if (L.dirty[p]) {
+                if (sv_stop(S)) { /* the edits of a large zone take a while */
+                    stopped = true;
+                    break;
+                }
                 L.dirty[p] = false;
                 if (L.cur[p] < 0)
                     continue;
@@ -344,6 +360,8 @@ static int local_search(solver *S, bool edits)
                         goto out;
                 }
             }
+        if (stopped)
+            break; /* keep the moves made so far */
         /* every move */
         L.nmv = 0;
         L.nd = 0;
@@ -414,10 +432,12 @@ static int local_search(solver *S, bool edits)
                     break;
                 if (a->viol_i < 0)
                     continue;
-                if (((L.evals & 0xffff) == 0 && sv_stop(S)) || L.evals - ev0 > LS_CHAIN_EVALS)
+                if (L.evals - ev0 > LS_CHAIN_EVALS || ls_time_up(S, &L))
                     break;
                 int i = a->viol_i, dir = a->viol_dir > 0 ? 0 : 1;
                 for (int x = L.lst_start[2 * i + dir]; x < L.lst_start[2 * i + dir + 1]; x++) {
+                    if (ls_time_up(S, &L))
+                        break;
                     int ib = L.lst[x];
                     const lsmv *b = &L.mv[ib];
                     if (a->dv + b->dv + (depth == 3 ? a->dv : 0) <= best)

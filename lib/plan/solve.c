@@ -1530,6 +1530,17 @@ static step integer_plans(solver *S)
 {
     const sl_plan_options *o = S->o;
     bool proved;
+    /* A first plan from the LP, improved by the searches before GLPK's
+     * branch and bound: where the demand ranges bind on big floor plates
+     * the searches find in seconds what branching does not find in its
+     * node budget, and the integer master then starts from their plan. */
+    if (round_lp(S) != 0)
+        return STEP_NOMEM;
+    if (S->have_inc && sv_gap_open(S) && !sv_stop(S)) {
+        if (sv_improve(S) != 0)
+            return STEP_NOMEM;
+        sv_trace(S, "searches from the rounded LP");
+    }
     if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
         return STEP_SOLVER;
     sv_trace(S, "integer master");

@@ -381,8 +381,9 @@ class EvaluateAlgorithm(ShanglouAlgorithm):
     DISPLAY = "Evaluate parcels (评估地块)"
     HELP = ("<p>Candidacy and envelopes for every parcel: which parcels are 工改工 candidates "
             "and how much floor space each could hold under the old and the new rules. Writes "
-            "into the output folder parcels.geojson, shanglou.gpkg, parcels.csv, report.html "
-            "and summary.json, and opens the styled parcels layer.</p>")
+            "into the output folder parcels.geojson, shanglou.gpkg, parcels.csv, shanglou.xlsx "
+            "(the Excel workbook), report.html and summary.json, and opens the styled parcels "
+            "layer.</p>")
     LAYERS = ("parcels",)
     STAGES = ((runner.re.compile("^reading parcels$"), 0.0, 0.45),
               (runner.re.compile("^evaluating parcels$"), 0.45, 0.75),
@@ -414,8 +415,8 @@ class PlanAlgorithm(ShanglouAlgorithm):
     DISPLAY = "Plan the zone (上楼规划)"
     HELP = ("<p>Chooses which candidate parcels to redevelop and which industry goes on each "
             "storey (GLPK), within the time limit. Writes into the output folder "
-            "parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, report.html, "
-            "stacks/ and summary.json, and opens the styled parcels, buildings and floors "
+            "parcels.geojson, floors.geojson, shanglou.gpkg, parcels.csv, shanglou.xlsx (the "
+            "Excel workbook), report.html, stacks/ and summary.json, and opens the styled parcels, buildings and floors "
             "layers (floors set up for the 3-D map view).</p><p>Cancel stops the solve: the "
             "best plan found so far is written and opened as usual (stop_reason "
             "interrupted).</p>")
