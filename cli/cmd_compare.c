@@ -181,9 +181,19 @@ int cmd_compare(int argc, char **argv)
                    cli_plural(r->candidates, "candidate", "candidates"), r->gfa_gain_m2,
                    r->clustering_m2eq, r->objective);
             if (r->has_bound)
-                printf("gap %.3g %%\n", 100 * r->gap);
+                printf("gap %.3g %%", 100 * r->gap);
             else
-                printf("gap — (no bound proven)\n");
+                printf("gap — (no bound proven)");
+            if (r->has_economics)
+                printf("; capex %.0f CNY, NPV %.0f CNY", r->capex_cny, r->npv_cny);
+            if (r->has_phasing && isfinite(r->phasing_objective))
+                printf("; phasing %s: %d started%s", sl_plan_status_name(r->phasing_status),
+                       r->parcels_started, r->last_start_year ? ", the last in " : "");
+            else if (r->has_phasing)
+                printf("; phasing %s", sl_plan_status_name(r->phasing_status));
+            if (r->has_phasing && isfinite(r->phasing_objective) && r->last_start_year)
+                printf("%d", r->last_start_year);
+            printf("\n");
         }
         printf("compare: wrote comparison.csv and comparison.html in %s\n", dir);
     }

@@ -20,7 +20,8 @@ static const char *inspect_usage =
     "GeoJSON or FlatGeobuf file, or a PG: connection string.\n";
 
 /* Names planners' layers use for each mapped field, most likely first
- * (地块编号 DKBH, 用地代码 YDDM, 容积率 RJL, 建筑面积 JZMJ, 建筑高度 JZGD, 纳税额 NSE). */
+ * (地块编号 DKBH, 用地代码 YDDM, 容积率 RJL, 建筑面积 JZMJ, 建筑高度 JZGD, 纳税额 NSE,
+ * 企业名称 QYMC, 准备年份 ZBNF). */
 static const struct {
     const char *key;
     const char *names[10];
@@ -31,6 +32,8 @@ static const struct {
     {"current_gfa", {"JZMJ", "GFA", "CURRENT_GFA", "ZJZMJ", NULL}},
     {"current_height", {"JZGD", "HEIGHT", "CURRENT_HEIGHT", "GD", NULL}},
     {"tax", {"NSE", "TAX", "SSZE", "NSZE", NULL}},
+    {"name", {"QYMC", "COMPANY", "ENTERPRISE", "NAME", NULL}},
+    {"ready_year", {"ZBNF", "READY_YEAR", NULL}},
 };
 
 #define MAX_VALUES 40
@@ -92,7 +95,7 @@ int cmd_inspect(int argc, char **argv)
     int nf = OGR_FD_GetFieldCount(d);
     char(*samples)[3][64] = calloc((size_t)(nf ? nf : 1), sizeof *samples);
     int *ns = calloc((size_t)(nf ? nf : 1), sizeof *ns);
-    const char *map[6] = {0};
+    const char *map[sizeof guesses / sizeof guesses[0]] = {0};
     for (size_t g = 0; g < sizeof guesses / sizeof guesses[0]; g++)
         for (int k = 0; !map[g] && guesses[g].names[k]; k++)
             for (int i = 0; i < nf; i++) {

@@ -135,33 +135,6 @@ static sl_status write_parcel(void *user, const sl_zone *z, const sl_parcel *p, 
     return sl_parcels_writer_add(c->parcels, p, f, geom, pp, c->err);
 }
 
-/* docs/model.md §12: the phasing of the plan, with each parcel's npv_cny
- * and capex_cny and economics' discount rate when there is economics
- * (§11), else the plan's value_m2eq and no money rule. */
-static sl_status phase_plan(const sl_zone *z, sl_plan *plan, const sl_economics *econ,
-                            const sl_plan_options *o, sl_phasing **out, sl_error *err)
-{
-    if (!econ)
-        return sl_phasing_plan(z, plan, NULL, NULL, -1, o, out, err);
-    double *value = malloc(sizeof *value * ((size_t)z->n + 1));
-    double *capex = malloc(sizeof *capex * ((size_t)z->n + 1));
-    if (!value || !capex) {
-        free(value);
-        free(capex);
-        sl_error_add(err, SL_ERR_NOMEM, "plan: out of memory");
-        return SL_ERR_NOMEM;
-    }
-    for (int i = 0; i < z->n; i++) {
-        value[i] = econ->parcels[i].npv_cny;
-        capex[i] = econ->parcels[i].capex_cny;
-    }
-    sl_status st =
-        sl_phasing_plan(z, plan, value, capex, z->sc->economics.discount_rate, o, out, err);
-    free(value);
-    free(capex);
-    return st;
-}
-
 int cmd_plan(int argc, char **argv)
 {
     cli_run_args a;
@@ -287,7 +260,7 @@ int cmd_plan(int argc, char **argv)
     if (sc->phasing.present) {
         /* Ctrl-C stops the phasing too, with its best schedule so far. */
         handler = sigaction(SIGINT, &sa, &old_sa) == 0;
-        st = phase_plan(z, plan, econ, &o, &phasing, &err);
+        st = sl_phasing_plan_economics(z, plan, econ, &o, &phasing, &err);
         if (handler)
             sigaction(SIGINT, &old_sa, NULL);
         if (st != SL_OK)
@@ -353,7 +326,7 @@ int cmd_plan(int argc, char **argv)
     if (st == SL_OK)
         st = c1 != SL_OK ? c1 : c2 != SL_OK ? c2 : c3;
     if (st == SL_OK && pg.d)
-        st = sl_summary_write_run(pg.d, z, plan, &err);
+        st = sl_summary_write_run(pg.d, z, plan, econ, &err);
     if (st == SL_OK && od)
         st = sl_csv_write_layer(sl_outdir_file(od, "shanglou.gpkg"), "parcels",
                                 sl_outdir_file(od, "parcels.csv"), &err);

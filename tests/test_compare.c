@@ -80,7 +80,27 @@ Test(compare, csv_and_html)
          .objective = 6000.004,
          .bound = 6001,
          .gap = 0.0002,
-         .gfa_by_industry_m2 = g1},
+         .gfa_by_industry_m2 = g1,
+         .has_economics = true,
+         .capex_cny = 2e7,
+         .noi_cny_year = 5e5,
+         .tax_cny_year = 1.5e6,
+         .npv_cny = 3e6,
+         .payback_years = 10,
+         .tax_per_mu_before_cny = 5e4,
+         .tax_per_mu_after_cny = 2.1e5,
+         .grades_before = {0, 1, 2, 1, 0},
+         .grades_after = {0, 3, 1, 0, 0},
+         .has_phasing = true,
+         .phasing_status = SL_PLAN_OPTIMAL,
+         .phasing_stop_reason = SL_STOP_GAP,
+         .phasing_objective = 2.5e6,
+         .phasing_bound = 2500100,
+         .phasing_gap = 4e-5,
+         .parcels_started = 2,
+         .first_start_year = 2027,
+         .last_start_year = 2029,
+         .last_in_use_year = 2031},
         /* a plan, but no bound proven: bound and gap empty, never 0 */
         {.path = "y.yaml",
          .name = "y \"new\"",
@@ -94,7 +114,19 @@ Test(compare, csv_and_html)
          .objective = 10,
          .bound = NAN,
          .gap = NAN,
-         .gfa_by_industry_m2 = g2},
+         .gfa_by_industry_m2 = g2,
+         .capex_cny = NAN,
+         .noi_cny_year = NAN,
+         .tax_cny_year = NAN,
+         .npv_cny = NAN,
+         .payback_years = NAN,
+         .tax_per_mu_before_cny = NAN,
+         .tax_per_mu_after_cny = NAN,
+         .grades_before = {-1, -1, -1, -1, -1},
+         .grades_after = {-1, -1, -1, -1, -1},
+         .phasing_objective = NAN,
+         .phasing_bound = NAN,
+         .phasing_gap = NAN},
         /* stopped before any plan: nothing measured */
         {.path = "z.yaml",
          .name = "z",
@@ -110,7 +142,20 @@ Test(compare, csv_and_html)
          .objective = NAN,
          .bound = NAN,
          .gap = NAN,
-         .gfa_by_industry_m2 = g3},
+         .gfa_by_industry_m2 = g3,
+         .has_economics = true,
+         .capex_cny = NAN,
+         .noi_cny_year = NAN,
+         .tax_cny_year = NAN,
+         .npv_cny = NAN,
+         .payback_years = NAN,
+         .tax_per_mu_before_cny = 9e4,
+         .tax_per_mu_after_cny = NAN,
+         .grades_before = {0, 2, 1, 1, 0},
+         .grades_after = {-1, -1, -1, -1, -1},
+         .phasing_objective = NAN,
+         .phasing_bound = NAN,
+         .phasing_gap = NAN},
     };
     sl_compare c = {3, rows, 3, ids, names};
     char *dir = t_tmpdir();
@@ -123,12 +168,28 @@ Test(compare, csv_and_html)
     cr_assert_str_eq(csv, "\xEF\xBB\xBF"
                           "scenario,file,plan_rules,status,stop_reason,parcels,candidates,"
                           "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
-                          "objective,bound,gap,gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
+                          "objective,bound,gap,capex_cny,noi_cny_year,tax_cny_year,npv_cny,"
+                          "payback_years,tax_per_mu_before_cny,tax_per_mu_after_cny,"
+                          "grades_before_A,grades_before_B,grades_before_C,grades_before_D,"
+                          "grades_after_A,grades_after_B,grades_after_C,grades_after_D,"
+                          "phasing_status,phasing_stop_reason,phasing_objective,phasing_bound,"
+                          "phasing_gap,parcels_started,first_start_year,last_start_year,"
+                          "last_in_use_year,gfa_a_m2,\"gfa_b,c_m2\",gfa_d_m2\r\n"
                           "x,x.yaml,after,optimal,gap,10,4,2,1000.00,5000.00,4000.00,2500.00,"
-                          "6000.00,6001.00,0.0002,100.00,200.00,\r\n"
+                          "6000.00,6001.00,0.0002,"
+                          "20000000.00,500000.00,1500000.00,3000000.00,10.00,50000.00,"
+                          "210000.00,1,2,1,0,3,1,0,0,"
+                          "optimal,gap,2500000.00,2500100.00,4e-05,2,2027,2029,2031,"
+                          "100.00,200.00,\r\n"
                           "\"y \"\"new\"\"\",y.yaml,cap40,feasible,time_limit,10,4,1,0.00,0.00,"
-                          "0.00,0.00,10.00,,,150.00,0.00,50.00\r\n"
-                          "z,z.yaml,after,no_plan,interrupted,10,4,,,,,,,,,,,\r\n");
+                          "0.00,0.00,10.00,,,"
+                          /* no economics, no phasing: empty, never 0 */
+                          ",,,,,,,,,,,,,,,,,,,,,,,,"
+                          "150.00,0.00,50.00\r\n"
+                          "z,z.yaml,after,no_plan,interrupted,10,4,,,,,,,,,"
+                          /* economics without a plan: today's values only */
+                          ",,,,,90000.00,,2,1,1,0,,,,,"
+                          ",,,,,,,,,,,\r\n");
     free(csv);
     snprintf(p, sizeof p, "%s/c.html", dir);
     cr_assert_eq(sl_compare_write_html(&c, p, &err), SL_OK);
@@ -143,6 +204,23 @@ Test(compare, csv_and_html)
     const char *gap = strstr(html, "<th>gap %</th>");
     cr_assert(gap);
     cr_assert(strstr(gap, "<td class=\"n\">—</td><td class=\"n\">—</td></tr>"), "%.400s", gap);
+    /* economics and phasing side by side, a dash where a scenario has none */
+    const char *money = strstr(html, "<h2>经济测算 Economics</h2>");
+    cr_assert(money, "economics table");
+    const char *capex = strstr(money, "<th>capex 投资 万元</th>");
+    cr_assert(capex);
+    cr_assert(strstr(capex, "<td class=\"n\">2,000<div class=\"bar\">"), "%.300s", capex);
+    const char *ga = strstr(money, "<th>grade A before → after</th>");
+    cr_assert(ga);
+    cr_assert(strstr(ga, "<th>grade A before → after</th><td class=\"n\">1 → 3</td><td "
+                         "class=\"n\">—</td><td class=\"n\">2 → —</td></tr>"),
+              "%.300s", ga);
+    const char *ph = strstr(html, "<h2>分期 Phasing");
+    cr_assert(ph, "phasing table");
+    cr_assert(strstr(ph, "<th>status</th><td>optimal</td><td>—</td><td>—</td></tr>"), "%.300s", ph);
+    cr_assert(strstr(ph, "<th>last in use 全部投用年</th><td class=\"n\">2031</td><td "
+                         "class=\"n\">—</td><td class=\"n\">—</td></tr>"),
+              "%.500s", ph);
     free(html);
     sl_error_clear(&err);
     t_rmtree(dir);
@@ -159,9 +237,27 @@ static double json_num(const char *json, const char *key)
     return strtod(p + strlen(pat), NULL);
 }
 
-/* One CSV field (0-based) of the line that starts with `name,`. */
-static double csv_field(const char *csv, const char *name, int field)
+/* The 0-based index of column `col` in the CSV's header (no quoted
+ * names before it). */
+static int csv_column(const char *csv, const char *col)
 {
+    const char *eol = strstr(csv, "\r\n");
+    size_t n = strlen(col);
+    int k = 0;
+    for (const char *p = csv + 3; p < eol; k++) { /* after the BOM */
+        const char *e = strpbrk(p, ",\r");
+        if ((size_t)(e - p) == n && strncmp(p, col, n) == 0)
+            return k;
+        p = e + 1;
+    }
+    cr_assert_fail("no column %s in %.*s", col, (int)(eol - csv), csv);
+    return -1;
+}
+
+/* The text of column `col` of the row that starts with `name,` (heap). */
+static char *csv_text(const char *csv, const char *name, const char *col)
+{
+    int field = csv_column(csv, col);
     char pat[128];
     snprintf(pat, sizeof pat, "\n%s,", name);
     const char *p = strstr(csv, pat);
@@ -169,12 +265,39 @@ static double csv_field(const char *csv, const char *name, int field)
     p++;
     for (int i = 0; i < field; i++)
         p = strchr(p, ',') + 1;
-    return strtod(p, NULL);
+    size_t len = strcspn(p, ",\r");
+    char *t = malloc(len + 1);
+    cr_assert(t);
+    memcpy(t, p, len);
+    t[len] = '\0';
+    return t;
+}
+
+/* The number in column `col` of the row of `name`. */
+static double csv_field(const char *csv, const char *name, const char *col)
+{
+    char *t = csv_text(csv, name, col);
+    cr_assert(*t, "%s: %s is empty", name, col);
+    double v = strtod(t, NULL);
+    free(t);
+    return v;
+}
+
+/* The number after "key": inside the JSON object "block": {...}. */
+static double json_num_in(const char *json, const char *block, const char *key)
+{
+    char pat[128];
+    snprintf(pat, sizeof pat, "\"%s\": {", block);
+    const char *p = strstr(json, pat);
+    cr_assert(p, "%s in %s", block, json);
+    return json_num(p + strlen(pat) - 1, key);
 }
 
 /* compare agrees with the individual plan runs (same time limit): the
  * redeveloped count, GFA, objective and GFA per industry of each scenario's
- * summary.json, and clustering = objective − the GFA part. */
+ * summary.json, its economics and its phasing, and clustering = objective −
+ * the GFA part.  A third scenario without economics and phasing has those
+ * cells empty. */
 Test(compare, agrees_with_plan_summaries, .timeout = 600)
 {
     t_run r = t_cli("plan", "--help", NULL);
@@ -190,9 +313,27 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
     /* Every run stops on the gap, never on the clock, so compare and the
      * separate runs find the same plans (the search is deterministic until
      * a time limit cuts it). */
-    r = t_cli("compare", scen[0], scen[1], "-o", cmp, "--gap", "0.05", "--time-limit", "120", "-q",
+    /* gonggai.yaml without its last two sections, economics and phasing */
+    r = t_sh("sed '/^economics:/,$d; s|^name: .*|name: bare|; s|source: ../geodata|source: "
+             "%s/geodata|' %s/scenarios/gonggai.yaml > %s/bare.yaml",
+             SL_SRC, SL_SRC, dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    char bare[4300];
+    snprintf(bare, sizeof bare, "%s/bare.yaml", dir);
+    r = t_cli("compare", scen[0], scen[1], bare, "-o", cmp, "--gap", "0.05", "--time-limit", "120",
               NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
+    /* the lines on stdout: money and phasing where the scenario has them */
+    const char *line = strstr(r.out, "shahe-gonggai: ");
+    cr_assert(line, "%s", r.out);
+    cr_assert(strstr(line, "; capex ") && strstr(line, " CNY, NPV ") && strstr(line, "; phasing "),
+              "%s", r.out);
+    line = strstr(r.out, "\nbare: ");
+    cr_assert(line, "%s", r.out);
+    char bare_line[1024];
+    snprintf(bare_line, sizeof bare_line, "%.*s", (int)strcspn(line + 1, "\n"), line + 1);
+    cr_assert(!strstr(bare_line, "capex") && !strstr(bare_line, "phasing"), "%s", bare_line);
     t_run_free(&r);
     char p[8800];
     snprintf(p, sizeof p, "%s/comparison.csv", cmp);
@@ -207,27 +348,75 @@ Test(compare, agrees_with_plan_summaries, .timeout = 600)
         snprintf(p, sizeof p, "%s/summary.json", out);
         char *sum = t_slurp(p, NULL);
         cr_assert(sum);
-        cr_assert_float_eq(csv_field(csv, names[s], 7), json_num(sum, "redeveloped"), 0.5,
-                           "%s redeveloped", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 9), json_num(sum, "gfa_m2"), 0.011, "%s gfa",
-                           names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 12), json_num(sum, "objective"), 0.011,
+        cr_assert_float_eq(csv_field(csv, names[s], "redeveloped"), json_num(sum, "redeveloped"),
+                           0.5, "%s redeveloped", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "gfa_m2"), json_num(sum, "gfa_m2"), 0.011,
+                           "%s gfa", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "objective"), json_num(sum, "objective"), 0.011,
                            "%s objective", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 13), json_num(sum, "bound"),
+        cr_assert_float_eq(csv_field(csv, names[s], "bound"), json_num(sum, "bound"),
                            fmax(1, 1e-3 * fabs(json_num(sum, "bound"))), "%s bound", names[s]);
-        cr_assert_float_eq(csv_field(csv, names[s], 15), json_num(sum, "med-rnd"), 0.011,
-                           "%s med-rnd", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "gfa_med-rnd_m2"), json_num(sum, "med-rnd"),
+                           0.011, "%s med-rnd", names[s]);
+        /* economics (both extend gonggai.yaml's section): the summary's block */
+        static const char *const money[] = {
+            "capex_cny", "noi_cny_year",          "tax_cny_year",
+            "npv_cny",   "tax_per_mu_before_cny", "tax_per_mu_after_cny"};
+        for (int k = 0; k < 6; k++) {
+            double want = json_num_in(sum, "economics", money[k]);
+            cr_assert_float_eq(csv_field(csv, names[s], money[k]), want,
+                               fmax(0.011, 1e-9 * fabs(want)), "%s %s", names[s], money[k]);
+        }
+        cr_assert_float_eq(csv_field(csv, names[s], "grades_after_A"),
+                           json_num_in(sum, "grades_after", "A"), 0.5, "%s grade A", names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "grades_before_D"),
+                           json_num_in(sum, "grades_before", "D"), 0.5, "%s grade D", names[s]);
+        /* phasing: the same status, starts and years as the plan run's */
+        char *pst = csv_text(csv, names[s], "phasing_status");
+        const char *sp = strstr(sum, "\"phasing\": {\"status\": \"");
+        cr_assert(sp, "%s phasing block", names[s]);
+        sp += strlen("\"phasing\": {\"status\": \"");
+        cr_assert_eq(strncmp(sp, pst, strlen(pst)), 0, "%s: %s vs %.20s", names[s], pst, sp);
+        cr_assert(strcmp(pst, "optimal") == 0 || strcmp(pst, "feasible") == 0, "%s", pst);
+        free(pst);
+        cr_assert_float_eq(csv_field(csv, names[s], "parcels_started"),
+                           json_num_in(sum, "phasing", "parcels_started"), 0.5, "%s started",
+                           names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "last_in_use_year"),
+                           json_num_in(sum, "phasing", "last_in_use_year"), 0.5, "%s in use",
+                           names[s]);
+        cr_assert_float_eq(csv_field(csv, names[s], "phasing_objective"),
+                           json_num_in(sum, "phasing", "objective"),
+                           fmax(0.011, 1e-9 * json_num_in(sum, "phasing", "objective")),
+                           "%s discounted value", names[s]);
+        double first = csv_field(csv, names[s], "first_start_year"),
+               last = csv_field(csv, names[s], "last_start_year");
+        cr_assert(2027 <= first && first <= last && last < 2037, "%s: %g..%g", names[s], first,
+                  last);
         /* clustering is exactly the chain-link part of the objective:
          * objective = Σ GFA × priority − existing_value × GFA before + it */
         sl_scenario *sc = load(scen[s]);
-        double value = -sc->existing_value * csv_field(csv, names[s], 8);
-        for (int k = 0; k < sc->n_industries; k++)
-            value += sc->industries[k].priority * csv_field(csv, names[s], 15 + k);
-        cr_assert_float_eq(value + csv_field(csv, names[s], 11), json_num(sum, "objective"), 1,
-                           "%s: GFA part %.2f + clustering %.2f", names[s], value,
-                           csv_field(csv, names[s], 11));
+        double value = -sc->existing_value * csv_field(csv, names[s], "current_gfa_m2");
+        for (int k = 0; k < sc->n_industries; k++) {
+            char col[300];
+            snprintf(col, sizeof col, "gfa_%s_m2", sc->industries[k].id);
+            value += sc->industries[k].priority * csv_field(csv, names[s], col);
+        }
+        double clustering = csv_field(csv, names[s], "clustering_m2eq");
+        cr_assert_float_eq(value + clustering, json_num(sum, "objective"), 1,
+                           "%s: GFA part %.2f + clustering %.2f", names[s], value, clustering);
         sl_scenario_destroy(sc);
         free(sum);
+    }
+    /* the bare scenario: the same plan columns, no economics or phasing */
+    cr_assert_float_eq(csv_field(csv, "bare", "gfa_m2"), csv_field(csv, names[0], "gfa_m2"), 0.011);
+    static const char *const none[] = {"capex_cny",       "npv_cny",         "grades_before_A",
+                                       "grades_after_D",  "phasing_status",  "phasing_gap",
+                                       "parcels_started", "last_start_year", "last_in_use_year"};
+    for (int k = 0; k < 9; k++) {
+        char *t = csv_text(csv, "bare", none[k]);
+        cr_assert_str_empty(t, "bare: %s is '%s', not empty", none[k], t);
+        free(t);
     }
     free(csv);
     t_rmtree(dir);

@@ -38,7 +38,7 @@ Test(csv_out, bom_header_and_rows)
                        "tax_per_mu_cny,before_max_gfa_m2,before_binding,before_factory_floors,"
                        "before_office_floors,after_max_gfa_m2,after_binding,after_factory_floors,"
                        "after_office_floors,gain_m2,grade,DKBH,YDDM,YDXZ,QYMC,HYLB,RJL,JZGD,"
-                       "JZMJ,NSE,DKMJ\r\n";
+                       "JZMJ,NSE,DKMJ,ZBNF\r\n";
     cr_assert_eq(strncmp(csv + 3, head, strlen(head)), 0, "header: %.400s", csv + 3);
     int rows = 0;
     for (const char *c = csv; *c; c++)

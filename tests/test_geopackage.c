@@ -149,7 +149,19 @@ Test(gpkg_out, plan_layers, .timeout = 120)
         OGR_F_Destroy(f);
     }
     OGRLayerH st = GDALDatasetGetLayerByName(ds, "layer_styles");
-    cr_assert_eq(OGR_L_GetFeatureCount(st, TRUE), 3, "a default style per layer");
+    /* a default style per layer and, gonggai.yaml having phasing, a second
+     * parcels style by start year that is not the default */
+    cr_assert_eq(OGR_L_GetFeatureCount(st, TRUE), 4,
+                 "a default style per layer, and by start year");
+    OGR_L_SetAttributeFilter(st, "styleName = 'parcels by start year'");
+    OGRFeatureH sf = OGR_L_GetNextFeature(st);
+    cr_assert(sf, "the style by start year");
+    cr_assert_str_eq(OGR_F_GetFieldAsString(sf, OGR_F_GetFieldIndex(sf, "f_table_name")),
+                     "parcels");
+    cr_assert_eq(OGR_F_GetFieldAsInteger(sf, OGR_F_GetFieldIndex(sf, "useAsDefault")), 0);
+    cr_assert(strstr(OGR_F_GetFieldAsString(sf, OGR_F_GetFieldIndex(sf, "styleQML")),
+                     "attr=\"start_year\""));
+    OGR_F_Destroy(sf);
     GDALClose(ds);
     t_rmtree(dir);
     free(dir);

@@ -408,7 +408,7 @@ Test(pg, read_zone_from_table_and_query)
 
     /* Computed geometries: the CRS is their SRID's. */
     q = pg_scenario("computed.yaml",
-                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, ST_Transform(geom, 4326) AS g "
+                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, qymc, zbnf, ST_Transform(geom, 4326) AS g "
                     "FROM zone_parcels",
                     NULL);
     r = t_cli("check", q, NULL);
@@ -623,7 +623,59 @@ Test(pg, plan_round_trip, .timeout = 300)
         cr_assert_float_eq(strtod(g, NULL), strtod(want_gap, NULL), 1e-6, "%s", row);
     cr_assert(strstr(row, want_chains + 1), "chains_by_parcel: %s vs %s}", row, want_chains);
     free(row);
+    /* economics and phasing (gonggai.yaml has both): the run's row says
+     * what summary.json's blocks say */
+    row = sql("SELECT round(capex_cny::numeric, 2) || '|' || round(npv_cny::numeric, 2) || '|' || "
+              "round(tax_per_mu_after_cny::numeric, 2) || '|' || grades_before_a || '|' || "
+              "grades_after_a || '|' || grades_after_d || '|' || phasing_status || '|' || "
+              "parcels_started || '|' || last_in_use_year || '|' || "
+              "(first_start_year <= last_start_year) FROM pl_runs WHERE run_id = '%s'",
+              run);
+    double capex = NAN, npv = NAN, tpm = NAN;
+    long long ga = -1, gaa = -1, gad = -1, started = -1, in_use = -1;
+    char phst[32] = "", order[8] = "";
+    cr_assert_eq(sscanf(row, "%lf|%lf|%lf|%lld|%lld|%lld|%31[^|]|%lld|%lld|%7s", &capex, &npv, &tpm,
+                        &ga, &gaa, &gad, phst, &started, &in_use, order),
+                 10, "pl_runs: %s", row);
+    const char *econ = strstr(sum, "\"economics\": {");
+    const char *phasing = strstr(sum, "\"phasing\": {");
+    cr_assert(econ && phasing, "summary.json's blocks");
+    cr_assert_float_eq(capex, strtod(strstr(econ, "\"capex_cny\": ") + 13, NULL), 0.006, "%s", row);
+    cr_assert_float_eq(npv, strtod(strstr(econ, "\"npv_cny\": ") + 11, NULL), 0.006, "%s", row);
+    cr_assert_float_eq(tpm, strtod(strstr(econ, "\"tax_per_mu_after_cny\": ") + 24, NULL), 0.006,
+                       "%s", row);
+    const char *gb = strstr(econ, "\"grades_before\": {"),
+               *gaf = strstr(econ, "\"grades_after\": {");
+    cr_assert(gb && gaf);
+    cr_assert_eq(ga, strtoll(strstr(gb, "\"A\": ") + 5, NULL, 10), "%s", row);
+    cr_assert_eq(gaa, strtoll(strstr(gaf, "\"A\": ") + 5, NULL, 10), "%s", row);
+    cr_assert_eq(gad, strtoll(strstr(gaf, "\"D\": ") + 5, NULL, 10), "%s", row);
+    char want_ph[40];
+    snprintf(want_ph, sizeof want_ph, "\"phasing\": {\"status\": \"%s\"", phst);
+    cr_assert(strstr(sum, want_ph), "%s vs summary.json", row);
+    cr_assert_eq(started, strtoll(strstr(phasing, "\"parcels_started\": ") + 19, NULL, 10), "%s",
+                 row);
+    cr_assert_eq(in_use, strtoll(strstr(phasing, "\"last_in_use_year\": ") + 20, NULL, 10), "%s",
+                 row);
+    cr_assert_str_eq(order, "true");
+    free(row);
     free(sum);
+    /* a scenario without economics and phasing: those columns null */
+    r = t_sh("sed -i '/^economics:/,$d' %s", scen);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    r = t_cli("plan", scen, "-o", out_pg, "--to", conn, "--table-prefix", "pl_", "--mode", "append",
+              "--gap", "0.05", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *bare_run = run_id_of(r.out);
+    t_run_free(&r);
+    row = sql("SELECT redeveloped || '|' || num_nulls(capex_cny, npv_cny, tax_per_mu_before_cny, "
+              "grades_before_a, grades_after_d, phasing_status, phasing_gap, parcels_started, "
+              "last_start_year, last_in_use_year) FROM pl_runs WHERE run_id = '%s'",
+              bare_run);
+    cr_assert(strstr(row, "|10"), "every economics and phasing column null: %s", row);
+    free(row);
+    free(bare_run);
 
     GDALDatasetH db = GDALOpenEx(conn, GDAL_OF_VECTOR, NULL, NULL, NULL);
     cr_assert(db);

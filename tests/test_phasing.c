@@ -350,11 +350,13 @@ Test(phasing, optimum_equals_brute_force_on_small_random_cases)
 Test(cli, plan_with_phasing_and_export_model, .timeout = 300)
 {
     char *dir = t_tmpdir();
-    t_run r = t_sh("sed 's|source: ../geodata|source: %s/geodata|; s|time_limit_s: 60 "
-                   "|time_limit_s: 5 |' %s/scenarios/gonggai.yaml > %s/s.yaml && printf "
-                   "'phasing: {start_year: 2027, years: 6, build_years: 2, swing_space_m2: "
-                   "20000, max_starts_per_year: 3}\\n' >> %s/s.yaml",
-                   SL_SRC, SL_SRC, dir, dir);
+    /* gonggai.yaml's own phasing section (its last) replaced by a smaller one */
+    t_run r =
+        t_sh("sed 's|source: ../geodata|source: %s/geodata|; s|time_limit_s: 60 "
+             "|time_limit_s: 5 |; /^phasing:/,$d' %s/scenarios/gonggai.yaml > %s/s.yaml && printf "
+             "'phasing: {start_year: 2027, years: 6, build_years: 2, swing_space_m2: "
+             "20000, max_starts_per_year: 3}\\n' >> %s/s.yaml",
+             SL_SRC, SL_SRC, dir, dir);
     cr_assert_eq(r.status, 0, "%s", r.err);
     t_run_free(&r);
     char scen[512], out[512], lp[512];

@@ -141,6 +141,53 @@ Test(styles, qml_documents)
     sl_scenario_destroy(sc);
 }
 
+/* Parcels graduated by start year (docs/model.md §12): one class per year
+ * of the horizon, early dark blue to late pale yellow; a long horizon in
+ * at most 12 classes of whole years that cover it. */
+Test(styles, parcels_by_start_year)
+{
+    sl_scenario *sc = load(GONGGAI); /* phasing: 2027, 10 years */
+    cr_assert(sc->phasing.present);
+    char *q = sl_style_qml(SL_STYLE_PARCELS_BY_START, sc, true);
+    cr_assert(q && strstr(q, "type=\"graduatedSymbol\" attr=\"start_year\""), "%s", q);
+    int n = 0;
+    for (const char *p = q; (p = strstr(p, "<range ")); p++)
+        n++;
+    cr_assert_eq(n, 10, "one class per year");
+    cr_assert(strstr(q, "<range lower=\"2026.5\" upper=\"2027.5\" symbol=\"0\" label=\"2027\""),
+              "%s", q);
+    cr_assert(strstr(q, "<range lower=\"2035.5\" upper=\"2036.5\" symbol=\"9\" label=\"2036\""),
+              "%s", q);
+    /* symbol 0 dark blue (37,52,148), symbol 9 pale yellow (237,248,177) */
+    const char *s0 = strstr(q, "<symbol type=\"fill\" name=\"0\"");
+    const char *s9 = strstr(q, "<symbol type=\"fill\" name=\"9\"");
+    cr_assert(s0 && s9);
+    cr_assert(strstr(s0, "value=\"37,52,148,255\"") < strstr(s0, "</symbol>"), "%.300s", s0);
+    cr_assert(strstr(s9, "value=\"237,248,177,255\"") < strstr(s9, "</symbol>"), "%.300s", s9);
+    cr_assert(strstr(q, "&quot;start_year&quot;"), "labels show the start year");
+    free(q);
+    /* 30 years from 2030: 12 classes covering 2030..2059 without a gap */
+    sc->phasing.start_year = 2030;
+    sc->phasing.years = 30;
+    q = sl_style_qml(SL_STYLE_PARCELS_BY_START, sc, true);
+    n = 0;
+    double prev_upper = 2029.5;
+    for (const char *p = q; (p = strstr(p, "<range lower=\"")); p++) {
+        double lo = strtod(p + strlen("<range lower=\""), NULL);
+        const char *u = strstr(p, "upper=\"");
+        double hi = strtod(u + strlen("upper=\""), NULL);
+        cr_assert_float_eq(lo, prev_upper, 1e-9, "class %d starts where the last ended", n);
+        cr_assert_gt(hi, lo);
+        prev_upper = hi;
+        n++;
+    }
+    cr_assert_eq(n, 12);
+    cr_assert_float_eq(prev_upper, 2059.5, 1e-9);
+    cr_assert(strstr(q, "label=\"2030–2031\""), "%s", q);
+    free(q);
+    sl_scenario_destroy(sc);
+}
+
 /* layer_styles as QGIS creates it (schema copied from a GeoPackage QGIS
  * 3.22 saved a style into). */
 Test(styles, layer_styles_table)

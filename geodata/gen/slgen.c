@@ -229,6 +229,7 @@ typedef struct attrs {
     const char *hylb;            /* "" when none */
     char qymc[128];              /* "" when none */
     double rjl, jzgd, jzmj, nse; /* NAN = null */
+    int zbnf;                    /* 准备年份, the ready year; 0 = null */
 } attrs;
 
 /* Land use of a lot in a block of type t (I industrial, L logistics,
@@ -365,6 +366,26 @@ static void draw_other_numbers(rng *r, lu_id lu, double area_m2, attrs *a)
     a->nse = isnan(tpm) ? NAN : round_to(tpm * area_m2 / MU_M2, 1.0);
 }
 
+/* 准备年份 (ZBNF): the first calendar year the redevelopment of an
+ * industrial lot can start (its lease ends, its firm has signed to move),
+ * drawn from a stream of its own so that the other attributes stay as they
+ * were.  A vacant lot is ready in the first year; of the others about 70 %
+ * are ready in 2027-2028, 17 % in 2029, and the 15 % on long leases in
+ * 2030-2031.  Other land uses are not redeveloped: null. */
+#define READY_FIRST_YEAR 2027
+
+static int draw_ready_year(rng *r, const attrs *a)
+{
+    if (!LAND_USES[a->lu].industrial)
+        return 0;
+    if (isnan(a->jzgd))
+        return READY_FIRST_YEAR; /* 闲置: nobody to move */
+    if (rng_chance(r, 0.15))
+        return READY_FIRST_YEAR + 3 + rng_below(r, 2); /* a long lease */
+    double u = rng_unit(r);
+    return READY_FIRST_YEAR + (u < 0.45 ? 0 : u < 0.80 ? 1 : 2);
+}
+
 /* Every attribute of a lot.  `taken`, when not NULL, rejects a name already
  * used (the sample keeps names unique; benchmarks do not bother). */
 typedef bool (*name_taken_fn)(const char *name, void *user_data);
@@ -497,8 +518,22 @@ static const struct field_def {
     {"JZMJ", OFTReal, 12, 2},   /* 建筑面积 m² */
     {"NSE", OFTReal, 14, 2},    /* 纳税额 CNY/yr */
     {"DKMJ", OFTReal, 12, 2},   /* 地块面积 m² (planar) */
+    {"ZBNF", OFTInteger, 4, 0}, /* 准备年份: first year the redevelopment can start */
 };
-enum { F_DKBH, F_YDDM, F_YDXZ, F_QYMC, F_HYLB, F_RJL, F_JZGD, F_JZMJ, F_NSE, F_DKMJ, F_COUNT };
+enum {
+    F_DKBH,
+    F_YDDM,
+    F_YDXZ,
+    F_QYMC,
+    F_HYLB,
+    F_RJL,
+    F_JZGD,
+    F_JZMJ,
+    F_NSE,
+    F_DKMJ,
+    F_ZBNF,
+    F_COUNT
+};
 
 typedef struct writer {
     const char *path;
@@ -685,6 +720,10 @@ static bool writer_put(writer *w, const char *id, const attrs *a, double area_m2
     set_real(f, w->field[F_JZMJ], a->jzmj);
     set_real(f, w->field[F_NSE], a->nse);
     set_real(f, w->field[F_DKMJ], round_to(area_m2, 0.01));
+    if (a->zbnf)
+        OGR_F_SetFieldInteger(f, w->field[F_ZBNF], a->zbnf);
+    else
+        OGR_F_SetFieldNull(f, w->field[F_ZBNF]);
     OGRGeometryH g = ogr_polygon(w, outer, hole);
     if (part2) {
         OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
@@ -1136,6 +1175,15 @@ static void sh_generate(shahe *z)
     a->rjl = 0.38;
     a->jzgd = 8.5;
     a->jzmj = round_to(0.38 * sh_find(z, small_block, small_no)->area_m2, 0.01);
+
+    /* Ready years last, once every lot's land use is final. */
+    for (int i = 0; i < z->n; i++) {
+        lot *l = &z->lots[i];
+        rng r = rng_for(z->seed, 3000 + (uint64_t)l->block, (uint64_t)l->no);
+        l->a.zbnf = draw_ready_year(&r, &l->a);
+    }
+    /* B7-2: the article's building is under way, ready at once. */
+    sh_find(z, 7, 2)->a.zbnf = READY_FIRST_YEAR;
 }
 
 static int cmd_shahe(const char *dir)
@@ -1285,6 +1333,8 @@ static int cmd_bench(long long n, const char *dir, const char *format, uint64_t 
                 rng rl = rng_for(seed, 2, (uint64_t)lot_index);
                 attrs a;
                 draw_attrs(&rl, type, no, dominant, area, NULL, NULL, &a);
+                rng ry = rng_for(seed, 3, (uint64_t)lot_index);
+                a.zbnf = draw_ready_year(&ry, &a);
                 char id[48];
                 snprintf(id, sizeof id, "B%lld-%d", b + 1, no);
                 ok = writer_put(&w, id, &a, area, &outer, holed ? &hole : NULL, NULL);

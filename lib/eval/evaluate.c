@@ -221,6 +221,7 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
     ok &= check_field(z, defn, "current_height", f->current_height, err);
     ok &= check_field(z, defn, "tax", f->tax, err);
     ok &= check_field(z, defn, "ready_year", f->ready_year, err);
+    ok &= check_field(z, defn, "name", f->name, err);
     if (!ok) {
         sl_zone_destroy(z);
         return NULL;
@@ -932,7 +933,8 @@ sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *e
     return st != SL_OK ? st : st2;
 }
 
-sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
+sl_status sl_zone_rescan(const sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
 {
-    return scan(z, false, fn, user_data, err);
+    /* scan writes the zone only when it records */
+    return scan((sl_zone *)z, false, fn, user_data, err);
 }

@@ -115,8 +115,9 @@ typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_pa
 sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
 
 /* Read the source again, calling fn with the records sl_zone_read made
- * (for writers that need the geometry after planning). */
-sl_status sl_zone_rescan(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
+ * (for writers that need the geometry after planning).  The records are
+ * not changed; only the source's reading position moves. */
+sl_status sl_zone_rescan(const sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);
 
 void sl_zone_destroy(sl_zone *z);
 

@@ -1470,6 +1470,7 @@ static const field field_map_fields[] = {
     F_STRING("current_height", sl_field_map, current_height, false),
     F_STRING("tax", sl_field_map, tax, false),
     F_STRING("ready_year", sl_field_map, ready_year, false),
+    F_STRING("name", sl_field_map, name, false),
 };
 
 static void sub_field_map(ctx *c, const char *path, ynode *v, void *obj)
@@ -2862,9 +2863,14 @@ void sl_scenario_destroy(sl_scenario *s)
     free(s->layer);
     free(s->crs);
     free(s->encoding);
-    char **fields[] = {&s->fields.id,          &s->fields.land_use,       &s->fields.current_far,
-                       &s->fields.current_gfa, &s->fields.current_height, &s->fields.tax,
-                       &s->fields.ready_year};
+    char **fields[] = {&s->fields.id,
+                       &s->fields.land_use,
+                       &s->fields.current_far,
+                       &s->fields.current_gfa,
+                       &s->fields.current_height,
+                       &s->fields.tax,
+                       &s->fields.ready_year,
+                       &s->fields.name};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         free(*fields[i]);
     for (int i = 0; i < s->n_land_uses; i++)

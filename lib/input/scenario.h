@@ -142,6 +142,7 @@ typedef struct sl_econ_params {
 typedef struct sl_field_map {
     char *id, *land_use, *current_far, *current_gfa, *current_height, *tax;
     char *ready_year; /* phasing: the year a parcel can start (null: at once) */
+    char *name;       /* the enterprise on the parcel (企业名称), for the report's map */
 } sl_field_map;
 
 /* The scenario's `phasing` section (docs/model.md §12).  Rules whose key

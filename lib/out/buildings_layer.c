@@ -22,6 +22,13 @@ struct sl_buildings_writer {
     const sl_scenario *sc;
 };
 
+const char *sl_buildings_theme(const sl_scenario *sc, const sl_parcel_plan *pp)
+{
+    const char *chains[2];
+    int n = sl_parcel_plan_chains(sc, pp, chains, 2);
+    return n == 1 ? chains[0] : n == 0 ? SL_THEME_SHARED : SL_THEME_SEVERAL;
+}
+
 sl_buildings_writer *sl_buildings_writer_open_in(sl_out_dataset *d, const sl_zone *z, sl_error *err)
 {
     sl_buildings_writer *w = calloc(1, sizeof *w);
@@ -68,12 +75,8 @@ sl_status sl_buildings_writer_add(sl_buildings_writer *w, const sl_parcel *p,
                              sl_round2(b ? pp->office_height_m : pp->factory_height_m));
         OGR_F_SetFieldDouble(f, F_FOOTPRINT, sl_round2(footprint));
         OGR_F_SetFieldDouble(f, F_GFA, sl_round2(gfa));
-        /* the building's theme: its one chain, or shared services only,
-         * or several chains (the parcels layer lists them) */
-        const char *chains[2];
-        int nch = sl_parcel_plan_chains(w->sc, pp, chains, 2);
-        const char *theme = nch == 1 ? chains[0] : nch == 0 ? SL_THEME_SHARED : SL_THEME_SEVERAL;
-        OGR_F_SetFieldString(f, F_CHAIN, theme);
+        /* the building's theme (the parcels layer lists its chains) */
+        OGR_F_SetFieldString(f, F_CHAIN, sl_buildings_theme(w->sc, pp));
         char what[300];
         snprintf(what, sizeof what, "the %s block of parcel %s", sl_block_name(blocks[b]), p->id);
         sl_status s = sl_out_layer_write(w->layer, f, fp ? OGR_G_Clone(fp) : NULL, what, err);

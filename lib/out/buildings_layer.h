@@ -15,6 +15,11 @@
 #define SL_THEME_SHARED  "配套 shared services"
 #define SL_THEME_SEVERAL "多链 several chains"
 
+/* The chain a redeveloped parcel's building is themed with: its one chain
+ * (sl_parcel_plan_chains), else SL_THEME_SHARED (shared services only) or
+ * SL_THEME_SEVERAL.  A pointer into the scenario or a constant. */
+const char *sl_buildings_theme(const sl_scenario *sc, const sl_parcel_plan *pp);
+
 typedef struct sl_buildings_writer sl_buildings_writer;
 
 /* A layer "buildings" in the open dataset d, in the zone's source CRS,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "phase/phasing.h"
 #include "util/textbuf.h"
 
 void sl_compare_options_init(sl_compare_options *o)
@@ -73,6 +74,74 @@ static int industry_column(sl_compare *c, const sl_industry *ind)
     c->industries[c->n_industries] = id;
     c->industry_names[c->n_industries] = name;
     return c->n_industries++;
+}
+
+/* docs/model.md §11 and §12 of one scenario's plan, as `plan` computes
+ * them, into its row: NAN, -1 and 0 where the scenario has no such
+ * section or there is no plan. */
+static sl_status money_and_years(const sl_zone *z, sl_plan *plan, const sl_plan_options *po,
+                                 sl_compare_row *row, sl_error *err)
+{
+    row->capex_cny = row->noi_cny_year = row->tax_cny_year = row->npv_cny = row->payback_years =
+        NAN;
+    row->tax_per_mu_before_cny = row->tax_per_mu_after_cny = NAN;
+    for (int g = 0; g < SL_N_GRADES; g++)
+        row->grades_before[g] = row->grades_after[g] = -1;
+    row->phasing_objective = row->phasing_bound = row->phasing_gap = NAN;
+    const sl_scenario *sc = z->sc;
+    sl_economics *e = NULL;
+    sl_phasing *ph = NULL;
+    sl_status st = SL_OK;
+    row->has_economics = sc->has_economics;
+    if (sc->has_economics) {
+        /* without a plan: today's grades and tax per mu only */
+        if ((st = sl_economics_compute(z, row->has_plan ? plan : NULL, &e, err)) != SL_OK)
+            return st;
+        row->tax_per_mu_before_cny = e->tax_per_mu_before_cny;
+        for (int g = 0; g < SL_N_GRADES; g++)
+            row->grades_before[g] = e->grades_before[g];
+        if (row->has_plan) {
+            row->capex_cny = e->capex_cny;
+            row->noi_cny_year = e->noi_cny_year;
+            row->tax_cny_year = e->tax_cny_year;
+            row->npv_cny = e->npv_cny;
+            row->payback_years = e->payback_years;
+            row->tax_per_mu_after_cny = e->tax_per_mu_after_cny;
+            for (int g = 0; g < SL_N_GRADES; g++)
+                row->grades_after[g] = e->grades_after[g];
+        }
+    }
+    if (sc->phasing.present && row->has_plan) {
+        st = sl_phasing_plan_economics(z, plan, e, po, &ph, err);
+        if (st == SL_OK) {
+            row->has_phasing = true;
+            row->phasing_status = ph->status;
+            row->phasing_stop_reason = ph->stop_reason;
+            if (ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE) {
+                row->phasing_objective = ph->objective;
+                row->parcels_started = ph->n_started;
+                for (int i = 0; i < ph->n; i++) {
+                    int y = ph->start[i];
+                    if (!y)
+                        continue;
+                    if (!row->first_start_year || y < row->first_start_year)
+                        row->first_start_year = y;
+                    if (y > row->last_start_year)
+                        row->last_start_year = y;
+                    if (ph->in_use[i] > row->last_in_use_year)
+                        row->last_in_use_year = ph->in_use[i];
+                }
+            }
+            if (ph->has_bound && isfinite(ph->bound) && isfinite(ph->gap)) {
+                row->phasing_bound = ph->bound;
+                row->phasing_gap = ph->gap;
+            }
+        }
+        plan->phasing = NULL; /* borrowed; freed here */
+    }
+    sl_phasing_destroy(ph);
+    sl_economics_destroy(e);
+    return st;
 }
 
 /* One scenario: load, read, solve, measure. */
@@ -153,6 +222,7 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
         row->gfa_by_industry_m2[k] = NAN;
     for (int k = 0; k < sc->n_industries; k++)
         row->gfa_by_industry_m2[col[k]] = row->has_plan ? plan->gfa_by_industry_m2[k] : NAN;
+    st = money_and_years(z, plan, &po, row, err);
     goto done;
 nomem:
     sl_error_add(err, SL_ERR_NOMEM, "out of memory");
@@ -253,13 +323,69 @@ static void csv_num(sl_textbuf *b, double v)
         sl_textbuf_puts(b, ",");
 }
 
+static void csv_count(sl_textbuf *b, long long v)
+{
+    if (v >= 0)
+        sl_textbuf_printf(b, ",%lld", v);
+    else
+        sl_textbuf_puts(b, ",");
+}
+
+static void csv_year(sl_textbuf *b, int y)
+{
+    if (y > 0)
+        sl_textbuf_printf(b, ",%d", y);
+    else
+        sl_textbuf_puts(b, ",");
+}
+
+/* The economics and phasing cells of a row: empty where the scenario has
+ * no such section (or nothing to show). */
+static void csv_money_and_years(sl_textbuf *b, const sl_compare_row *r)
+{
+    csv_num(b, r->capex_cny);
+    csv_num(b, r->noi_cny_year);
+    csv_num(b, r->tax_cny_year);
+    csv_num(b, r->npv_cny);
+    csv_num(b, r->payback_years);
+    csv_num(b, r->tax_per_mu_before_cny);
+    csv_num(b, r->tax_per_mu_after_cny);
+    for (int g = SL_GRADE_A; g <= SL_GRADE_D; g++)
+        csv_count(b, r->grades_before[g]);
+    for (int g = SL_GRADE_A; g <= SL_GRADE_D; g++)
+        csv_count(b, r->grades_after[g]);
+    if (r->has_phasing) {
+        const char *why = sl_stop_reason_name(r->phasing_stop_reason);
+        sl_textbuf_printf(b, ",%s,%s", status_name(r->phasing_status), why ? why : "");
+    } else {
+        sl_textbuf_puts(b, ",,");
+    }
+    csv_num(b, r->phasing_objective);
+    csv_num(b, r->phasing_bound);
+    if (isfinite(r->phasing_gap))
+        sl_textbuf_printf(b, ",%.6g", r->phasing_gap);
+    else
+        sl_textbuf_puts(b, ",");
+    csv_count(b, r->has_phasing && isfinite(r->phasing_objective) ? r->parcels_started : -1);
+    csv_year(b, r->first_start_year);
+    csv_year(b, r->last_start_year);
+    csv_year(b, r->last_in_use_year);
+}
+
 sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *err)
 {
     sl_textbuf b = {0};
     sl_textbuf_puts(&b,
                     "\xEF\xBB\xBFscenario,file,plan_rules,status,stop_reason,parcels,candidates,"
                     "redeveloped,current_gfa_m2,gfa_m2,gfa_gain_m2,clustering_m2eq,"
-                    "objective,bound,gap");
+                    "objective,bound,gap,"
+                    "capex_cny,noi_cny_year,tax_cny_year,npv_cny,payback_years,"
+                    "tax_per_mu_before_cny,tax_per_mu_after_cny,"
+                    "grades_before_A,grades_before_B,grades_before_C,grades_before_D,"
+                    "grades_after_A,grades_after_B,grades_after_C,grades_after_D,"
+                    "phasing_status,phasing_stop_reason,phasing_objective,phasing_bound,"
+                    "phasing_gap,parcels_started,first_start_year,last_start_year,"
+                    "last_in_use_year");
     for (int k = 0; k < c->n_industries; k++) {
         sl_textbuf_puts(&b, ",");
         char col[400];
@@ -291,6 +417,7 @@ sl_status sl_compare_write_csv(const sl_compare *c, const char *path, sl_error *
             sl_textbuf_printf(&b, ",%.6g", r->gap);
         else
             sl_textbuf_puts(&b, ","); /* no bound proven: empty, never 0 */
+        csv_money_and_years(&b, r);
         for (int k = 0; k < c->n_industries; k++)
             csv_num(&b, r->gfa_by_industry_m2[k]);
         sl_textbuf_puts(&b, "\r\n");
@@ -322,6 +449,152 @@ static void bar_row(sl_textbuf *b, const sl_compare *c, const char *label, const
         sl_textbuf_puts(b, "</td>");
     }
     sl_textbuf_puts(b, "</tr>\n");
+}
+
+/* A row of text cells. */
+static void text_row(sl_textbuf *b, const sl_compare *c, const char *label,
+                     const char *(*cell)(const sl_compare_row *r))
+{
+    sl_textbuf_puts(b, "<tr><th>");
+    sl_textbuf_puts(b, label);
+    sl_textbuf_puts(b, "</th>");
+    for (int i = 0; i < c->n; i++) {
+        sl_textbuf_puts(b, "<td>");
+        sl_textbuf_xml(b, cell(&c->rows[i]));
+        sl_textbuf_puts(b, "</td>");
+    }
+    sl_textbuf_puts(b, "</tr>\n");
+}
+
+static const char *phasing_status_cell(const sl_compare_row *r)
+{
+    return r->has_phasing ? status_name(r->phasing_status) : "—";
+}
+
+static const char *phasing_stop_cell(const sl_compare_row *r)
+{
+    const char *why = r->has_phasing ? sl_stop_reason_name(r->phasing_stop_reason) : NULL;
+    return why ? why : "—";
+}
+
+/* The economics (§11) and phasing (§12) tables, when some scenario has
+ * the section; "—" for the others.  Money in 万元 (10,000 CNY). */
+static void html_money_and_years(sl_textbuf *b, const sl_compare *c, double *v)
+{
+    bool econ = false, phasing = false;
+    for (int i = 0; i < c->n; i++) {
+        econ |= c->rows[i].has_economics;
+        phasing |= c->rows[i].has_phasing;
+    }
+    static const struct {
+        const char *label;
+        int dec;
+        const char *colour;
+    } er[] = {
+        {"capex 投资 万元", 0, "#d7301f"},
+        {"NOI 净租金 万元/年", 0, "#2171b5"},
+        {"tax 税收 万元/年", 0, "#238b45"},
+        {"NPV 净现值 万元", 0, "#6a51a3"},
+        {"payback 回收期 年", 1, "#969696"},
+        {"tax per mu before 改造前亩均税收 万元/亩", 2, "#969696"},
+        {"tax per mu after 改造后亩均税收 万元/亩", 2, "#238b45"},
+        {"grade A before → after", 0, "#238b45"},
+        {"grade B before → after", 0, "#74c476"},
+        {"grade C before → after", 0, "#fdae6b"},
+        {"grade D before → after", 0, "#d7301f"},
+    };
+    if (econ) {
+        sl_textbuf_puts(b, "<h2>经济测算 Economics</h2>\n<table>\n<tr><th></th>");
+        for (int i = 0; i < c->n; i++) {
+            sl_textbuf_puts(b, "<th>");
+            sl_textbuf_xml(b, c->rows[i].name);
+            sl_textbuf_puts(b, "</th>");
+        }
+        sl_textbuf_puts(b, "</tr>\n");
+        for (size_t k = 0; k < sizeof er / sizeof er[0]; k++) {
+            if (k < 7) {
+                for (int i = 0; i < c->n; i++) {
+                    const sl_compare_row *x = &c->rows[i];
+                    const double vals[] = {x->capex_cny / 1e4,
+                                           x->noi_cny_year / 1e4,
+                                           x->tax_cny_year / 1e4,
+                                           x->npv_cny / 1e4,
+                                           x->payback_years,
+                                           x->tax_per_mu_before_cny / 1e4,
+                                           x->tax_per_mu_after_cny / 1e4};
+                    v[i] = vals[k];
+                }
+                bar_row(b, c, er[k].label, v, er[k].dec, er[k].colour);
+                continue;
+            }
+            int g = SL_GRADE_A + (int)(k - 7);
+            sl_textbuf_printf(b, "<tr><th>%s</th>", er[k].label);
+            for (int i = 0; i < c->n; i++) {
+                const sl_compare_row *x = &c->rows[i];
+                sl_textbuf_puts(b, "<td class=\"n\">");
+                if (x->grades_before[g] < 0)
+                    sl_textbuf_puts(b, "—");
+                else if (x->grades_after[g] < 0)
+                    sl_textbuf_printf(b, "%lld → —", x->grades_before[g]);
+                else
+                    sl_textbuf_printf(b, "%lld → %lld", x->grades_before[g], x->grades_after[g]);
+                sl_textbuf_puts(b, "</td>");
+            }
+            sl_textbuf_puts(b, "</tr>\n");
+        }
+        sl_textbuf_puts(b, "</table>\n<p class=\"meta\">—: the scenario has no "
+                           "<code>economics</code> section (or, after, no plan). Totals over "
+                           "the redeveloped parcels; grades are counts of industrial "
+                           "parcels (docs/model.md §11).</p>\n");
+    }
+    if (phasing) {
+        sl_textbuf_puts(b, "<h2>分期 Phasing (成熟一块、启动一块)</h2>\n<table>\n<tr><th></th>");
+        for (int i = 0; i < c->n; i++) {
+            sl_textbuf_puts(b, "<th>");
+            sl_textbuf_xml(b, c->rows[i].name);
+            sl_textbuf_puts(b, "</th>");
+        }
+        sl_textbuf_puts(b, "</tr>\n");
+        text_row(b, c, "status", phasing_status_cell);
+        text_row(b, c, "stop reason 停止原因", phasing_stop_cell);
+        for (int k = 0; k < 7; k++) {
+            for (int i = 0; i < c->n; i++) {
+                const sl_compare_row *x = &c->rows[i];
+                bool have = isfinite(x->phasing_objective);
+                const double vals[] = {x->phasing_objective,
+                                       x->phasing_bound,
+                                       100 * x->phasing_gap,
+                                       have ? x->parcels_started : NAN,
+                                       x->first_start_year ? x->first_start_year : NAN,
+                                       x->last_start_year ? x->last_start_year : NAN,
+                                       x->last_in_use_year ? x->last_in_use_year : NAN};
+                v[i] = vals[k];
+            }
+            static const char *const labels[] = {"discounted value 折现价值",
+                                                 "bound 上界",
+                                                 "gap %",
+                                                 "parcels started 启动地块",
+                                                 "first start 首个启动年",
+                                                 "last start 最后启动年",
+                                                 "last in use 全部投用年"};
+            if (k >= 4) { /* years: no bars */
+                sl_textbuf_printf(b, "<tr><th>%s</th>", labels[k]);
+                for (int i = 0; i < c->n; i++) {
+                    if (isfinite(v[i]))
+                        sl_textbuf_printf(b, "<td class=\"n\">%d</td>", (int)v[i]);
+                    else
+                        sl_textbuf_puts(b, "<td class=\"n\">—</td>");
+                }
+                sl_textbuf_puts(b, "</tr>\n");
+            } else {
+                bar_row(b, c, labels[k], v, k == 2 ? 3 : 0, "#fd8d3c");
+            }
+        }
+        sl_textbuf_puts(b, "</table>\n<p class=\"meta\">—: the scenario has no "
+                           "<code>phasing</code> section, no plan, no schedule or no bound "
+                           "proven. The discounted value is in CNY with economics, else in "
+                           "m²-eq (docs/model.md §12).</p>\n");
+    }
 }
 
 sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error *err)
@@ -405,8 +678,9 @@ sl_status sl_compare_write_html(const sl_compare *c, const char *path, sl_error 
             "objective — for every chain link and parcel, the link's weight × the "
             "same-building bonus when both industries are in the building, plus × "
             "the adjacent-floor bonus when they are on neighbouring floors of one "
-            "block (docs/outputs.md).</p>\n<h2>GFA per industry 各产业建筑面积 "
-            "m²</h2>\n<table>\n<tr><th></th>");
+            "block (docs/outputs.md).</p>\n");
+    html_money_and_years(&b, c, v);
+    sl_textbuf_puts(&b, "<h2>GFA per industry 各产业建筑面积 m²</h2>\n<table>\n<tr><th></th>");
     for (int i = 0; i < c->n; i++) {
         sl_textbuf_puts(&b, "<th>");
         sl_textbuf_xml(&b, c->rows[i].name);

@@ -2,15 +2,18 @@
  * compare.h - several scenarios side by side (`shanglou compare`): each
  * scenario's plan is solved on its own parcels, and one row per scenario
  * reports what a planner compares: candidates, redeveloped parcels, floor
- * area gained, the clustering score, GFA per industry, objective and gap.
- * Written as comparison.csv and comparison.html (docs/outputs.md).
+ * area gained, the clustering score, GFA per industry, objective and gap,
+ * and — for scenarios with those sections — the economics (docs/model.md
+ * §11) and the phasing (§12) of the plan.  Written as comparison.csv and
+ * comparison.html (docs/outputs.md).
  */
 #ifndef SL_OUT_COMPARE_H
 #define SL_OUT_COMPARE_H
 
 #include <stdbool.h>
-#include "plan/plan.h"
+#include "econ/economics.h"
 #include "eval/evaluate.h"
+#include "plan/plan.h"
 
 /* One scenario's results.  Invariant: gfa_by_industry_m2 has one entry per
  * column of the comparison's industries[] (NAN where the scenario has no
@@ -32,6 +35,24 @@ typedef struct sl_compare_row {
                                objective */
     double objective, bound, gap, solve_seconds;
     double *gfa_by_industry_m2;
+    /* §11, when the scenario has `economics` (has_economics): the totals
+     * of summary.json's `economics` over the redeveloped parcels and the
+     * zone's tax per mu and grade counts (index sl_grade, [0] not graded)
+     * before and after.  Without economics, or (the after values) without
+     * a plan: NAN and -1, written empty. */
+    bool has_economics;
+    double capex_cny, noi_cny_year, tax_cny_year, npv_cny, payback_years;
+    double tax_per_mu_before_cny, tax_per_mu_after_cny;
+    long long grades_before[SL_N_GRADES], grades_after[SL_N_GRADES];
+    /* §12, when the scenario has `phasing` and a plan (has_phasing): the
+     * phasing's status, stop reason, discounted value, bound and gap (NAN
+     * when not proven or no schedule), parcels started and the first and
+     * last start and in-use years (0: none). */
+    bool has_phasing;
+    sl_plan_status phasing_status;
+    sl_stop_reason phasing_stop_reason;
+    double phasing_objective, phasing_bound, phasing_gap;
+    int parcels_started, first_start_year, last_start_year, last_in_use_year;
 } sl_compare_row;
 
 typedef struct sl_compare {
@@ -67,7 +88,10 @@ void sl_compare_options_init(sl_compare_options *o);
  * parcel. */
 double sl_compare_clustering(const sl_scenario *sc, const sl_parcel_plan *pp);
 
-/* Solve the plan of every scenario in paths[n] and collect its row.  A
+/* Solve the plan of every scenario in paths[n] and collect its row; with
+ * `economics` and `phasing` sections, price and phase the plan as `plan`
+ * does (a phasing that is infeasible is a row with phasing_status
+ * infeasible, not an error).  A
  * scenario that cannot be loaded or read stops the comparison (codes as
  * sl_scenario_load and sl_zone_open, messages naming the file); an
  * infeasible plan is a row with status infeasible, a solve stopped before

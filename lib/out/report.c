@@ -26,20 +26,10 @@ static const char *block_name(int block)
 
 /* ---- the stacking plan -------------------------------------------------- */
 
-char *sl_report_svg_name(const char *id, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (const char *p = id ? id : "parcel"; *p && o + 5 < size; p++) {
-        unsigned char c = (unsigned char)*p;
-        bool keep = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && o > 0);
-        buf[o++] = keep ? (char)c : '_';
-    }
-    snprintf(buf + o, size - o, ".svg");
-    return buf;
-}
-
 enum { PX_PER_M = 7, MARGIN_TOP = 56, MARGIN_BOTTOM = 36, AXIS_X = 54 };
+/* The wider block's width; narrower than LABEL_IN_PX a block has its
+ * storeys' labels beside it, in LABEL_OUT_PX. */
+enum { BLOCK_MAX_PX = 330, LABEL_IN_PX = 190, LABEL_OUT_PX = 240 };
 
 /* One block's column: storeys from the ground up. */
 static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
@@ -69,19 +59,23 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                           st->height_m, st->gfa_m2, ind->floor_load_kN_m2,
                           sl_ruleset_load_at(p->plan_rules, st->level));
         double fs = h >= 26 ? 11 : h >= 16 ? 9 : 7;
-        const char *tc = text_colour(c);
+        bool inside = w >= LABEL_IN_PX;
+        const char *tc = inside ? text_colour(c) : "#111";
         sl_textbuf_printf(b,
                           "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\">"
                           "<tspan font-weight=\"bold\">%s%d</tspan> ",
-                          x + 6, y + h / 2 + fs / 2 - 1, fs, tc,
+                          inside ? x + 6 : x + w + 6, y + h / 2 + fs / 2 - 1, fs, tc,
                           block == SL_BLOCK_OFFICE ? "O" : "F", st->level);
         sl_textbuf_xml(b, ind->name);
-        sl_textbuf_puts(b, "</text>\n");
-        sl_textbuf_printf(b,
-                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" "
-                          "text-anchor=\"end\">%.1f m · %g/%g</text>\n",
-                          x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc, st->height_m,
-                          ind->floor_load_kN_m2, sl_ruleset_load_at(p->plan_rules, st->level));
+        if (inside)
+            sl_textbuf_printf(b,
+                              "</text>\n<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" "
+                              "fill=\"%s\" text-anchor=\"end\">",
+                              x + w - 6, y + h / 2 + fs / 2 - 1, fs, tc);
+        else
+            sl_textbuf_puts(b, " · ");
+        sl_textbuf_printf(b, "%.1f m · %g/%g</text>\n", st->height_m, ind->floor_load_kN_m2,
+                          sl_ruleset_load_at(p->plan_rules, st->level));
         base += st->height_m;
         fp = st->gfa_m2;
         n++;
@@ -101,8 +95,19 @@ static void svg_block(sl_textbuf *b, const sl_zone *z, const sl_parcel *p, const
                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
                       "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n"
                       "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#c62828\" "
-                      "text-anchor=\"end\">限高 cap %g m</text>\n",
-                      x - 4, cy, x + w + 4, cy, x + w, cy - 3, cap_m);
+                      "text-anchor=\"%s\">限高 cap %g m</text>\n",
+                      x - 4, cy, x + w + 4, cy, w >= LABEL_IN_PX ? x + w : x + w + 6, cy - 3,
+                      w >= LABEL_IN_PX ? "end" : "start", cap_m);
+}
+
+/* The floor plate of a block: its largest storey (m²), 0 without one. */
+static double plate_m2(const sl_parcel_plan *pp, int block)
+{
+    double m2 = 0;
+    for (int i = 0; i < pp->n_storeys; i++)
+        if ((int)pp->storeys[i].block == block)
+            m2 = fmax(m2, pp->storeys[i].gfa_m2);
+    return m2;
 }
 
 char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_plan *pp,
@@ -113,8 +118,16 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     double top_m = fmax(r->factory_height_max_m, pp->factory_height_m);
     if (office)
         top_m = fmax(top_m, fmax(r->office_height_max_m, pp->office_height_m));
-    double fw = 330, ow = 250, gap = 36;
-    double width = AXIS_X + 16 + fw + (office ? gap + ow : 0) + 20;
+    /* Widths to scale: the side of each floor plate, one scale for both
+     * blocks, the wider BLOCK_MAX_PX; at least 3 px to be seen. */
+    double fac_m2 = plate_m2(pp, SL_BLOCK_FACTORY),
+           off_m2 = office ? plate_m2(pp, SL_BLOCK_OFFICE) : 0;
+    double side_m = sqrt(fmax(fac_m2, off_m2));
+    double px_per_side_m = side_m > 0 ? BLOCK_MAX_PX / side_m : 0;
+    double fw = fmax(3, sqrt(fac_m2) * px_per_side_m), ow = fmax(3, sqrt(off_m2) * px_per_side_m);
+    double gap = 36 + (fw < LABEL_IN_PX ? LABEL_OUT_PX : 0);
+    double width = AXIS_X + 16 + fw + (office ? gap + ow : gap - 36) +
+                   (office && ow < LABEL_IN_PX ? LABEL_OUT_PX : 0) + 20;
     double ground_y = MARGIN_TOP + top_m * PX_PER_M;
     double height = ground_y + MARGIN_BOTTOM;
     sl_textbuf b = {0};
@@ -137,7 +150,8 @@ char *sl_report_stack_svg(const sl_zone *z, const sl_parcel *p, const sl_parcel_
     sl_textbuf_num(&b, pp->counted_gfa_m2 / p->area_m2, 2);
     sl_textbuf_puts(&b, " · site ");
     sl_textbuf_num(&b, p->area_m2, 0);
-    sl_textbuf_puts(&b, " m² · per storey: height m · floor load / slab cap kN/m²</text>\n");
+    sl_textbuf_puts(&b, " m² · per storey: height m · floor load / slab cap kN/m² · block widths: "
+                        "the floor plate's side, to scale</text>\n");
     /* elevation axis every 10 m */
     for (int m = 0; m <= (int)top_m; m += 10) {
         double y = ground_y - m * PX_PER_M;
@@ -686,6 +700,118 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         sl_textbuf_puts(b, "<p>Every candidate is redeveloped.</p>\n");
 }
 
+/* One panel of the timeline: bars (v) against a stepped capacity line
+ * (cap; NAN: the rule is off) in a box of width w, height h at (x0, y0);
+ * values divided by unit for the labels. */
+static void timeline_panel(sl_textbuf *b, const sl_phasing *ph, const double *v, const double *cap,
+                           double x0, double y0, double w, double h, double unit, const char *title,
+                           const char *bar_colour, const char *off_note)
+{
+    int T = ph->years;
+    double mx = 0;
+    bool cap_on = false;
+    for (int t = 0; t < T; t++) {
+        if (isfinite(v[t]))
+            mx = fmax(mx, v[t]);
+        if (isfinite(cap[t])) {
+            mx = fmax(mx, cap[t]);
+            cap_on = true;
+        }
+    }
+    if (mx <= 0)
+        mx = 1;
+    double col = w / T;
+    sl_textbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+                      "font-weight=\"bold\">",
+                      x0, y0 - 8);
+    sl_textbuf_xml(b, title);
+    if (!cap_on && off_note) {
+        sl_textbuf_puts(b, " <tspan font-weight=\"normal\" fill=\"#666\">(");
+        sl_textbuf_xml(b, off_note);
+        sl_textbuf_puts(b, ")</tspan>");
+    }
+    sl_textbuf_puts(b, "</text>\n");
+    sl_textbuf_printf(b,
+                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                      "stroke=\"#333\"/>\n",
+                      x0, y0 + h, x0 + w, y0 + h);
+    /* the scale: the largest value at the top */
+    sl_textbuf_printf(b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#666\" "
+                      "text-anchor=\"end\">",
+                      x0 - 4, y0 + 4);
+    sl_textbuf_num(b, mx / unit, 1);
+    sl_textbuf_puts(b, "</text>\n");
+    for (int t = 0; t < T; t++) {
+        if (!isfinite(v[t]))
+            continue;
+        double bh = h * v[t] / mx;
+        sl_textbuf_printf(b,
+                          "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                          "height=\"%.1f\" fill=\"%s\"><title>%d: ",
+                          x0 + t * col + col * 0.2, y0 + h - bh, col * 0.6, bh, bar_colour,
+                          ph->start_year + t);
+        sl_textbuf_num(b, v[t] / unit, 2);
+        if (isfinite(cap[t])) {
+            sl_textbuf_puts(b, " / ");
+            sl_textbuf_num(b, cap[t] / unit, 2);
+        }
+        sl_textbuf_puts(b, "</title></rect>\n");
+    }
+    if (cap_on) {
+        /* a step per year: the capacity of year t across its column */
+        sl_textbuf_puts(b, "<polyline class=\"cap\" fill=\"none\" stroke=\"#c62828\" "
+                           "stroke-width=\"1.5\" points=\"");
+        for (int t = 0; t < T; t++) {
+            if (!isfinite(cap[t]))
+                continue;
+            double y = y0 + h - h * cap[t] / mx;
+            sl_textbuf_printf(b, "%.1f,%.1f %.1f,%.1f ", x0 + t * col, y, x0 + (t + 1) * col, y);
+        }
+        sl_textbuf_puts(b, "\"/>\n");
+    }
+}
+
+char *sl_report_phases_svg(const sl_phasing *ph)
+{
+    if (!ph || (ph->status != SL_PLAN_OPTIMAL && ph->status != SL_PLAN_FEASIBLE) || ph->years < 1)
+        return NULL;
+    int T = ph->years;
+    double col = fmax(48, fmin(80, 720.0 / T)), x0 = 64, w = col * T, h = 130;
+    double width = x0 + w + 24, top1 = 34, top2 = top1 + h + 52, axis = top2 + h + 16;
+    double height = axis + 34;
+    sl_textbuf b = {0};
+    sl_textbuf_printf(&b,
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"phases-chart\" "
+                      "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+                      "font-family=\"'Noto Sans CJK SC','Source Han Sans SC','Microsoft "
+                      "YaHei','PingFang SC',sans-serif\" role=\"img\">\n<title>分期 phasing "
+                      "timeline</title>\n<rect width=\"100%%\" height=\"100%%\" "
+                      "fill=\"#fff\"/>\n",
+                      width, height, width, height);
+    timeline_panel(&b, ph, ph->cum_spending_cny, ph->cum_budget_cny, x0, top1, w, h, 1e8,
+                   "累计投资 cumulative spending (bars) / 累计预算 budget (line), 亿元", "#2171b5",
+                   "no budget rule");
+    timeline_panel(&b, ph, ph->swing_used_m2, ph->swing_available_m2, x0, top2, w, h, 1e4,
+                   "腾挪 swing space used (bars) / available (line), 万 m²", "#fd8d3c",
+                   "no swing-space rule");
+    for (int t = 0; t < T; t++) {
+        double cx = x0 + (t + 0.5) * col;
+        sl_textbuf_printf(&b,
+                          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+                          "text-anchor=\"middle\">%d</text>\n"
+                          "<text class=\"starts\" x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+                          "fill=\"#555\" text-anchor=\"middle\">+%d</text>\n",
+                          cx, axis, ph->start_year + t, cx, axis + 14, ph->starts[t]);
+    }
+    sl_textbuf_printf(&b,
+                      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#555\" "
+                      "text-anchor=\"end\">starts 启动</text>\n</svg>\n",
+                      x0 - 4, axis + 14);
+    return sl_textbuf_take(&b);
+}
+
 /* docs/model.md §12: the phasing, one row per year. */
 static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
 {
@@ -713,6 +839,12 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
     }
     if (!have)
         return;
+    char *svg = sl_report_phases_svg(ph);
+    if (!svg)
+        b->failed = true; /* reported by sl_textbuf_write */
+    else
+        sl_textbuf_puts(b, svg);
+    free(svg);
     static const char *const cols[] = {"year 年份",
                                        "started 启动",
                                        "parcels 地块",
@@ -849,13 +981,15 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf b = {0};
     sl_textbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                        /* Self-contained: the browser may fetch nothing. */
+                        /* Self-contained: the browser may fetch nothing; the
+                         * map's panel is an inline script. */
                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                        "'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+                        "'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                        "img-src data:\">\n"
                         "<title>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
-    sl_textbuf_printf(&b, " — shanglou %s report</title>\n<style>%s</style>\n</head>\n<body>\n",
-                      plan ? "plan" : "evaluate", css);
+    sl_textbuf_printf(&b, " — shanglou %s report</title>\n<style>%s%s</style>\n</head>\n<body>\n",
+                      plan ? "plan" : "evaluate", css, sl_report_map_css());
     sl_textbuf_puts(&b, "<h1>");
     sl_textbuf_xml(&b, sc->name ? sc->name : "shanglou");
     sl_textbuf_printf(&b, " · %s</h1>\n<p class=\"meta\">shanglou %s · scenario <code>",
@@ -870,6 +1004,7 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf_puts(&b, "</b></p>\n");
     warnings(&b, z, plan);
     zone_summary(&b, z, plan);
+    sl_status st = sl_report_map(&b, z, plan, colours, err);
     if (plan) {
         optimizer(&b, plan);
         industries(&b, z, plan, colours);
@@ -887,7 +1022,8 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
                         "layers are in shanglou.gpkg (open it in QGIS), the table in "
                         "parcels.csv.</p>\n</body>\n</html>\n");
     free(colours);
-    sl_status st = sl_textbuf_write(&b, path, err);
+    if (st == SL_OK)
+        st = sl_textbuf_write(&b, path, err);
     sl_textbuf_clear(&b);
     return st;
 }

@@ -249,13 +249,84 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
     sl_textbuf_puts(b, "</qgis>\n");
 }
 
+sl_rgb sl_style_theme_colour(const sl_scenario *sc, const char *theme)
+{
+    static const sl_rgb grey = {0x90, 0x90, 0x90}, dark = {0x50, 0x50, 0x50};
+    for (int k = 0; k < sc->n_industries; k++) {
+        const sl_industry *d = &sc->industries[k];
+        if (d->shared || strcmp(sl_industry_chain(d), theme) != 0)
+            continue;
+        int f = sl_style_chain_index(sc, k) % N_FAMILIES;
+        const sl_rgb *a = &families[f].dark, *l = &families[f].light;
+        return (sl_rgb){mix(a->r, l->r, 0.4), mix(a->g, l->g, 0.4), mix(a->b, l->b, 0.4)};
+    }
+    return strcmp(theme, SL_THEME_SHARED) == 0 ? grey : dark;
+}
+
+/* Start years (docs/model.md §12): early dark blue to late pale yellow
+ * (ColorBrewer YlGnBu's ends). */
+static const sl_rgb start_early = {0x25, 0x34, 0x94}, start_late = {0xed, 0xf8, 0xb1};
+#define MAX_START_CLASSES 12
+
+/* Parcels graduated by start_year: one class per year of the horizon (or
+ * MAX_START_CLASSES classes of whole years when the horizon is longer).
+ * Parcels without a start year (not redeveloped, not started) are in no
+ * class and not drawn: the default style shows them. */
+static void parcels_by_start_qml(sl_textbuf *b, const sl_scenario *sc)
+{
+    int first = sc->phasing.start_year, years = sc->phasing.years > 0 ? sc->phasing.years : 1;
+    int n = years < MAX_START_CLASSES ? years : MAX_START_CLASSES;
+    qml_begin(b, true);
+    sl_textbuf_puts(b, "<renderer-v2 type=\"graduatedSymbol\" attr=\"start_year\" "
+                       "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" "
+                       "enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n"
+                       "<ranges>\n");
+    for (int i = 0; i < n; i++) {
+        /* whole years lo..hi, the last class reaching the horizon's end */
+        int lo = first + (int)((long long)years * i / n);
+        int hi = first + (int)((long long)years * (i + 1) / n) - 1;
+        char label[32];
+        if (lo == hi)
+            snprintf(label, sizeof label, "%d", lo);
+        else
+            snprintf(label, sizeof label, "%d–%d", lo, hi);
+        sl_textbuf_printf(b,
+                          "<range lower=\"%.1f\" upper=\"%.1f\" symbol=\"%d\" label=\"%s\" "
+                          "render=\"true\"/>\n",
+                          lo - 0.5, hi + 0.5, i, label);
+    }
+    sl_textbuf_puts(b, "</ranges>\n<symbols>\n");
+    for (int i = 0; i < n; i++) {
+        double t = n > 1 ? (double)i / (n - 1) : 0;
+        sl_rgb c = {mix(start_early.r, start_late.r, t), mix(start_early.g, start_late.g, t),
+                    mix(start_early.b, start_late.b, t)};
+        fill_symbol(b, i, c, 255, "solid", outline_grey, 0.26);
+    }
+    char c1[32], c2[32];
+    rgba(c1, sizeof c1, start_early, 255);
+    rgba(c2, sizeof c2, start_late, 255);
+    sl_textbuf_puts(b, "</symbols>\n<source-symbol>\n");
+    fill_symbol(b, 0, start_early, 255, "solid", outline_grey, 0.26);
+    sl_textbuf_puts(b, "</source-symbol>\n<colorramp type=\"gradient\" name=\"[source]\">"
+                       "<Option type=\"Map\">");
+    opt(b, "color1", c1);
+    opt(b, "color2", c2);
+    opt(b, "discrete", "0");
+    opt(b, "rampType", "gradient");
+    sl_textbuf_puts(b, "</Option></colorramp>\n<mode name=\"equal\"/>\n"
+                       "<labelformat format=\"%1 - %2\" trimtrailingzeroes=\"true\" "
+                       "decimalplaces=\"0\"/>\n</renderer-v2>\n");
+    labeling(b, "concat(\"id\", '\\n', \"start_year\")", 7);
+    sl_textbuf_puts(b, "</qgis>\n");
+}
+
 /* Buildings by the chain they are themed with (一栋楼就是一个园): one
- * category per chain of the catalogue's non-shared industries, in its
- * family's middle colour; shared services only, light grey; several
- * chains (when the scenario allows it), dark grey. */
+ * category per chain of the catalogue's non-shared industries, in
+ * sl_style_theme_colour's colours, then shared services only and several
+ * chains (when the scenario allows it). */
 static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
 {
-    static const sl_rgb outline = {0x10, 0x10, 0x10}, grey = {0x90, 0x90, 0x90};
+    static const sl_rgb outline = {0x10, 0x10, 0x10};
     qml_begin(b, true);
     sl_textbuf_puts(b, "<renderer-v2 type=\"categorizedSymbol\" attr=\"chain\" "
                        "symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" "
@@ -281,15 +352,11 @@ static void buildings_qml(sl_textbuf *b, const sl_scenario *sc)
     category(b, n, SL_THEME_SHARED, SL_THEME_SHARED);
     category(b, n + 1, SL_THEME_SEVERAL, SL_THEME_SEVERAL);
     sl_textbuf_puts(b, "</categories>\n<symbols>\n");
-    for (int j = 0; j < n; j++) {
-        const sl_rgb *f = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].dark;
-        const sl_rgb *l = &families[sl_style_chain_index(sc, first[j]) % N_FAMILIES].light;
-        sl_rgb mid = {mix(f->r, l->r, 0.4), mix(f->g, l->g, 0.4), mix(f->b, l->b, 0.4)};
-        fill_symbol(b, j, mid, 200, "solid", outline, 0.5);
-    }
-    static const sl_rgb dark = {0x50, 0x50, 0x50};
-    fill_symbol(b, n, grey, 200, "solid", outline, 0.5);
-    fill_symbol(b, n + 1, dark, 200, "solid", outline, 0.5);
+    for (int j = 0; j < n; j++)
+        fill_symbol(b, j, sl_style_theme_colour(sc, sl_industry_chain(&sc->industries[first[j]])),
+                    200, "solid", outline, 0.5);
+    fill_symbol(b, n, sl_style_theme_colour(sc, SL_THEME_SHARED), 200, "solid", outline, 0.5);
+    fill_symbol(b, n + 1, sl_style_theme_colour(sc, SL_THEME_SEVERAL), 200, "solid", outline, 0.5);
     sl_textbuf_puts(b, "</symbols>\n</renderer-v2>\n");
     free(first);
     labeling(b, "concat(\"chain\", '\\n', \"floors\", 'F ', format_number(\"height_m\", 1), 'm')",
@@ -409,6 +476,7 @@ char *sl_style_qml(sl_style_layer which, const sl_scenario *sc, bool plan_mode)
     case SL_STYLE_PARCELS: parcels_qml(&b, plan_mode); break;
     case SL_STYLE_BUILDINGS: buildings_qml(&b, sc); break;
     case SL_STYLE_FLOORS: floors_qml(&b, sc); break;
+    case SL_STYLE_PARCELS_BY_START: parcels_by_start_qml(&b, sc); break;
     }
     return sl_textbuf_take(&b);
 }
@@ -452,17 +520,29 @@ enum {
     C_N
 };
 
+/* The styles stored: the default of each layer, and with phasing a second
+ * style of parcels (QGIS: Layer Properties ▸ Style ▸ Load Style ▸ From
+ * Database). */
 static const struct {
     const char *table;
+    const char *name; /* styleName */
     sl_style_layer style;
+    bool is_default;
+    bool phasing_only;
     const char *description;
 } styled_layers[] = {
-    {"parcels", SL_STYLE_PARCELS, "shanglou: parcels by status, labelled with id and FAR"},
-    {"buildings", SL_STYLE_BUILDINGS,
+    {"parcels", "parcels", SL_STYLE_PARCELS, true, false,
+     "shanglou: parcels by status, labelled with id and FAR"},
+    {"buildings", "buildings", SL_STYLE_BUILDINGS, true, false,
      "shanglou: building footprints by the chain they are themed with, labelled with floors and "
      "height"},
-    {"floors", SL_STYLE_FLOORS,
+    {"floors", "floors", SL_STYLE_FLOORS, true, false,
      "shanglou: storeys by industry (one colour family per chain); 3-D: extruded base_m to top_m"},
+    {"parcels", "parcels by start year", SL_STYLE_PARCELS_BY_START, false, true,
+     "shanglou: redeveloped parcels graduated by start_year (phasing, 成熟一块、启动一块), early "
+     "dark "
+     "blue to late pale yellow, labelled with id and start year; parcels not started are not "
+     "drawn"},
 };
 
 sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool plan_mode,
@@ -495,7 +575,7 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
     }
     for (size_t i = 0; ok && i < sizeof styled_layers / sizeof styled_layers[0]; i++) {
         OGRLayerH l = GDALDatasetGetLayerByName(ds, styled_layers[i].table);
-        if (!l)
+        if (!l || (styled_layers[i].phasing_only && !(plan_mode && sc->phasing.present)))
             continue;
         char *qml = sl_style_qml(styled_layers[i].style, sc, plan_mode);
         if (!qml) {
@@ -508,10 +588,10 @@ sl_status sl_styles_write_gpkg(const char *path, const sl_scenario *sc, bool pla
         OGR_F_SetFieldString(f, C_SCHEMA, "");
         OGR_F_SetFieldString(f, C_TABLE, styled_layers[i].table);
         OGR_F_SetFieldString(f, C_GEOM, OGR_L_GetGeometryColumn(l));
-        OGR_F_SetFieldString(f, C_NAME, styled_layers[i].table);
+        OGR_F_SetFieldString(f, C_NAME, styled_layers[i].name);
         OGR_F_SetFieldString(f, C_QML, qml);
         OGR_F_SetFieldString(f, C_SLD, "");
-        OGR_F_SetFieldInteger(f, C_DEFAULT, 1);
+        OGR_F_SetFieldInteger(f, C_DEFAULT, styled_layers[i].is_default ? 1 : 0);
         OGR_F_SetFieldString(f, C_DESC, styled_layers[i].description);
         OGR_F_SetFieldString(f, C_OWNER, "");
         /* fixed, as gpkg_contents' (gpkg_out.h): same input, same bytes */

@@ -291,23 +291,129 @@ enum {
     R_REDEVELOPED,
     R_GFA,
     R_CHAINS,
+    /* docs/model.md §11: null without economics (the after values and
+     * totals also without a plan) */
+    R_CAPEX,
+    R_NOI,
+    R_TAX,
+    R_NPV,
+    R_PAYBACK,
+    R_TAX_MU_BEFORE,
+    R_TAX_MU_AFTER,
+    R_GRADES_BEFORE, /* A, B, C, D */
+    R_GRADES_AFTER = R_GRADES_BEFORE + 4,
+    /* §12: null without phasing */
+    R_PH_STATUS = R_GRADES_AFTER + 4,
+    R_PH_STOP,
+    R_PH_OBJECTIVE,
+    R_PH_BOUND,
+    R_PH_GAP,
+    R_PH_STARTED,
+    R_PH_FIRST,
+    R_PH_LAST,
+    R_PH_IN_USE,
     R_N
 };
 
+/* The economics and phasing cells of the runs row (compare.c has the same
+ * columns in comparison.csv). */
+static void run_money_and_years(OGRFeatureH f, const sl_plan *plan, const sl_economics *e,
+                                bool has_plan)
+{
+    for (int i = R_CAPEX; i < R_N; i++)
+        OGR_F_SetFieldNull(f, i);
+    if (e) {
+        const double v[] = {
+            e->capex_cny,     e->noi_cny_year,          e->tax_cny_year,        e->npv_cny,
+            e->payback_years, e->tax_per_mu_before_cny, e->tax_per_mu_after_cny};
+        for (int i = 0; i < 7; i++) {
+            bool after = i != 5; /* all but today's tax per mu need the plan */
+            if (isfinite(v[i]) && (has_plan || !after))
+                OGR_F_SetFieldDouble(f, R_CAPEX + i, round(v[i] * 100) / 100 + 0.0);
+        }
+        for (int g = 0; g < 4; g++) {
+            OGR_F_SetFieldInteger64(f, R_GRADES_BEFORE + g, e->grades_before[SL_GRADE_A + g]);
+            if (has_plan)
+                OGR_F_SetFieldInteger64(f, R_GRADES_AFTER + g, e->grades_after[SL_GRADE_A + g]);
+        }
+    }
+    const sl_phasing *ph = plan->phasing;
+    if (!ph)
+        return;
+    OGR_F_SetFieldString(f, R_PH_STATUS, sl_plan_status_name(ph->status));
+    const char *why = sl_stop_reason_name(ph->stop_reason);
+    if (why)
+        OGR_F_SetFieldString(f, R_PH_STOP, why);
+    if (ph->status != SL_PLAN_OPTIMAL && ph->status != SL_PLAN_FEASIBLE)
+        return;
+    OGR_F_SetFieldDouble(f, R_PH_OBJECTIVE, round(ph->objective * 100) / 100 + 0.0);
+    if (ph->has_bound && isfinite(ph->bound) && isfinite(ph->gap)) {
+        OGR_F_SetFieldDouble(f, R_PH_BOUND, round(ph->bound * 100) / 100 + 0.0);
+        OGR_F_SetFieldDouble(f, R_PH_GAP, ph->gap);
+    }
+    OGR_F_SetFieldInteger(f, R_PH_STARTED, ph->n_started);
+    int first = 0, last = 0, in_use = 0;
+    for (int i = 0; i < ph->n; i++) {
+        if (!ph->start[i])
+            continue;
+        if (!first || ph->start[i] < first)
+            first = ph->start[i];
+        if (ph->start[i] > last)
+            last = ph->start[i];
+        if (ph->in_use[i] > in_use)
+            in_use = ph->in_use[i];
+    }
+    if (first) {
+        OGR_F_SetFieldInteger(f, R_PH_FIRST, first);
+        OGR_F_SetFieldInteger(f, R_PH_LAST, last);
+        OGR_F_SetFieldInteger(f, R_PH_IN_USE, in_use);
+    }
+}
+
 sl_status sl_summary_write_run(sl_out_dataset *d, const sl_zone *z, const sl_plan *plan,
-                               sl_error *err)
+                               const sl_economics *e, sl_error *err)
 {
     static const struct {
         const char *name;
         OGRFieldType type;
         bool json;
     } cols[R_N] = {
-        {"command", OFTString, false},     {"status", OFTString, false},
-        {"stop_reason", OFTString, false}, {"objective", OFTReal, false},
-        {"bound", OFTReal, false},         {"gap", OFTReal, false},
-        {"solve_seconds", OFTReal, false}, {"parcels", OFTInteger, false},
-        {"candidates", OFTInteger, false}, {"redeveloped", OFTInteger, false},
-        {"gfa_m2", OFTReal, false},        {"chains_by_parcel", OFTString, true},
+        {"command", OFTString, false},
+        {"status", OFTString, false},
+        {"stop_reason", OFTString, false},
+        {"objective", OFTReal, false},
+        {"bound", OFTReal, false},
+        {"gap", OFTReal, false},
+        {"solve_seconds", OFTReal, false},
+        {"parcels", OFTInteger, false},
+        {"candidates", OFTInteger, false},
+        {"redeveloped", OFTInteger, false},
+        {"gfa_m2", OFTReal, false},
+        {"chains_by_parcel", OFTString, true},
+        {"capex_cny", OFTReal, false},
+        {"noi_cny_year", OFTReal, false},
+        {"tax_cny_year", OFTReal, false},
+        {"npv_cny", OFTReal, false},
+        {"payback_years", OFTReal, false},
+        {"tax_per_mu_before_cny", OFTReal, false},
+        {"tax_per_mu_after_cny", OFTReal, false},
+        {"grades_before_a", OFTInteger64, false},
+        {"grades_before_b", OFTInteger64, false},
+        {"grades_before_c", OFTInteger64, false},
+        {"grades_before_d", OFTInteger64, false},
+        {"grades_after_a", OFTInteger64, false},
+        {"grades_after_b", OFTInteger64, false},
+        {"grades_after_c", OFTInteger64, false},
+        {"grades_after_d", OFTInteger64, false},
+        {"phasing_status", OFTString, false},
+        {"phasing_stop_reason", OFTString, false},
+        {"phasing_objective", OFTReal, false},
+        {"phasing_bound", OFTReal, false},
+        {"phasing_gap", OFTReal, false},
+        {"parcels_started", OFTInteger, false},
+        {"first_start_year", OFTInteger, false},
+        {"last_start_year", OFTInteger, false},
+        {"last_in_use_year", OFTInteger, false},
     };
     sl_out_layer *l = sl_out_layer_create(d, "runs", NULL, wkbNone, err);
     if (!l)
@@ -359,5 +465,6 @@ sl_status sl_summary_write_run(sl_out_dataset *d, const sl_zone *z, const sl_pla
         OGR_F_SetFieldNull(f, R_GFA);
     OGR_F_SetFieldString(f, R_CHAINS, chains);
     free(chains);
+    run_money_and_years(f, plan, e, has_plan);
     return sl_out_layer_write(l, f, NULL, "the run's row", err);
 }

@@ -19,9 +19,11 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
 /* The plan run's row in the layer "runs" of d (a PostgreSQL run: table
  * PREFIXruns, docs/postgis.md): status, stop_reason, objective, bound,
  * gap (null when not proven, as in summary.json), solve_seconds, the
- * parcel counts, gfa_m2 and chains_by_parcel (json).  A failed write shows
- * as SL_ERR_IO from here or from closing d. */
+ * parcel counts, gfa_m2 and chains_by_parcel (json); the economics totals,
+ * tax per mu and grade counts of e (NULL: null cells) and the phasing of
+ * plan->phasing (NULL: null cells), the same columns as comparison.csv.
+ * A failed write shows as SL_ERR_IO from here or from closing d. */
 sl_status sl_summary_write_run(sl_out_dataset *d, const sl_zone *z, const sl_plan *plan,
-                               sl_error *err);
+                               const sl_economics *e, sl_error *err);
 
 #endif

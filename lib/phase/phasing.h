@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include "econ/economics.h"
 #include "plan/plan.h"
 
 /* One parcel to phase (a redeveloped parcel of the plan). */
@@ -93,6 +94,13 @@ bool sl_phasing_feasible(const sl_phase_input *in, const int *start, char *msg, 
 sl_status sl_phasing_plan(const sl_zone *z, sl_plan *plan, const double *value,
                           const double *capex_cny, double discount_rate, const sl_plan_options *o,
                           sl_phasing **out, sl_error *err);
+
+/* sl_phasing_plan with the plan's economics (docs/model.md §12): each
+ * parcel's npv_cny and capex_cny and economics' discount rate when econ
+ * is given (the scenario has §11), else the plan's value_m2eq and no money
+ * rule.  The one way `plan` and `compare` phase a plan. */
+sl_status sl_phasing_plan_economics(const sl_zone *z, sl_plan *plan, const sl_economics *econ,
+                                    const sl_plan_options *o, sl_phasing **out, sl_error *err);
 
 /* Write the phasing MIP (.lp: CPLEX LP; .mps: free MPS). */
 sl_status sl_phasing_export_model(const sl_phase_input *in, const char *path, sl_error *err);

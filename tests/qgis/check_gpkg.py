@@ -8,7 +8,8 @@ parcels.geojson: opens in EPSG:4326 with lon/lat extent and every parcel).  For 
 buildings and floors): it opens, has the source CRS (EPSG:4547 for the
 sample), has a default style stored in the GeoPackage's layer_styles table,
 and QGIS applied it when opening the layer: parcels categorized by status
-with "id\\nFAR" labels, floors categorized by industry with the industries'
+with "id\\nFAR" labels (and, for a plan with phasing, a second stored
+style "parcels by start year" graduated by start_year), floors categorized by industry with the industries'
 names as legend and a rule-based 3-D renderer extruding base_m..top_m.
 The map is then rendered once to check that every layer draws.
 
@@ -56,6 +57,38 @@ EXPECT = {
 }
 
 
+def check_start_year_style(path, tag, lyr, ids, names):
+    """A plan with phasing: the second parcels style, graduated by start_year."""
+    from qgis.PyQt.QtXml import QDomDocument
+    want = "parcels by start year"
+    if not check(want in names, f"{tag}: style '{want}' stored in layer_styles ({names})"):
+        return
+    qml = lyr.getStyleFromDatabase(ids[names.index(want)])
+    if isinstance(qml, tuple):  # (qml, error message) in PyQGIS
+        qml = qml[0]
+    doc = QDomDocument()
+    check(doc.setContent(qml), f"{tag}: '{want}' is a QML document")
+    other = QgsVectorLayer(f"{path}|layername=parcels", "by start year", "ogr")
+    msg = other.importNamedStyle(doc)
+    r = other.renderer()
+    check(r.type() == "graduatedSymbol" and r.classAttribute() == "start_year",
+          f"{tag}: '{want}' graduated by start_year ({r.type()}, {msg})")
+    if r.type() != "graduatedSymbol":
+        return
+    ranges = r.ranges()
+    # null (not started) is a NULL QVariant, which is false
+    years = sorted({int(f["start_year"]) for f in other.getFeatures() if f["start_year"]})
+    # (a plan written without running the phasing, as the hand-made one, has none)
+    check(all(any(g.lowerValue() <= y <= g.upperValue() for g in ranges) for y in years),
+          f"{tag}: every start year {years} falls in a class ({[g.label() for g in ranges]})")
+    colours = [g.symbol().color().name() for g in ranges]
+    check(len(set(colours)) == len(colours), f"{tag}: a distinct colour per class ({colours})")
+    check(other.labelsEnabled() and "start_year" in other.labeling().settings().fieldName,
+          f"{tag}: labels show the start year")
+    # the default style is still the status map
+    check(lyr.renderer().type() == "categorizedSymbol", f"{tag}: default style stays by status")
+
+
 def check_file(mode, path, crs):
     layers = []
     for name, (attr, values) in EXPECT[mode].items():
@@ -67,6 +100,8 @@ def check_file(mode, path, crs):
         check(lyr.crs().authid() == crs, f"{tag}: CRS {lyr.crs().authid()} == {crs}")
         n, ids, names, descs, err = lyr.listStylesInDatabase()
         check(n >= 1 and name in names[:n], f"{tag}: default style stored in layer_styles ({names})")
+        if name == "parcels" and lyr.fields().indexOf("start_year") >= 0:
+            check_start_year_style(path, tag, lyr, ids[:n], names[:n])
         r = lyr.renderer()
         if attr is None:
             check(r.type() == "singleSymbol", f"{tag}: single-symbol renderer ({r.type()})")
