@@ -235,6 +235,14 @@ static sl_status count_read(void *user, const sl_zone *z, const sl_parcel *p, OG
     return SL_OK;
 }
 
+void cli_crs_warning(const sl_zone *z)
+{
+    const char *own = sl_source_crs_overridden(z->src);
+    if (own)
+        fprintf(stderr, "warning: %s: overriding the source's %s with %s (parcels.crs)\n",
+                sl_source_label(z->src), own, z->crs_name);
+}
+
 sl_zone *cli_load_zone(const char *path, sl_scenario **sc, struct cli_progress *prog, int *rc)
 {
     *sc = cli_load_scenario(path, rc);
@@ -244,6 +252,7 @@ sl_zone *cli_load_zone(const char *path, sl_scenario **sc, struct cli_progress *
     sl_error_init(&err);
     sl_zone *z = sl_zone_open(*sc, &err);
     if (z) {
+        cli_crs_warning(z);
         read_progress rp = {prog, 0};
         cli_progress_begin(prog, "reading parcels", cli_feature_count(z));
         if (sl_zone_read(z, prog ? count_read : NULL, &rp, &err) != SL_OK) {

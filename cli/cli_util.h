@@ -44,6 +44,9 @@ struct cli_progress;
  * be NULL); on failure print every message, set *rc and return NULL. */
 struct sl_zone *cli_load_zone(const char *path, struct sl_scenario **sc, struct cli_progress *prog,
                               int *rc);
+/* Warn on stderr when parcels.crs overrides the zone's source's own CRS
+ * (docs/scenario.md). */
+void cli_crs_warning(const struct sl_zone *z);
 /* The number of features of the zone's source when the driver knows it
  * without reading them all (a Shapefile, a GeoPackage), else 0 (unknown),
  * for progress: a count(*) on a database table may be slow or blocked. */

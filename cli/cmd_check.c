@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "eval/evaluate.h"
 #include "eval/fit.h"
+#include "eval/precheck.h"
 #include "input/scenario.h"
 #include "input/source.h"
 
@@ -13,11 +14,11 @@ static const char *check_usage =
     "usage: shanglou check SCENARIO\n"
     "\n"
     "Validate a scenario file: every key, type, range and cross-reference, all\n"
-    "errors listed as FILE:LINE:COL: message.  Then open its parcel source,\n"
-    "check the CRS and the field mapping, and read every parcel as evaluate\n"
-    "does: text in a field mapped as a number is an error; warnings (on stderr)\n"
-    "name implausible or unknown values and industries that fit no storey of\n"
-    "any candidate parcel.\n";
+    "errors listed as FILE:LINE:COL: message.  Then read its parcel source: the CRS,\n"
+    "the field mapping, the text encoding, text in fields mapped as numbers,\n"
+    "repeated ids, pins on parcels that cannot take them, demand minimums above\n"
+    "what the candidates can hold; no solving.  Warnings (on stderr) name unknown\n"
+    "or implausible values and industries that fit no storey of any candidate.\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -48,19 +49,31 @@ int cmd_check(int argc, char **argv)
         sl_scenario_destroy(sc);
         return rc;
     }
-    /* What evaluate would reject or warn about (docs/robustness.md). */
-    if (sl_zone_read(z, NULL, NULL, &err) != SL_OK) {
-        rc = cli_print_errors(&err);
-        sl_error_clear(&err);
+    cli_crs_warning(z);
+    /* What evaluate and plan would reject, without solving: the layer is
+     * read (text, ids, candidacy, envelopes, plan.exclude), then ids, pins
+     * and demand are checked, each listing every problem it finds. */
+    sl_status st = sl_zone_read(z, NULL, NULL, &err);
+    if (st == SL_OK) { /* a reading cut short would make ids look missing */
+        /* Warnings first: an industry that fits nowhere explains the
+         * demand errors that may follow. */
+        cli_print_zone_warnings(z);
+        for (int i = 0; i < sc->n_industries; i++) {
+            char why[1200];
+            if (!sl_zone_industry_fits(z, i, why, sizeof why))
+                fprintf(stderr, "warning: %s\n", why);
+        }
+        sl_status s1 = sl_zone_check_ids(z, cli_log_stderr, NULL, &err);
+        sl_status s2 = sl_zone_check_pins(z, &err);
+        sl_status s3 = sl_zone_check_demand(z, &err);
+        st = s1 != SL_OK ? s1 : s2 != SL_OK ? s2 : s3;
+    }
+    if (st != SL_OK) {
+        rc = cli_finish(&err, st);
         sl_zone_destroy(z);
+        sl_error_clear(&err);
         sl_scenario_destroy(sc);
         return rc;
-    }
-    cli_print_zone_warnings(z);
-    for (int i = 0; i < sc->n_industries; i++) {
-        char why[1200];
-        if (!sl_zone_industry_fits(z, i, why, sizeof why))
-            fprintf(stderr, "warning: %s\n", why);
     }
     long long n = z->n;
     printf("%s: ok: scenario '%s', %d %s, %d %s, %d %s, %d %s; parcels: %s layer '%s' (%s), "

@@ -195,6 +195,7 @@ int cmd_evaluate(int argc, char **argv)
         st = err.code;
         goto done;
     }
+    cli_crs_warning(z);
     const char *sj = od ? sl_outdir_file(od, "summary.json") : NULL;
     const char *gj = od && (formats & F_GEOJSON) ? sl_outdir_file(od, "parcels.geojson") : NULL;
     const char *gp = od && (formats & F_GPKG) ? sl_outdir_file(od, "shanglou.gpkg") : NULL;

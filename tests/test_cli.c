@@ -1,5 +1,7 @@
 /* test_cli.c - the shanglou command on the bundled sample zone and
  * scenarios: golden outputs, exit codes, messages, atomic output. */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -693,4 +695,285 @@ Test(cli, plan_sigint_while_writing_ends_the_run, .timeout = 300)
     free(scen);
     t_rmtree(work);
     free(work);
+}
+
+/* ---- CRS: parcels.crs wins; the map of a geographic source in metres
+ * (issue 11, item 5) ---------------------------------------------------- */
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+/* Two 0.001° squares at (lon, lat) as a GeoJSON without a crs member (WGS
+ * 84 by the standard), a scenario reading it, and an evaluate run into
+ * DIR/out.  Returns the scenario path (heap). */
+static char *geographic_zone(const char *dir, double lon, double lat, const char *more)
+{
+    char gj[2048], yaml[1024];
+    snprintf(gj, sizeof gj,
+             "{\"type\":\"FeatureCollection\",\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A1\",\"LU\":\"M1\",\"FAR\":0.5},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+             "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A2\",\"LU\":\"M1\",\"FAR\":2.5},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+             "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}]}\n",
+             lon, lat, lon + .001, lat, lon + .001, lat + .001, lon, lat + .001, lon, lat,
+             lon + .002, lat, lon + .003, lat, lon + .003, lat + .001, lon + .002, lat + .001,
+             lon + .002, lat);
+    free(t_write(dir, "zone.geojson", gj));
+    snprintf(yaml, sizeof yaml,
+             "parcels:\n  source: zone.geojson\n%s"
+             "  fields: {id: ID, land_use: LU, current_far: FAR}\n"
+             "  industrial_land_uses: [M1]\n",
+             more);
+    return t_write(dir, "s.yaml", yaml);
+}
+
+/* The EPSG code of the parcels layer of a GeoPackage, and its extent. */
+static int gpkg_epsg(const char *path, OGREnvelope *ext)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    cr_assert(ds, "%s opens", path);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "parcels");
+    cr_assert(l);
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+    cr_assert(srs, "the parcels layer has a CRS");
+    cr_assert(OSRIsProjected(srs), "a projected CRS (metres)");
+    cr_assert_float_eq(OSRGetLinearUnits(srs, NULL), 1.0, 1e-12);
+    const char *code = OSRGetAuthorityCode(srs, NULL);
+    cr_assert(code);
+    int epsg = atoi(code);
+    cr_assert_eq(OGR_L_GetExtent(l, ext, TRUE), OGRERR_NONE);
+    GDALClose(ds);
+    return epsg;
+}
+
+static void check_map_crs(double lon, double lat, int want_epsg, double easting)
+{
+    char *dir = t_tmpdir();
+    char *s = geographic_zone(dir, lon, lat, "");
+    char out[1024], path[1200], want[64];
+    snprintf(out, sizeof out, "%s/out", dir);
+    t_run r = t_cli("evaluate", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_null(strstr(r.err, "warning"), "no override: %s", r.err);
+    t_run_free(&r);
+    snprintf(path, sizeof path, "%s/shanglou.gpkg", out);
+    OGREnvelope ext;
+    cr_assert_eq(gpkg_epsg(path, &ext), want_epsg);
+    /* metres: the two squares side by side span about 300 m east-west */
+    cr_assert(ext.MaxX - ext.MinX > 200 && ext.MaxX - ext.MinX < 400, "%f", ext.MaxX - ext.MinX);
+    cr_assert(fabs(ext.MinX - easting) < 100000, "easting %f", ext.MinX);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    char *sj = t_slurp(path, NULL);
+    cr_assert(sj);
+    cr_assert(strstr(sj, "\"crs\": \"EPSG:4326\""), "%s", sj);
+    snprintf(want, sizeof want, "\"gpkg_crs\": \"EPSG:%d\"", want_epsg);
+    cr_assert(strstr(sj, want), "%s", sj);
+    free(sj);
+    /* GeoJSON stays RFC 7946: lon/lat */
+    snprintf(path, sizeof path, "%s/parcels.geojson", out);
+    char *gj = t_slurp(path, NULL);
+    char lonlat[64];
+    snprintf(lonlat, sizeof lonlat, "[ [ [ %.2f, %.2f ]", lon, lat);
+    cr_assert(gj && strstr(gj, lonlat), "%s in %s", lonlat, gj);
+    free(gj);
+    free(s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+#include <math.h>
+
+/* Inside China: the CGCS2000 3° Gauss-Krüger zone of CM 114°E (EPSG:4547),
+ * false easting 500 km without a zone prefix. */
+Test(cli, gpkg_of_wgs84_in_china_is_gauss_krueger, .timeout = 120)
+{
+    check_map_crs(114.05, 22.55, 4547, 505000);
+}
+
+/* Elsewhere (Lake Tahoe): WGS 84 / UTM zone 10N (EPSG:32610). */
+Test(cli, gpkg_of_wgs84_elsewhere_is_utm, .timeout = 120)
+{
+    check_map_crs(-120.05, 39.05, 32610, 755000);
+}
+
+/* A GeoJSON whose coordinates are Gauss-Krüger metres (GDAL calls any
+ * GeoJSON without a crs member EPSG:4326): parcels.crs wins, with a
+ * warning from check and evaluate; without it the coordinates are no
+ * longitudes. */
+Test(cli, parcels_crs_overrides_the_source, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    free(t_write(dir, "zone.geojson",
+                 "{\"type\":\"FeatureCollection\",\"features\":["
+                 "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A1\",\"LU\":\"M1\",\"FAR\":0.5},"
+                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[505000,2494000],"
+                 "[505100,2494000],[505100,2494100],[505000,2494100],[505000,2494000]]]}}]}\n"));
+    char *s = t_write(dir, "s.yaml",
+                      "parcels:\n  source: zone.geojson\n  crs: EPSG:4547\n"
+                      "  fields: {id: ID, land_use: LU, current_far: FAR}\n"
+                      "  industrial_land_uses: [M1]\n");
+    char want[2048], out[1024], path[1200];
+    snprintf(want, sizeof want,
+             "warning: %s/zone.geojson: overriding the source's EPSG:4326 with EPSG:4547 "
+             "(parcels.crs)\n",
+             dir);
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    cr_assert(strstr(r.out, "CRS EPSG:4547"), "%s", r.out);
+    t_run_free(&r);
+    snprintf(out, sizeof out, "%s/out", dir);
+    r = t_cli("evaluate", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    t_run_free(&r);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    char *sj = t_slurp(path, NULL);
+    cr_assert(sj && strstr(sj, "\"crs\": \"EPSG:4547\"") &&
+                  strstr(sj, "\"gpkg_crs\": \"EPSG:4547\""),
+              "%s", sj);
+    free(sj);
+    snprintf(path, sizeof path, "%s/parcels.geojson", out);
+    char *gj = t_slurp(path, NULL);
+    const char *a = gj ? strstr(gj, "\"area_m2\": ") : NULL;
+    cr_assert(a, "%s", gj);
+    cr_assert_float_eq(strtod(a + 11, NULL), 10000, 1, "a 100 m square: %s", gj);
+    free(gj);
+    /* the same CRS given again: no warning */
+    free(s);
+    s = geographic_zone(dir, 114.05, 22.55, "  crs: EPSG:4326\n");
+    r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, "");
+    t_run_free(&r);
+    free(s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* ---- inspect (issue 11, item 8) --------------------------------------- */
+
+/* source: relative to the scenario of --for, else absolute with a note */
+Test(cli, inspect_source_path_for_the_scenario)
+{
+    char *abs = realpath("../geodata/shahe/parcels.shp", NULL);
+    cr_assert(abs);
+    t_run r =
+        t_cli("inspect", "../geodata/shahe/parcels.shp", "--for", "../scenarios/new.yaml", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  source: ../geodata/shahe/parcels.shp   # relative to the "
+                            "scenario file, as paths in a scenario are\n"),
+              "%s", r.out);
+    /* the .prj's CRS is stated, with where it comes from, not suggested */
+    cr_assert(strstr(r.out, "\n  # crs: EPSG:4547, as the source says (.prj file); give "
+                            "parcels.crs only to override a wrong one\n"),
+              "%s", r.out);
+    t_run_free(&r);
+    r = t_cli("inspect", "../geodata/shahe/parcels.shp", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "\n  source: %s   # absolute; paths in a scenario are relative to the scenario file "
+             "(inspect --for SCENARIO writes it so)\n",
+             abs);
+    cr_assert(strstr(r.out, want), "%s", r.out);
+    t_run_free(&r);
+    free(abs);
+}
+
+/* Field names beyond the Chinese survey's; an id field with repeated
+ * values is never suggested; square feet are not taken for m². */
+Test(cli, inspect_recognises_common_field_names)
+{
+    char *dir = t_tmpdir();
+    char *gj = t_write(
+        dir, "pluto.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"BBL\":\"1000010001\",\"LandUse\":\"06\","
+        "\"BuiltFAR\":0.5,\"BldgArea\":12000,\"HeightRoof\":20.5,\"Tax\":100},\"geometry\":"
+        "{\"type\":\"Polygon\",\"coordinates\":[[[-74.0,40.7],[-73.999,40.7],[-73.999,40.701],"
+        "[-74.0,40.701],[-74.0,40.7]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"BBL\":\"1000010001\",\"LandUse\":\"06\","
+        "\"BuiltFAR\":1.5,\"BldgArea\":24000,\"HeightRoof\":30.0,\"Tax\":200},\"geometry\":"
+        "{\"type\":\"Polygon\",\"coordinates\":[[[-73.998,40.7],[-73.997,40.7],[-73.997,40.701],"
+        "[-73.998,40.701],[-73.998,40.7]]]}}]}\n");
+    t_run r = t_cli("inspect", gj, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  fields: {land_use: LandUse, current_far: BuiltFAR, "
+                            "current_height: HeightRoof, tax: Tax}\n"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # not id: BBL repeats the value '1000010001'\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # CHECK: no field looks like the parcel id"), "%s", r.out);
+    cr_assert(strstr(r.out, "\n  # current_gfa: BldgArea is floor area in square feet"), "%s",
+              r.out);
+    t_run_free(&r);
+    free(gj);
+
+    gj = t_write(dir, "cn.geojson",
+                 "{\"type\":\"FeatureCollection\",\"features\":["
+                 "{\"type\":\"Feature\",\"properties\":{\"地块编号\":\"A-1\",\"用地性质\":\"M1\","
+                 "\"容积率\":0.5,\"建筑面积\":500.0,\"建筑高度\":12.0,\"纳税额\":1000.0},"
+                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[114.0,22.5],[114.001,"
+                 "22.5],[114.001,22.501],[114.0,22.501],[114.0,22.5]]]}}]}\n");
+    r = t_cli("inspect", gj, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  fields: {id: 地块编号, land_use: 用地性质, current_far: 容积率, "
+                            "current_gfa: 建筑面积, current_height: 建筑高度, tax: 纳税额}\n"),
+              "%s", r.out);
+    t_run_free(&r);
+    free(gj);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* No CRS: one is suggested only with the reason read from the coordinates
+ * (a Gauss-Krüger zone prefix), never guessed. */
+Test(cli, inspect_crs_only_with_a_reason)
+{
+    char *dir = t_tmpdir();
+    char *gj = t_write(dir, "z.geojson",
+                       "{\"type\":\"FeatureCollection\",\"features\":["
+                       "{\"type\":\"Feature\",\"properties\":{\"DKBH\":\"A-1\",\"YDDM\":\"M1\"},"
+                       "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[38590000,"
+                       "2850000],[38590100,2850000],[38590100,2850100],[38590000,2850100],"
+                       "[38590000,2850000]]]}}]}\n");
+    t_run r =
+        t_sh("cd %s && ogr2ogr -f 'ESRI Shapefile' shp z.geojson 2>&1 && rm -f shp/z.prj", dir);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    t_run_free(&r);
+    char shp[1024];
+    snprintf(shp, sizeof shp, "%s/shp/z.shp", dir);
+    r = t_cli("inspect", shp, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  crs: EPSG:4526   # CHECK: the source has no CRS; the eastings "
+                            "(38590000 to 38590100) carry the zone prefix 38: CGCS2000 3-degree "
+                            "Gauss-Krüger zone 38;"),
+              "%s", r.out);
+    t_run_free(&r);
+    /* metres without a prefix: no code is made up */
+    free(gj);
+    gj = t_write(dir, "z.geojson",
+                 "{\"type\":\"FeatureCollection\",\"features\":["
+                 "{\"type\":\"Feature\",\"properties\":{\"DKBH\":\"A-1\",\"YDDM\":\"M1\"},"
+                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590000,2850000],"
+                 "[590100,2850000],[590100,2850100],[590000,2850100],[590000,2850000]]]}}]}\n");
+    r = t_sh("cd %s && rm -rf shp && ogr2ogr -f 'ESRI Shapefile' shp z.geojson 2>&1 && "
+             "rm -f shp/z.prj",
+             dir);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    t_run_free(&r);
+    r = t_cli("inspect", shp, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\n  # crs: CHECK: the source has no CRS and its coordinates do not "
+                            "tell which;"),
+              "%s", r.out);
+    cr_assert_null(strstr(r.out, "\n  crs: EPSG"), "%s", r.out);
+    t_run_free(&r);
+    free(gj);
+    t_rmtree(dir);
+    free(dir);
 }

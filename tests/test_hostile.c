@@ -205,6 +205,18 @@ static run_out evaluate_ok(const char *scen)
 /* evaluate into an output directory holding a previous file: must exit
  * with `status` and print exactly `message` (plus a newline), and leave
  * the directory as it was, with no staging directory beside it. */
+/* check fails with exactly this message on stderr. */
+static void check_fails_with(const char *scen, int status, const char *message)
+{
+    t_run r = t_cli("check", scen, NULL);
+    cr_assert_eq(r.status, status, "exit %d: %s", r.status, r.err);
+    char want[4200];
+    snprintf(want, sizeof want, "%.4096s\n", message);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    t_run_free(&r);
+}
+
 static void evaluate_fails(const char *scen, int status, const char *message)
 {
     char *out = path_in("out");
@@ -345,20 +357,30 @@ Test(scenario_input, huge_valid_numbers_evaluate)
     teardown();
 }
 
-/* check and evaluate succeed (evaluate places no industry); check says
- * which industry fits no storey anywhere, and why. */
+/* evaluate succeeds (it places no industry); check reports the demand
+ * minimums that no plan can meet, as plan would, with the numbers, and
+ * first warns which industry fits no storey anywhere, and why. */
 Test(scenario_input, industries_that_fit_no_parcel)
 {
     t_run r = t_cli("check", "hostile/cannot-fit.yaml", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strstr(r.out, "hostile/cannot-fit.yaml: ok: scenario 'cannot-fit', 1 rule set, 2 "
-                            "industries, 1 chain link, 1 pin;"),
-              "%s", r.out);
-    cr_assert_str_eq(r.err,
-                     "warning: industry giant-press fits no storey of any candidate parcel: floor "
-                     "load 200 kN/m² above every storey's limit "
-                     "(rules.after.floor_load_max_kN_m2 [25, 15, 12, 8]: at most 25 kN/m²); its "
-                     "demand_m2 min 100000000 m² cannot be met\n");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strncmp(r.err,
+                      "warning: industry giant-press fits no storey of any candidate parcel: "
+                      "floor load 200 kN/m² above every storey's limit "
+                      "(rules.after.floor_load_max_kN_m2 [25, 15, 12, 8]: at most 25 kN/m²); its "
+                      "demand_m2 min 100000000 m² cannot be met\n",
+                      strlen("warning: industry giant-press fits no storey of any candidate "
+                             "parcel: floor load 200 kN/m² above every storey's limit "
+                             "(rules.after.floor_load_max_kN_m2 [25, 15, 12, 8]: at most 25 "
+                             "kN/m²); its demand_m2 min 100000000 m² cannot be met\n")) == 0,
+              "%s", r.err);
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:14:5: industries[0].demand_m2: industry "
+                            "giant-press needs at least 100000000 m² (min) but the "),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:17:5: industries[1].demand_m2: industry "
+                            "tall-office needs at least 50000000 m² (min) but the "),
+              "%s", r.err);
     t_run_free(&r);
     dir = t_tmpdir();
     run_out o = evaluate_ok("hostile/cannot-fit.yaml");
@@ -600,6 +622,7 @@ Test(data_input, gbk_dbf_and_wrong_cpg)
              "parcels.encoding in the scenario (GBK is usual for Chinese survey data)",
              shp);
     evaluate_fails(s, 2, want);
+    check_fails_with(s, 2, want); /* check reads the layer too */
 
     r = t_sh("echo UTF-8 > %s/shp/parcels.cpg", dir);
     t_run_free(&r);
@@ -625,6 +648,178 @@ Test(data_input, gbk_dbf_and_wrong_cpg)
     run_out_free(&o);
     free(s);
     free(shp);
+}
+
+/* What check catches without solving (issue 11, item 6). */
+
+/* Five 100 m squares in EPSG:4547, FAR 0.4 (candidates), ids as given,
+ * and a scenario with `more` (industries, pins) after the rules. */
+static char *five_zone(const char *const ids[5], const char *more)
+{
+    char *f[5];
+    for (int i = 0; i < 5; i++) {
+        char g[512];
+        square(g, sizeof g, X0 + 150 * i, Y0, 100);
+        f[i] = feature(ids[i], g);
+    }
+    free(write_geojson("z.geojson", 4547, f, 5));
+    char text[4096];
+    snprintf(text, sizeof text,
+             "parcels:\n"
+             "  source: z.geojson\n"
+             "  fields: {id: ID, land_use: LU, current_far: FAR}\n"
+             "  industrial_land_uses: [M1]\n"
+             "rules:\n"
+             "  after: {far_max: 3.0}\n"
+             "%s",
+             more);
+    return t_write(dir, "s.yaml", text);
+}
+
+#define IND_A "  - {id: a, kind: production, floor_height_m: 5, floor_load_kN_m2: 8"
+
+Test(data_input, check_pins_on_parcels_that_cannot_take_them)
+{
+    const char *ids[5] = {"B7-1", "B7-2", "B7-3", "B7-4", "B7-5"};
+    char *s = five_zone(ids, "industries:\n" IND_A "}\n"
+                             "pins:\n"
+                             "  - {parcel: B7-2, industry: a}\n"
+                             "  - {parcel: B7-02, industry: a}\n"
+                             "  - {parcel: Q-1, industry: a}\n");
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s:11:14: pins[1].parcel: no parcel 'B7-02' in layer 'z' of %s/z.geojson; did you "
+             "mean 'B7-2'?\n"
+             "%s:12:14: pins[2].parcel: no parcel 'Q-1' in layer 'z' of %s/z.geojson\n",
+             s, dir, s, dir);
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    cr_assert_str_eq(r.out, "");
+    t_run_free(&r);
+    free(s);
+}
+
+/* An id field whose values are all equal: an error suggesting a field
+ * with one value per feature; a few repeats: a warning with examples. */
+Test(data_input, check_repeated_ids)
+{
+    char *gj = path_in("z.geojson");
+    FILE *f = fopen(gj, "w");
+    cr_assert(f);
+    fputs("{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+          "{\"name\":\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":[",
+          f);
+    for (int i = 0; i < 4; i++) {
+        char g[512];
+        square(g, sizeof g, X0 + 150 * i, Y0, 100);
+        fprintf(f,
+                "%s{\"type\":\"Feature\",\"properties\":{\"OBJECTID\":0,\"LU\":\"M1\","
+                "\"DKBH\":\"D-%d\",\"FAR\":0.4},\"geometry\":%s}\n",
+                i ? "," : "", i, g);
+    }
+    fputs("]}\n", f);
+    fclose(f);
+    char *s = t_write(dir, "s.yaml",
+                      "parcels:\n  source: z.geojson\n"
+                      "  fields: {id: OBJECTID, land_use: LU, current_far: FAR}\n"
+                      "  industrial_land_uses: [M1]\n");
+    char want[4096];
+    snprintf(want, sizeof want,
+             "parcels.fields.id: field 'OBJECTID' of %s has the same value '0' in all 4 "
+             "features, so evaluate would reject all but the first as duplicates; map a field "
+             "with one value per parcel as id (field 'DKBH' has one)\n",
+             gj);
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    t_run_free(&r);
+    free(s);
+
+    const char *ids[5] = {"甲-0", "甲-1", "甲-0", "甲-1", "甲-1"};
+    s = five_zone(ids, "");
+    snprintf(want, sizeof want,
+             "warning: %s/z.geojson: 3 features repeat an id seen before (2 ids, e.g. '甲-0' 2 "
+             "times, '甲-1' 3 times); evaluate rejects every repeat as 'duplicate id': fix the "
+             "ids or map another field as parcels.fields.id\n",
+             dir);
+    r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    cr_assert(strstr(r.out, ": ok: "), "%s", r.out);
+    t_run_free(&r);
+    free(s);
+    free(gj);
+}
+
+/* Demand minimums above far_max × area of the candidates: check names
+ * the numbers; plan reports them with the pins' conflicts in one run. */
+Test(data_input, check_demand_above_capacity)
+{
+    const char *ids[5] = {"B7-1", "B7-2", "B7-3", "B7-4", "B7-5"};
+    char *s = five_zone(ids, "industries:\n" IND_A ", demand_m2: {min: 900000}}\n"
+                             "  - {id: b, kind: production, floor_height_m: 5, "
+                             "floor_load_kN_m2: 8, demand_m2: {min: 100000}}\n"
+                             "  - {id: c, kind: production, floor_height_m: 5, "
+                             "floor_load_kN_m2: 8, demand_m2: {min: 100000}}\n");
+    /* the capacity: 3.0 × the five areas as evaluate measures them
+     * (evaluate does not look at demand) */
+    char *out = path_in("out");
+    t_run r = t_cli("evaluate", s, "-o", out, "-q", "--formats", "geojson", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    char *sj_path = path_in("out/summary.json");
+    char *sj = t_slurp(sj_path, NULL);
+    static const char key[] = "\"area_m2\": {\"total\": ";
+    const char *at = sj ? strstr(sj, key) : NULL;
+    cr_assert(at, "%s", sj);
+    double cap = 3.0 * strtod(at + strlen(key), NULL);
+    free(sj);
+    free(sj_path);
+    free(s);
+
+    s = five_zone(ids, "industries:\n" IND_A ", demand_m2: {min: 900000}}\n"
+                       "  - {id: b, kind: production, floor_height_m: 5, "
+                       "floor_load_kN_m2: 8, demand_m2: {min: 100000}}\n"
+                       "  - {id: c, kind: production, floor_height_m: 5, "
+                       "floor_load_kN_m2: 8, demand_m2: {min: 100000}}\n"
+                       "pins:\n  - {parcel: B7-02, industry: b}\n");
+    char want[4096];
+    snprintf(want, sizeof want,
+             "%s:8:5: industries[0].demand_m2: industry a needs at least 900000 m² (min) but the "
+             "5 candidate parcels that can be redeveloped hold at most %.0f m² (far_max × "
+             "area_m2 under rule set 'after')",
+             s, cap);
+    r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, want), "%s\nwant %s", r.err, want);
+    cr_assert(strstr(r.err, "pins[0].parcel: no parcel 'B7-02'"), "%s", r.err);
+    t_run_free(&r);
+    /* plan: every conflict class at once, not one per run */
+    r = t_cli("plan", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "pin on parcel B7-02: the zone has no parcel with this id; did you "
+                            "mean B7-2?"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    t_run_free(&r);
+    free(s);
+
+    /* b and c fit alone but not with a's minimum lowered: the sum */
+    s = five_zone(ids, "industries:\n" IND_A ", demand_m2: {min: 80000}}\n"
+                       "  - {id: b, kind: production, floor_height_m: 5, "
+                       "floor_load_kN_m2: 8, demand_m2: {min: 80000}}\n");
+    snprintf(want, sizeof want,
+             "%s: the demand_m2 minimums of 2 industries add up to 160000 m² but the 5 candidate "
+             "parcels that can be redeveloped hold at most %.0f m² (far_max × area_m2 under "
+             "rule set 'after')\n",
+             s, cap);
+    r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert_str_eq(r.err, want);
+    t_run_free(&r);
+    free(s);
+    free(out);
 }
 
 Test(data_input, coordinates_outside_the_crs_area)

@@ -1607,6 +1607,85 @@ Test(errors, phasing_values)
                  "t.yaml:2:23: phasing.budget_cny must be >= 0 (got -1)");
     EXPECT_PARSE(HEAD "phasing: {build_years: 0, swing_from_new_share: 2, max_starts: 1}\n",
                  "t.yaml:2:24: phasing.build_years must be between 1 and 50 (got 0)",
-                 "t.yaml:2:49: phasing.swing_from_new_share must be between 0 and 1 (got 2)",
+                 "t.yaml:2:49: phasing.swing_from_new_share must be between 0 and 1 (got 2); did "
+                 "you mean 0.02?",
                  "t.yaml:2:52: unknown key 'max_starts' in phasing");
+}
+
+/* ---- a newcomer's slips (issue 11, item 7) -------------------------- */
+
+/* A full-width colon '：' (what a Chinese input method types) makes
+ * "far_max： 3" one plain string: the error it causes points at it. */
+Test(scenario, fullwidth_colon_hint)
+{
+    EXPECT_PARSE(HEAD "rules:\n  after:\n    far_max： 3\n",
+                 "t.yaml:4:5: rules.after: expected a mapping; full-width colon '：' at 4:12; "
+                 "use ':'");
+    EXPECT_PARSE(HEAD "rules:\n  after: {far_max： 3}\n",
+                 "t.yaml:3:11: unknown key 'far_max： 3' in rules.after; full-width colon '：' at "
+                 "3:18; use ':'");
+    EXPECT_PARSE(HEAD "rules：\n  after:\n    far_max: 3\n",
+                 "t.yaml:3:8: YAML syntax error: could not find expected ':'; full-width colon "
+                 "'：' at 2:6; use ':'");
+    /* inside a value or quotes it is text, and no hint is given */
+    sl_scenario *s = parse_ok("t.yaml", HEAD "name: '上楼：一期'\nindustries:\n"
+                                             "  - {id: a, name: 医疗：器械, kind: rnd, "
+                                             "floor_height_m: 5, floor_load_kN_m2: 8}\n");
+    cr_assert_str_eq(s->industries[0].name, "医疗：器械");
+    sl_scenario_destroy(s);
+}
+
+Test(scenario, tab_indentation_hint)
+{
+    EXPECT_PARSE(HEAD "rules:\n  after:\n\tfar_max: 3\n",
+                 "t.yaml:4:1: YAML syntax error: found character that cannot start any token; a "
+                 "tab at 4:1 indents the line: YAML indents with spaces only");
+    EXPECT_PARSE(HEAD "rules:\n  after:\n  \tfar_max: 3\n",
+                 "t.yaml:4:3: YAML syntax error: found character that cannot start any token; a "
+                 "tab at 4:3 indents the line: YAML indents with spaces only");
+}
+
+Test(scenario, enum_aliases_hint)
+{
+    EXPECT_PARSE(HEAD "industries:\n  - {id: a, kind: production, floor_height_m: 5, "
+                      "floor_load_kN_m2: 8, fire_class: 丙类}\n",
+                 "t.yaml:3:83: industries[0].fire_class: '丙类' is not one of A, B, C, D, E, 甲, "
+                 "乙, 丙, 丁, 戊; did you mean '丙'?");
+    EXPECT_PARSE(HEAD "industries:\n  - {id: a, kind: R&D, floor_height_m: 5, "
+                      "floor_load_kN_m2: 8}\n",
+                 "t.yaml:3:19: industries[0].kind: 'R&D' is not one of production, rnd, office, "
+                 "warehouse; did you mean 'rnd'?");
+    EXPECT_PARSE(HEAD "industries:\n  - {id: a, kind: 研发, floor_height_m: 5, "
+                      "floor_load_kN_m2: 8}\n",
+                 "t.yaml:3:19: industries[0].kind: '研发' is not one of production, rnd, office, "
+                 "warehouse; did you mean 'rnd'?");
+    EXPECT_PARSE(HEAD "industries:\n  - {id: a, kind: 仓储, floor_height_m: 5, "
+                      "floor_load_kN_m2: 8, vibration: 振源}\n",
+                 "t.yaml:3:19: industries[0].kind: '仓储' is not one of production, rnd, office, "
+                 "warehouse; did you mean 'warehouse'?",
+                 "t.yaml:3:74: industries[0].vibration: '振源' is not one of source, sensitive, "
+                 "none; did you mean 'source'?");
+}
+
+Test(scenario, demand_as_number_hint)
+{
+    EXPECT_PARSE(HEAD "industries:\n  - {id: a, kind: production, floor_height_m: 5, "
+                      "floor_load_kN_m2: 8, demand_m2: 20000}\n",
+                 "t.yaml:3:82: industries[0].demand_m2: expected a mapping, got 20000; write "
+                 "{max: 20000} (at most that much floor space) or {min: 20000, max: …}");
+}
+
+Test(scenario, share_as_percentage_hint)
+{
+    EXPECT_PARSE(HEAD "rules:\n  after:\n    coverage_max: 60\n    coverage_min: 62.5\n"
+                      "    office_gfa_share_max: 15%\n",
+                 "t.yaml:4:19: rules.after.coverage_max must be between 0 and 1 (got 60); did "
+                 "you mean 0.60?",
+                 "t.yaml:5:19: rules.after.coverage_min must be between 0 and 1 (got 62.5); did "
+                 "you mean 0.625?",
+                 "t.yaml:6:27: rules.after.office_gfa_share_max: expected a number, got '15%'; "
+                 "did you mean 0.15?");
+    /* above 100 it is no percentage: no guess */
+    EXPECT_PARSE(HEAD "rules:\n  after:\n    coverage_max: 600\n",
+                 "t.yaml:4:19: rules.after.coverage_max must be between 0 and 1 (got 600)");
 }

@@ -44,7 +44,8 @@ enum {
     SL_PATH = 512,                 /* "industries[3].demand_m2.max" */
     SL_CLIP = 60,                  /* bytes of a value quoted in a message */
     SL_MAX_EXTENDS = 16,           /* files in an `extends` chain */
-    SL_MAX_MERGED = 1000000        /* pairs visited merging a chain */
+    SL_MAX_MERGED = 1000000,       /* pairs visited merging a chain */
+    SL_MAX_FULLWIDTH = 32          /* full-width colons remembered for hints */
 };
 /* Work allowed to "did you mean" (distance-table cells), so that a file
  * with thousands of bad references cannot make suggestions quadratic. */
@@ -304,6 +305,11 @@ typedef struct perr {
     char *msg;
 } perr;
 
+/* Where a full-width colon is: files[file], 1-based line and column. */
+typedef struct fwpos {
+    int file, line, col;
+} fwpos;
+
 /* One parse: the file name for messages, the errors found so far and the
  * scenario being filled. */
 typedef struct ctx {
@@ -318,7 +324,12 @@ typedef struct ctx {
     int exclude_file;
     perr *errs;
     int n_errs, cap_errs;
-    long n_total; /* errors found, kept or not */
+    /* full-width colons '：' written where ':' was meant (a key before
+     * them), found in each file's text before it is parsed */
+    fwpos fw[SL_MAX_FULLWIDTH];
+    int n_fw;
+    bool syntax_error; /* the error being reported is libyaml's */
+    long n_total;      /* errors found, kept or not */
     bool oom;
     long suggest_budget;
     sl_scenario *s;
@@ -342,6 +353,40 @@ static int cmp_id_ref(const void *a, const void *b)
     const id_ref *x = a, *y = b;
     int r = strcmp(x->id, y->id);
     return r ? r : (x->k > y->k) - (x->k < y->k);
+}
+
+/* The full-width colon an error at (file, line) most likely comes from: one
+ * on its line, else on the line before; for a YAML syntax error, the last
+ * one before the error.  NULL when none. */
+static int fullwidth_near(const ctx *c, int file, int line)
+{
+    int best = -1;
+    for (int i = 0; i < c->n_fw; i++) {
+        if (c->fw[i].file != file || c->fw[i].line > line)
+            continue;
+        if (c->fw[i].line == line)
+            return i;
+        if (c->fw[i].line == line - 1 || c->syntax_error)
+            best = i;
+    }
+    return best;
+}
+
+/* msg with "; full-width colon '：' at L:C; use ':'" appended when such a
+ * colon explains the error (msg is freed; NULL when out of memory). */
+static char *fullwidth_hint(const ctx *c, int file, int line, char *msg)
+{
+    int i = fullwidth_near(c, file, line);
+    if (i < 0)
+        return msg;
+#define FULLWIDTH_HINT "%s; full-width colon '：' at %d:%d; use ':'"
+    int n = snprintf(NULL, 0, FULLWIDTH_HINT, msg, c->fw[i].line, c->fw[i].col);
+    char *m = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (m)
+        snprintf(m, (size_t)n + 1, FULLWIDTH_HINT, msg, c->fw[i].line, c->fw[i].col);
+#undef FULLWIDTH_HINT
+    free(msg);
+    return m;
 }
 
 static void vreport(ctx *c, int file, int line, int col, const char *fmt, va_list ap)
@@ -371,6 +416,11 @@ static void vreport(ctx *c, int file, int line, int col, const char *fmt, va_lis
         return;
     }
     vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+    msg = fullwidth_hint(c, file, line, msg);
+    if (!msg) {
+        c->oom = true;
+        return;
+    }
     c->errs[c->n_errs++] = (perr){file, line, col, c->n_total, msg};
 }
 
@@ -774,8 +824,28 @@ static void yaml_problem(ctx *c, const yaml_parser_t *yp, const char *text, size
                strstr(problem, "UTF-8") ? " (save the scenario as UTF-8)" : "");
         return;
     }
-    report(c, (int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1,
-           "YAML syntax error: %s", problem);
+    int line = (int)yp->problem_mark.line + 1;
+    /* A tab in the indentation: libyaml says only "found character that
+     * cannot start any token".  Find the line's leading blanks. */
+    const char *p = text, *end = text + len;
+    for (int l = 1; l < line && p < end; p++)
+        if (*p == '\n')
+            l++;
+    int tab_col = 0;
+    for (int col = 1; p < end && (*p == ' ' || *p == '\t'); p++, col++)
+        if (*p == '\t') {
+            tab_col = col;
+            break;
+        }
+    c->syntax_error = true;
+    if (tab_col)
+        report(c, line, (int)yp->problem_mark.column + 1,
+               "YAML syntax error: %s; a tab at %d:%d indents the line: YAML indents with "
+               "spaces only",
+               problem, line, tab_col);
+    else
+        report(c, line, (int)yp->problem_mark.column + 1, "YAML syntax error: %s", problem);
+    c->syntax_error = false;
 }
 
 /* One event into the tree.  Returns false to stop: an error is recorded. */
@@ -868,8 +938,64 @@ static bool take_event(ctx *c, ytree *t, const yaml_event_t *ev, ynode **stack, 
     return !anchor || anchor_set(c, t, (const char *)anchor, n);
 }
 
+/* Remember the full-width colons '：' (U+FF1A, what a Chinese input method
+ * types for ':') that follow a key: an ASCII name at the start of a line,
+ * after "- ", '{' or ',', outside quotes and comments.  YAML takes
+ * "far_max： 3" for one plain string, so the errors it causes (a mapping
+ * expected, an unknown key, a syntax error) get a hint. */
+static bool isalnum_ascii(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static void scan_fullwidth(ctx *c, const char *text, size_t len)
+{
+    int line = 1, col = 1;
+    size_t start = 0; /* of the current line */
+    char quote = 0;
+    bool comment = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            line++;
+            col = 1;
+            start = i + 1;
+            quote = 0;
+            comment = false;
+            continue;
+        }
+        if ((ch & 0xC0) != 0x80 && i > start)
+            col++;
+        if (comment)
+            continue;
+        if (quote) {
+            if (ch == (unsigned char)quote)
+                quote = 0;
+            continue;
+        }
+        if (ch == '"' || ch == '\'') {
+            quote = (char)ch;
+            continue;
+        }
+        if (ch == '#' && (i == start || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+            comment = true;
+            continue;
+        }
+        if (ch != 0xEF || i + 2 >= len || (unsigned char)text[i + 1] != 0xBC ||
+            (unsigned char)text[i + 2] != 0x9A)
+            continue;
+        size_t k = i;
+        while (k > start && text[k - 1] > 0 && (isalnum_ascii(text[k - 1]) || text[k - 1] == '_'))
+            k--;
+        bool key = k < i && (k == start || strchr(" \t{,-", text[k - 1]));
+        if (key && c->n_fw < SL_MAX_FULLWIDTH)
+            c->fw[c->n_fw++] = (fwpos){c->cur_file, line, col};
+    }
+}
+
 static bool build_tree(ctx *c, ytree *t, const char *text, size_t len)
 {
+    scan_fullwidth(c, text, len);
     yaml_parser_t yp;
     if (!yaml_parser_initialize(&yp)) {
         c->oom = true;
@@ -1066,6 +1192,16 @@ static num_result read_number(const ynode *n, double *out)
     return NUM_OK;
 }
 
+/* "; did you mean 0.60?" for a share written as the percentage pct. */
+static void share_hint(double pct, char *buf, size_t size)
+{
+    double share = pct / 100;
+    if (fabs(pct - floor(pct + 0.5)) < 1e-9)
+        snprintf(buf, size, "; did you mean %.2f?", share);
+    else
+        snprintf(buf, size, "; did you mean %g?", share);
+}
+
 /* Read a number (or integer) into *out after checking its range.  A null
  * value gives false without an error when null_ok (the default stays). */
 static bool get_number(ctx *c, const char *path, const ynode *n, const num_range *r, bool integer,
@@ -1079,9 +1215,19 @@ static bool get_number(ctx *c, const char *path, const ynode *n, const num_range
         if (null_ok)
             return false;
         /* fall through */
-    case NUM_BAD:
-        fail(c, n, "%s: expected %s, got %s", path, expected, describe(n, got, sizeof got));
+    case NUM_BAD: {
+        /* "60%" for a share */
+        char hint[64] = "";
+        if (r->min == 0 && r->max == 1 && n->type == YN_SCALAR && n->len > 1 &&
+            n->text[n->len - 1] == '%') {
+            char *end;
+            double pct = strtod(n->text, &end);
+            if (end == n->text + n->len - 1 && pct >= 0 && pct <= 100)
+                share_hint(pct, hint, sizeof hint);
+        }
+        fail(c, n, "%s: expected %s, got %s%s", path, expected, describe(n, got, sizeof got), hint);
         return false;
+    }
     case NUM_NONFINITE:
         fail(c, n, "%s: expected a finite number, got %s", path, describe(n, got, sizeof got));
         return false;
@@ -1092,8 +1238,13 @@ static bool get_number(ctx *c, const char *path, const ynode *n, const num_range
         return false;
     }
     if (!in_range(r, v)) {
-        fail(c, n, "%s must be %s (got %s)", path, range_text(r, rt, sizeof rt),
-             clip(n->text, tmp, sizeof tmp));
+        char hint[64] = "";
+        if (r->min == 0 && r->max == 1 && v >= 2 && v <= 100) {
+            /* a share written as a percentage */
+            share_hint(v, hint, sizeof hint);
+        }
+        fail(c, n, "%s must be %s (got %s)%s", path, range_text(r, rt, sizeof rt),
+             clip(n->text, tmp, sizeof tmp), hint);
         return false;
     }
     *out = v;
@@ -1133,6 +1284,70 @@ static const char *enum_list(const enum_def *d, char *buf, size_t size)
     return buf;
 }
 
+/* What a newcomer writes for a value of an enumeration, and the value
+ * meant: Chinese names, "R&D", fire classes with 类. */
+typedef struct enum_alias_item {
+    const enum_def *def;
+    const char *alias, *name;
+} enum_alias_item;
+
+static const enum_alias_item enum_aliases[] = {
+    {&kind_def, "R&D", "rnd"},
+    {&kind_def, "RD", "rnd"},
+    {&kind_def, "R+D", "rnd"},
+    {&kind_def, "research", "rnd"},
+    {&kind_def, "研发", "rnd"},
+    {&kind_def, "生产", "production"},
+    {&kind_def, "制造", "production"},
+    {&kind_def, "manufacturing", "production"},
+    {&kind_def, "办公", "office"},
+    {&kind_def, "仓储", "warehouse"},
+    {&kind_def, "仓库", "warehouse"},
+    {&kind_def, "物流", "warehouse"},
+    {&kind_def, "storage", "warehouse"},
+    {&kind_def, "logistics", "warehouse"},
+    {&vibration_def, "振源", "source"},
+    {&vibration_def, "振动源", "source"},
+    {&vibration_def, "敏感", "sensitive"},
+    {&vibration_def, "无", "none"},
+    {&fire_def, "甲类", "甲"},
+    {&fire_def, "乙类", "乙"},
+    {&fire_def, "丙类", "丙"},
+    {&fire_def, "丁类", "丁"},
+    {&fire_def, "戊类", "戊"},
+    {&fire_def, "A类", "A"},
+    {&fire_def, "B类", "B"},
+    {&fire_def, "C类", "C"},
+    {&fire_def, "D类", "D"},
+    {&fire_def, "E类", "E"},
+};
+
+/* The value meant by text, an alias of d (ASCII letters in any case), or
+ * NULL. */
+static const char *enum_alias(const enum_def *d, const char *text)
+{
+    for (size_t i = 0; i < sizeof enum_aliases / sizeof enum_aliases[0]; i++) {
+        const enum_alias_item *a = &enum_aliases[i];
+        if (a->def != d)
+            continue;
+        const char *x = a->alias, *y = text;
+        while (*x && *y) {
+            char cx = *x, cy = *y;
+            if (cx >= 'A' && cx <= 'Z')
+                cx = (char)(cx - 'A' + 'a');
+            if (cy >= 'A' && cy <= 'Z')
+                cy = (char)(cy - 'A' + 'a');
+            if (cx != cy)
+                break;
+            x++;
+            y++;
+        }
+        if (!*x && !*y)
+            return a->name;
+    }
+    return NULL;
+}
+
 static bool get_enum(ctx *c, const char *path, const ynode *n, const enum_def *d, void *dst)
 {
     char list[256], got[SL_CLIP + 16], tmp[SL_CLIP + 8];
@@ -1156,7 +1371,9 @@ static bool get_enum(ctx *c, const char *path, const ynode *n, const enum_def *d
     for (int i = 0; i < d->n && k < 32; i++)
         if (d->items[i].listed)
             names[k++] = d->items[i].name;
-    const char *s = suggest(c, n->text, names, k);
+    const char *s = enum_alias(d, n->text);
+    if (!s)
+        s = suggest(c, n->text, names, k);
     enum_list(d, list, sizeof list);
     if (s)
         fail(c, n, "%s: '%s' is not one of %s; did you mean '%s'?", path,
@@ -1708,6 +1925,16 @@ static const field demand_fields[] = {
 static void sub_demand(ctx *c, const char *path, ynode *v, void *obj)
 {
     sl_industry *ind = obj;
+    double m2;
+    if (read_number(v, &m2) == NUM_OK) {
+        char tmp[SL_CLIP + 8];
+        clip(v->text, tmp, sizeof tmp);
+        fail(c, v,
+             "%s: expected a mapping, got %s; write {max: %s} (at most that much floor space) "
+             "or {min: %s, max: …}",
+             path, tmp, tmp, tmp);
+        return;
+    }
     ynode *found[N_OF(demand_fields)];
     parse_fields(c, path, v, demand_fields, N_OF(demand_fields), obj, found);
     if (ind->demand_max_m2 < ind->demand_min_m2)
@@ -1836,6 +2063,7 @@ static void parse_industries(ctx *c, ynode *v)
         sl_industry_init(ind);
         ind->line = item->line;
         ind->col = item->col;
+        ind->file = item->file;
         parse_fields(c, where, item, industry_fields, N_OF(industry_fields), ind, found);
         c->ind_id[k] = found[IND_ID];
         c->ind_item[k] = i;
@@ -2074,8 +2302,11 @@ static void parse_pins(ctx *c, ynode *v)
         sl_pin_init(&in.pin);
         in.pin.line = item->line;
         in.pin.col = item->col;
+        in.pin.file = item->file;
         in.rule_nodes = &rule_nodes[(size_t)k * N_RULE_KEYS];
         parse_fields(c, where, item, pin_fields, N_OF(pin_fields), &in, found);
+        in.pin.parcel_line = found[PIN_PARCEL] ? found[PIN_PARCEL]->line : item->line;
+        in.pin.parcel_col = found[PIN_PARCEL] ? found[PIN_PARCEL]->col : item->col;
         if (in.industry) {
             key_path(path, where, "industry");
             in.pin.industry = resolve_industry(c, path, found[PIN_INDUSTRY], in.industry);

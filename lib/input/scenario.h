@@ -94,6 +94,7 @@ typedef struct sl_industry {
     double rent_cny_m2_month; /* NAN: economics' default */
     double tax_cny_m2_year;   /* NAN: 0 */
     int line, col;            /* where it was declared */
+    int file;                 /* in files[file] (0 in memory) */
 } sl_industry;
 
 typedef struct sl_chain_link {
@@ -113,6 +114,8 @@ typedef struct sl_pin {
     sl_rule_override rules; /* mask 0 = none */
     int start_year;         /* phasing: 0 = free */
     int line, col;
+    int file;                    /* the file that wrote it: index into files (0 in memory) */
+    int parcel_line, parcel_col; /* where its parcel id was written */
 } sl_pin;
 
 /* The economics section (docs/model.md §11); defaults as there. */

@@ -41,6 +41,8 @@ struct sl_source {
     bool projected;
     double units_m; /* metres per linear unit (projected) */
     char crs_name[128];
+    char overridden[128]; /* the source's own CRS that parcels.crs replaced, or "" */
+    int map_epsg;         /* sl_source_map_epsg: 0 unknown yet, -1 the source's own */
     char driver[64];
     bool check_utf8;
     char encoding[64];       /* GDAL recodes text from this ("" = none) */
@@ -348,21 +350,39 @@ static bool setup_crs(sl_source *s, const sl_source_options *o, sl_error *err)
             return false;
         }
     }
-    if (lsrs) {
-        s->srs = OSRClone(lsrs);
-        if (qsrs)
-            OSRDestroySpatialReference(qsrs);
-    } else if (qsrs) {
-        s->srs = qsrs; /* the SRID of the query's geometries */
-    } else if (o->crs) {
+    if (o->crs) {
+        /* An explicit parcels.crs wins over the source's own: wrong .prj
+         * files are common in survey data (docs/scenario.md). */
         s->srs = OSRNewSpatialReference(NULL);
         if (OSRSetFromUserInput(s->srs, o->crs) != OGRERR_NONE) {
             sl_error_add(err, SL_ERR_SCENARIO,
                          "parcels.crs: '%s' is not a coordinate reference system PROJ knows "
                          "(write it as EPSG:4547, a WKT or a PROJ string)",
                          o->crs);
+            if (qsrs)
+                OSRDestroySpatialReference(qsrs);
             return false;
         }
+        OGRSpatialReferenceH own = lsrs ? lsrs : qsrs;
+        static const char *const same_opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
+                                                "CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
+                                                NULL};
+        if (own && !OSRIsSameEx(own, s->srs, same_opts)) {
+            OGRSpatialReferenceH given = s->srs;
+            s->srs = OSRClone(own);
+            set_crs_name(s);
+            snprintf(s->overridden, sizeof s->overridden, "%s", s->crs_name);
+            OSRDestroySpatialReference(s->srs);
+            s->srs = given;
+        }
+        if (qsrs)
+            OSRDestroySpatialReference(qsrs);
+    } else if (lsrs) {
+        s->srs = OSRClone(lsrs);
+        if (qsrs)
+            OSRDestroySpatialReference(qsrs);
+    } else if (qsrs) {
+        s->srs = qsrs; /* the SRID of the query's geometries */
     } else {
         if (!o->need_crs)
             return true;
@@ -694,6 +714,11 @@ OGRSpatialReferenceH sl_source_srs(const sl_source *s)
 const char *sl_source_crs_name(const sl_source *s)
 {
     return s->srs ? s->crs_name : "none";
+}
+
+const char *sl_source_crs_overridden(const sl_source *s)
+{
+    return s->overridden[0] ? s->overridden : NULL;
 }
 const char *sl_source_driver(const sl_source *s)
 {
@@ -1043,6 +1068,24 @@ static int local_epsg(double lon, double lat)
     if (zone > 60)
         zone = 60;
     return (lat >= 0 ? 32600 : 32700) + zone;
+}
+
+int sl_source_map_epsg(sl_source *s)
+{
+    if (s->map_epsg == 0) {
+        s->map_epsg = -1;
+        if (s->srs && !s->projected) {
+            OGREnvelope ext;
+            sl_gdal_capture cap;
+            sl_gdal_capture_push(&cap);
+            bool have = OGR_L_GetExtent(s->layer, &ext, TRUE) == OGRERR_NONE;
+            sl_gdal_capture_pop();
+            if (!have)
+                memset(&ext, 0, sizeof ext);
+            s->map_epsg = local_epsg((ext.MinX + ext.MaxX) / 2, (ext.MinY + ext.MaxY) / 2);
+        }
+    }
+    return s->map_epsg > 0 ? s->map_epsg : 0;
 }
 
 sl_status sl_source_metric_frame(sl_source *s, double lon0, double lat0,

@@ -18,7 +18,7 @@ typedef struct sl_source_options {
     const char *source;   /* dataset name or path (required) */
     const char *layer;    /* NULL: the first layer; an SQL query when
                                 sl_is_sql_query() says so */
-    const char *crs;      /* used only when the source has no CRS */
+    const char *crs;      /* wins over the source's own CRS (a wrong .prj) */
     const char *encoding; /* used only for DBFs without .cpg */
     bool need_crs;        /* fail when no CRS can be found */
 } sl_source_options;
@@ -46,6 +46,16 @@ const char *sl_source_label(const sl_source *s);
 OGRSpatialReferenceH sl_source_srs(const sl_source *s);
 /* "EPSG:4547"-style name, or the CRS's name. */
 const char *sl_source_crs_name(const sl_source *s);
+/* The source's own CRS ("EPSG:4326"-style) when parcels.crs replaced a
+ * different one, else NULL; for the caller's warning. */
+const char *sl_source_crs_overridden(const sl_source *s);
+/* The CRS the map (shanglou.gpkg) is written in, as an EPSG code: 0 for a
+ * projected layer (kept in its own CRS); for a geographic one, the local
+ * metric CRS of the layer's centre, so that QGIS measures metres: the
+ * CGCS2000 3-degree Gauss-Krüger zone by central meridian (EPSG:4534-4554)
+ * inside China's extent (73.5-136.5°E, 3-54°N), else the WGS 84 UTM zone
+ * (EPSG:326xx north, 327xx south).  Reads the layer's extent once. */
+int sl_source_map_epsg(sl_source *s);
 const char *sl_source_driver(const sl_source *s);
 /* Text fields must be checked for valid UTF-8 (DBF with unknown encoding). */
 bool sl_source_check_utf8(const sl_source *s);

@@ -14,6 +14,7 @@
 #include "out/layer_writer.h"
 #include "out/parcels_layer.h"
 #include "out/styles.h"
+#include "input/source.h"
 
 struct sl_gpkg_writer {
     char *path;
@@ -62,6 +63,7 @@ sl_gpkg_writer *sl_gpkg_writer_open(const char *path, const sl_zone *z, bool pla
      * the current time unless told otherwise (reset on close). */
     CPLSetConfigOption("OGR_CURRENT_DATE", SL_GPKG_DATE);
     bool ok = (w->d = sl_out_dataset_create(path, "GPKG", err)) &&
+              sl_out_dataset_set_crs(w->d, sl_source_map_epsg(z->src), err) == SL_OK &&
               (w->parcels = sl_parcels_writer_open_in(w->d, z, plan_mode, err));
     if (ok && plan_mode)
         ok = (w->buildings = sl_buildings_writer_open_in(w->d, z, err)) &&

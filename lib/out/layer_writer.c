@@ -71,6 +71,7 @@ struct sl_out_dataset {
     sl_pg_mode mode;
     char *prefix, *run_id, *scenario;
     OGRSpatialReferenceH wgs84;
+    OGRSpatialReferenceH target; /* not GeoJSON: the layers' CRS when set (a clone) */
     int n;
     sl_out_layer layers[SL_MAX_OUT_LAYERS];
     /* writer thread and its queue (ring buffer), guarded by mu */
@@ -121,6 +122,23 @@ sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_e
         OSRSetAxisMappingStrategy(d->wgs84, OAMS_TRADITIONAL_GIS_ORDER);
     }
     return d;
+}
+
+sl_status sl_out_dataset_set_crs(sl_out_dataset *d, int epsg, sl_error *err)
+{
+    if (d->geojson || d->pg || epsg <= 0)
+        return SL_OK;
+    OGRSpatialReferenceH t = OSRNewSpatialReference(NULL);
+    if (!t || OSRImportFromEPSG(t, epsg) != OGRERR_NONE) {
+        OSRDestroySpatialReference(t);
+        sl_error_add(err, SL_ERR_IO, "%s: cannot set up EPSG:%d for the map", d->path, epsg);
+        return SL_ERR_IO;
+    }
+    OSRSetAxisMappingStrategy(t, OAMS_TRADITIONAL_GIS_ORDER);
+    if (d->target)
+        OSRDestroySpatialReference(d->target);
+    d->target = t;
+    return SL_OK;
 }
 
 const char *sl_pg_mode_name(sl_pg_mode m)
@@ -317,6 +335,8 @@ static void dataset_free(sl_out_dataset *d)
     free(d->failure);
     if (d->wgs84)
         OSRDestroySpatialReference(d->wgs84);
+    if (d->target)
+        OSRDestroySpatialReference(d->target);
     free(d->prefix);
     free(d->run_id);
     free(d->scenario);
@@ -693,6 +713,17 @@ sl_out_layer *sl_out_layer_create(sl_out_dataset *d, const char *name, OGRSpatia
             l->srs = OSRClone(srs);
         }
         layer_srs = NULL;
+    } else if (d->target && srs && !OSRIsSame(srs, d->target)) {
+        /* Reprojected on the calling thread, as for GeoJSON. */
+        l->ct = OCTNewCoordinateTransformation(srs, d->target);
+        l->ct_ready = true;
+        if (!l->ct) {
+            sl_error_add(err, SL_ERR_IO, "%s: cannot transform the parcels' CRS to the map's",
+                         d->path);
+            return NULL;
+        }
+        l->srs = OSRClone(srs);
+        layer_srs = d->target;
     }
     sl_gdal_capture cap;
     sl_gdal_capture_push(&cap);
@@ -875,7 +906,7 @@ static void rfc7946_orient(OGRGeometryH g)
 static OGRGeometryH rfc7946_geometry(sl_out_layer *l, OGRGeometryH g)
 {
     if (l->srs && !l->ct_ready) {
-        l->ct = OCTNewCoordinateTransformation(l->srs, l->d->wgs84);
+        l->ct = OCTNewCoordinateTransformation(l->srs, l->d->geojson ? l->d->wgs84 : l->d->target);
         l->ct_ready = true;
     }
     if (g && l->ct && OGR_G_Transform(g, l->ct) != OGRERR_NONE) {
@@ -883,7 +914,7 @@ static OGRGeometryH rfc7946_geometry(sl_out_layer *l, OGRGeometryH g)
         OGR_G_DestroyGeometry(g);
         g = NULL;
     }
-    if (g)
+    if (g && l->d->geojson)
         rfc7946_orient(g);
     return g;
 }
@@ -1069,7 +1100,7 @@ sl_status sl_out_layer_write(sl_out_layer *l, OGRFeatureH f, OGRGeometryH g, con
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
-    if (d->geojson)
+    if (d->geojson || l->srs)
         g = rfc7946_geometry(l, g);
     out_item it = {l, f, g, what_copy};
     pthread_mutex_lock(&d->mu);

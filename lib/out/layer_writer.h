@@ -24,6 +24,12 @@ typedef struct sl_out_layer sl_out_layer;
  * Free with sl_out_dataset_close(). */
 sl_out_dataset *sl_out_dataset_create(const char *path, const char *driver, sl_error *err);
 
+/* Write the layers created from now on in EPSG:epsg: geometries given in
+ * another CRS are reprojected (shanglou.gpkg of a geographic source, in
+ * metres).  Nothing for GeoJSON (always WGS 84), PostgreSQL or epsg <= 0.
+ * SL_ERR_IO with a message when PROJ does not know the code. */
+sl_status sl_out_dataset_set_crs(sl_out_dataset *d, int epsg, sl_error *err);
+
 /* How a run's tables meet the tables already in a PostgreSQL database. */
 typedef enum sl_pg_mode {
     SL_PG_CREATE,    /* fail when a table of the run exists */

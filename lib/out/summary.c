@@ -140,6 +140,14 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
     put_str(f, z->layer_name);
     fputs(",\n  \"crs\": ", f);
     put_str(f, z->crs_name);
+    /* the CRS of shanglou.gpkg: the source's when projected, else a local
+     * metric one (sl_source_map_epsg) */
+    int map_epsg = sl_source_map_epsg(z->src);
+    char map_crs[32];
+    if (map_epsg > 0)
+        snprintf(map_crs, sizeof map_crs, "EPSG:%d", map_epsg);
+    fputs(",\n  \"gpkg_crs\": ", f);
+    put_str(f, map_epsg > 0 ? map_crs : z->crs_name);
     fprintf(f, ",\n  \"parcels\": {\"total\": %d", z->n);
     if (plan)
         fprintf(f, ", \"redeveloped\": %lld, \"kept\": %lld", redeveloped, kept);

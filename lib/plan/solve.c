@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "eval/fit.h"
+#include "eval/precheck.h"
 #include "util/log.h"
 
 /* Work limits (counts, not seconds, so that a run that finishes within
@@ -1032,8 +1033,19 @@ static void diag_pins_static(solver *S)
         const sl_pin *pin = &S->sc->pins[k];
         int pi = find_parcel(z, pin->parcel);
         if (pi < 0) {
-            pl_msg(&S->msgs, &S->nmsgs, "pin on parcel %s: the zone has no parcel with this id",
-                   pin->parcel ? pin->parcel : "(null)");
+            const char *near = NULL;
+            const char **ids = pin->parcel ? calloc((size_t)z->n + 1, sizeof *ids) : NULL;
+            if (ids) {
+                long budget = SL_DID_YOU_MEAN_BUDGET;
+                for (int j = 0; j < z->n; j++)
+                    ids[j] = z->p[j].id;
+                near = sl_did_you_mean(pin->parcel, ids, z->n, &budget);
+            }
+            pl_msg(&S->msgs, &S->nmsgs,
+                   "pin on parcel %s: the zone has no parcel with this id%s%s%s",
+                   pin->parcel ? pin->parcel : "(null)", near ? "; did you mean " : "",
+                   near ? near : "", near ? "?" : "");
+            free(ids);
             continue;
         }
         const sl_parcel *p = &z->p[pi];
@@ -1076,6 +1088,19 @@ static void diag_pins_static(solver *S)
             pl_msg(&S->msgs, &S->nmsgs,
                    "industry %s: demand_m2 min %.0f m² is above its max %.0f m²",
                    S->sc->industries[i].id, S->dmin[i], S->dmax[i]);
+}
+
+/* Demand minimums above what the redevelopable candidates can hold at
+ * all (sl_zone_check_demand).  -1 when out of memory. */
+static int diag_demand_static(solver *S)
+{
+    sl_error e;
+    sl_error_init(&e);
+    sl_status st = sl_zone_check_demand(S->z, &e);
+    for (int i = 0; i < e.n; i++)
+        pl_msg(&S->msgs, &S->nmsgs, "%s", e.msgs[i]);
+    sl_error_clear(&e);
+    return st == SL_ERR_NOMEM ? -1 : 0;
 }
 
 /* ---- the plan ------------------------------------------------------------ */
@@ -1413,9 +1438,10 @@ static step setup(solver *S, sl_plan *P)
  * sharing one pricing problem; an empty incumbent. */
 static step prepare(solver *S)
 {
+    /* Every conflict that can be found before the column generation is
+     * collected (here, nothing_to_plan and seed) before the plan is
+     * declared infeasible: a planner sees them all in one run. */
     diag_pins_static(S);
-    if (S->nmsgs > 0)
-        return STEP_INFEASIBLE;
     if (build_classes(S) != 0 || build_pairs(S) != 0)
         return STEP_NOMEM;
     S->inc_choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
@@ -1443,6 +1469,14 @@ static step nothing_to_plan(solver *S)
     return STEP_DONE;
 }
 
+/* Pins cannot hold, so the column generation, which diagnoses demand
+ * ranges exactly, will not run: add the demand minimums that no plan can
+ * meet at all, so that one run names every conflict it can. */
+static step seed_infeasible(solver *S)
+{
+    return diag_demand_static(S) != 0 ? STEP_NOMEM : STEP_INFEASIBLE;
+}
+
 /* The master and its first columns: every class priced at y = 0 (also a
  * first bound).  A pinned class without any stack cannot hold its pin. */
 static step seed(solver *S)
@@ -1458,23 +1492,24 @@ static step seed(solver *S)
         S->cls[c].best_0 = S->cls[c].best_y;
         S->cls[c].seeded = true;
     }
-    if (!exact0 && sv_stop(S))
-        return STEP_NO_PLAN; /* cut short: an empty class proves nothing */
+    if (!exact0 && sv_stop(S)) /* cut short: an empty class proves nothing */
+        return S->nmsgs ? seed_infeasible(S) : STEP_NO_PLAN;
     const sl_scenario *sc = S->sc;
     for (int c = 0; c < S->ncls; c++) {
         pclass *C = &S->cls[c];
         if (C->ctx.pinned && C->nstk == 0) {
+            int before = S->nmsgs;
             const sl_parcel *p = &S->z->p[S->par[C->parc[0]].zi];
             for (int k = 0; k < sc->n_pins; k++)
                 if (sc->pins[k].parcel && p->id && strcmp(sc->pins[k].parcel, p->id) == 0)
                     pl_diag_pin(&C->ctx, p, &sc->pins[k], &S->msgs, &S->nmsgs);
-            if (S->nmsgs == 0)
+            if (S->nmsgs == before)
                 pl_msg(&S->msgs, &S->nmsgs,
                        "pin on parcel %s: no stack meets the parcel's rules together with the pin",
                        p->id ? p->id : "?");
         }
     }
-    return S->nmsgs ? STEP_INFEASIBLE : STEP_OK;
+    return S->nmsgs ? seed_infeasible(S) : STEP_OK;
 }
 
 /* Column generation: first to a master that meets every demand range
