@@ -262,6 +262,16 @@ static void td_num(sl_textbuf *b, double v, int dec)
     sl_textbuf_puts(b, "</td>");
 }
 
+/* A current floor space or FAR: "unknown" rather than a dash when the
+ * layer does not say (docs/model.md §2). */
+static void td_current(sl_textbuf *b, double v, int dec)
+{
+    if (isnan(v))
+        sl_textbuf_puts(b, "<td class=\"warn\">unknown 未知</td>");
+    else
+        td_num(b, v, dec);
+}
+
 static void td_text(sl_textbuf *b, const char *s)
 {
     sl_textbuf_puts(b, "<td>");
@@ -278,7 +288,7 @@ static void swatch(sl_textbuf *b, sl_rgb c)
 /* Zone totals, as summary.json counts them. */
 typedef struct totals {
     double area, cand_area, gfa, cand_gfa, gain;
-    long long redeveloped, kept;
+    long long redeveloped, kept, unknown; /* unknown: current GFA unknown, not summed */
 } totals;
 
 static totals zone_totals(const sl_zone *z, const sl_plan *plan)
@@ -289,12 +299,14 @@ static totals zone_totals(const sl_zone *z, const sl_plan *plan)
         if (p->status == SL_PARCEL_REJECTED)
             continue;
         t.area += p->area_m2;
-        t.gfa += p->current_gfa_m2;
+        bool known = !isnan(p->current_gfa_m2);
+        t.gfa += known ? p->current_gfa_m2 : 0;
+        t.unknown += !known;
         if (p->status != SL_PARCEL_CANDIDATE)
             continue;
         t.cand_area += p->area_m2;
-        t.cand_gfa += p->current_gfa_m2;
-        if (p->env)
+        t.cand_gfa += known ? p->current_gfa_m2 : 0;
+        if (p->env && known)
             t.gain += p->gain_m2;
         if (plan && plan->pp[i].redeveloped)
             t.redeveloped++;
@@ -323,7 +335,7 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         double area = 0, cur = 0;
         for (int i = 0; i < z->n; i++)
             if (plan->pp[i].redeveloped)
-                area += z->p[i].area_m2, cur += z->p[i].current_gfa_m2;
+                area += z->p[i].area_m2, cur += sl_parcel_current_gfa_used(&z->p[i]);
         sl_textbuf_printf(b, "<tr><th>redeveloped 改造</th><td class=\"n\">%lld</td>",
                           t.redeveloped);
         td_num(b, area, 0);
@@ -343,6 +355,34 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
     sl_textbuf_puts(b, " m² of floor area under the plan rule set <b>");
     sl_textbuf_xml(b, z->sc->rules[z->sc->plan_rules].name);
     sl_textbuf_puts(b, "</b> (sum of <code>gain_m2</code>).</p>\n");
+    if (t.unknown)
+        sl_textbuf_printf(b,
+                          "<p class=\"warn\">The current floor space of %lld %s is unknown "
+                          "(现状建面未知): not in the totals above.</p>\n",
+                          t.unknown, t.unknown == 1 ? "parcel" : "parcels");
+}
+
+/* What the run warned about, as summary.json's warnings. */
+static void warnings(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
+{
+    int n = z->n_warnings;
+    for (int k = 0; plan && plan->industry_unfit && k < plan->n_industries; k++)
+        n += plan->industry_unfit[k] != NULL;
+    if (!n)
+        return;
+    sl_textbuf_puts(b, "<h2>注意 Warnings</h2>\n<ul class=\"warn\">\n");
+    for (int k = 0; k < z->n_warnings; k++) {
+        sl_textbuf_puts(b, "<li>");
+        sl_textbuf_xml(b, z->warnings[k]);
+        sl_textbuf_puts(b, "</li>\n");
+    }
+    for (int k = 0; plan && plan->industry_unfit && k < plan->n_industries; k++)
+        if (plan->industry_unfit[k]) {
+            sl_textbuf_puts(b, "<li>");
+            sl_textbuf_xml(b, plan->industry_unfit[k]);
+            sl_textbuf_puts(b, "</li>\n");
+        }
+    sl_textbuf_puts(b, "</ul>\n");
 }
 
 static void rule_sets(sl_textbuf *b, const sl_zone *z)
@@ -399,7 +439,9 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
     }
     for (int i = 0; i < z->n; i++)
         if (z->p[i].status == SL_PARCEL_CANDIDATE)
-            order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
+            /* unknown gains (unknown floor space) last, never NaN in the sort */
+            order[n++] =
+                (by_gain){z->p[i].env && !isnan(z->p[i].gain_m2) ? z->p[i].gain_m2 : -INFINITY, i};
     qsort(order, (size_t)n, sizeof *order, cmp_gain);
     sl_textbuf_puts(b, "<h2>低效工业用地 Candidates, by gain</h2>\n<table>\n<tr><th>id</th>"
                        "<th>land use</th><th>area m²</th><th>current GFA m²</th><th>FAR</th>"
@@ -416,8 +458,8 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
         td_text(b, p->id);
         td_text(b, p->land_use);
         td_num(b, p->area_m2, 0);
-        td_num(b, p->current_gfa_m2, 0);
-        td_num(b, p->current_far, 2);
+        td_current(b, p->current_gfa_m2, 0);
+        td_current(b, p->current_far, 2);
         td_num(b, p->tax_per_mu_cny, 0);
         for (int r = 0; r < sc->n_rules; r++)
             td_num(b, p->env ? p->env[r].max_gfa_m2 : NAN, 0);
@@ -534,8 +576,15 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, con
         if (isfinite(ind->demand_max_m2))
             sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"max\"></i>",
                               100 * ind->demand_max_m2 / scale);
-        sl_textbuf_printf(b, "</div></td><td class=\"%s\">%s</td></tr>\n", ok ? "ok" : "warn",
-                          ok ? "✓" : "outside demand");
+        /* An industry that fits no storey anywhere is no success, whatever
+         * its demand (docs/model.md §5). */
+        const char *unfit = plan->industry_unfit ? plan->industry_unfit[k] : NULL;
+        sl_textbuf_printf(b, "</div></td><td class=\"%s\">", ok && !unfit ? "ok" : "warn");
+        if (unfit)
+            sl_textbuf_xml(b, "fits no storey 无处可放");
+        else
+            sl_textbuf_puts(b, ok ? "✓" : "outside demand");
+        sl_textbuf_puts(b, "</td></tr>\n");
     }
     sl_textbuf_puts(b, "</table>\n<p class=\"meta\">Bars: GFA; ticks: demand min and max.</p>\n");
 }
@@ -641,7 +690,7 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         sl_textbuf_puts(b, "<tr>");
         td_text(b, p->id);
         td_num(b, p->area_m2, 0);
-        td_num(b, p->current_gfa_m2, 0);
+        td_current(b, p->current_gfa_m2, 0);
         td_text(b, plan->pp[i].reason ? plan->pp[i].reason : p->reason);
         sl_textbuf_puts(b, "</tr>\n");
         n++;
@@ -773,7 +822,8 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
         sl_textbuf_printf(b, " (stop_reason %s)", why);
     bool have = ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE;
     if (have) {
-        sl_textbuf_printf(b, " · %d parcels started · discounted value ", ph->n_started);
+        sl_textbuf_printf(b, " · %d %s started · discounted value ", ph->n_started,
+                          ph->n_started == 1 ? "parcel" : "parcels");
         sl_textbuf_num(b, ph->objective, 0);
         sl_textbuf_puts(b, " · bound ");
         sl_textbuf_num(b, ph->has_bound ? ph->bound : NAN, 0);
@@ -952,6 +1002,7 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf_puts(&b, ") · plan rule set <b>");
     sl_textbuf_xml(&b, sc->rules[sc->plan_rules].name);
     sl_textbuf_puts(&b, "</b></p>\n");
+    warnings(&b, z, plan);
     zone_summary(&b, z, plan);
     sl_status st = sl_report_map(&b, z, plan, colours, err);
     if (plan) {

@@ -238,11 +238,13 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode)
     }
     sl_textbuf_puts(b, "</symbols>\n</renderer-v2>\n");
     /* "id" and the FAR on the next line: the planned FAR of a redeveloped
-     * parcel, else the current one. */
+     * parcel, else the current one; "FAR unknown" when the layer does not
+     * say (docs/model.md §2: never 0). */
     labeling(b,
-             plan_mode
-                 ? "concat(\"id\", '\\n', format_number(coalesce(\"far\", \"current_far\"), 2))"
-                 : "concat(\"id\", '\\n', format_number(\"current_far\", 2))",
+             plan_mode ? "concat(\"id\", '\\n', coalesce(format_number(coalesce(\"far\", "
+                         "\"current_far\"), 2), 'FAR unknown'))"
+                       : "concat(\"id\", '\\n', coalesce(format_number(\"current_far\", 2), "
+                         "'FAR unknown'))",
              7);
     sl_textbuf_puts(b, "</qgis>\n");
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "eval/fit.h"
 #include "eval/precheck.h"
 #include "util/log.h"
 
@@ -1635,6 +1636,11 @@ static int explain_kept(solver *S, sl_plan *P)
         if (p->status != SL_PARCEL_CANDIDATE || P->pp[zi].redeveloped ||
             !kept_reason(S, P, zi, buf, sizeof buf))
             continue;
+        /* docs/model.md §9.17: plan's reason too says that 0 was used. */
+        if (isnan(p->current_gfa_m2)) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, sizeof buf - o, "; %s", sl_reason_unknown_gfa_used());
+        }
         if (!(P->pp[zi].reason = strdup(buf)))
             return -1;
     }
@@ -2133,6 +2139,26 @@ static void finish_no_plan(solver *S, sl_plan *P)
     P->gap = NAN;
 }
 
+/* The industries that fit no storey of any candidate (docs/model.md §5):
+ * said as warnings and kept in the plan for its outputs.  False when out
+ * of memory. */
+static bool note_unfit(const sl_zone *z, const sl_plan_options *o, sl_plan *P)
+{
+    int n = P->n_industries = z->sc->n_industries;
+    P->industry_unfit = calloc((size_t)n + 1, sizeof *P->industry_unfit);
+    if (!P->industry_unfit)
+        return false;
+    for (int i = 0; i < n; i++) {
+        char why[1200];
+        if (sl_zone_industry_fits(z, i, why, sizeof why))
+            continue;
+        sl_log(o->log, o->log_user_data, SL_LOG_WARNING, "%s", why);
+        if (!(P->industry_unfit[i] = strdup(why)))
+            return false;
+    }
+    return true;
+}
+
 sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out, sl_error *err)
 {
     if (out)
@@ -2158,7 +2184,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     }
     sv_glpk_output_begin(&S);
 
-    step st = setup(&S, P);
+    /* Before the solve, so that the planner reads it at once. */
+    step st = note_unfit(z, o, P) ? setup(&S, P) : STEP_NOMEM;
     if (st == STEP_OK)
         st = prepare(&S);
     if (st == STEP_OK && S.npar == 0)
