@@ -1,8 +1,9 @@
 /*
  * bench_plan.c - time sl_plan_solve on a synthetic zone.
  *   bench_plan [-p PARCELS] [-i INDUSTRIES] [-c CHAINS] [-s SEED]
- *              [-t TIME_LIMIT_S] [-g GAP] [-x MODEL.lp|.mps] [-v] [-2]
- * Prints objective, bound, gap, status, seconds and peak RSS.  -2: the
+ *              [-t TIME_LIMIT_S] [-g GAP] [-x MODEL.lp|.mps] [-v] [-V] [-2]
+ * Prints objective, bound, gap, status, seconds and peak RSS; -v the
+ * progress reports, -V the optimizer's trace.  -2: the
  * version-2 zone (zonegen.h: one chain per building, contiguous tenants,
  * shared services, demand ranges that bind, pins, neighbour bonus).
  */
@@ -19,12 +20,20 @@ static void on_progress(void *ud, double sec, double obj, double bound)
         fprintf(stderr, "  %7.2f s  objective %.1f  bound %.1f\n", sec, obj, bound);
 }
 
+/* -V: the optimizer's trace (its phases and bounds), GLPK's output left out */
+static void on_log(void *ud, sl_log_level level, const char *message)
+{
+    (void)ud;
+    if (level == SL_LOG_TRACE || level == SL_LOG_WARNING)
+        fprintf(stderr, "%s\n", message);
+}
+
 int main(int argc, char **argv)
 {
     zg_params p = {200, 12, 3, 1, 0.01, true, false};
     double tl = 60, gap = 0.001;
     const char *xpath = NULL;
-    int verbose = 0;
+    int verbose = 0, trace = 0;
     for (int a = 1; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
         if (!strcmp(argv[a], "-p") && v)
@@ -43,6 +52,8 @@ int main(int argc, char **argv)
             xpath = v, a++;
         else if (!strcmp(argv[a], "-v"))
             verbose = 1;
+        else if (!strcmp(argv[a], "-V"))
+            trace = 1;
         else if (!strcmp(argv[a], "-2"))
             p.v2 = true;
         else if (!strcmp(argv[a], "--no-demand"))
@@ -74,6 +85,10 @@ int main(int argc, char **argv)
     o.gap = gap;
     o.progress = on_progress;
     o.user_data = &verbose;
+    if (trace) {
+        o.verbose = true;
+        o.log = on_log;
+    }
     sl_plan *plan = NULL;
     sl_status st = sl_plan_solve(&g->z, &o, &plan, &err);
     if (st != SL_OK) {

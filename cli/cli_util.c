@@ -74,6 +74,29 @@ bool cli_parse_double(const char *s, double *out)
     return true;
 }
 
+int cli_parse_gap(const char *s, double *out)
+{
+    size_t n = strlen(s);
+    bool percent = n > 1 && s[n - 1] == '%';
+    char buf[64];
+    if (n >= sizeof buf)
+        return 1;
+    memcpy(buf, s, n + 1);
+    if (percent)
+        buf[n - 1] = '\0';
+    double v;
+    if (!cli_parse_double(buf, &v) || v < 0)
+        return 1;
+    if (percent) {
+        if (v > 100)
+            return 1;
+        *out = v / 100;
+        return 0;
+    }
+    *out = v;
+    return v > 1 ? 2 : 0;
+}
+
 sl_scenario *cli_load_scenario(const char *path, int *rc)
 {
     sl_error err;
@@ -138,11 +161,20 @@ int cli_parse_run(int argc, char **argv, const char *usage, bool plan, cli_run_a
                 return cli_usage_error(usage, "%s needs a value", s);
             double v;
             bool gap = strcmp(s, "--gap") == 0;
-            if (!cli_parse_double(argv[i], &v) || v < 0 || (!gap && v == 0))
-                return cli_usage_error(usage,
-                                       gap ? "--gap: '%s' is not a number >= 0"
-                                           : "--time-limit: '%s' is not a number of seconds > 0",
+            if (gap) {
+                int k = cli_parse_gap(argv[i], &v);
+                if (k == 1)
+                    return cli_usage_error(usage, "--gap: '%s' is not a number >= 0 (0.05 or 5%%)",
+                                           argv[i]);
+                if (k == 2)
+                    return cli_usage_error(usage,
+                                           "--gap %s means %g %%; write %g or %g%% (a share of the "
+                                           "objective, 0 to 1, or a percentage)",
+                                           argv[i], 100 * v, v / 100, v);
+            } else if (!cli_parse_double(argv[i], &v) || !(v > 0)) {
+                return cli_usage_error(usage, "--time-limit: '%s' is not a number of seconds > 0",
                                        argv[i]);
+            }
             if (gap) {
                 a->gap = v;
                 a->has_gap = true;
@@ -248,6 +280,7 @@ sl_zone *cli_load_zone(const char *path, int lang, sl_scenario **sc, struct cli_
             z = NULL;
         } else {
             cli_progress_end(prog);
+            cli_print_zone_warnings(z);
         }
     }
     if (!z) {
@@ -257,6 +290,17 @@ sl_zone *cli_load_zone(const char *path, int lang, sl_scenario **sc, struct cli_
     }
     sl_error_clear(&err);
     return z;
+}
+
+void cli_print_zone_warnings(const sl_zone *z)
+{
+    for (int i = 0; z && i < z->n_warnings; i++)
+        fprintf(stderr, "warning: %s\n", z->warnings[i]);
+}
+
+const char *cli_plural(long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }
 
 void cli_log_stderr(void *user_data, sl_log_level level, const char *message)

@@ -16,6 +16,10 @@ int cli_finish(const sl_error *err, sl_status st);
 int cli_usage_error(const char *cmd_usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool cli_parse_double(const char *s, double *out);
+/* --gap's value: a share ("0.05") or a percentage ("5%").  0 with *out set;
+ * 1 when it is neither (or a percentage above 100); 2 when a share is
+ * above 1 (*out holds it: "--gap 5" means 500 %, not 5 %). */
+int cli_parse_gap(const char *s, double *out);
 
 struct sl_scenario;
 struct sl_zone;
@@ -73,5 +77,9 @@ int cli_guard_outputs(const char *cmd, const char *const *paths, struct sl_scena
 
 /* An sl_log_fn that prints each message on stderr (warnings prefixed). */
 void cli_log_stderr(void *user_data, sl_log_level level, const char *message);
+/* The zone's warnings (sl_zone.warnings) on stderr, "warning: " first. */
+void cli_print_zone_warnings(const struct sl_zone *z);
+/* one when n is 1, else many: "1 pin", "2 pins". */
+const char *cli_plural(long long n, const char *one, const char *many);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "eval/evaluate.h"
+#include "eval/fit.h"
 #include "eval/precheck.h"
 #include "input/scenario.h"
 #include "input/source.h"
@@ -14,8 +15,10 @@ static const char *check_usage =
     "\n"
     "Validate a scenario file: every key, type, range and cross-reference, all\n"
     "errors listed as FILE:LINE:COL: message.  Then read its parcel source: the CRS,\n"
-    "the field mapping, the text encoding, repeated ids, pins on parcels that cannot\n"
-    "take them, demand minimums above what the candidates can hold; no solving.\n";
+    "the field mapping, the text encoding, text in fields mapped as numbers,\n"
+    "repeated ids, pins on parcels that cannot take them, demand minimums above\n"
+    "what the candidates can hold; no solving.  Warnings (on stderr) name unknown\n"
+    "or implausible values and industries that fit no storey of any candidate.\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -52,6 +55,14 @@ int cmd_check(int argc, char **argv)
      * and demand are checked, each listing every problem it finds. */
     sl_status st = sl_zone_read(z, NULL, NULL, &err);
     if (st == SL_OK) { /* a reading cut short would make ids look missing */
+        /* Warnings first: an industry that fits nowhere explains the
+         * demand errors that may follow. */
+        cli_print_zone_warnings(z);
+        for (int i = 0; i < sc->n_industries; i++) {
+            char why[1200];
+            if (!sl_zone_industry_fits(z, i, why, sizeof why))
+                fprintf(stderr, "warning: %s\n", why);
+        }
         sl_status s1 = sl_zone_check_ids(z, cli_log_stderr, NULL, &err);
         sl_status s2 = sl_zone_check_pins(z, &err);
         sl_status s3 = sl_zone_check_demand(z, &err);
@@ -64,11 +75,15 @@ int cmd_check(int argc, char **argv)
         sl_scenario_destroy(sc);
         return rc;
     }
-    long long n = OGR_L_GetFeatureCount(sl_source_layer(z->src), FALSE);
-    printf("%s: ok: scenario '%s', %d rule sets, %d industries, %d chain links, %d pins; "
-           "parcels: %s layer '%s' (%s), %lld features, CRS %s\n",
-           path, sc->name ? sc->name : "", sc->n_rules, sc->n_industries, sc->n_links, sc->n_pins,
-           sl_source_label(z->src), z->layer_name, z->driver, n, z->crs_name);
+    long long n = z->n;
+    printf("%s: ok: scenario '%s', %d %s, %d %s, %d %s, %d %s; parcels: %s layer '%s' (%s), "
+           "%lld %s, CRS %s\n",
+           path, sc->name ? sc->name : "", sc->n_rules,
+           cli_plural(sc->n_rules, "rule set", "rule sets"), sc->n_industries,
+           cli_plural(sc->n_industries, "industry", "industries"), sc->n_links,
+           cli_plural(sc->n_links, "chain link", "chain links"), sc->n_pins,
+           cli_plural(sc->n_pins, "pin", "pins"), sl_source_label(z->src), z->layer_name, z->driver,
+           n, cli_plural(n, "feature", "features"), z->crs_name);
     sl_zone_destroy(z);
     sl_scenario_destroy(sc);
     sl_error_clear(&err);

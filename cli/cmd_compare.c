@@ -154,9 +154,10 @@ int cmd_compare(int argc, char **argv)
     cli_progress_end(pc.p);
     if (st == SL_OK && interrupted)
         fprintf(stderr,
-                "compare: interrupted: the comparison holds the %d of %d scenarios solved "
+                "compare: interrupted: the comparison holds the %d of %d %s solved "
                 "so far%s\n",
-                c->n, n, c->n > 0 ? " (the last one stopped with its best plan)" : "");
+                c->n, n, cli_plural(n, "scenario", "scenarios"),
+                c->n > 0 ? " (the last one stopped with its best plan)" : "");
     if (st == SL_OK) {
         const char *csv = sl_outdir_file(od, "comparison.csv");
         const char *html = sl_outdir_file(od, "comparison.html");
@@ -181,10 +182,12 @@ int cmd_compare(int argc, char **argv)
                        sl_stop_reason_name(r->stop_reason));
                 continue;
             }
-            printf("%s: %s (stop_reason %s), %lld of %lld candidates redeveloped, GFA gain "
+            printf("%s: %s (stop_reason %s), %lld of %lld %s redeveloped, GFA gain "
                    "%.0f m², clustering %.0f, objective %.0f, ",
                    r->name, sl_plan_status_name(r->status), sl_stop_reason_name(r->stop_reason),
-                   r->redeveloped, r->candidates, r->gfa_gain_m2, r->clustering_m2eq, r->objective);
+                   r->redeveloped, r->candidates,
+                   cli_plural(r->candidates, "candidate", "candidates"), r->gfa_gain_m2,
+                   r->clustering_m2eq, r->objective);
             if (r->has_bound)
                 printf("gap %.3g %%", 100 * r->gap);
             else

@@ -39,7 +39,7 @@ static const char *evaluate_usage =
     "                     write stay in DIR\n" PG_TARGET_USAGE
     "  --lang en|zh       language of status values, reasons, CSV headers, report.html\n"
     "                     and the QGIS legends (default: report.lang, else en)\n"
-    "  -q, --quiet        print nothing but errors (no progress)\n";
+    "  -q, --quiet        print nothing but errors and warnings (no progress)\n";
 
 /* Output formats of evaluate (bit set). */
 enum { F_GEOJSON = 1, F_GPKG = 2, F_CSV = 4, F_REPORT = 8, F_XLSX = 16, F_ALL = 31 };
@@ -250,8 +250,10 @@ int cmd_evaluate(int argc, char **argv)
     } else {
         st = sl_zone_read(z, write_parcel, &ctx, &err);
     }
-    if (st == SL_OK) /* after a failure its message is enough */
+    if (st == SL_OK) { /* after a failure its message is enough */
         cli_progress_end(prog);
+        cli_print_zone_warnings(z);
+    }
     sl_status cst = sl_parcels_writer_close(w, &err);
     w = NULL;
     if (st == SL_OK)
@@ -284,9 +286,13 @@ int cmd_evaluate(int argc, char **argv)
                          pg.run_id);
     }
     if (st == SL_OK && !quiet) {
-        printf("evaluate: %d parcels: %lld candidates, %lld not candidates, %lld rejected", z->n,
-               z->n_by_status[SL_PARCEL_CANDIDATE], z->n_by_status[SL_PARCEL_NOT_CANDIDATE],
-               z->n_by_status[SL_PARCEL_REJECTED]);
+        const long long *nb = z->n_by_status;
+        printf("evaluate: %d %s: %lld %s, %lld %s, %lld rejected", z->n,
+               cli_plural(z->n, "parcel", "parcels"), nb[SL_PARCEL_CANDIDATE],
+               cli_plural(nb[SL_PARCEL_CANDIDATE], "candidate", "candidates"),
+               nb[SL_PARCEL_NOT_CANDIDATE],
+               cli_plural(nb[SL_PARCEL_NOT_CANDIDATE], "not candidate", "not candidates"),
+               nb[SL_PARCEL_REJECTED]);
         if (dir)
             printf("; wrote %s%s%s%s%ssummary.json in %s", gj ? "parcels.geojson, " : "",
                    gp ? "shanglou.gpkg, " : "", cv ? "parcels.csv, " : "",

@@ -44,7 +44,7 @@ static const char *plan_usage =
     "  -o, --output DIR    output directory (created if missing)\n"
     "  --time-limit S      stop after S seconds with the best plan (default: plan.time_limit_s)\n"
     "  --gap G             stop when the relative gap is at most G (default: plan.gap)\n"
-    "  -q, --quiet         print nothing but errors\n"
+    "  -q, --quiet         print nothing but errors and warnings\n"
     "  -v, --verbose       trace the solve (and GLPK's own messages) on stderr\n"
     "  --lang en|zh        language of status values, reasons, CSV headers, report.html\n"
     "                      and the QGIS legends (default: report.lang, else en)\n" PG_TARGET_USAGE
@@ -361,11 +361,13 @@ int cmd_plan(int argc, char **argv)
         int n = 0;
         for (int i = 0; i < plan->n; i++)
             n += plan->pp[i].redeveloped;
-        printf(
-            "plan: %s (stop_reason %s): %d of %lld candidates redeveloped; objective %.0f m2eq, ",
-            sl_plan_status_name(plan->status),
-            sl_stop_reason_name(plan->stop_reason) ? sl_stop_reason_name(plan->stop_reason) : "-",
-            n, z->n_by_status[SL_PARCEL_CANDIDATE], plan->objective);
+        printf("plan: %s (stop_reason %s): %d of %lld %s redeveloped; objective %.0f m2eq, ",
+               sl_plan_status_name(plan->status),
+               sl_stop_reason_name(plan->stop_reason) ? sl_stop_reason_name(plan->stop_reason)
+                                                      : "-",
+               n, z->n_by_status[SL_PARCEL_CANDIDATE],
+               cli_plural(z->n_by_status[SL_PARCEL_CANDIDATE], "candidate", "candidates"),
+               plan->objective);
         print_bound_gap(stdout, plan);
         printf(", %.1f s", plan->solve_seconds);
         if (phasing)

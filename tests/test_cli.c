@@ -40,6 +40,42 @@ Test(cli, version_and_help)
     t_run_free(&r);
 }
 
+/* --gap is a share of the objective (0.05) or a percentage (5%); a share
+ * above 1 is almost always a percentage without its sign: refused with the
+ * two ways to write it (issue 11 item 9). */
+Test(cli, gap_share_or_percentage)
+{
+    t_run r = t_cli("plan", GONGGAI, "-o", "/nonexistent/out", "--gap", "5", NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strncmp(r.err,
+                      "shanglou: --gap 5 means 500 %; write 0.05 or 5% (a share of the objective, "
+                      "0 to 1, or a percentage)\n",
+                      strlen("shanglou: --gap 5 means 500 %; write 0.05 or 5% (a share of the "
+                             "objective, 0 to 1, or a percentage)\n")) == 0,
+              "%s", r.err);
+    t_run_free(&r);
+    const char *bad[] = {"abc", "-1", "101%", "%", "5%%"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = t_cli("plan", GONGGAI, "-o", "/nonexistent/out", "--gap", bad[i], NULL);
+        cr_assert_eq(r.status, 2, "--gap %s", bad[i]);
+        char want[200];
+        snprintf(want, sizeof want, "shanglou: --gap: '%s' is not a number >= 0 (0.05 or 5%%)\n",
+                 bad[i]);
+        cr_assert(strncmp(r.err, want, strlen(want)) == 0, "--gap %s: %s", bad[i], r.err);
+        t_run_free(&r);
+    }
+    /* Accepted: the run goes on to read the scenario (which is missing). */
+    const char *good[] = {"0.5%", "0.005", "100%", "1", "0"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        r = t_cli("plan", "no-such-scenario.yaml", "-o", "/nonexistent/out", "--gap", good[i],
+                  NULL);
+        cr_assert_eq(r.status, 2, "--gap %s", good[i]);
+        cr_assert_null(strstr(r.err, "--gap"), "--gap %s: %s", good[i], r.err);
+        cr_assert(strstr(r.err, "no-such-scenario.yaml"), "--gap %s: %s", good[i], r.err);
+        t_run_free(&r);
+    }
+}
+
 Test(cli, check_bundled_scenarios)
 {
     const char *files[] = {"../scenarios/gonggai.yaml", "../scenarios/old-rules.yaml",

@@ -601,3 +601,56 @@ Test(zone, floor_plates_and_exclude)
     sl_error_clear(&err);
     free(src);
 }
+
+/* docs/model.md §2 in the record: a null FAR is NAN (unknown), never 0;
+ * the gain is unknown too; constraint 11 and the objective read 0 through
+ * sl_parcel_current_gfa_used.  A rejected duplicate keeps its geometry
+ * (geometry_kept, its area measured) for the map. */
+Test(zone, unknown_floor_space_and_duplicate_geometry)
+{
+    char g[3][512];
+    square(g[0], sizeof g[0], X0, Y0, 100);
+    square(g[1], sizeof g[1], X0 + 200, Y0, 100);
+    square(g[2], sizeof g[2], X0 + 400, Y0, 100);
+    char *f[3];
+    for (int i = 0; i < 3; i++) {
+        f[i] = malloc(strlen(g[i]) + 200);
+        sprintf(f[i],
+                "{\"type\":\"Feature\",\"properties\":{\"ID\":\"%s\",\"LU\":\"M1\",\"FAR\":%s,"
+                "\"TAX\":null},\"geometry\":%s}",
+                i == 0   ? "U"
+                : i == 1 ? "K"
+                         : "U",
+                i == 1 ? "0.5" : "null", g[i]);
+    }
+    char *gj = write_geojson("in.geojson", 4547, f, 3);
+    sl_error err;
+    sl_error_init(&err);
+    sl_scenario *s = scenario(gj, NULL, &err);
+    cr_assert(s, "%s", errtext(&err));
+    sl_zone *z = load(s, &err);
+    cr_assert(z, "%s", errtext(&err));
+    cr_assert_eq(z->n, 3);
+    const sl_parcel *u = &z->p[0], *k = &z->p[1], *d = &z->p[2];
+    cr_assert_eq(u->status, SL_PARCEL_NOT_CANDIDATE);
+    cr_assert(isnan(u->current_gfa_m2) && isnan(u->current_far) && isnan(u->gain_m2));
+    cr_assert_float_eq(sl_parcel_current_gfa_used(u), 0, 0);
+    cr_assert_str_eq(u->reason, "FAR unknown: current_far (field FAR) is null");
+    cr_assert_eq(k->status, SL_PARCEL_CANDIDATE);
+    cr_assert_float_eq(sl_parcel_current_gfa_used(k), k->current_gfa_m2, 0);
+    cr_assert_float_eq(k->current_far, 0.5, 1e-12);
+    cr_assert_eq(d->status, SL_PARCEL_REJECTED);
+    cr_assert_str_eq(d->reason, "duplicate id");
+    cr_assert(d->geometry_kept, "the duplicate keeps its geometry");
+    cr_assert(fabs(d->area_m2 - 10000) < 10, "area %f", d->area_m2);
+    cr_assert_not(u->geometry_kept || k->geometry_kept);
+    /* one warning: the unknown floor space (the duplicate is not counted) */
+    cr_assert_eq(z->n_warnings, 1);
+    cr_assert_str_eq(z->warnings[0],
+                     "current floor space unknown (current_far null) on 1 of 2 industrial "
+                     "parcels: U; they fail the FAR test of candidacy (record 0 for vacant land)");
+    sl_zone_destroy(z);
+    sl_scenario_destroy(s);
+    sl_error_clear(&err);
+    free(gj);
+}

@@ -334,7 +334,7 @@ Test(scenario_input, huge_valid_numbers_evaluate)
              "name: huge\n"
              "parcels:\n"
              "  source: %s/geodata/shahe/parcels.shp\n"
-             "  fields: {id: DKBH, land_use: YDDM, current_gfa: JZMJ, tax: NSE}\n"
+             "  fields: {id: DKBH, land_use: YDDM, current_gfa: JZMJ, current_far: RJL, tax: NSE}\n"
              "  industrial_land_uses: [M1, M2, \"100101\"]\n"
              "candidacy: {far_below: 1e300, tax_per_mu_below_cny: 1e300}\n"
              "rules:\n"
@@ -358,12 +358,23 @@ Test(scenario_input, huge_valid_numbers_evaluate)
 }
 
 /* evaluate succeeds (it places no industry); check reports the demand
- * minimums that no plan can meet, as plan would, with the numbers. */
+ * minimums that no plan can meet, as plan would, with the numbers, and
+ * first warns which industry fits no storey anywhere, and why. */
 Test(scenario_input, industries_that_fit_no_parcel)
 {
     t_run r = t_cli("check", "hostile/cannot-fit.yaml", NULL);
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert_str_eq(r.out, "");
+    cr_assert(strncmp(r.err,
+                      "warning: industry giant-press fits no storey of any candidate parcel: "
+                      "floor load 200 kN/m² above every storey's limit "
+                      "(rules.after.floor_load_max_kN_m2 [25, 15, 12, 8]: at most 25 kN/m²); its "
+                      "demand_m2 min 100000000 m² cannot be met\n",
+                      strlen("warning: industry giant-press fits no storey of any candidate "
+                             "parcel: floor load 200 kN/m² above every storey's limit "
+                             "(rules.after.floor_load_max_kN_m2 [25, 15, 12, 8]: at most 25 "
+                             "kN/m²); its demand_m2 min 100000000 m² cannot be met\n")) == 0,
+              "%s", r.err);
     cr_assert(strstr(r.err, "hostile/cannot-fit.yaml:14:5: industries[0].demand_m2: industry "
                             "giant-press needs at least 100000000 m² (min) but the "),
               "%s", r.err);
@@ -923,6 +934,14 @@ Test(data_input, ten_thousand_duplicate_ids)
     cr_assert_eq(count_status(&o, "rejected"), n - 1);
     for (int i = 1; i < n; i++)
         cr_assert_str_eq(o.p[i].reason, "duplicate id", "parcel %d", i);
+    /* Rejected duplicates keep their geometry: the map shows them. */
+    char *gj = path_in("out/parcels.geojson");
+    t_run r = t_sh("grep -c '\"reason\": \"duplicate id\".*\"geometry\": { \"type\": "
+                   "\"Polygon\"' %s",
+                   gj);
+    cr_assert_str_eq(r.out, "9999\n", "duplicates with a polygon: %s", r.out);
+    t_run_free(&r);
+    free(gj);
     run_out_free(&o);
     free(s);
     free(src);
@@ -945,6 +964,357 @@ Test(data_input, geojson_with_invalid_utf8)
 }
 
 /* ---- secrets -------------------------------------------------------- */
+
+/* ---- unknown, text and implausible values (issue 11 items 2, 3) ------ */
+
+/* One feature with the properties given as JSON members (heap). */
+static char *feature_props(const char *id, const char *props, const char *geom)
+{
+    char *b = malloc(strlen(geom) + strlen(id) + strlen(props) + 120);
+    sprintf(b,
+            "{\"type\":\"Feature\",\"properties\":{\"ID\":\"%s\",\"LU\":\"M1\",%s},"
+            "\"geometry\":%s}",
+            id, props, geom);
+    return b;
+}
+
+/* dir/zone.geojson: one 100 m square per entry of props, ids from ids. */
+static char *zone_geojson(const char *const *ids, const char *const *props, int n)
+{
+    char **f = malloc((size_t)n * sizeof *f);
+    for (int i = 0; i < n; i++) {
+        char g[512];
+        square(g, sizeof g, X0 + 150 * i, Y0, 100);
+        f[i] = feature_props(ids[i], props[i], g);
+    }
+    char *p = write_geojson("zone.geojson", 4547, f, n);
+    free(f);
+    return p;
+}
+
+/* The JSON text of "key": value in the line of parcel id of a GeoJSON. */
+static void geojson_value(const char *path, const char *id, const char *key, char *buf, size_t size)
+{
+    char *t = t_slurp(path, NULL);
+    cr_assert(t, "%s", path);
+    char pat[160];
+    snprintf(pat, sizeof pat, "\"id\": \"%s\"", id);
+    char *line = strstr(t, pat);
+    cr_assert(line, "no %s in %s", id, path);
+    char k[80];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    char *at = strstr(line, k);
+    cr_assert(at, "no %s for %s", key, id);
+    at += strlen(k);
+    size_t n = strcspn(at, ",}");
+    if (*at == '"') /* a string, quotes included */
+        for (n = 1; at[n] && at[n] != '"'; n++)
+            if (at[n] == '\\' && at[n + 1])
+                n++;
+    if (*at == '"' && at[n])
+        n++;
+    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), at);
+    free(t);
+}
+
+/* docs/model.md §2: a null FAR is unknown, never 0.  U1 fails the FAR test
+ * (not a candidate, not "FAR 0.00"); U2 is a candidate on its tax alone and
+ * says that 0 is used; 0.9999 is not printed as 1.00. */
+Test(data_input, unknown_floor_space_is_not_zero)
+{
+    const char *ids[] = {"U1", "U2", "K1", "K2"};
+    const char *props[] = {"\"FAR\":null,\"TAX\":null", "\"FAR\":null,\"TAX\":1000",
+                           "\"FAR\":0.9999,\"TAX\":null", "\"FAR\":1.2,\"TAX\":null"};
+    char *src = zone_geojson(ids, props, 4);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: unknown\n"
+             "parcels:\n"
+             "  source: %s\n"
+             "  fields: {id: ID, land_use: LU, current_far: FAR, tax: TAX}\n"
+             "  industrial_land_uses: [M1]\n"
+             "candidacy: {tax_per_mu_below_cny: 150000}\n"
+             "rules:\n"
+             "  after: {far_max: 3.0}\n"
+             "industries:\n"
+             "  - {id: pcb, name: 电路板, chain: 数字信息, kind: production, floor_height_m: 5.4,\n"
+             "     floor_load_kN_m2: 8, lift_t: 2, vibration: none, fire_class: C,\n"
+             "     trips_per_1000m2_day: 2}\n",
+             src);
+    char *s = t_write(dir, "s.yaml", text);
+    const char *warning =
+        "warning: current floor space unknown (current_far null) on 2 of 4 industrial "
+        "parcels: U1, U2; they fail the FAR test of candidacy (record 0 for vacant land)\n";
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warning);
+    t_run_free(&r);
+    char *out = path_in("out");
+    r = t_cli("evaluate", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warning);
+    t_run_free(&r);
+    run_out o = read_parcels(out);
+    cr_assert_eq(o.n, 4);
+    expect_parcel(&o, 0, "U1", "not_candidate",
+                  "FAR unknown: current_far (field FAR) is null; tax per mu unknown");
+    expect_parcel(&o, 1, "U2", "candidate",
+                  "FAR unknown: current_far (field FAR) is null; tax 67 CNY/mu below 150000; "
+                  "current floor space unknown, taken as 0");
+    expect_parcel(&o, 2, "K1", "candidate", "FAR 0.9999 below 1.00");
+    expect_parcel(&o, 3, "K2", "not_candidate", "FAR 1.20 not below 1.00; tax per mu unknown");
+    run_out_free(&o);
+    char *gj = path_in("out/parcels.geojson"), v[64];
+    const char *nulls[] = {"current_gfa_m2", "current_far", "gain_m2"};
+    for (int k = 0; k < 3; k++) {
+        geojson_value(gj, "U1", nulls[k], v, sizeof v);
+        cr_assert_str_eq(v, "null", "U1 %s", nulls[k]);
+        geojson_value(gj, "U2", nulls[k], v, sizeof v);
+        cr_assert_str_eq(v, "null", "U2 %s", nulls[k]);
+    }
+    geojson_value(gj, "K1", "current_far", v, sizeof v);
+    cr_assert_str_eq(v, "0.9999");
+    /* parcels.csv: empty cells, not 0 (id, status, reason, land use, area,
+     * current GFA, current FAR ...). */
+    r = t_sh("grep '^U1,' %s/out/parcels.csv | cut -d, -f6,7", dir);
+    cr_assert_str_eq(r.out, ",\n", "csv: %s", r.out);
+    t_run_free(&r);
+    r = t_sh("grep -o '\"unknown\": [0-9]*' %s/out/summary.json; grep -c 'unknown 未知' "
+             "%s/out/report.html",
+             dir, dir);
+    cr_assert_str_eq(r.out, "\"unknown\": 2\n1\n", "%s", r.out);
+    t_run_free(&r);
+    /* The plan uses 0 for U2 and says so, redeveloped or kept. */
+    r = t_cli("plan", s, "-o", out, "-q", "--time-limit", "30", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    t_run_free(&r);
+    geojson_value(gj, "U2", "status", v, sizeof v);
+    char reason[1024];
+    geojson_value(gj, "U2", "reason", reason, sizeof reason);
+    cr_assert(strstr(reason, "current floor space unknown, taken as 0"), "U2 %s: %s", v, reason);
+    geojson_value(gj, "U1", "status", v, sizeof v);
+    cr_assert_str_eq(v, "\"not_candidate\"");
+    /* In Chinese (docs/outputs.md "Languages"): the reasons and the
+     * report's words from the table, the warning on stderr in English. */
+    r = t_cli("evaluate", s, "-o", out, "-q", "--lang", "zh", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warning);
+    t_run_free(&r);
+    o = read_parcels(out);
+    cr_assert_eq(o.n, 4);
+    expect_parcel(&o, 0, "U1", "非候选", "容积率未知：现状容积率（字段 FAR）为空；亩均税收未知");
+    expect_parcel(&o, 1, "U2", "候选",
+                  "容积率未知：现状容积率（字段 FAR）为空；亩均税收 67 元/亩 低于 150000 元/亩；"
+                  "现状建筑面积未知，按 0 计");
+    expect_parcel(&o, 2, "K1", "候选", "容积率 0.9999 低于 1.00");
+    run_out_free(&o);
+    r = t_sh(
+        "grep -c '>未知<' %s/out/report.html; grep -c '2 个地块的现状建筑面积未知，未计入上表合计' "
+        "%s/out/report.html; grep -c 'unknown 未知\\|is unknown' %s/out/report.html",
+        dir, dir, dir);
+    cr_assert_str_eq(r.out, "1\n1\n0\n", "%s", r.out);
+    t_run_free(&r);
+    free(gj);
+    free(out);
+    free(s);
+    free(src);
+}
+
+/* A mapping without current_gfa and current_far: check says so, and no
+ * parcel is a candidate by FAR. */
+Test(data_input, no_floor_space_field_mapped)
+{
+    const char *ids[] = {"A"};
+    const char *props[] = {"\"FAR\":0.4"};
+    char *src = zone_geojson(ids, props, 1);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: nofar\nparcels:\n  source: %s\n  fields: {id: ID, land_use: LU}\n"
+             "  industrial_land_uses: [M1]\nrules:\n  after: {far_max: 3.0}\n",
+             src);
+    char *s = t_write(dir, "s.yaml", text);
+    const char *warning =
+        "warning: parcels.fields maps neither current_gfa nor current_far: the current floor "
+        "space of every parcel is unknown, so none passes the FAR test of candidacy (only a tax "
+        "per mu below candidacy.tax_per_mu_below_cny can make a parcel a candidate)\n";
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warning);
+    t_run_free(&r);
+    char *out = path_in("out");
+    r = t_cli("evaluate", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warning);
+    t_run_free(&r);
+    run_out o = read_parcels(out);
+    expect_parcel(&o, 0, "A", "not_candidate",
+                  "FAR unknown: parcels.fields maps neither current_gfa nor current_far");
+    run_out_free(&o);
+    free(out);
+    free(s);
+    free(src);
+}
+
+/* current_far mapped to a text field (a zoning district such as "C4-5"):
+ * an error of check and of evaluate naming the field and a value, exit 2,
+ * nothing written; numbers written as text ("0.5") are read. */
+Test(data_input, text_field_mapped_as_number)
+{
+    const char *ids[] = {"A", "B", "C"};
+    const char *props[] = {"\"FAR\":\"0.5\",\"TAX\":null", "\"FAR\":\"C4-5\",\"TAX\":null",
+                           "\"FAR\":\"M1-1\",\"TAX\":null"};
+    char *src = zone_geojson(ids, props, 3);
+    char *s = scenario(src, NULL);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "parcels.fields.current_far: field FAR of layer 'zone' of %s holds text, not "
+             "numbers: 'C4-5' (feature 2) and 1 more; map a field of numbers, or empty the "
+             "values that are not numbers (an empty value is unknown)",
+             src);
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+    char line[2100];
+    snprintf(line, sizeof line, "%s\n", want);
+    cr_assert_str_eq(r.err, line);
+    cr_assert_str_eq(r.out, "");
+    t_run_free(&r);
+    evaluate_fails(s, 2, want);
+    free(s);
+    free(src);
+}
+
+/* Implausible values: a warning with counts and examples, from check and
+ * evaluate; the values are still used. */
+Test(data_input, implausible_values_warned)
+{
+    const char *ids[] = {"SQFT", "NEG", "TALL", "OK"};
+    const char *props[] = {"\"FAR\":35,\"TAX\":null,\"H\":20", "\"FAR\":0.5,\"TAX\":-5,\"H\":20",
+                           "\"FAR\":0.5,\"TAX\":null,\"H\":400",
+                           "\"FAR\":0.5,\"TAX\":null,\"H\":20"};
+    char *src = zone_geojson(ids, props, 4);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: odd\nparcels:\n  source: %s\n"
+             "  fields: {id: ID, land_use: LU, current_far: FAR, tax: TAX, current_height: H}\n"
+             "  industrial_land_uses: [M1]\nrules:\n  after: {far_max: 3.0}\n",
+             src);
+    char *s = t_write(dir, "s.yaml", text);
+    const char *warnings =
+        "warning: parcels.fields.current_far (field FAR): current FAR above 20 on 1 of 4 "
+        "parcels: SQFT FAR 35.00; check that the field holds the floor area ratio\n"
+        "warning: parcels.fields.tax (field TAX): negative values on 1 parcel: NEG -5\n"
+        "warning: parcels.fields.current_height (field H): heights above 300 m on 1 parcel: "
+        "TALL 400 m\n";
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warnings);
+    t_run_free(&r);
+    char *out = path_in("out");
+    r = t_cli("evaluate", s, "-o", out, "-q", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, warnings);
+    t_run_free(&r);
+    run_out o = read_parcels(out);
+    expect_parcel(&o, 0, "SQFT", "not_candidate", "FAR 35.00 not below 1.00");
+    run_out_free(&o);
+    r = t_sh("grep -c 'negative values on 1 parcel' %s/out/summary.json", dir);
+    cr_assert_str_eq(r.out, "1\n");
+    t_run_free(&r);
+    free(out);
+    free(s);
+    free(src);
+}
+
+/* Industries that fit no storey of any candidate (issue 11 item 4): a
+ * 40 kN/m² forge, a load of 800 typed for 8, a 70 m storey, a 10 t unit
+ * whose load keeps it off the ramp level (no rule alone: level by level).  check and plan name the rule with its numbers; the plan's
+ * summary.json and report say so instead of a green tick. */
+Test(data_input, industries_that_fit_nowhere)
+{
+    const char *ids[] = {"A", "B"};
+    const char *props[] = {"\"FAR\":0.4,\"TAX\":null", "\"FAR\":0.4,\"TAX\":null"};
+    char *src = zone_geojson(ids, props, 2);
+    char text[4096];
+    snprintf(
+        text, sizeof text,
+        "name: nowhere\nparcels:\n  source: %s\n"
+        "  fields: {id: ID, land_use: LU, current_far: FAR}\n"
+        "  industrial_land_uses: [M1]\n"
+        "rules:\n  after: {far_max: 3.0, floor_load_max_kN_m2: [5, 25, 12, 8]}\n"
+        "industries:\n"
+        "  - {id: pcb, name: 电路板, chain: 数字信息, kind: production, floor_height_m: 5.4,\n"
+        "     floor_load_kN_m2: 4, lift_t: 2, vibration: none, fire_class: C,\n"
+        "     trips_per_1000m2_day: 2}\n"
+        "  - {id: forge, name: 锻造, chain: 装备, kind: production, floor_height_m: 9,\n"
+        "     floor_load_kN_m2: 40, lift_t: 2, vibration: none, fire_class: D,\n"
+        "     trips_per_1000m2_day: 2}\n"
+        "  - {id: typo, name: 打字错误, chain: 数字信息, kind: production, floor_height_m: 5,\n"
+        "     floor_load_kN_m2: 800, lift_t: 1, vibration: none, fire_class: C,\n"
+        "     trips_per_1000m2_day: 2}\n"
+        "  - {id: hall, name: 高大厂房, chain: 装备, kind: production, floor_height_m: 70,\n"
+        "     floor_load_kN_m2: 5, lift_t: 1, vibration: none, fire_class: C,\n"
+        "     trips_per_1000m2_day: 2}\n"
+        "  - {id: crane, name: 重型设备, chain: 装备, kind: production, floor_height_m: 6,\n"
+        "     floor_load_kN_m2: 20, lift_t: 10, vibration: none, fire_class: C,\n"
+        "     trips_per_1000m2_day: 2}\n",
+        src);
+    char *s = t_write(dir, "s.yaml", text);
+    const char *warnings[] = {
+        "warning: industry forge fits no storey of any candidate parcel: floor load 40 kN/m² "
+        "above every storey's limit (rules.after.floor_load_max_kN_m2 [5, 25, 12, 8]: at most "
+        "25 kN/m²)\n",
+        "warning: industry typo fits no storey of any candidate parcel: floor load 800 kN/m² "
+        "above every storey's limit (rules.after.floor_load_max_kN_m2 [5, 25, 12, 8]: at most "
+        "25 kN/m²)\n",
+        "warning: industry hall fits no storey of any candidate parcel: storey height 70 m above "
+        "rules.after.factory_height_max_m 50 m\n",
+        "warning: industry crane fits no storey of any candidate parcel: no level of a factory "
+        "block meets every rule of rules.after: level 1: floor load 20 kN/m² above "
+        "floor_load_max_kN_m2 5; level 2: unit of 10 t above freight_lift_t 3 t above "
+        "ramp_floor 1; level 3: floor load 20 kN/m² above floor_load_max_kN_m2 12, unit of 10 t "
+        "above freight_lift_t 3 t above ramp_floor 1; level 4 and up: floor load 20 kN/m² above "
+        "floor_load_max_kN_m2 8, unit of 10 t above freight_lift_t 3 t above ramp_floor 1\n"};
+    char all[4096] = "";
+    for (int k = 0; k < 4; k++)
+        strcat(all, warnings[k]);
+    t_run r = t_cli("check", s, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, all);
+    t_run_free(&r);
+    char *out = path_in("out");
+    r = t_cli("plan", s, "-o", out, "-q", "--time-limit", "30", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, all);
+    t_run_free(&r);
+    char *sum = path_in("out/summary.json");
+    char *t = t_slurp(sum, NULL);
+    cr_assert(strstr(t, "\"warnings\": [\n    \"industry forge fits no storey of any candidate "
+                        "parcel: floor load 40 kN/m² above every storey's limit"),
+              "%s", t);
+    free(t);
+    free(sum);
+    r = t_sh("grep -c 'fits no storey 无处可放' %s/out/report.html; grep -c '>✓<' "
+             "%s/out/report.html",
+             dir, dir);
+    cr_assert_str_eq(r.out, "4\n1\n", "report: %s", r.out);
+    t_run_free(&r);
+    /* In Chinese: the report's row and heading from the table; the
+     * warnings, as on stderr and in summary.json, stay English. */
+    r = t_cli("plan", s, "-o", out, "-q", "--time-limit", "30", "--lang", "zh", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.err, all);
+    t_run_free(&r);
+    r = t_sh(
+        "grep -c '\">无处可放<' %s/out/report.html; grep -c '<h2>注意</h2>' %s/out/report.html; "
+        "grep -c 'fits no storey 无处可放\\|注意 Warnings' %s/out/report.html; "
+        "grep -c '<li>industry forge fits no storey' %s/out/report.html",
+        dir, dir, dir, dir);
+    cr_assert_str_eq(r.out, "4\n1\n0\n1\n", "report: %s", r.out);
+    t_run_free(&r);
+    free(out);
+    free(s);
+    free(src);
+}
 
 /* A PostGIS password never appears in a message, an output or a log. */
 Test(secrets, password_in_pg_source)

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "eval/rules.h"
 #include "input/scenario.h"
 #include "out/parcels_layer.h"
 #include "out/styles.h"
@@ -85,9 +87,9 @@ Test(i18n, every_chinese_format_has_the_conversions_of_its_key)
 
 Test(i18n, english_is_the_key_itself)
 {
-    const char *key = "FAR %.2f below %.2f";
+    const char *key = "FAR %s below %s";
     cr_assert_eq(sl_tr(SL_LANG_EN, key), key, "same pointer: English output is the key");
-    cr_assert_str_eq(sl_tr(SL_LANG_ZH, key), "容积率 %.2f 低于 %.2f");
+    cr_assert_str_eq(sl_tr(SL_LANG_ZH, key), "容积率 %s 低于 %s");
     cr_assert_str_eq(sl_tr(SL_LANG_EN, "status\004kept"), "kept", "context dropped in English");
     cr_assert_str_eq(sl_tr_ctx(SL_LANG_EN, "status", "kept"), "kept");
     cr_assert_str_eq(sl_tr_ctx(SL_LANG_ZH, "status", "kept"), "保留");
@@ -103,6 +105,45 @@ Test(i18n, english_is_the_key_itself)
 }
 
 /* C escapes of a string literal's body, decoded (\n \t \" \\ \xHH \ooo). */
+/* The candidacy reasons of issue 11 (unknown floor space, honest rounding)
+ * in Chinese: the fields named, the numbers as in English, no English
+ * words left. */
+Test(i18n, unknown_floor_space_and_rounding_in_chinese)
+{
+    static char *uses[] = {"M1"};
+    sl_scenario s;
+    memset(&s, 0, sizeof s);
+    s.lang = SL_LANG_ZH;
+    s.n_land_uses = 1;
+    s.industrial_land_uses = uses;
+    s.far_below = 1.0;
+    s.tax_per_mu_below_cny = 150000;
+    s.min_area_m2 = 3000;
+    char why[512];
+    cr_assert(sl_candidacy(&s, "M1", 10000, 0.9999, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "容积率 0.9999 低于 1.00");
+    cr_assert_not(sl_candidacy(&s, "M1", 2999.6, 0.5, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "用地面积 2999.6 m² 小于候选最小面积 3000 m²");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "容积率未知：情景文件未指定现状建筑面积或现状容积率的字段；"
+                          "亩均税收 200000 元/亩 不低于 150000 元/亩");
+    s.fields.current_gfa = "JZMJ";
+    s.fields.current_far = "RJL";
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, NAN, why, sizeof why));
+    cr_assert_str_eq(why, "容积率未知：现状建筑面积（字段 JZMJ）和现状容积率（字段 RJL）均为空；"
+                          "亩均税收未知");
+    s.fields.current_far = NULL;
+    cr_assert(sl_candidacy(&s, "M1", 10000, NAN, 90000, why, sizeof why));
+    cr_assert_str_eq(why, "容积率未知：现状建筑面积（字段 JZMJ）为空；"
+                          "亩均税收 90000 元/亩 低于 150000 元/亩；现状建筑面积未知，按 0 计");
+    s.fields.current_gfa = NULL;
+    s.fields.current_far = "RJL";
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, NAN, why, sizeof why));
+    cr_assert_str_eq(why, "容积率未知：现状容积率（字段 RJL）为空；亩均税收未知");
+    cr_assert_str_eq(sl_reason_unknown_gfa_used(SL_LANG_EN),
+                     "current floor space unknown, taken as 0");
+}
+
 static size_t decode_literal(const char *p, const char *end, char *out, size_t o, size_t size)
 {
     while (p < end && o + 1 < size) {

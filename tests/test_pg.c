@@ -407,10 +407,11 @@ Test(pg, read_zone_from_table_and_query)
     free(q);
 
     /* Computed geometries: the CRS is their SRID's. */
-    q = pg_scenario("computed.yaml",
-                    "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, qymc, zbnf, ST_Transform(geom, 4326) AS g "
-                    "FROM zone_parcels",
-                    NULL);
+    q = pg_scenario(
+        "computed.yaml",
+        "SELECT dkbh, yddm, rjl, jzmj, jzgd, nse, qymc, zbnf, ST_Transform(geom, 4326) AS g "
+        "FROM zone_parcels",
+        NULL);
     r = t_cli("check", q, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "188 features, CRS EPSG:4326\n"), "%s", r.out);

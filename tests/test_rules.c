@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "eval/fit.h"
 #include "eval/rules.h"
 
 static sl_ruleset after(void)
@@ -237,4 +238,79 @@ Test(rules, candidacy_reasons)
     s.tax_per_mu_below_cny = NAN; /* criterion off */
     cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.2, 1000, why, sizeof why));
     cr_assert_str_eq(why, "FAR 1.20 not below 1.00");
+}
+
+/* Numbers that differ never read the same (issue 11 item 9): 0.9999 is not
+ * "1.00 below 1.00", 2999.6 m2 not "3000 below 3000". */
+Test(rules, candidacy_rounds_honestly)
+{
+    sl_scenario s = cand_scenario();
+    char why[256];
+    cr_assert(sl_candidacy(&s, "M1", 10000, 0.9999, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 0.9999 below 1.00");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.00004, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.00004 not below 1.00; tax 200000 CNY/mu not below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, 1.0, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR 1.00 not below 1.00; tax 200000 CNY/mu not below 150000");
+    cr_assert(sl_candidacy(&s, "M1", 10000, 1.2, 149999.6, why, sizeof why));
+    cr_assert_str_eq(why, "tax 149999.6 CNY/mu below 150000");
+    cr_assert_not(sl_candidacy(&s, "M1", 2999.6, 0.5, 1000, why, sizeof why));
+    cr_assert_str_eq(why, "area 2999.6 m2 below min_area_m2 3000");
+}
+
+/* Unknown current floor space fails the FAR test and names the fields
+ * (docs/model.md §2); the tax test may still decide, and then 0 is used. */
+Test(rules, candidacy_unknown_far)
+{
+    sl_scenario s = cand_scenario();
+    char why[256];
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, 200000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: parcels.fields maps neither current_gfa nor current_far; "
+                          "tax 200000 CNY/mu not below 150000");
+    s.fields.current_gfa = "JZMJ";
+    s.fields.current_far = "RJL";
+    cr_assert_not(sl_candidacy(&s, "M1", 10000, NAN, NAN, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: current_gfa (field JZMJ) and current_far (field RJL) are "
+                          "null; tax per mu unknown");
+    s.fields.current_far = NULL;
+    cr_assert(sl_candidacy(&s, "M1", 10000, NAN, 90000, why, sizeof why));
+    cr_assert_str_eq(why, "FAR unknown: current_gfa (field JZMJ) is null; tax 90000 CNY/mu below "
+                          "150000; current floor space unknown, taken as 0");
+}
+
+/* lib/eval/fit.c: an office storey of 59 m fits only an office block
+ * (office_height_max_m 60 above factory_height_max_m 50); a production
+ * storey of 46 m fits level 1 (ground floor 6 m minimum, cap 50), a
+ * vibration source only levels up to vibration_source_max_floor. */
+Test(rules, industry_fits_a_storey)
+{
+    sl_industry ind[2];
+    memset(ind, 0, sizeof ind);
+    ind[0] = (sl_industry){.id = "hq",
+                           .kind = SL_KIND_OFFICE,
+                           .floor_height_m = 59,
+                           .floor_load_kN_m2 = 3,
+                           .fire_class = 'E'};
+    ind[1] = (sl_industry){.id = "press",
+                           .kind = SL_KIND_PRODUCTION,
+                           .floor_height_m = 46,
+                           .floor_load_kN_m2 = 24,
+                           .lift_t = 20,
+                           .vibration = SL_VIB_SOURCE,
+                           .fire_class = 'C'};
+    sl_scenario s;
+    memset(&s, 0, sizeof s);
+    s.industries = ind;
+    s.n_industries = 2;
+    sl_ruleset r = after();
+    char why[600];
+    cr_assert(sl_industry_fits(&s, &r, "rules.after", true, 0, why, sizeof why));
+    cr_assert_str_eq(why, "");
+    cr_assert_not(sl_industry_fits(&s, &r, "rules.after", false, 0, why, sizeof why));
+    cr_assert_str_eq(why, "storey height 59 m above rules.after.factory_height_max_m 50 m");
+    cr_assert(sl_industry_fits(&s, &r, "rules.after", false, 1, why, sizeof why));
+    r.floor_load_max_kN_m2[0] = 20; /* [20, 15, 12, 8]: 24 nowhere */
+    cr_assert_not(sl_industry_fits(&s, &r, "rules.after", true, 1, why, sizeof why));
+    cr_assert_str_eq(why, "floor load 24 kN/m² above every storey's limit "
+                          "(rules.after.floor_load_max_kN_m2 [20, 15, 12, 8]: at most 20 kN/m²)");
 }

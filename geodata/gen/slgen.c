@@ -317,7 +317,10 @@ static void draw_industrial_numbers(rng *r, ind_id ind, double area_m2, attrs *a
     a->jzmj = round_to(a->rjl * area_m2 * gfa_noise, 0.01);
     a->nse = round_to(tpm * area_m2 / MU_M2, 1.0);
     if (vacant) {
-        a->rjl = a->jzgd = a->jzmj = a->nse = NAN;
+        /* Nothing built, and the survey says so: floor area 0, not null
+         * (a null floor area is unknown, never read as 0). */
+        a->rjl = a->jzmj = 0;
+        a->jzgd = a->nse = NAN;
         return;
     }
     if (gfa_null)

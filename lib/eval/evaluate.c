@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,45 @@
 #include "input/source.h"
 
 #define MU_M2 (10000.0 / 15.0)
+
+/* Implausible values (docs/robustness.md): warned about, still used. */
+#define FAR_IMPLAUSIBLE      20.0
+#define HEIGHT_IMPLAUSIBLE_M 300.0
+
+/* A count of features with something worth saying, and a few examples. */
+#define N_EXAMPLES 3
+typedef struct note {
+    long long n;
+    int n_ex;
+    char ex[N_EXAMPLES][128];
+} note;
+
+/* The fields mapped as numbers. */
+enum { K_FAR, K_GFA, K_TAX, K_HEIGHT, K_READY, N_NUMERIC };
+static const char *const numeric_keys[N_NUMERIC] = {"current_far", "current_gfa", "tax",
+                                                    "current_height", "ready_year"};
+
+typedef struct sl_zone_notes {
+    note text[N_NUMERIC];     /* text that is not a number */
+    note far_high[N_NUMERIC]; /* FAR above 20, by the field it came from */
+    note negative[N_NUMERIC]; /* negative values */
+    note tall;                /* current_height above 300 m */
+    note unknown;             /* industrial parcels with unknown floor space */
+    long long n_measured;     /* parcels with an area */
+    long long n_industrial;   /* of them, industrial */
+} sl_zone_notes;
+
+static void note_add(note *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_add(note *n, const char *fmt, ...)
+{
+    if (n->n_ex < N_EXAMPLES) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(n->ex[n->n_ex++], sizeof n->ex[0], fmt, ap);
+        va_end(ap);
+    }
+    n->n++;
+}
 
 /* Open-addressing map from parcel id to the index of its first parcel.
  * Invariant: slots hold index + 1, 0 = empty; load factor <= 1/2. */
@@ -102,6 +142,24 @@ static char *dupstr(const char *s)
     return d;
 }
 
+static bool warn(sl_zone *z, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool warn(sl_zone *z, const char *fmt, ...)
+{
+    char buf[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **w = realloc(z->warnings, (size_t)(z->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return false;
+    z->warnings = w;
+    if (!(w[z->n_warnings] = dupstr(buf)))
+        return false;
+    z->n_warnings++;
+    return true;
+}
+
 static int cmp_str_ptr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -177,10 +235,18 @@ sl_zone *sl_zone_open(const sl_scenario *sc, sl_error *err)
         z->n_exclude = sc->n_exclude;
         qsort(z->exclude, (size_t)z->n_exclude, sizeof *z->exclude, cmp_str_ptr);
     }
+    z->notes = calloc(1, sizeof *z->notes);
+    bool wok = true;
+    if (!f->current_gfa && !f->current_far)
+        wok = warn(z, "parcels.fields maps neither current_gfa nor current_far: the current "
+                      "floor space of every parcel is unknown, so none passes the FAR test of "
+                      "candidacy (only a tax per mu below candidacy.tax_per_mu_below_cny can "
+                      "make a parcel a candidate)");
     z->crs_name = dupstr(sl_source_crs_name(z->src));
     z->driver = dupstr(sl_source_driver(z->src));
     z->layer_name = dupstr(sl_source_layer_name(z->src));
-    if (!z->ids || !z->exclude || !z->crs_name || !z->driver || !z->layer_name) {
+    if (!z->ids || !z->exclude || !z->crs_name || !z->driver || !z->layer_name || !z->notes ||
+        !wok) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory");
         sl_zone_destroy(z);
         return NULL;
@@ -228,11 +294,16 @@ void sl_zone_destroy(sl_zone *z)
     free(z->layer_name);
     free(z->nb_start);
     free(z->nb);
+    for (int i = 0; i < z->n_warnings; i++)
+        free(z->warnings[i]);
+    free(z->warnings);
+    free(z->notes);
     free(z);
 }
 
-/* A number from a field: NAN when unmapped, null or not a number. */
-static double field_number(OGRFeatureH f, int idx, bool *junk)
+/* A number from a field: NAN when unmapped or null.  Text that is not a
+ * number is NAN too, and noted (an error at the end of the reading). */
+static double field_number(OGRFeatureH f, int idx, note *text, long long seq)
 {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
         return NAN;
@@ -252,7 +323,7 @@ static double field_number(OGRFeatureH f, int idx, bool *junk)
     while (*end == ' ')
         end++;
     if (*end || errno || !isfinite(v)) {
-        *junk = true;
+        note_add(text, "'%.60s' (feature %lld)", s, seq + 1);
         return NAN;
     }
     return v;
@@ -503,6 +574,52 @@ static sl_status check_text(sl_zone *z, OGRFeatureH f, long long seq, sl_error *
     return SL_OK;
 }
 
+/* Count what is implausible or unknown about a measured parcel. */
+static void note_values(sl_zone *z, const sl_parcel *p, double gfa, double far, double tax)
+{
+    sl_zone_notes *zn = z->notes;
+    const char *id = p->id ? p->id : "?";
+    zn->n_measured++;
+    if (!isnan(p->current_far) && p->current_far > FAR_IMPLAUSIBLE)
+        note_add(&zn->far_high[!isnan(gfa) ? K_GFA : K_FAR], "%s FAR %.2f", id, p->current_far);
+    if (gfa < 0)
+        note_add(&zn->negative[K_GFA], "%s %g", id, gfa);
+    if (isnan(gfa) && far < 0)
+        note_add(&zn->negative[K_FAR], "%s %g", id, far);
+    if (tax < 0)
+        note_add(&zn->negative[K_TAX], "%s %g", id, tax);
+    if (p->current_height_m > HEIGHT_IMPLAUSIBLE_M)
+        note_add(&zn->tall, "%s %g m", id, p->current_height_m);
+    if (is_industrial(z->sc, p->land_use)) {
+        zn->n_industrial++;
+        if (isnan(p->current_gfa_m2))
+            note_add(&zn->unknown, "%s", id);
+    }
+}
+
+/* A rejected duplicate keeps its geometry when it is usable, so that the
+ * map shows it beside the parcel whose id it repeats. */
+static void keep_geometry(sl_zone *z, OGRFeatureH f, sl_parcel *p, OGRGeometryH *geom,
+                          OGRGeometryH *owned)
+{
+    char why[512];
+    OGRGeometryH g = NULL;
+    sl_geom_verdict v = sl_source_geometry(z->src, f, &g, why, sizeof why);
+    if (v == SL_GEOM_REJECTED)
+        return;
+    double a = sl_source_area_m2(z->src, g, NULL, why, sizeof why);
+    if (isnan(a) || !(a > 0)) {
+        if (v == SL_GEOM_REPAIRED)
+            OGR_G_DestroyGeometry(g);
+        return;
+    }
+    if (v == SL_GEOM_REPAIRED)
+        *owned = g;
+    *geom = g;
+    p->area_m2 = a;
+    p->geometry_kept = true;
+}
+
 /* read_error: what GDAL reported while reading this feature, or NULL. */
 static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *read_error,
                           sl_parcel *p, OGRGeometryH *geom, OGRGeometryH *owned, sl_error *err)
@@ -525,12 +642,14 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
         return tst;
     p->id = field_text(f, field_index(defn, sc->fields.id));
     p->land_use = field_text(f, field_index(defn, sc->fields.land_use));
-    bool junk = false;
-    double far = field_number(f, field_index(defn, sc->fields.current_far), &junk);
-    double gfa = field_number(f, field_index(defn, sc->fields.current_gfa), &junk);
-    double tax = field_number(f, field_index(defn, sc->fields.tax), &junk);
-    p->current_height_m = field_number(f, field_index(defn, sc->fields.current_height), &junk);
-    double ready = field_number(f, field_index(defn, sc->fields.ready_year), &junk);
+    sl_zone_notes *zn = z->notes;
+    double far = field_number(f, field_index(defn, sc->fields.current_far), &zn->text[K_FAR], seq);
+    double gfa = field_number(f, field_index(defn, sc->fields.current_gfa), &zn->text[K_GFA], seq);
+    double tax = field_number(f, field_index(defn, sc->fields.tax), &zn->text[K_TAX], seq);
+    p->current_height_m =
+        field_number(f, field_index(defn, sc->fields.current_height), &zn->text[K_HEIGHT], seq);
+    double ready =
+        field_number(f, field_index(defn, sc->fields.ready_year), &zn->text[K_READY], seq);
     p->ready_year = isnan(ready) ? 0 : (int)ceil(fmin(fmax(ready, 0), 1e6));
 
     if (!p->id) {
@@ -540,6 +659,7 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     int first = idmap_lookup(z->ids, z, p->id, -1);
     if (first >= 0) {
         set_reason(sc->lang, p, sl_tr(sc->lang, "duplicate id"), NULL);
+        keep_geometry(z, f, p, geom, owned);
         return SL_OK;
     }
     p->excluded = is_excluded(z, p->id);
@@ -570,18 +690,13 @@ static sl_status read_one(sl_zone *z, OGRFeatureH f, long long seq, const char *
     }
     *geom = g;
     p->area_m2 = a;
-    /* docs/model.md §9.2: fall back per feature. */
-    p->current_gfa_m2 = !isnan(gfa) ? gfa : !isnan(far) ? far * a : 0;
+    /* docs/model.md §9.2: fall back per feature; with neither, the floor
+     * space is unknown (NAN), never 0 (§2). */
+    p->current_gfa_m2 = !isnan(gfa) ? gfa : !isnan(far) ? far * a : NAN;
     p->current_far = p->current_gfa_m2 / a;
     p->tax_per_mu_cny = isnan(tax) ? NAN : tax / (a / MU_M2);
+    note_values(z, p, gfa, far, tax);
     const char *prefix = v == SL_GEOM_REPAIRED ? why : NULL;
-    char pre[600];
-    if (junk) {
-        snprintf(pre, sizeof pre, "%s%s%s", prefix ? prefix : "",
-                 prefix ? sl_tr(sc->lang, "; ") : "",
-                 sl_tr(sc->lang, "a numeric field holds text, read as null"));
-        prefix = pre;
-    }
     sf.area_m2 = a;
     sf.convex = sl_geom_convex(g);
     return evaluate_parcel(z, p, g, &sf, prefix, err);
@@ -656,7 +771,7 @@ static sl_status scan(sl_zone *z, bool record, sl_parcel_fn fn, void *user, sl_e
                 return SL_ERR_SOURCE;
             }
             p = &z->p[seq];
-            if (p->status != SL_PARCEL_REJECTED) {
+            if (p->status != SL_PARCEL_REJECTED || p->geometry_kept) {
                 char why[512];
                 sl_geom_verdict v = sl_source_geometry(z->src, f, &geom, why, sizeof why);
                 if (v == SL_GEOM_REPAIRED)
@@ -725,10 +840,103 @@ static sl_status check_exclude(const sl_zone *z, sl_error *err)
     return st;
 }
 
+static const char *parcels_word(long long n)
+{
+    return n == 1 ? "parcel" : "parcels";
+}
+
+/* ", e.g. A, B, C" from a note's examples. */
+static void examples(const note *n, char *buf, size_t size)
+{
+    size_t o = (size_t)snprintf(buf, size, "%s", n->n_ex ? ": " : "");
+    for (int i = 0; i < n->n_ex && o < size; i++)
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", n->ex[i]);
+    if (n->n > n->n_ex && o < size)
+        snprintf(buf + o, size - o, ", ...");
+}
+
+static const char *field_of(const sl_scenario *sc, int k)
+{
+    const char *f[N_NUMERIC] = {sc->fields.current_far, sc->fields.current_gfa, sc->fields.tax,
+                                sc->fields.current_height, sc->fields.ready_year};
+    return f[k] ? f[k] : "?";
+}
+
+/* After the reading: text in number fields is an error (docs/model.md §2),
+ * implausible and unknown values are warnings. */
+static sl_status finish_notes(sl_zone *z, sl_error *err)
+{
+    const sl_scenario *sc = z->sc;
+    const sl_zone_notes *zn = z->notes;
+    sl_status st = SL_OK;
+    char ex[600];
+    for (int k = 0; k < N_NUMERIC; k++) {
+        const note *t = &zn->text[k];
+        if (!t->n)
+            continue;
+        char more[64] = "";
+        if (t->n > 1)
+            snprintf(more, sizeof more, " and %lld more", t->n - 1);
+        sl_error_add(err, SL_ERR_SCENARIO,
+                     "parcels.fields.%s: field %s of layer '%s' of %s holds text, not numbers: "
+                     "%s%s; map a field of numbers, or empty the values that are not numbers "
+                     "(an empty value is unknown)",
+                     numeric_keys[k], field_of(sc, k), sl_source_layer_name(z->src),
+                     sl_source_label(z->src), t->ex[0], more);
+        st = SL_ERR_SCENARIO;
+    }
+    bool ok = true;
+    for (int k = 0; k < N_NUMERIC && ok; k++) {
+        const note *h = &zn->far_high[k];
+        if (h->n) {
+            examples(h, ex, sizeof ex);
+            ok = warn(z,
+                      "parcels.fields.%s (field %s): current FAR above %g on %lld of %lld %s%s; "
+                      "check that the field holds %s",
+                      numeric_keys[k], field_of(sc, k), FAR_IMPLAUSIBLE, h->n, zn->n_measured,
+                      parcels_word(zn->n_measured), ex,
+                      k == K_GFA ? "floor space in m² (square feet read as m² give 10.8 times the "
+                                   "FAR)"
+                                 : "the floor area ratio");
+        }
+        const note *g = &zn->negative[k];
+        if (ok && g->n) {
+            examples(g, ex, sizeof ex);
+            ok = warn(z, "parcels.fields.%s (field %s): negative values on %lld %s%s",
+                      numeric_keys[k], field_of(sc, k), g->n, parcels_word(g->n), ex);
+        }
+    }
+    if (ok && zn->tall.n) {
+        examples(&zn->tall, ex, sizeof ex);
+        ok = warn(z, "parcels.fields.current_height (field %s): heights above %g m on %lld %s%s",
+                  field_of(sc, K_HEIGHT), HEIGHT_IMPLAUSIBLE_M, zn->tall.n,
+                  parcels_word(zn->tall.n), ex);
+    }
+    if (ok && zn->unknown.n && (sc->fields.current_gfa || sc->fields.current_far)) {
+        examples(&zn->unknown, ex, sizeof ex);
+        ok = warn(z,
+                  "current floor space unknown (%s null) on %lld of %lld industrial %s%s; they "
+                  "fail the FAR test of candidacy (record 0 for vacant land)",
+                  sc->fields.current_gfa && sc->fields.current_far ? "current_gfa and current_far"
+                  : sc->fields.current_gfa                         ? "current_gfa"
+                                                                   : "current_far",
+                  zn->unknown.n, zn->n_industrial, parcels_word(zn->n_industrial), ex);
+    }
+    if (!ok) {
+        sl_error_add(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    return st;
+}
+
 sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)
 {
     sl_status st = scan(z, true, fn, user_data, err);
-    return st == SL_OK ? check_exclude(z, err) : st;
+    if (st != SL_OK)
+        return st;
+    st = finish_notes(z, err);
+    sl_status st2 = st == SL_ERR_NOMEM ? st : check_exclude(z, err);
+    return st != SL_OK ? st : st2;
 }
 
 sl_status sl_zone_rescan(const sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err)

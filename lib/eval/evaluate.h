@@ -7,6 +7,7 @@
 #ifndef SL_EVAL_EVALUATE_H
 #define SL_EVAL_EVALUATE_H
 
+#include <math.h>
 #include <ogr_api.h>
 #include "eval/rules.h"
 #include "input/scenario.h"
@@ -18,7 +19,8 @@ typedef enum sl_parcel_status {
 } sl_parcel_status;
 const char *sl_parcel_status_name(sl_parcel_status s);
 
-/* Invariants: rejected parcels have env == NULL and plan_rules == NULL;
+/* Invariants: rejected parcels have env == NULL and plan_rules == NULL
+ * (and a geometry for the writers only when geometry_kept);
  * others have env[n_rules] (NULL when the land use is not industrial) and
  * plan_rules pointing either to the scenario's plan rule set or (pinned
  * with rule overrides) to own_rules. */
@@ -28,14 +30,17 @@ typedef struct sl_parcel {
     char *id;      /* NULL when the id field is null */
     char *land_use;
     sl_parcel_status status;
-    char *reason;   /* never NULL */
-    double area_m2; /* NAN for rejected parcels without usable geometry */
-    double current_gfa_m2;
-    double current_far;
+    char *reason;            /* never NULL */
+    double area_m2;          /* NAN for rejected parcels without usable geometry */
+    double current_gfa_m2;   /* NAN = unknown (docs/model.md §2): never read as 0;
+                            * constraint 11 and the objective use
+                            * sl_parcel_current_gfa_used() */
+    double current_far;      /* NAN when current_gfa_m2 is */
     double tax_per_mu_cny;   /* NAN = null */
     double current_height_m; /* NAN = null / not mapped */
     sl_envelope *env;        /* per rule set of the scenario */
-    double gain_m2;          /* max_gfa (plan rule set) - current_gfa */
+    double gain_m2;          /* max_gfa (plan rule set) - current_gfa; NAN when the
+                              * current floor space is unknown (§9.17) */
     int pin;                 /* index into scenario pins, -1 none */
     int ready_year;          /* phasing: first possible start year; 0 = at once */
     const sl_ruleset *plan_rules;
@@ -45,10 +50,19 @@ typedef struct sl_parcel {
                             * sl_footprints_redevelopable(&plan_fp): the
                             * setback and the floor plates (docs/model.md §4); a
                             * floor-plate failure also reads factory_m2 0 */
+    bool geometry_kept;    /* rejected (a duplicate id) but with a usable geometry,
+                            * which the writers get (area_m2 is then known) */
     bool excluded;         /* plan.exclude lists its id: the plan keeps it as it
                             * is (evaluate still reports a candidate as
                             * candidate, its reason saying so) */
 } sl_parcel;
+
+/* The current floor space that constraint 11 and the objective use: 0 when
+ * it is unknown (docs/model.md §2; the parcel's reason says so). */
+static inline double sl_parcel_current_gfa_used(const sl_parcel *p)
+{
+    return isnan(p->current_gfa_m2) ? 0 : p->current_gfa_m2;
+}
 
 struct sl_source;
 typedef struct sl_zone {
@@ -68,6 +82,14 @@ typedef struct sl_zone {
      * ascending order. */
     int *nb_start, *nb;
     double nb_distance_m;
+    /* What the reading noticed that is not an error, one line each, for
+     * the caller to show (docs/robustness.md): a mapping without current
+     * floor space, parcels whose floor space is unknown, implausible values
+     * (FAR above 20, negative areas or taxes, heights above 300 m) with
+     * counts and examples.  Filled by sl_zone_open and sl_zone_read. */
+    int n_warnings;
+    char **warnings;
+    struct sl_zone_notes *notes; /* private: counts while reading */
 } sl_zone;
 
 /* Open the scenario's parcel source and check the field mapping.  On
@@ -85,7 +107,9 @@ typedef sl_status (*sl_parcel_fn)(void *user_data, const sl_zone *z, const sl_pa
 
 /* Read every feature: status, areas, candidacy, envelopes, footprints,
  * plan.exclude.  fn may be NULL.  Fails (SL_ERR_SCENARIO) on text that is
- * not UTF-8 in a DBF of unknown encoding, on an id of plan.exclude that no
+ * not UTF-8 in a DBF of unknown encoding, on text that is not a number in a
+ * field mapped as a number (after the whole reading: one message per field,
+ * with a value, its feature and the count), on an id of plan.exclude that no
  * parcel has (after the whole reading: every such id is named, with a
  * "did you mean" when a parcel id is close), and with fn's status. */
 sl_status sl_zone_read(sl_zone *z, sl_parcel_fn fn, void *user_data, sl_error *err);

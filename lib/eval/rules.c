@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/i18n.h"
+#include "util/numfmt.h"
 
 int sl_floor_count(double x)
 {
@@ -102,6 +103,31 @@ static void appendf(sl_lang lang, char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+const char *sl_reason_unknown_gfa_used(sl_lang lang)
+{
+    return sl_tr(lang, "current floor space unknown, taken as 0");
+}
+
+/* "FAR unknown: ..." naming the fields (docs/model.md §2). */
+static void unknown_far(const sl_scenario *s, char *reason, size_t size)
+{
+    const char *g = s->fields.current_gfa, *f = s->fields.current_far;
+    sl_lang L = s->lang;
+    if (!g && !f)
+        appendf(L, reason, size, "%s",
+                sl_tr(L, "FAR unknown: parcels.fields maps neither current_gfa nor "
+                         "current_far"));
+    else if (g && f)
+        appendf(L, reason, size,
+                sl_tr(L, "FAR unknown: current_gfa (field %s) and current_far (field %s) "
+                         "are null"),
+                g, f);
+    else if (g)
+        appendf(L, reason, size, sl_tr(L, "FAR unknown: current_gfa (field %s) is null"), g);
+    else
+        appendf(L, reason, size, sl_tr(L, "FAR unknown: current_far (field %s) is null"), f);
+}
+
 bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, double current_far,
                   double tax_per_mu_cny, char *reason, size_t reason_size)
 {
@@ -118,28 +144,44 @@ bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, do
                  land_use ? land_use : sl_tr(L, "(null)"));
         return false;
     }
+    char a[64], b[64];
     if (area_m2 < s->min_area_m2) {
-        appendf(L, reason, reason_size, sl_tr(L, "area %.0f m2 below min_area_m2 %.0f"), area_m2,
-                s->min_area_m2);
+        sl_fmt_pair(area_m2, s->min_area_m2, 0, a, b, sizeof a);
+        appendf(L, reason, reason_size, sl_tr(L, "area %s m2 below min_area_m2 %s"), a, b);
         return false;
     }
-    bool low_far = current_far < s->far_below;
+    /* Unknown floor space fails the FAR test (docs/model.md §2). */
+    bool far_known = !isnan(current_far);
+    bool low_far = far_known && current_far < s->far_below;
     bool tax_on = !isnan(s->tax_per_mu_below_cny);
     bool low_tax = tax_on && !isnan(tax_per_mu_cny) && tax_per_mu_cny < s->tax_per_mu_below_cny;
-    if (low_far)
-        appendf(L, reason, reason_size, sl_tr(L, "FAR %.2f below %.2f"), current_far, s->far_below);
-    if (low_tax)
-        appendf(L, reason, reason_size, sl_tr(L, "tax %.0f CNY/mu below %.0f"), tax_per_mu_cny,
-                s->tax_per_mu_below_cny);
+    if (low_far) {
+        sl_fmt_pair(current_far, s->far_below, 2, a, b, sizeof a);
+        appendf(L, reason, reason_size, sl_tr(L, "FAR %s below %s"), a, b);
+    }
+    if (!far_known && low_tax)
+        unknown_far(s, reason, reason_size);
+    if (low_tax) {
+        sl_fmt_pair(tax_per_mu_cny, s->tax_per_mu_below_cny, 0, a, b, sizeof a);
+        appendf(L, reason, reason_size, sl_tr(L, "tax %s CNY/mu below %s"), a, b);
+    }
+    if (!far_known && low_tax)
+        appendf(L, reason, reason_size, "%s", sl_reason_unknown_gfa_used(L));
     if (low_far || low_tax)
         return true;
-    appendf(L, reason, reason_size, sl_tr(L, "FAR %.2f not below %.2f"), current_far, s->far_below);
+    if (far_known) {
+        sl_fmt_pair(current_far, s->far_below, 2, a, b, sizeof a);
+        appendf(L, reason, reason_size, sl_tr(L, "FAR %s not below %s"), a, b);
+    } else {
+        unknown_far(s, reason, reason_size);
+    }
     if (tax_on) {
-        if (isnan(tax_per_mu_cny))
+        if (isnan(tax_per_mu_cny)) {
             appendf(L, reason, reason_size, "%s", sl_tr(L, "tax per mu unknown"));
-        else
-            appendf(L, reason, reason_size, sl_tr(L, "tax %.0f CNY/mu not below %.0f"),
-                    tax_per_mu_cny, s->tax_per_mu_below_cny);
+        } else {
+            sl_fmt_pair(tax_per_mu_cny, s->tax_per_mu_below_cny, 0, a, b, sizeof a);
+            appendf(L, reason, reason_size, sl_tr(L, "tax %s CNY/mu not below %s"), a, b);
+        }
     }
     return false;
 }

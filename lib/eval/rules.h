@@ -70,8 +70,17 @@ void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprint
 
 /* Candidacy test (docs/model.md §3).  current_far and tax_per_mu_cny may be NAN
  * (unknown).  Writes the deciding tests in words to reason (always
- * NUL-terminated) and returns true for a candidate. */
+ * NUL-terminated) and returns true for a candidate.  An unknown FAR fails
+ * the FAR test and the reason names the fields of the scenario's mapping
+ * (docs/model.md §2); a candidate by tax alone then also says
+ * sl_reason_unknown_gfa_used().  Compared numbers get the digits that
+ * tell them apart ("FAR 0.9999 below 1.00"). */
 bool sl_candidacy(const sl_scenario *s, const char *land_use, double area_m2, double current_far,
                   double tax_per_mu_cny, char *reason, size_t reason_size);
+
+/* The words that say a candidate's unknown current floor space is taken as
+ * 0 by constraint 11 and the objective (evaluate's and plan's reasons), in
+ * lang. */
+const char *sl_reason_unknown_gfa_used(sl_lang lang);
 
 #endif

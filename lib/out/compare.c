@@ -202,7 +202,7 @@ static sl_status run_one(sl_compare *c, const char *path, const sl_compare_optio
         if (!pp->redeveloped)
             continue;
         row->redeveloped++;
-        row->current_gfa_m2 += z->p[i].current_gfa_m2;
+        row->current_gfa_m2 += sl_parcel_current_gfa_used(&z->p[i]); /* unknown: 0 (§2) */
         row->gfa_m2 += pp->gfa_m2;
         /* the link bonuses and the parcel's half of the neighbour chain
          * bonuses: every clustering term of the objective */

@@ -270,6 +270,16 @@ static void td_num(sl_textbuf *b, double v, int dec)
     sl_textbuf_puts(b, "</td>");
 }
 
+/* A current floor space or FAR: "unknown" rather than a dash when the
+ * layer does not say (docs/model.md §2). */
+static void td_current(sl_textbuf *b, sl_lang L, double v, int dec)
+{
+    if (isnan(v))
+        sl_textbuf_printf(b, "<td class=\"warn\">%s</td>", sl_tr(L, "unknown 未知"));
+    else
+        td_num(b, v, dec);
+}
+
 static void td_text(sl_textbuf *b, const char *s)
 {
     sl_textbuf_puts(b, "<td>");
@@ -286,7 +296,7 @@ static void swatch(sl_textbuf *b, sl_rgb c)
 /* Zone totals, as summary.json counts them. */
 typedef struct totals {
     double area, cand_area, gfa, cand_gfa, gain;
-    long long redeveloped, kept;
+    long long redeveloped, kept, unknown; /* unknown: current GFA unknown, not summed */
 } totals;
 
 static totals zone_totals(const sl_zone *z, const sl_plan *plan)
@@ -297,12 +307,14 @@ static totals zone_totals(const sl_zone *z, const sl_plan *plan)
         if (p->status == SL_PARCEL_REJECTED)
             continue;
         t.area += p->area_m2;
-        t.gfa += p->current_gfa_m2;
+        bool known = !isnan(p->current_gfa_m2);
+        t.gfa += known ? p->current_gfa_m2 : 0;
+        t.unknown += !known;
         if (p->status != SL_PARCEL_CANDIDATE)
             continue;
         t.cand_area += p->area_m2;
-        t.cand_gfa += p->current_gfa_m2;
-        if (p->env)
+        t.cand_gfa += known ? p->current_gfa_m2 : 0;
+        if (p->env && known)
             t.gain += p->gain_m2;
         if (plan && plan->pp[i].redeveloped)
             t.redeveloped++;
@@ -332,7 +344,7 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         double area = 0, cur = 0;
         for (int i = 0; i < z->n; i++)
             if (plan->pp[i].redeveloped)
-                area += z->p[i].area_m2, cur += z->p[i].current_gfa_m2;
+                area += z->p[i].area_m2, cur += sl_parcel_current_gfa_used(&z->p[i]);
         sl_textbuf_printf(b, "<tr><th>%s</th><td class=\"n\">%lld</td>",
                           sl_tr(L, "redeveloped 改造"), t.redeveloped);
         td_num(b, area, 0);
@@ -361,6 +373,40 @@ static void zone_summary(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
     b->failed |= num.failed || name.failed;
     sl_textbuf_clear(&num);
     sl_textbuf_clear(&name);
+    if (t.unknown) {
+        sl_textbuf_puts(b, "<p class=\"warn\">");
+        sl_textbuf_printf(
+            b,
+            sl_tr(L, "The current floor space of %lld %s is unknown "
+                     "(现状建面未知): not in the totals above."),
+            t.unknown, t.unknown == 1 ? sl_tr(L, "count\004parcel") : sl_tr(L, "count\004parcels"));
+        sl_textbuf_puts(b, "</p>\n");
+    }
+}
+
+/* What the run warned about, as summary.json's warnings: the heading in
+ * the report's language, the warnings as the command wrote them (English,
+ * docs/outputs.md "Languages"). */
+static void warnings(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
+{
+    int n = z->n_warnings;
+    for (int k = 0; plan && plan->industry_unfit && k < plan->n_industries; k++)
+        n += plan->industry_unfit[k] != NULL;
+    if (!n)
+        return;
+    sl_textbuf_printf(b, "<h2>%s</h2>\n<ul class=\"warn\">\n", sl_tr(z->sc->lang, "注意 Warnings"));
+    for (int k = 0; k < z->n_warnings; k++) {
+        sl_textbuf_puts(b, "<li>");
+        sl_textbuf_xml(b, z->warnings[k]);
+        sl_textbuf_puts(b, "</li>\n");
+    }
+    for (int k = 0; plan && plan->industry_unfit && k < plan->n_industries; k++)
+        if (plan->industry_unfit[k]) {
+            sl_textbuf_puts(b, "<li>");
+            sl_textbuf_xml(b, plan->industry_unfit[k]);
+            sl_textbuf_puts(b, "</li>\n");
+        }
+    sl_textbuf_puts(b, "</ul>\n");
 }
 
 static void rule_sets(sl_textbuf *b, const sl_zone *z)
@@ -418,7 +464,9 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
     }
     for (int i = 0; i < z->n; i++)
         if (z->p[i].status == SL_PARCEL_CANDIDATE)
-            order[n++] = (by_gain){z->p[i].env ? z->p[i].gain_m2 : -INFINITY, i};
+            /* unknown gains (unknown floor space) last, never NaN in the sort */
+            order[n++] =
+                (by_gain){z->p[i].env && !isnan(z->p[i].gain_m2) ? z->p[i].gain_m2 : -INFINITY, i};
     qsort(order, (size_t)n, sizeof *order, cmp_gain);
     sl_lang L = sc->lang;
     sl_textbuf_printf(b, "<h2>%s</h2>\n<table>\n<tr>",
@@ -440,8 +488,8 @@ static void candidates(sl_textbuf *b, const sl_zone *z)
         td_text(b, p->id);
         td_text(b, p->land_use);
         td_num(b, p->area_m2, 0);
-        td_num(b, p->current_gfa_m2, 0);
-        td_num(b, p->current_far, 2);
+        td_current(b, L, p->current_gfa_m2, 0);
+        td_current(b, L, p->current_far, 2);
         td_num(b, p->tax_per_mu_cny, 0);
         for (int r = 0; r < sc->n_rules; r++)
             td_num(b, p->env ? p->env[r].max_gfa_m2 : NAN, 0);
@@ -574,8 +622,15 @@ static void industries(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, con
         if (isfinite(ind->demand_max_m2))
             sl_textbuf_printf(b, "<i style=\"left:%.1f%%\" title=\"%s\"></i>",
                               100 * ind->demand_max_m2 / scale, sl_tr(L, "max"));
-        sl_textbuf_printf(b, "</div></td><td class=\"%s\">%s</td></tr>\n", ok ? "ok" : "warn",
-                          ok ? "✓" : sl_tr(L, "outside demand"));
+        /* An industry that fits no storey anywhere is no success, whatever
+         * its demand (docs/model.md §5). */
+        const char *unfit = plan->industry_unfit ? plan->industry_unfit[k] : NULL;
+        sl_textbuf_printf(b, "</div></td><td class=\"%s\">", ok && !unfit ? "ok" : "warn");
+        if (unfit)
+            sl_textbuf_xml(b, sl_tr(L, "fits no storey 无处可放"));
+        else
+            sl_textbuf_puts(b, ok ? "✓" : sl_tr(L, "outside demand"));
+        sl_textbuf_puts(b, "</td></tr>\n");
     }
     sl_textbuf_printf(b, "</table>\n<p class=\"meta\">%s</p>\n",
                       sl_tr(L, "Bars: GFA; ticks: demand min and max."));
@@ -695,7 +750,7 @@ static void kept(sl_textbuf *b, const sl_zone *z, const sl_plan *plan)
         sl_textbuf_puts(b, "<tr>");
         td_text(b, p->id);
         td_num(b, p->area_m2, 0);
-        td_num(b, p->current_gfa_m2, 0);
+        td_current(b, L, p->current_gfa_m2, 0);
         td_text(b, plan->pp[i].reason ? plan->pp[i].reason : p->reason);
         sl_textbuf_puts(b, "</tr>\n");
         n++;
@@ -833,7 +888,9 @@ static void phases(sl_textbuf *b, const sl_zone *z, const sl_phasing *ph)
         sl_textbuf_printf(b, sl_tr(L, " (stop_reason %s)"), sl_tr_ctx(L, "stop", why));
     bool have = ph->status == SL_PLAN_OPTIMAL || ph->status == SL_PLAN_FEASIBLE;
     if (have) {
-        sl_textbuf_printf(b, sl_tr(L, " · %d parcels started · discounted value "), ph->n_started);
+        sl_textbuf_printf(b, sl_tr(L, " · %d %s started · discounted value "), ph->n_started,
+                          ph->n_started == 1 ? sl_tr(L, "count\004parcel")
+                                             : sl_tr(L, "count\004parcels"));
         sl_textbuf_num(b, ph->objective, 0);
         sl_textbuf_puts(b, sl_tr(L, " · bound "));
         sl_textbuf_num(b, ph->has_bound ? ph->bound : NAN, 0);
@@ -1023,6 +1080,7 @@ sl_status sl_report_write_econ(const char *path, const sl_zone *z, const sl_plan
     sl_textbuf_printf(&b, "%s<b>", sl_tr(L, ") · plan rule set "));
     sl_textbuf_xml(&b, sc->rules[sc->plan_rules].name);
     sl_textbuf_puts(&b, "</b></p>\n");
+    warnings(&b, z, plan);
     zone_summary(&b, z, plan);
     sl_status st = sl_report_map(&b, z, plan, colours, err);
     if (plan) {

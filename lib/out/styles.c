@@ -240,12 +240,16 @@ static void parcels_qml(sl_textbuf *b, bool plan_mode, sl_lang L)
     }
     sl_textbuf_puts(b, "</symbols>\n</renderer-v2>\n");
     /* "id" and the FAR on the next line: the planned FAR of a redeveloped
-     * parcel, else the current one. */
-    labeling(b,
-             plan_mode
-                 ? "concat(\"id\", '\\n', format_number(coalesce(\"far\", \"current_far\"), 2))"
-                 : "concat(\"id\", '\\n', format_number(\"current_far\", 2))",
-             7);
+     * parcel, else the current one; "FAR unknown" when the layer does not
+     * say (docs/model.md §2: never 0). */
+    char expr[256];
+    snprintf(expr, sizeof expr,
+             plan_mode ? "concat(\"id\", '\\n', coalesce(format_number(coalesce(\"far\", "
+                         "\"current_far\"), 2), '%s'))"
+                       : "concat(\"id\", '\\n', coalesce(format_number(\"current_far\", 2), "
+                         "'%s'))",
+             sl_tr(L, "FAR unknown"));
+    labeling(b, expr, 7);
     sl_textbuf_puts(b, "</qgis>\n");
 }
 

@@ -106,16 +106,19 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
     const sl_scenario *sc = z->sc;
     long long redeveloped = 0, kept = 0;
     double area = 0, cand_area = 0, gfa = 0, cand_gfa = 0, gain = 0;
+    long long unknown = 0; /* current floor space unknown: not in the sums */
     for (int i = 0; i < z->n; i++) {
         const sl_parcel *p = &z->p[i];
         if (p->status == SL_PARCEL_REJECTED)
             continue;
         area += p->area_m2;
-        gfa += p->current_gfa_m2;
+        bool known = !isnan(p->current_gfa_m2);
+        gfa += known ? p->current_gfa_m2 : 0;
+        unknown += !known;
         if (p->status == SL_PARCEL_CANDIDATE) {
             cand_area += p->area_m2;
-            cand_gfa += p->current_gfa_m2;
-            if (p->env)
+            cand_gfa += known ? p->current_gfa_m2 : 0;
+            if (p->env && known)
                 gain += p->gain_m2;
             if (plan) {
                 if (plan->pp[i].redeveloped)
@@ -160,6 +163,7 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
     put_num(f, gfa);
     fputs(", \"candidate\": ", f);
     put_num(f, cand_gfa);
+    fprintf(f, ", \"unknown\": %lld", unknown);
     fputs("},\n  \"rules\": {", f);
     for (int r = 0; r < sc->n_rules; r++) {
         double max_gfa;
@@ -236,6 +240,20 @@ sl_status sl_summary_write_econ(const char *path, const sl_zone *z, const sl_pla
         if (e)
             put_economics(f, e);
     }
+    /* What the run warned about (docs/outputs.md): the zone's reading,
+     * then the plan's industries that fit nowhere. */
+    fputs(",\n  \"warnings\": [", f);
+    int nw = 0;
+    for (int k = 0; k < z->n_warnings; k++, nw++) {
+        fputs(nw ? ",\n    " : "\n    ", f);
+        put_str(f, z->warnings[k]);
+    }
+    for (int k = 0; plan && plan->industry_unfit && k < plan->n_industries; k++)
+        if (plan->industry_unfit[k]) {
+            fputs(nw++ ? ",\n    " : "\n    ", f);
+            put_str(f, plan->industry_unfit[k]);
+        }
+    fputs(nw ? "\n  ]" : "]", f);
     fputs("\n}\n", f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {

@@ -544,11 +544,14 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
             continue;
         const sl_parcel_plan *pp = plan ? &plan->pp[i] : NULL;
         area += p->area_m2;
-        gfa += p->current_gfa_m2;
+        /* An unknown current floor space is left out of the sums, as in
+         * summary.json (docs/model.md §2: never read as 0). */
+        double cur = sl_parcel_current_gfa_used(p);
+        gfa += cur;
         if (p->status == SL_PARCEL_CANDIDATE) {
             cand_area += p->area_m2;
-            cand_gfa += p->current_gfa_m2;
-            if (p->env)
+            cand_gfa += cur;
+            if (p->env && !isnan(p->gain_m2))
                 gain += p->gain_m2;
             if (pp && !pp->redeveloped)
                 kept++;
@@ -558,7 +561,7 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
             redeveloped++;
             storeys += pp->n_storeys;
             red_area += p->area_m2;
-            red_cur += p->current_gfa_m2;
+            red_cur += cur;
             red_gfa += pp->gfa_m2;
             red_counted += pp->counted_gfa_m2;
             red_built += p->plan_fp.factory_m2 + office;
@@ -566,8 +569,8 @@ static void indicators_sheet(book *b, const sl_zone *z, const sl_plan *plan, con
             counted_after += pp->counted_gfa_m2;
             tallest = fmax(tallest, fmax(pp->factory_height_m, pp->office_height_m));
         } else {
-            gfa_after += p->current_gfa_m2;
-            counted_after += p->current_gfa_m2;
+            gfa_after += cur;
+            counted_after += cur;
         }
     }
     double n_all = z->n, n_cand = (double)z->n_by_status[SL_PARCEL_CANDIDATE];

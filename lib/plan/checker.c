@@ -198,9 +198,9 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
                   "freight_trips_per_day_max is %.1f",
                   pid(p), trips, r->freight_trips_per_day_max);
     /* 11. never lose floor space */
-    if (!le(p->current_gfa_m2, gfa))
+    if (!le(sl_parcel_current_gfa_used(p), gfa))
         VIOLATION(c, "parcel %s: new GFA %.2f m2 is less than the current %.2f m2", pid(p), gfa,
-                  p->current_gfa_m2);
+                  sl_parcel_current_gfa_used(p));
     /* 14. one building, one park: chains of the non-shared industries */
     if (sc->chains_per_building_max > 0) {
         const char *chains[64];
@@ -246,7 +246,7 @@ static void check_parcel(checker *c, const sl_parcel *p, const sl_parcel_plan *p
 static double parcel_value(const checker *c, const sl_parcel *p, const sl_parcel_plan *pp)
 {
     const sl_scenario *sc = c->sc;
-    double v = -sc->existing_value * p->current_gfa_m2;
+    double v = -sc->existing_value * sl_parcel_current_gfa_used(p);
     for (int s = 0; s < pp->n_storeys; s++)
         v += pp->storeys[s].gfa_m2 * sc->industries[pp->storeys[s].industry].priority;
     for (int k = 0; k < sc->n_links; k++) {

@@ -237,7 +237,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         memset(x, 0, nx * sizeof *x);
 #define X(b, k, i) x[((b)*Kmax + (k)-1) * ni + (i)]
         snprintf(name, sizeof name, "y_p%d", pi);
-        int y = add_col(P, name, GLP_BV, 0, 1, -sc->existing_value * p->current_gfa_m2);
+        int y = add_col(P, name, GLP_BV, 0, 1, -sc->existing_value * sl_parcel_current_gfa_used(p));
         for (int b = 0; b < 2; b++)
             for (int k = 1; k <= K[b]; k++)
                 for (int i = 0; i < ni; i++) {
@@ -355,7 +355,7 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
                 for (int i = 0; i < ni; i++)
                     if (X(b, k, i))
                         row_add(&row, X(b, k, i), F[b]);
-        row_add(&row, y, -p->current_gfa_m2);
+        row_add(&row, y, -sl_parcel_current_gfa_used(p));
         snprintf(name, sizeof name, "keepgfa_p%d", pi);
         row_put(P, &row, name, GLP_LO, 0, 0);
         /* 10. lift trips of factory storeys above the ramp floor */

@@ -89,5 +89,8 @@ void sl_plan_destroy(sl_plan *p)
     for (int i = 0; i < p->n_conflicts; i++)
         free(p->conflicts[i]);
     free(p->conflicts);
+    for (int i = 0; p->industry_unfit && i < p->n_industries; i++)
+        free(p->industry_unfit[i]);
+    free(p->industry_unfit);
     free(p);
 }

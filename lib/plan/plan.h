@@ -104,6 +104,10 @@ typedef struct sl_plan {
     double *gfa_by_industry_m2;
     int n_conflicts;
     char **conflicts; /* one sentence each, for infeasible plans */
+    /* n_industries entries (or NULL when out of memory): why the industry
+     * fits no storey of any candidate parcel, in words with the rule and
+     * its numbers (docs/model.md §5), or NULL when it fits one. */
+    char **industry_unfit;
     /* The phasing of this plan (docs/model.md §12) when the caller ran
      * sl_phasing_plan: borrowed, freed by the caller after the plan's
      * writers (sl_phasing_destroy); NULL without phasing. */

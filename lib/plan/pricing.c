@@ -1366,6 +1366,21 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
     rtab_weigh(c->t, c->s, w);
     const pl_sc *s = c->s;
     int K = s->chains_max, nc = s->nchains;
+    if (q->chain_mask && K == 1 && nc <= K) {
+        /* one chain in all: the mask keeps it or leaves the shared
+         * industries alone */
+        int n = s->nind;
+        unsigned char *allow = malloc((size_t)(n > 0 ? n : 1));
+        if (!allow)
+            return -1;
+        for (int i = 0; i < n; i++)
+            allow[i] = s->chain_of[i] < 0 || (q->chain_mask >> s->chain_of[i] & 1);
+        pl_ctx cc = *c;
+        cc.allow = allow;
+        int rc = price_run(&cc, w, q);
+        free(allow);
+        return rc;
+    }
     if (K == 0 || nc <= K)
         return price_run(c, w, q); /* no chain can be left out */
     if (c->npchain > K)
@@ -1394,6 +1409,8 @@ int pl_price(const pl_ctx *c, const pl_weights *w, pl_search *q)
         }
         if (!has_pins)
             continue;
+        if (q->chain_mask && K == 1 && !(q->chain_mask >> idx[0] & 1))
+            continue; /* a branch has ruled this chain out */
         for (int i = 0; i < n; i++) {
             int ch = s->chain_of[i];
             bool in = ch < 0;

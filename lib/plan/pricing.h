@@ -130,6 +130,10 @@ typedef struct pl_search {
     int max_found;                          /* keep at most this many stacks */
     double deadline;                        /* CLOCK_MONOTONIC seconds; 0 = none */
     const volatile sig_atomic_t *interrupt; /* stop when raised; NULL = none */
+    uint64_t chain_mask;                    /* branch and price, one chain per building:
+                                               only stacks whose chain has its bit
+                                               (shared-only stacks when any bit is
+                                               set); 0 = every chain */
     /* out */
     bool complete; /* the search was exhaustive */
     bool found_any;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "eval/fit.h"
 #include "eval/precheck.h"
 #include "util/log.h"
 
@@ -34,6 +35,8 @@
 #define ENUM_STACKS_MAX   200000 /* enumeration: stacks in all */
 #define ENUM_STACKS_CLASS 3000   /* enumeration: stacks per class */
 #define ENUM_ROUND_STACKS 4000   /* a widening round: best stacks in all, times its scale */
+#define BP_CG_ROUNDS      40     /* branch and price: pricing rounds per node at most */
+#define BP_STRONG         12     /* branch and price: branchings tried per node */
 
 static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
 {
@@ -177,7 +180,8 @@ static int master_init(solver *S)
     S->pen_m2 = 10 * (1 + pmax);
     S->art_cols = malloc(sizeof(int) * (size_t)cap);
     S->art_pen = malloc(sizeof(double) * (size_t)cap);
-    if (!S->art_cols || !S->art_pen)
+    S->art_ub = malloc(sizeof(double) * (size_t)cap);
+    if (!S->art_cols || !S->art_pen || !S->art_ub)
         return -1;
     for (int p = 0; p < S->npar; p++)
         if (S->par[p].pinned) {
@@ -189,6 +193,7 @@ static int master_init(solver *S)
             S->art_pen[S->nart] =
                 S->pen_m2 * 2 *
                 fmax(1, S->z->p[S->par[p].zi].area_m2 * S->z->p[S->par[p].zi].plan_rules->far_max);
+            S->art_ub[S->nart] = 1;
             S->art_cols[S->nart++] = j;
         }
     for (int i = 0; i < S->nind; i++) {
@@ -201,6 +206,7 @@ static int master_init(solver *S)
             glp_set_col_bnds(lp, j, GLP_DB, 0, S->dmin[i]);
             glp_set_mat_col(lp, j, 1, ind, v);
             S->art_pen[S->nart] = S->pen_m2;
+            S->art_ub[S->nart] = S->dmin[i];
             S->art_cols[S->nart++] = j;
         }
         if (isfinite(S->dmax[i]) && any_pinned) {
@@ -210,6 +216,7 @@ static int master_init(solver *S)
             glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
             glp_set_mat_col(lp, j, 1, ind, v);
             S->art_pen[S->nart] = S->pen_m2;
+            S->art_ub[S->nart] = INFINITY;
             S->art_cols[S->nart++] = j;
         }
     }
@@ -665,10 +672,9 @@ static void mip_callback(glp_tree *T, void *info)
     case GLP_IBINGO: {
         glp_prob *P = glp_ios_get_prob(T);
         double v = glp_mip_obj_val(P);
-        if (cb->S->o->progress)
-            cb->S->o->progress(cb->S->o->user_data, sv_now() - cb->S->t0,
-                               cb->S->have_inc && cb->S->inc_val > v ? cb->S->inc_val : v,
-                               cb->S->bound);
+        /* GLPK's solution is not reported as the best plan yet: it becomes
+         * one only if it meets every demand range exactly (integrality
+         * tolerances can round past a maximum; sv_take_incumbent) */
         /* good enough against the proven bound of the whole problem */
         if (cb->stop_gap >= 0 && cb->S->bound - v <= cb->stop_gap * fmax(1, fabs(v)))
             glp_ios_terminate(T);
@@ -787,7 +793,9 @@ static int integer_master(solver *S, double mip_gap, double stop_gap, long long 
 static int enumerate_columns(solver *S, bool all_or_nothing, int scale, bool *exhaustive)
 {
     *exhaustive = true;
-    double delta = S->bound - S->inc_val + PL_EPS_VALUE;
+    /* the regret argument needs the bound of the multipliers ybest, not
+     * one that branching may have lowered */
+    double delta = S->lag_bound - S->inc_val + PL_EPS_VALUE;
     if (!(delta > 0))
         return 0;
     for (int i = 0; i < S->nind; i++)
@@ -874,8 +882,10 @@ static double art_sum(const solver *S)
 
 static void note_bound(solver *S, double lag)
 {
-    if (lag < S->bound) {
-        S->bound = lag;
+    if (lag < S->lag_bound) {
+        S->lag_bound = lag;
+        if (lag < S->bound)
+            S->bound = lag;
         memcpy(S->ybest, S->y, sizeof(double) * (size_t)S->nind);
         if (S->cls_pi)
             memcpy(S->cls_pibest, S->cls_pi, sizeof(double) * (size_t)S->ncls * (size_t)S->nch);
@@ -931,6 +941,468 @@ static int cg_loop(solver *S, int phase)
             S->bound - S->lp_val <= want * fmax(1, fabs(S->lp_val)))
             return 0;
     }
+}
+
+/* ---- branch and price --------------------------------------------------
+ *
+ * With one chain per building (plan.chains_per_building_max 1), the root
+ * LP mixes, on many parcels, stacks of different chains (or a stack and
+ * "keep"): 0.6 of a 医药健康 building and 0.4 of a 数字信息 one.  A node
+ * of the tree restricts, per parcel, the options left: keep (bit 0) and
+ * chain c (bit c + 1; a stack of shared industries only goes with any
+ * chain).  Branching on the parcel and option whose LP mass is nearest
+ * to one half makes two children: only that option, or every option but
+ * it.  Each node is solved by column generation with the pricing
+ * restricted to its options (pl_search.chain_mask), and L(y) restricted
+ * the same way bounds the node's plans; the tree's bound is the largest
+ * bound of the nodes not yet resolved.  Nodes are taken best bound first.
+ * A node whose LP is fractional only inside one option per parcel cannot
+ * be split by this rule: it stays open (its bound counts) and its LP is
+ * rounded for plans.  At the nodes the master runs with every artificial
+ * column at its penalty (a parcel that must be rebuilt has one too), so
+ * its LP is always feasible; the bound does not depend on it. */
+
+typedef struct bp_node {
+    uint64_t *mask; /* per par: options left */
+    double bound;   /* proven for the node's plans (the parent's until solved) */
+} bp_node;
+
+static bool bp_stack_ok(uint64_t m, const stk *k)
+{
+    return k->nch == 0 ? (m >> 1) != 0 : (m >> (k->ch[0] + 1) & 1) != 0;
+}
+
+/* Parcel p's row and artificial column for options m: a parcel that may
+ * not be kept has its row at 1 (with its artificial column), one that
+ * must be kept at 0. */
+static void bp_apply_row(solver *S, int p, uint64_t m, int part0)
+{
+    int row = S->par[p].row;
+    if (!(m & 1)) {
+        glp_set_row_bnds(S->lp, row, GLP_FX, 1, 1);
+        glp_set_col_bnds(S->lp, part0 + p, GLP_DB, 0, 1);
+    } else {
+        if (m == 1)
+            glp_set_row_bnds(S->lp, row, GLP_FX, 0, 0);
+        else
+            glp_set_row_bnds(S->lp, row, GLP_UP, 0, 1);
+        glp_set_col_bnds(S->lp, part0 + p, GLP_FX, 0, 0);
+    }
+}
+
+static void bp_apply_col(solver *S, int c, uint64_t m)
+{
+    const col *cl = &S->cols[c];
+    if (bp_stack_ok(m, &S->cls[cl->cls].stk[cl->s]))
+        glp_set_col_bnds(S->lp, S->col0 + c, GLP_DB, 0, 1);
+    else
+        glp_set_col_bnds(S->lp, S->col0 + c, GLP_FX, 0, 0);
+}
+
+/* Set the master's bounds for a node: columns of options left free,
+ * others at 0, rows as bp_apply_row says. */
+static void bp_apply(solver *S, const uint64_t *mask, int part0)
+{
+    for (int c = 0; c < S->ncol; c++)
+        bp_apply_col(S, c, mask[S->cols[c].parcel]);
+    for (int p = 0; p < S->npar; p++)
+        bp_apply_row(S, p, mask[p], part0);
+}
+
+/* Parcel p alone under options m (the rest of the node unchanged). */
+static void bp_apply_parcel(solver *S, int p, uint64_t m, int part0)
+{
+    for (int c = 0; c < S->ncol; c++)
+        if (S->cols[c].parcel == p)
+            bp_apply_col(S, c, m);
+    bp_apply_row(S, p, m, part0);
+}
+
+/* Pricing at a node: per class, once per distinct set of options among
+ * its parcels.  Adds improving columns; *lag gets the node's L(y) when
+ * every search was exhaustive.  Returns the columns added or -1. */
+static int bp_price(solver *S, const uint64_t *mask, long long node_limit, double *lag,
+                    bool *all_exact)
+{
+    for (int i = 0; i < S->nind; i++)
+        S->r[i] = S->s.prio[i] - S->y[i];
+    S->stamp++;
+    pl_weights w = {S->r, S->sc->same_building_bonus_m2, S->sc->adjacent_floor_bonus_m2,
+                    S->sc->existing_value, S->stamp};
+    double L = 0;
+    bool exact = true;
+    for (int i = 0; i < S->nind; i++)
+        L += S->y[i] > 0 ? S->y[i] * S->dmax[i] : S->y[i] < 0 ? S->y[i] * S->dmin[i] : 0;
+    if (S->nnb > 0 && S->cls_pi)
+        L += S->nb_lag;
+    int added = 0;
+    for (int c = 0; c < S->ncls && added >= 0; c++) {
+        pclass *C = &S->cls[c];
+        for (int x = 0; x < C->nparc; x++) {
+            uint64_t m = mask[C->parc[x]];
+            bool seen = false; /* priced already for an earlier parcel */
+            for (int x2 = 0; x2 < x && !seen; x2++)
+                seen = mask[C->parc[x2]] == m;
+            if (seen)
+                continue;
+            double best = -INFINITY;
+            pl_search q;
+            memset(&q, 0, sizeof q);
+            if (m >> 1) {
+                double thr = -INFINITY;
+                for (int k = 0; k < C->nstk; k++)
+                    if (bp_stack_ok(m, &C->stk[k])) {
+                        double v = stack_val_y(S, &C->stk[k]) + stack_pi(S, c, &C->stk[k]);
+                        if (v > thr)
+                            thr = v;
+                    }
+                q.threshold = isfinite(thr) ? thr : -1e300;
+                q.max_found = 3;
+                q.deadline = S->deadline;
+                q.interrupt = S->o->interrupt;
+                q.node_limit = node_limit;
+                q.chain_mask = m >> 1;
+                if (pl_price(&C->ctx, &w, &q) != 0)
+                    return -1;
+                if (!q.complete)
+                    exact = false;
+                best = q.best > -1e299 ? q.best : -INFINITY;
+            }
+            for (int x2 = x; x2 < C->nparc; x2++) {
+                int pp = C->parc[x2];
+                if (mask[pp] != m)
+                    continue;
+                double u = glp_get_row_dual(S->lp, S->par[pp].row);
+                L += (m & 1) ? fmax(0, best) : best;
+                for (int f = 0; f < q.nfound; f++) {
+                    int s = sv_stack_add(S, C, &q.found[f], false);
+                    if (s == -1) {
+                        pl_search_free(&q);
+                        return -1;
+                    }
+                    if (s < -1)
+                        s = -(s + 3); /* the class has it: maybe not this parcel */
+                    if (q.found[f].value > u + PL_EPS_VALUE && sv_col_find(S, pp, s) < 0) {
+                        if (sv_add_column(S, pp, c, s) < 0) {
+                            pl_search_free(&q);
+                            return -1;
+                        }
+                        added++;
+                    }
+                }
+            }
+            pl_search_free(&q);
+            if (sv_stop(S)) {
+                S->timed_out = true;
+                *lag = INFINITY;
+                *all_exact = false;
+                return added;
+            }
+        }
+    }
+    *lag = exact ? L : INFINITY;
+    *all_exact = exact;
+    return added;
+}
+
+/* Column generation at a node.  Returns 0 (solved; *bound its L), 1 the
+ * time is up, -1 failure. */
+static int bp_solve_node(solver *S, const uint64_t *mask, int part0, double *bound)
+{
+    long long limit = PRICE_NODES_FAST;
+    *bound = INFINITY;
+    for (int round = 0; round < BP_CG_ROUNDS; round++) {
+        bp_apply(S, mask, part0); /* new columns start free */
+        int lr = master_lp(S);
+        if (lr != 0)
+            return lr;
+        read_duals(S);
+        double lag;
+        bool exact;
+        int added = bp_price(S, mask, limit, &lag, &exact);
+        if (added < 0)
+            return -1;
+        if (lag < *bound)
+            *bound = lag;
+        if (S->timed_out || sv_stop(S))
+            return 1;
+        if (added == 0) {
+            if (exact)
+                break;
+            limit = 0;
+            continue;
+        }
+        limit = PRICE_NODES_FAST;
+        if (*bound - S->lp_val <= 1e-6 * fmax(1, fabs(S->lp_val)))
+            break;
+    }
+    bp_apply(S, mask, part0);
+    return master_lp(S) == 0 ? 0 : -1;
+}
+
+/* The branching: among the BP_STRONG (parcel, option) pairs of the node's
+ * LP nearest to one half, the one whose two children lose the most LP
+ * value (the product of the losses, each at least a small epsilon; the
+ * children's LPs over the columns so far, without pricing).  *opt 0 keep,
+ * c + 1 chain c.  Returns the parcel, or -1 when no option is fractional.
+ * The node's bounds and LP are as before on return. */
+static int bp_choose(solver *S, const uint64_t *mask, int part0, int *opt, double *mass)
+{
+    int cp[BP_STRONG], co[BP_STRONG], nc = 0;
+    double cf[BP_STRONG];
+    for (int p = 0; p < S->npar; p++) {
+        if (!(mask[p] & (mask[p] - 1)))
+            continue; /* one option left: nothing to split */
+        for (int o = 0; o <= S->nch; o++)
+            mass[o] = 0;
+        double tot = 0;
+        for (int c = 0; c < S->ncol; c++) {
+            if (S->cols[c].parcel != p)
+                continue;
+            double l = glp_get_col_prim(S->lp, S->col0 + c);
+            if (l <= 1e-9)
+                continue;
+            const stk *k = sv_col_stk(S, c);
+            tot += l;
+            if (k->nch > 0)
+                mass[k->ch[0] + 1] += l;
+        }
+        mass[0] = (mask[p] & 1) ? 1 - tot : 0;
+        for (int o = 0; o <= S->nch; o++) {
+            double f = fmin(mass[o], 1 - mass[o]);
+            if (!(mask[p] >> o & 1) || f <= 1e-6)
+                continue;
+            /* keep the BP_STRONG most fractional, in order */
+            int at = nc;
+            while (at > 0 && f > cf[at - 1] + 1e-9)
+                at--;
+            if (at >= BP_STRONG)
+                continue;
+            if (nc < BP_STRONG)
+                nc++;
+            for (int x = nc - 1; x > at; x--) {
+                cp[x] = cp[x - 1];
+                co[x] = co[x - 1];
+                cf[x] = cf[x - 1];
+            }
+            cp[at] = p;
+            co[at] = o;
+            cf[at] = f;
+        }
+    }
+    if (nc == 0)
+        return -1;
+    if (nc == 1) {
+        *opt = co[0];
+        return cp[0];
+    }
+    double base = S->lp_val, best = -1;
+    int pick = 0;
+    for (int x = 0; x < nc && !sv_stop(S); x++) {
+        uint64_t m = mask[cp[x]], only = 1ULL << co[x], rest = m & ~only;
+        double loss[2];
+        uint64_t child[2] = {only, rest};
+        for (int k = 0; k < 2; k++) {
+            if (!child[k]) {
+                loss[k] = INFINITY;
+                continue;
+            }
+            bp_apply_parcel(S, cp[x], child[k], part0);
+            loss[k] = master_lp(S) == 0 ? fmax(base - S->lp_val, 0) : INFINITY;
+        }
+        bp_apply_parcel(S, cp[x], m, part0);
+        double score = fmax(loss[0], 1e-3) * fmax(loss[1], 1e-3);
+        if (score > best) {
+            best = score;
+            pick = x;
+        }
+    }
+    master_lp(S);         /* the node's LP again (its values serve the caller) */
+    S->timed_out = false; /* a cut-short child LP is not the end */
+    *opt = co[pick];
+    return cp[pick];
+}
+
+static bool bp_integral(const solver *S, int part0, int *choice)
+{
+    for (int p = 0; p < S->npar; p++)
+        if (glp_get_col_prim(S->lp, part0 + p) > 1e-6)
+            return false; /* a row held by its artificial is no plan */
+    for (int p = 0; p < S->npar; p++)
+        choice[p] = -1;
+    for (int c = 0; c < S->ncol; c++) {
+        double l = glp_get_col_prim(S->lp, S->col0 + c);
+        if (l > 1e-6 && l < 1 - 1e-6)
+            return false;
+        if (l >= 1 - 1e-6)
+            choice[S->cols[c].parcel] = c;
+    }
+    return art_sum(S) <= 1e-6;
+}
+
+/* Branch and price until the gap closes, the tree is resolved or the time
+ * is up.  Returns 0, or -1 when out of memory or the solver failed. */
+static int branch_and_price(solver *S)
+{
+    int np = S->npar, rc = 0, nopen = 0, cap = 64, nodes = 0, stuck = 0;
+    double stuck_bound = -INFINITY;
+    bp_node *open = malloc(sizeof *open * (size_t)cap);
+    double *mass = malloc(sizeof(double) * (size_t)(S->nch + 2));
+    int *choice = malloc(sizeof(int) * (size_t)(np + 1));
+    double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    if (!open || !mass || !choice || !lam) {
+        free(open);
+        free(mass);
+        free(choice);
+        free(lam);
+        return -1;
+    }
+    free(lam);
+    lam = NULL;
+    /* per parcel an artificial column: its row at 1 without a stack */
+    int part0 = glp_add_cols(S->lp, np);
+    for (int p = 0; p < np; p++) {
+        int ind[2] = {0, S->par[p].row};
+        double v[2] = {0, 1};
+        glp_set_mat_col(S->lp, part0 + p, 1, ind, v);
+        const sl_parcel *pc = &S->z->p[S->par[p].zi];
+        glp_set_obj_coef(S->lp, part0 + p,
+                         -S->pen_m2 * 2 * fmax(1, pc->area_m2 * pc->plan_rules->far_max));
+        glp_set_col_bnds(S->lp, part0 + p, GLP_FX, 0, 0);
+    }
+    /* the composite objective: artificials at their penalty */
+    set_phase_costs(S, 3);
+    for (int a = 0; a < S->nart; a++) {
+        if (isfinite(S->art_ub[a]))
+            glp_set_col_bnds(S->lp, S->art_cols[a], GLP_DB, 0, S->art_ub[a]);
+        else
+            glp_set_col_bnds(S->lp, S->art_cols[a], GLP_LO, 0, 0);
+    }
+    uint64_t all = (S->nch >= 63 ? ~0ULL : (2ULL << S->nch) - 1);
+    open[0].mask = malloc(sizeof(uint64_t) * (size_t)(np + 1));
+    if (!open[0].mask) {
+        rc = -1;
+        goto out;
+    }
+    for (int p = 0; p < np; p++)
+        open[0].mask[p] = S->par[p].pinned ? all & ~1ULL : all;
+    open[0].bound = S->bound;
+    nopen = 1;
+    while (nopen > 0 && !sv_stop(S)) {
+        /* the tree's bound: its best open node, the stuck ones, the plan */
+        double tree = stuck_bound;
+        int pick = 0;
+        for (int k = 0; k < nopen; k++) {
+            if (open[k].bound > open[pick].bound)
+                pick = k;
+            tree = fmax(tree, open[k].bound);
+        }
+        if (S->have_inc)
+            tree = fmax(tree, S->inc_val);
+        if (tree < S->bound) {
+            S->bound = tree;
+            sv_progress(S);
+        }
+        if (!sv_gap_open(S))
+            break;
+        bp_node nd = open[pick];
+        open[pick] = open[--nopen];
+        if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
+            free(nd.mask);
+            continue;
+        }
+        double b;
+        int r = bp_solve_node(S, nd.mask, part0, &b);
+        nodes++;
+        if (r != 0) {
+            /* unfinished: the node stays open with its parent's bound */
+            open[nopen++] = nd;
+            if (r < 0)
+                rc = -1;
+            break;
+        }
+        nd.bound = fmin(nd.bound, b);
+        if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
+            free(nd.mask);
+            continue;
+        }
+        if (bp_integral(S, part0, choice)) {
+            /* a plan; with the node solved to its bound, nothing better
+             * lies below it (pruned next), else it is not splittable */
+            sv_take_incumbent(S, choice, sv_plan_value(S, choice));
+            if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
+                free(nd.mask);
+                continue;
+            }
+        } else if (round_lp(S) != 0) {
+            free(nd.mask);
+            rc = -1;
+            break;
+        }
+        int opt = 0, p = bp_choose(S, nd.mask, part0, &opt, mass);
+        if (p < 0) {
+            /* fractional inside the options: this rule cannot split it */
+            stuck++;
+            stuck_bound = fmax(stuck_bound, nd.bound);
+            free(nd.mask);
+            continue;
+        }
+        if (nopen + 2 > cap) {
+            cap *= 2;
+            bp_node *n = realloc(open, sizeof *n * (size_t)cap);
+            if (!n) {
+                free(nd.mask);
+                rc = -1;
+                break;
+            }
+            open = n;
+        }
+        uint64_t *m1 = malloc(sizeof(uint64_t) * (size_t)(np + 1));
+        if (!m1) {
+            free(nd.mask);
+            rc = -1;
+            break;
+        }
+        memcpy(m1, nd.mask, sizeof(uint64_t) * (size_t)np);
+        m1[p] = 1ULL << opt;
+        nd.mask[p] &= ~(1ULL << opt);
+        open[nopen++] = (bp_node){m1, nd.bound};
+        if (nd.mask[p])
+            open[nopen++] = nd;
+        else
+            free(nd.mask);
+    }
+    if (nopen == 0 && rc == 0 && !sv_stop(S)) {
+        /* the tree is resolved: its bound is the stuck nodes' or the plan */
+        double tree = S->have_inc ? fmax(S->inc_val, stuck_bound) : stuck_bound;
+        if (tree < S->bound)
+            S->bound = tree;
+    }
+    if (S->o->verbose)
+        sv_log(S, SL_LOG_TRACE,
+               "plan: branch and price: %d nodes solved, %d open, %d not splittable (bound %.1f)",
+               nodes, nopen, stuck, stuck_bound);
+out:
+    for (int k = 0; k < nopen; k++)
+        free(open[k].mask);
+    free(open);
+    free(mass);
+    free(choice);
+    /* the master as before: every column free, rows as the rules say,
+     * artificials out of the objective */
+    for (int c = 0; c < S->ncol; c++)
+        glp_set_col_bnds(S->lp, S->col0 + c, GLP_DB, 0, 1);
+    for (int p = 0; p < np; p++) {
+        glp_set_col_bnds(S->lp, part0 + p, GLP_FX, 0, 0);
+        glp_set_obj_coef(S->lp, part0 + p, 0);
+        if (S->par[p].pinned)
+            glp_set_row_bnds(S->lp, S->par[p].row, GLP_FX, 1, 1);
+        else
+            glp_set_row_bnds(S->lp, S->par[p].row, GLP_UP, 0, 1);
+    }
+    set_phase_costs(S, 2);
+    sv_progress(S);
+    return rc;
 }
 
 /* ---- infeasibility in words ------------------------------------------- */
@@ -1164,6 +1636,12 @@ static int explain_kept(solver *S, sl_plan *P)
         if (p->status != SL_PARCEL_CANDIDATE || P->pp[zi].redeveloped ||
             !kept_reason(S, P, zi, buf, sizeof buf))
             continue;
+        /* docs/model.md §9.17: plan's reason too says that 0 was used. */
+        if (isnan(p->current_gfa_m2)) {
+            size_t o = strlen(buf);
+            snprintf(buf + o, sizeof buf - o, "%s%s", sl_tr(S->sc->lang, "; "),
+                     sl_reason_unknown_gfa_used(S->sc->lang));
+        }
         if (!(P->pp[zi].reason = strdup(buf)))
             return -1;
     }
@@ -1609,6 +2087,11 @@ static step integer_plans(solver *S)
      * the master, runs the integer master with a larger node budget and
      * the searches again.  A round whose enumeration is exhaustive and
      * whose integer master is proven optimal closes the gap. */
+    if (S->s.chains_max == 1 && S->nch >= 1 && S->nch <= 62 && sv_gap_open(S) && !sv_stop(S)) {
+        if (branch_and_price(S) != 0)
+            return STEP_SOLVER;
+        sv_trace(S, "branch and price");
+    }
     for (int round = 1; sv_gap_open(S) && !sv_stop(S); round++) {
         int scale = 1 << (round < 8 ? round : 8);
         bool exhaustive;
@@ -1663,6 +2146,26 @@ static void finish_no_plan(solver *S, sl_plan *P)
     P->gap = NAN;
 }
 
+/* The industries that fit no storey of any candidate (docs/model.md §5):
+ * said as warnings and kept in the plan for its outputs.  False when out
+ * of memory. */
+static bool note_unfit(const sl_zone *z, const sl_plan_options *o, sl_plan *P)
+{
+    int n = P->n_industries = z->sc->n_industries;
+    P->industry_unfit = calloc((size_t)n + 1, sizeof *P->industry_unfit);
+    if (!P->industry_unfit)
+        return false;
+    for (int i = 0; i < n; i++) {
+        char why[1200];
+        if (sl_zone_industry_fits(z, i, why, sizeof why))
+            continue;
+        sl_log(o->log, o->log_user_data, SL_LOG_WARNING, "%s", why);
+        if (!(P->industry_unfit[i] = strdup(why)))
+            return false;
+    }
+    return true;
+}
+
 sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **out, sl_error *err)
 {
     if (out)
@@ -1680,6 +2183,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     S.t0 = sv_now();
     S.deadline = S.t0 + (o->time_limit_s > 0 ? o->time_limit_s : 60);
     S.bound = INFINITY;
+    S.lag_bound = INFINITY;
     sl_plan *P = calloc(1, sizeof *P);
     if (!P) {
         sl_error_add(err, SL_ERR_NOMEM, "out of memory while planning");
@@ -1687,7 +2191,8 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     }
     sv_glpk_output_begin(&S);
 
-    step st = setup(&S, P);
+    /* Before the solve, so that the planner reads it at once. */
+    step st = note_unfit(z, o, P) ? setup(&S, P) : STEP_NOMEM;
     if (st == STEP_OK)
         st = prepare(&S);
     if (st == STEP_OK && S.npar == 0)

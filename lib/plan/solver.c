@@ -514,6 +514,7 @@ void sv_free(solver *S)
     free(S->r);
     free(S->y);
     free(S->ybest);
+    free(S->art_ub);
     free(S->nba);
     free(S->nbb);
     free(S->nb_first);

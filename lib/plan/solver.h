@@ -97,12 +97,14 @@ typedef struct solver {
     int nart;
     int *art_cols;
     double *art_pen; /* composite-phase penalty per unit */
+    double *art_ub;  /* its upper bound (INFINITY: none) */
     double pen_m2;   /* the penalty per m² of demand shortfall */
     /* weights */
     double *r;
     double *y, *ybest;
     unsigned long long stamp;
-    double bound; /* best proven upper bound */
+    double bound;     /* best proven upper bound */
+    double lag_bound; /* the best L(y) (at ybest); bound may be lower after branching */
     double lp_val;
     double t0;
     double deadline;

@@ -134,7 +134,7 @@ static bool feasible(const bf *b)
         return false;
     if (trips > R->freight_trips_per_day_max + 1e-6)
         return false;
-    if (gfa < p->current_gfa_m2 - 1e-6)
+    if (!isnan(p->current_gfa_m2) && gfa < p->current_gfa_m2 - 1e-6) /* unknown: 0 */
         return false;
     for (int k = 0; k < sc->n_pins; k++) {
         const sl_pin *pin = &sc->pins[k];
@@ -157,7 +157,7 @@ static double value(const bf *b)
 {
     const sl_scenario *sc = b->sc;
     double F[2] = {b->p->plan_fp.factory_m2, b->p->plan_fp.office_m2};
-    double v = -b->ev * b->p->current_gfa_m2;
+    double v = isnan(b->p->current_gfa_m2) ? 0 : -b->ev * b->p->current_gfa_m2;
     for (int blk = 0; blk < 2; blk++)
         for (int x = 0; x < b->n[blk]; x++)
             v += F[blk] * b->r[b->st[blk][x]];

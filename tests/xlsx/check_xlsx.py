@@ -241,7 +241,9 @@ def main():
         red = [f["properties"] for f in parcels if f["properties"]["status"] == "redeveloped"]
         near(("storeys 楼层", "storeys"), plan_col, sum(len(p["stack"]) for p in red), 0)
         props = [f["properties"] for f in parcels]
-        total = sum(p["current_gfa_m2"] for p in props if p["status"] != "rejected")
+        # unknown floor space (null, never 0) is left out of the sum
+        total = sum(p["current_gfa_m2"] for p in props
+                    if p["status"] != "rejected" and p["current_gfa_m2"] is not None)
         check(abs(rows[("GFA 总建筑面积", "m²")][cur] - total) < 1, "current GFA sums the parcels")
     if "economics" in summary:
         e = summary["economics"]
