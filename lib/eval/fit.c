@@ -7,41 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/textbuf.h"
+
 #define EPS 1e-9
 
-static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 3 >= size)
-        return;
-    if (len) {
-        memcpy(buf + len, "; ", 3);
-        len += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
-
-/* Append ", "-separated (the parts of one level). */
-static void add_list(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void add_list(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 3 >= size)
-        return;
-    if (len) {
-        memcpy(buf + len, ", ", 3);
-        len += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
+#define add(buf, size, ...)      sl_str_appendf(buf, size, "; ", __VA_ARGS__)
+#define add_list(buf, size, ...) sl_str_appendf(buf, size, ", ", __VA_ARGS__)
 
 static bool office_kind(const sl_industry *d)
 {

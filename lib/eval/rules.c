@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/i18n.h"
+#include "util/textbuf.h"
 #include "util/numfmt.h"
 
 int sl_floor_count(double x)
@@ -84,24 +85,7 @@ void sl_envelope_compute(const sl_ruleset *r, double area_m2, const sl_footprint
 }
 
 /* "buf; more" with the language's separator ("; " or "；"). */
-static void appendf(sl_lang lang, char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void appendf(sl_lang lang, char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len >= size)
-        return;
-    const char *sep = sl_tr(lang, "; ");
-    size_t n = strlen(sep);
-    if (len > 0 && len + n < size) {
-        memcpy(buf + len, sep, n + 1);
-        len += n;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
+#define appendf(lang, buf, size, ...) sl_str_appendf(buf, size, sl_tr(lang, "; "), __VA_ARGS__)
 
 const char *sl_reason_unknown_gfa_used(sl_lang lang)
 {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/textbuf.h"
+
 static double load_at1(const sl_ruleset *r, int level)
 {
     int n = r->n_floor_loads;
@@ -22,21 +24,7 @@ static double load_at1(const sl_ruleset *r, int level)
     return r->floor_load_max_kN_m2[level <= n ? level - 1 : n - 1];
 }
 
-static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 3 >= size)
-        return;
-    if (len) {
-        strcat(buf, "; ");
-        len += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
+#define add(buf, size, ...) sl_str_appendf(buf, size, "; ", __VA_ARGS__)
 
 /* Reasons why industry i cannot stand on level 1 of any block under r (the
  * most permissive level: highest floor load, below the ramp, ground

@@ -166,3 +166,18 @@ sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err)
     }
     return SL_OK;
 }
+
+void sl_str_appendf(char *buf, size_t size, const char *sep, const char *fmt, ...)
+{
+    size_t len = strlen(buf), n = strlen(sep);
+    if (len + 1 >= size || (len > 0 && len + n + 1 >= size))
+        return;
+    if (len > 0) {
+        memcpy(buf + len, sep, n + 1);
+        len += n;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}

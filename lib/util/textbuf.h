@@ -46,4 +46,12 @@ bool sl_textbuf_save(const sl_textbuf *b, const char *path);
  * written.  Does not clear the buffer. */
 sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err);
 
+/* Append printf-style to a fixed buffer of `size` bytes holding a
+ * NUL-terminated list, with `sep` ("; ", ", ", "；") before the new part
+ * when the list is not empty; nothing when not even the separator fits
+ * (the text is cut at the end of the buffer otherwise).  For reasons and
+ * messages that read as one line. */
+void sl_str_appendf(char *buf, size_t size, const char *sep, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif
