@@ -15,7 +15,8 @@ from qgis.core import (Qgis, QgsMessageLog, QgsProcessing, QgsProcessingAlgorith
                        QgsProcessingException, QgsProcessingOutputFile, QgsProcessingOutputHtml,
                        QgsProcessingOutputNumber, QgsProcessingOutputString,
                        QgsProcessingOutputVectorLayer, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
+                       QgsProcessingParameterEnum, QgsProcessingParameterFile,
+                       QgsProcessingParameterFolderDestination,
                        QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
                        QgsVectorLayer)
 from qgis.PyQt.QtCore import QCoreApplication, QObject, pyqtSignal
@@ -230,6 +231,20 @@ class ShanglouAlgorithm(QgsProcessingAlgorithm):
                            "plan.gap)"),
             QgsProcessingParameterNumber.Double, None, True, 0.0, 1.0))
 
+    LANGUAGES = (None, "en", "zh")
+
+    def add_language(self):
+        self.addParameter(QgsProcessingParameterEnum(
+            "LANGUAGE", self.tr("Language of statuses, reasons, headers and report (语言)"),
+            [self.tr("as the scenario says (report.lang)"), "English", "中文"], False, 0))
+
+    def language_args(self, parameters, context):
+        """--lang for the chosen language; nothing for the scenario's own."""
+        if "LANGUAGE" not in [p.name() for p in self.parameterDefinitions()]:
+            return []
+        lang = self.LANGUAGES[self.parameterAsEnum(parameters, "LANGUAGE", context)]
+        return ["--lang", lang] if lang else []
+
     def optional_number(self, parameters, name, context):
         v = parameters.get(name)
         if v is None or v == "" or (hasattr(v, "isNull") and v.isNull()):
@@ -391,6 +406,7 @@ class EvaluateAlgorithm(ShanglouAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.add_scenario()
+        self.add_language()
         self.add_output()
         self.addOutput(QgsProcessingOutputVectorLayer("PARCELS", self.tr("Parcels"),
                                                       QgsProcessing.TypeVectorPolygon))
@@ -400,7 +416,8 @@ class EvaluateAlgorithm(ShanglouAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         scenario = self.parameterAsFile(parameters, "SCENARIO", context)
-        self.run_program([scenario, "-o", self.out_dir], feedback)
+        self.run_program([scenario, "-o", self.out_dir] + self.language_args(parameters, context),
+                         feedback)
         s = self.summary()
         self.queue_layers(context, feedback, f"shanglou evaluate: {s.get('scenario', '')}")
         gpkg = os.path.join(self.out_dir, "shanglou.gpkg")
@@ -429,6 +446,7 @@ class PlanAlgorithm(ShanglouAlgorithm):
     def initAlgorithm(self, config=None):
         self.add_scenario()
         self.add_solver()
+        self.add_language()
         self.add_output()
         for name, title in (("PARCELS", "Parcels"), ("BUILDINGS", "Buildings"),
                             ("FLOORS", "Floors")):
@@ -445,6 +463,7 @@ class PlanAlgorithm(ShanglouAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         scenario = self.parameterAsFile(parameters, "SCENARIO", context)
         args, limit = self.solver_args(parameters, context)
+        args += self.language_args(parameters, context)
         res = self.run_program([scenario, "-o", self.out_dir] + args, feedback, limit)
         s = self.summary()
         if res.interrupted and s.get("stop_reason") == "interrupted":
@@ -482,6 +501,7 @@ class CompareAlgorithm(ShanglouAlgorithm):
             "SCENARIOS", self.tr("Scenario files (YAML), in the order of the table"),
             QgsProcessing.TypeFile))
         self.add_solver()
+        self.add_language()
         self.addParameter(QgsProcessingParameterFolderDestination(
             "OUTPUT", self.tr("Output folder")))
         self.addParameter(QgsProcessingParameterBoolean(
@@ -495,6 +515,7 @@ class CompareAlgorithm(ShanglouAlgorithm):
         if not scenarios:
             raise QgsProcessingException(self.tr("Give at least one scenario file"))
         args, limit = self.solver_args(parameters, context)
+        args += self.language_args(parameters, context)
         self.run_program(scenarios + ["-o", self.out_dir] + args, feedback, limit,
                          len(scenarios))
         csv = os.path.join(self.out_dir, "comparison.csv")

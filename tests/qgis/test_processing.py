@@ -230,6 +230,23 @@ def run_tests():
     check(fb.said("info", f"evaluate: {N} parcels") and fb.progress and fb.progress[-1][1] == 100,
           "evaluate: the CLI's summary line in the log, progress ends at 100")
 
+    # -- in Chinese: --lang zh, the status values and the style's categories --
+    evz = os.path.join(SCRATCH, "evaluate-zh")
+    res, fb, err, _ = run("shanglou:evaluate", {"SCENARIO": SCENARIO, "OUTPUT": evz,
+                                                "LANGUAGE": 2})
+    check(err is None and fb.said("command", "--lang zh"), f"evaluate in Chinese runs with "
+          f"--lang zh ({err})")
+    lays = group_layers("shanglou evaluate: shahe-gonggai")
+    if "parcels" in lays:
+        p = lays["parcels"]
+        st = {f["status"] for f in p.getFeatures()}
+        check("候选" in st and "candidate" not in st, f"evaluate zh: statuses {sorted(st)}")
+        check_styled("evaluate parcels zh", p, "status")
+        cats = {c.value() for c in p.renderer().categories()} if hasattr(p.renderer(),
+                                                                          "categories") else set()
+        check(st <= cats | {None}, f"evaluate zh: every status has a style category "
+              f"({sorted(st - cats)} without)")
+
     # -- a temporary output folder, layers not opened ------------------------
     from qgis.core import QgsProcessing
     before = len(QgsProject.instance().mapLayers())
