@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/textbuf.h"
+
 /* A number as a CSV cell or JSON value: empty / null when not finite. */
 static void put_num(FILE *f, double v, bool json)
 {
@@ -49,20 +51,7 @@ sl_status sl_phases_write_csv(const char *path, const sl_phasing *ph, sl_error *
     return SL_OK;
 }
 
-static void put_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
+#define put_str sl_json_string
 
 void sl_phases_write_json(FILE *f, const sl_phasing *ph)
 {

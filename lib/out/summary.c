@@ -10,22 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/textbuf.h"
+
 #include "input/source.h"
 
-static void put_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
+#define put_str sl_json_string
 
 static void put_num(FILE *f, double v)
 {

@@ -181,3 +181,18 @@ void sl_str_appendf(char *buf, size_t size, const char *sep, const char *fmt, ..
     vsnprintf(buf + len, size - len, fmt, ap);
     va_end(ap);
 }
+
+void sl_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "shanglou.h"
 
@@ -45,6 +46,10 @@ bool sl_textbuf_save(const sl_textbuf *b, const char *path);
  * failed, SL_ERR_IO ("PATH: cannot write: why") when the file could not be
  * written.  Does not clear the buffer. */
 sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err);
+
+/* Write s (NULL: "") to f as a JSON string: quotes, backslashes and
+ * control characters escaped; UTF-8 passes through. */
+void sl_json_string(FILE *f, const char *s);
 
 /* Append printf-style to a fixed buffer of `size` bytes holding a
  * NUL-terminated list, with `sep` ("; ", ", ", "；") before the new part
