@@ -553,6 +553,67 @@ Test(export, glpsol_brute_force_and_optimizer_agree_v2, .timeout = 60)
               binds[0], binds[1], binds[2], binds[3]);
 }
 
+/* Nodes branch and price reported solving, and how many of them it split
+ * by a GFA range (its trace line, options.verbose). */
+typedef struct bp_count {
+    int nodes, ranged;
+} bp_count;
+
+static void count_bp(void *user, sl_log_level level, const char *msg)
+{
+    (void)level;
+    bp_count *c = user;
+    int n, r;
+    if (sscanf(msg, "plan: branch and price: %d nodes solved (%d split by a GFA range)", &n, &r) ==
+        2) {
+        c->nodes += n;
+        c->ranged += r;
+    }
+}
+
+/* Branch and price alone (options.tree_only: no integer master, no
+ * enumeration) reaches the brute force's optimum with gap 0 on the tiny
+ * version-2 zones made one chain per building, and proves it (status
+ * optimal: the tree resolved).  Across the zones it splits nodes by both
+ * rules, so both are tested. */
+Test(export, branch_and_price_alone_reaches_the_optimum, .timeout = 120)
+{
+    bp_count cnt = {0, 0};
+    int with_plan = 0;
+    for (unsigned seed = 1; seed <= 24; seed++) {
+        tz t;
+        v2_zone(&t, seed);
+        t.sc.chains_per_building_max = 1;
+        double b = bf_zone(&t.z);
+        if (isinf(b))
+            continue;
+        sl_error err;
+        sl_error_init(&err);
+        sl_plan_options o;
+        sl_plan_options_init(&o, &t.sc);
+        o.tree_only = true;
+        o.gap = 0;
+        o.time_limit_s = 60;
+        o.verbose = true;
+        o.log = count_bp;
+        o.log_user_data = &cnt;
+        sl_plan *p = NULL;
+        cr_assert_eq(sl_plan_solve(&t.z, &o, &p, &err), SL_OK, "seed %u: %s", seed, errtext(&err));
+        cr_assert_eq(p->status, SL_PLAN_OPTIMAL, "seed %u: status %s", seed,
+                     sl_plan_status_name(p->status));
+        cr_assert(fabs(p->objective - b) <= 1e-6 * fmax(1, fabs(b)),
+                  "seed %u: branch and price %.4f, brute force %.4f", seed, p->objective, b);
+        cr_assert_eq(sl_plan_check(&t.z, p, &err), SL_OK, "seed %u: %s", seed, errtext(&err));
+        sl_plan_destroy(p);
+        sl_error_clear(&err);
+        with_plan++;
+    }
+    cr_assert(with_plan >= 12, "only %d zones have a plan", with_plan);
+    cr_assert(cnt.nodes > cnt.ranged && cnt.ranged > 0,
+              "%d nodes solved, %d split by a GFA range: both rules should be used", cnt.nodes,
+              cnt.ranged);
+}
+
 /* The neighbour chain bonus.  Two parcels like the one above (5300 m²
  * factory floors, 5 storeys each), neighbours; med (chain 医药健康,
  * priority 1.0) and dig (chain 数字信息, 1.1) with at most one building's

@@ -83,6 +83,11 @@ typedef struct sl_plan_options {
      * it), the solve stops soon and returns its best plan so far with
      * stop_reason SL_STOP_INTERRUPTED. */
     const volatile sig_atomic_t *interrupt;
+    /* For tests of the optimizer: neither GLPK's integer master nor the
+     * enumeration of stacks may prove anything (or find plans), so that
+     * branch and price alone must close the gap (with one chain per
+     * building; otherwise the solve ends with the searches' plan). */
+    bool tree_only;
 } sl_plan_options;
 
 /* Fill *o from the scenario's plan section. */

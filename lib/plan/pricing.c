@@ -475,6 +475,7 @@ void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p, cons
         if (c->npin < PL_MAX_PINS && pin->industry >= 0 && pin->industry < s->nind) {
             c->pin_ind[c->npin] = pin->industry;
             c->pin_min_m2[c->npin] = pin->min_gfa_m2 - tol;
+            c->pin_max_m2[c->npin] = INFINITY;
             c->npin++;
         }
     }
@@ -490,6 +491,25 @@ void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p, cons
         c->maxlev[0] = c->floors;
     if (c->floors < 0)
         c->maxlev[0] = 0;
+}
+
+int pl_ctx_add_range(pl_ctx *c, int i, double lo_m2, double hi_m2)
+{
+    if (c->npin >= PL_MAX_PINS)
+        return -1;
+    c->pin_ind[c->npin] = i;
+    c->pin_min_m2[c->npin] = lo_m2;
+    c->pin_max_m2[c->npin] = hi_m2;
+    c->npin++;
+    int ch = c->s->chain_of[i];
+    if (lo_m2 > 0 && ch >= 0) {
+        bool seen = false;
+        for (int x = 0; x < c->npchain && !seen; x++)
+            seen = c->pchain[x] == ch;
+        if (!seen && c->npchain < PL_MAX_PINS)
+            c->pchain[c->npchain++] = ch;
+    }
+    return 0;
 }
 
 /* ---- the search ------------------------------------------------------- */
@@ -663,6 +683,10 @@ static bool can_place(const pl_ctx *c, const pl_state *t, int i)
         return false;
     if (b == 0 && k > c->r->ramp_floor && (double)(t->trips + s->trips_u[i]) > c->trips_cap_u)
         return false;
+    for (int j = 0; j < c->npin; j++)
+        if (c->pin_ind[j] == i && isfinite(c->pin_max_m2[j]) &&
+            c->F[0] * t->pinc[j][0] + c->F[1] * t->pinc[j][1] + c->F[b] > c->pin_max_m2[j])
+            return false; /* a branch's GFA range (solve.c) */
     return true;
 }
 
@@ -999,6 +1023,8 @@ static uint64_t hash_words(const uint64_t *k, int n)
     return h;
 }
 
+#define MEMO_HEAD (4 + (PL_MAX_PINS + 3) / 4) /* key words before the bit sets */
+
 static void make_key(srch *S, const pl_state *t, const uint64_t *bits)
 {
     uint64_t *k = S->key;
@@ -1008,13 +1034,13 @@ static void make_key(srch *S, const pl_state *t, const uint64_t *bits)
     k[2] = (uint64_t)t->cnt[0] | (uint64_t)t->cnt[1] << 16 | (uint64_t)t->off[0] << 32 |
            (uint64_t)t->off[1] << 48;
     k[3] = (uint64_t)t->trips;
-    k[4] = 0;
-    k[5] = 0;
+    for (int w = 4; w < MEMO_HEAD; w++)
+        k[w] = 0;
     for (int j = 0; j < S->c->npin; j++) {
         uint64_t v = (uint64_t)t->pinc[j][0] | (uint64_t)t->pinc[j][1] << 8;
         k[4 + j / 4] |= v << (16 * (j % 4));
     }
-    memcpy(k + 6, bits, sizeof(uint64_t) * (size_t)S->W);
+    memcpy(k + MEMO_HEAD, bits, sizeof(uint64_t) * (size_t)S->W);
 }
 
 #define MEMO_MAX ((size_t)1 << 20)
@@ -1208,7 +1234,10 @@ static void pl_deltas(const pl_ctx *c, const pl_weights *w, bool open_only, doub
             for (int j = 0; j < c->npin; j++)
                 pinned |= c->pin_ind[j] == i;
             for (int j = 0; j < n && !pinned; j++) {
-                if (j == i || (c->allow && !c->allow[j]) || (open_only && s->contig[j]) ||
+                bool capped = false; /* more of j could break its GFA range */
+                for (int x = 0; x < c->npin; x++)
+                    capped |= c->pin_ind[x] == j && isfinite(c->pin_max_m2[x]);
+                if (capped || j == i || (c->allow && !c->allow[j]) || (open_only && s->contig[j]) ||
                     w->r[j] <= best || s->fire_single[j] || s->vib[j] != s->vib[i] ||
                     (s->office_kind[j] && !s->office_kind[i]) || s->trips_u[j] > s->trips_u[i])
                     continue;
@@ -1251,7 +1280,7 @@ static int price_run(const pl_ctx *c, const pl_weights *w, pl_search *q)
         S.W += S.words_closed;
     }
     S.bonus = (w->sb != 0 || w->ab != 0) && c->s->nlink > 0;
-    S.KW = 6 + S.W;
+    S.KW = MEMO_HEAD + S.W;
     S.stamp = 1;
     S.q_u = llround(c->t->q_m * 1e6);
     int n = c->s->nind;

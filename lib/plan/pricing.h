@@ -17,7 +17,7 @@
 #include "plan/plan.h"
 
 #define PL_MAX_LEVELS 120 /* storeys per block the search will consider */
-#define PL_MAX_PINS   8   /* pins on one parcel */
+#define PL_MAX_PINS   16  /* pins on one parcel, with branch and price's GFA ranges */
 
 /* Tolerances shared by the search and the master (not by checker.c, which
  * keeps its own). */
@@ -98,9 +98,14 @@ typedef struct pl_ctx {
     const double *chain_bonus;
     int npchain; /* distinct chains of pinned non-shared industries */
     int pchain[PL_MAX_PINS];
+    /* Pins, and the ranges of one industry's GFA that branch and price
+     * sets on a parcel (solve.c): the industry's storeys on the parcel
+     * hold at least pin_min_m2 (checked on the whole stack) and at most
+     * pin_max_m2 (checked as storeys are placed; INFINITY for a pin). */
     int npin;
     int pin_ind[PL_MAX_PINS];
     double pin_min_m2[PL_MAX_PINS];
+    double pin_max_m2[PL_MAX_PINS];
     bool pinned; /* must be redeveloped */
 } pl_ctx;
 
@@ -153,6 +158,11 @@ void pl_rtab_free(pl_rtab *t);
 
 /* Fill a parcel's context (t already built for its plan_rules). */
 void pl_ctx_init(pl_ctx *c, const pl_sc *s, pl_rtab *t, const sl_parcel *p, const sl_scenario *sc);
+
+/* Branch and price: the stacks of c must hold between lo_m2 and hi_m2
+ * (-INFINITY / INFINITY: no limit) of industry i; one call per industry.
+ * Returns 0, or -1 when c has no room for another range. */
+int pl_ctx_add_range(pl_ctx *c, int i, double lo_m2, double hi_m2);
 
 /* Exact search: the best stack (value > threshold), or every stack with
  * value >= threshold in enumerate mode.  Returns 0, or -1 on allocation

@@ -69,7 +69,8 @@ static bool ctx_equal(const pl_ctx *a, const pl_ctx *b)
         a->cur != b->cur || a->floors != b->floors || a->npin != b->npin || a->pinned != b->pinned)
         return false;
     for (int j = 0; j < a->npin; j++)
-        if (a->pin_ind[j] != b->pin_ind[j] || a->pin_min_m2[j] != b->pin_min_m2[j])
+        if (a->pin_ind[j] != b->pin_ind[j] || a->pin_min_m2[j] != b->pin_min_m2[j] ||
+            a->pin_max_m2[j] != b->pin_max_m2[j])
             return false;
     return true;
 }
@@ -235,6 +236,17 @@ static int master_init(solver *S)
             glp_set_mat_col(lp, S->nbcol0 + x, 2, ind, v);
             glp_set_obj_coef(lp, S->nbcol0 + x, S->nb_bonus);
         }
+    }
+    /* Per parcel a column on its convexity row, fixed at 0 until branch
+     * and price uses it (a row held at 1 without a stack); added here so
+     * that the stacks' columns stay contiguous from col0. */
+    if (S->npar > 0)
+        S->part0 = glp_add_cols(lp, S->npar);
+    for (int p = 0; p < S->npar; p++) {
+        int ind[2] = {0, S->par[p].row};
+        double v[2] = {0, 1};
+        glp_set_mat_col(lp, S->part0 + p, 1, ind, v);
+        glp_set_col_bnds(lp, S->part0 + p, GLP_FX, 0, 0);
     }
     S->col0 = glp_get_num_cols(lp) + 1;
     return 0;
@@ -962,14 +974,63 @@ static int cg_loop(solver *S, int phase)
  * column at its penalty (a parcel that must be rebuilt has one too), so
  * its LP is always feasible; the bound does not depend on it. */
 
+typedef struct bp_range {
+    int p, i;      /* parcel (index into par), industry */
+    double lo, hi; /* its GFA on the parcel within [lo, hi], m² */
+} bp_range;
+
 typedef struct bp_node {
     uint64_t *mask; /* per par: options left */
-    double bound;   /* proven for the node's plans (the parent's until solved) */
+    bp_range *rg;   /* GFA ranges, one per (parcel, industry) */
+    int nrg;
+    double bound; /* proven for the node's plans (the parent's until solved) */
 } bp_node;
+
+/* A child being weighed: parcel p with options m and, when rg is not
+ * NULL, one more range (intersected with the node's). */
+typedef struct bp_child {
+    int p;
+    uint64_t m;
+    const bp_range *rg;
+} bp_child;
 
 static bool bp_stack_ok(uint64_t m, const stk *k)
 {
     return k->nch == 0 ? (m >> 1) != 0 : (m >> (k->ch[0] + 1) & 1) != 0;
+}
+
+static double stk_gfa(const stk *k, int i)
+{
+    for (int x = 0; x < k->ng; x++)
+        if (k->gi[x] == i)
+            return k->gv[x];
+    return 0;
+}
+
+static bool bp_range_ok(const bp_range *r, const stk *k)
+{
+    double g = stk_gfa(k, r->i);
+    return g >= r->lo && g <= r->hi;
+}
+
+/* May stack k stand on parcel p at node nd (with child ch applied)? */
+static bool bp_col_ok(const bp_node *nd, const bp_child *ch, int p, const stk *k)
+{
+    uint64_t m = ch && ch->p == p ? ch->m : nd->mask[p];
+    if (!bp_stack_ok(m, k))
+        return false;
+    for (int x = 0; x < nd->nrg; x++)
+        if (nd->rg[x].p == p && !bp_range_ok(&nd->rg[x], k))
+            return false;
+    return !(ch && ch->p == p && ch->rg && !bp_range_ok(ch->rg, k));
+}
+
+static bool bp_ranged(const bp_node *nd, int p)
+{
+    for (int x = 0; x < nd->nrg; x++)
+        if (nd->rg[x].p == p)
+            return true;
+    return false;
 }
 
 /* Parcel p's row and artificial column for options m: a parcel that may
@@ -990,40 +1051,44 @@ static void bp_apply_row(solver *S, int p, uint64_t m, int part0)
     }
 }
 
-static void bp_apply_col(solver *S, int c, uint64_t m)
+static void bp_apply_col(solver *S, int c, const bp_node *nd, const bp_child *ch)
 {
     const col *cl = &S->cols[c];
-    if (bp_stack_ok(m, &S->cls[cl->cls].stk[cl->s]))
+    if (bp_col_ok(nd, ch, cl->parcel, &S->cls[cl->cls].stk[cl->s]))
         glp_set_col_bnds(S->lp, S->col0 + c, GLP_DB, 0, 1);
     else
         glp_set_col_bnds(S->lp, S->col0 + c, GLP_FX, 0, 0);
 }
 
-/* Set the master's bounds for a node: columns of options left free,
- * others at 0, rows as bp_apply_row says. */
-static void bp_apply(solver *S, const uint64_t *mask, int part0)
+/* Set the master's bounds for a node: columns its options and ranges
+ * allow free, others at 0, rows as bp_apply_row says. */
+static void bp_apply(solver *S, const bp_node *nd, int part0)
 {
     for (int c = 0; c < S->ncol; c++)
-        bp_apply_col(S, c, mask[S->cols[c].parcel]);
+        bp_apply_col(S, c, nd, NULL);
     for (int p = 0; p < S->npar; p++)
-        bp_apply_row(S, p, mask[p], part0);
+        bp_apply_row(S, p, nd->mask[p], part0);
 }
 
-/* Parcel p alone under options m (the rest of the node unchanged). */
-static void bp_apply_parcel(solver *S, int p, uint64_t m, int part0)
+/* Parcel ch->p alone as the child says (the rest of the node unchanged;
+ * ch NULL: as the node says). */
+static void bp_apply_parcel(solver *S, const bp_node *nd, int p, const bp_child *ch, int part0)
 {
     for (int c = 0; c < S->ncol; c++)
         if (S->cols[c].parcel == p)
-            bp_apply_col(S, c, m);
-    bp_apply_row(S, p, m, part0);
+            bp_apply_col(S, c, nd, ch);
+    bp_apply_row(S, p, ch ? ch->m : nd->mask[p], part0);
 }
 
 /* Pricing at a node: per class, once per distinct set of options among
- * its parcels.  Adds improving columns; *lag gets the node's L(y) when
- * every search was exhaustive.  Returns the columns added or -1. */
-static int bp_price(solver *S, const uint64_t *mask, long long node_limit, double *lag,
+ * its parcels without ranges, and once for each parcel with ranges (its
+ * search honours them as GFA limits, pl_ctx_add_range).  Adds improving
+ * columns; *lag gets the node's L(y) when every search was exhaustive.
+ * Returns the columns added or -1. */
+static int bp_price(solver *S, const bp_node *nd, long long node_limit, double *lag,
                     bool *all_exact)
 {
+    const uint64_t *mask = nd->mask;
     for (int i = 0; i < S->nind; i++)
         S->r[i] = S->s.prio[i] - S->y[i];
     S->stamp++;
@@ -1039,10 +1104,12 @@ static int bp_price(solver *S, const uint64_t *mask, long long node_limit, doubl
     for (int c = 0; c < S->ncls && added >= 0; c++) {
         pclass *C = &S->cls[c];
         for (int x = 0; x < C->nparc; x++) {
-            uint64_t m = mask[C->parc[x]];
+            int p0 = C->parc[x];
+            uint64_t m = mask[p0];
+            bool ranged = nd->nrg > 0 && bp_ranged(nd, p0);
             bool seen = false; /* priced already for an earlier parcel */
-            for (int x2 = 0; x2 < x && !seen; x2++)
-                seen = mask[C->parc[x2]] == m;
+            for (int x2 = 0; x2 < x && !seen && !ranged; x2++)
+                seen = mask[C->parc[x2]] == m && !bp_ranged(nd, C->parc[x2]);
             if (seen)
                 continue;
             double best = -INFINITY;
@@ -1051,18 +1118,23 @@ static int bp_price(solver *S, const uint64_t *mask, long long node_limit, doubl
             if (m >> 1) {
                 double thr = -INFINITY;
                 for (int k = 0; k < C->nstk; k++)
-                    if (bp_stack_ok(m, &C->stk[k])) {
+                    if (bp_col_ok(nd, NULL, p0, &C->stk[k])) {
                         double v = stack_val_y(S, &C->stk[k]) + stack_pi(S, c, &C->stk[k]);
                         if (v > thr)
                             thr = v;
                     }
+                pl_ctx cc = C->ctx;
+                for (int r = 0; r < nd->nrg && ranged; r++)
+                    if (nd->rg[r].p == p0 &&
+                        pl_ctx_add_range(&cc, nd->rg[r].i, nd->rg[r].lo, nd->rg[r].hi) != 0)
+                        return -1; /* bp_choose leaves room: not reached */
                 q.threshold = isfinite(thr) ? thr : -1e300;
                 q.max_found = 3;
                 q.deadline = S->deadline;
                 q.interrupt = S->o->interrupt;
                 q.node_limit = node_limit;
                 q.chain_mask = m >> 1;
-                if (pl_price(&C->ctx, &w, &q) != 0)
+                if (pl_price(&cc, &w, &q) != 0)
                     return -1;
                 if (!q.complete)
                     exact = false;
@@ -1070,10 +1142,11 @@ static int bp_price(solver *S, const uint64_t *mask, long long node_limit, doubl
             }
             for (int x2 = x; x2 < C->nparc; x2++) {
                 int pp = C->parc[x2];
-                if (mask[pp] != m)
+                if (ranged ? pp != p0 : mask[pp] != m || bp_ranged(nd, pp))
                     continue;
                 double u = glp_get_row_dual(S->lp, S->par[pp].row);
                 L += (m & 1) ? fmax(0, best) : best;
+                int got = 0;
                 for (int f = 0; f < q.nfound; f++) {
                     int s = sv_stack_add(S, C, &q.found[f], false);
                     if (s == -1) {
@@ -1084,6 +1157,28 @@ static int bp_price(solver *S, const uint64_t *mask, long long node_limit, doubl
                         s = -(s + 3); /* the class has it: maybe not this parcel */
                     if (q.found[f].value > u + PL_EPS_VALUE && sv_col_find(S, pp, s) < 0) {
                         if (sv_add_column(S, pp, c, s) < 0) {
+                            pl_search_free(&q);
+                            return -1;
+                        }
+                        added++;
+                        got++;
+                    }
+                }
+                if (!got && best > u + PL_EPS_VALUE) {
+                    /* the best is a stack the class has (the threshold)
+                     * but this parcel has no column of: add it */
+                    int ks = -1;
+                    double kv = -INFINITY;
+                    for (int k = 0; k < C->nstk; k++) {
+                        double v = stack_val_y(S, &C->stk[k]) + stack_pi(S, c, &C->stk[k]);
+                        if (v > kv && v > u + PL_EPS_VALUE && bp_col_ok(nd, NULL, pp, &C->stk[k]) &&
+                            sv_col_find(S, pp, k) < 0) {
+                            kv = v;
+                            ks = k;
+                        }
+                    }
+                    if (ks >= 0) {
+                        if (sv_add_column(S, pp, c, ks) < 0) {
                             pl_search_free(&q);
                             return -1;
                         }
@@ -1107,19 +1202,19 @@ static int bp_price(solver *S, const uint64_t *mask, long long node_limit, doubl
 
 /* Column generation at a node.  Returns 0 (solved; *bound its L), 1 the
  * time is up, -1 failure. */
-static int bp_solve_node(solver *S, const uint64_t *mask, int part0, double *bound)
+static int bp_solve_node(solver *S, const bp_node *nd, int part0, double *bound)
 {
     long long limit = PRICE_NODES_FAST;
     *bound = INFINITY;
     for (int round = 0; round < BP_CG_ROUNDS; round++) {
-        bp_apply(S, mask, part0); /* new columns start free */
+        bp_apply(S, nd, part0); /* new columns start free */
         int lr = master_lp(S);
         if (lr != 0)
             return lr;
         read_duals(S);
         double lag;
         bool exact;
-        int added = bp_price(S, mask, limit, &lag, &exact);
+        int added = bp_price(S, nd, limit, &lag, &exact);
         if (added < 0)
             return -1;
         if (lag < *bound)
@@ -1136,20 +1231,139 @@ static int bp_solve_node(solver *S, const uint64_t *mask, int part0, double *bou
         if (*bound - S->lp_val <= 1e-6 * fmax(1, fabs(S->lp_val)))
             break;
     }
-    bp_apply(S, mask, part0);
+    bp_apply(S, nd, part0);
     return master_lp(S) == 0 ? 0 : -1;
 }
 
-/* The branching: among the BP_STRONG (parcel, option) pairs of the node's
- * LP nearest to one half, the one whose two children lose the most LP
- * value (the product of the losses, each at least a small epsilon; the
- * children's LPs over the columns so far, without pricing).  *opt 0 keep,
- * c + 1 chain c.  Returns the parcel, or -1 when no option is fractional.
- * The node's bounds and LP are as before on return. */
-static int bp_choose(solver *S, const uint64_t *mask, int part0, int *opt, double *mass)
+/* A branching: parcel p and option o (o >= 0: that option only, or every
+ * other), or industry i with threshold t (o < 0: its GFA on p at most t,
+ * or at least t). */
+typedef struct bp_cand {
+    int p, o, i;
+    double t, f; /* f: the LP mass on the smaller side */
+} bp_cand;
+
+/* Keep the BP_STRONG candidates with the largest f, in order. */
+static void bp_cand_keep(bp_cand *cd, int *nc, bp_cand x)
 {
-    int cp[BP_STRONG], co[BP_STRONG], nc = 0;
-    double cf[BP_STRONG];
+    int at = *nc;
+    while (at > 0 && x.f > cd[at - 1].f + 1e-9)
+        at--;
+    if (at >= BP_STRONG)
+        return;
+    if (*nc < BP_STRONG)
+        (*nc)++;
+    for (int k = *nc - 1; k > at; k--)
+        cd[k] = cd[k - 1];
+    cd[at] = x;
+}
+
+/* The two children of candidate x at node nd. */
+static void bp_children(const bp_node *nd, const bp_cand *x, bp_child ch[2], bp_range rg[2])
+{
+    uint64_t m = nd->mask[x->p];
+    if (x->o >= 0) {
+        uint64_t only = 1ULL << x->o;
+        ch[0] = (bp_child){x->p, only, NULL};
+        ch[1] = (bp_child){x->p, m & ~only, NULL};
+        return;
+    }
+    rg[0] = (bp_range){x->p, x->i, -INFINITY, x->t};
+    rg[1] = (bp_range){x->p, x->i, x->t, INFINITY};
+    ch[0] = (bp_child){x->p, m, &rg[0]};
+    ch[1] = (bp_child){x->p, m & ~1ULL, &rg[1]}; /* some GFA: not kept */
+}
+
+/* Rule 2 candidates: where every parcel's LP mass sits in one option,
+ * a parcel whose stacks in the LP hold different GFAs of an industry i:
+ * the threshold t between two of those GFAs that splits the mass nearest
+ * to one half (t a little above the lower GFA: areas match within 1e-6
+ * relative).  A parcel only gets another range while its search has room
+ * for it (PL_MAX_PINS). */
+static void bp_gfa_cands(solver *S, const bp_node *nd, bp_cand *cd, int *nc)
+{
+    double *g = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    double *l = malloc(sizeof(double) * (size_t)(S->ncol + 1));
+    int *sup = malloc(sizeof(int) * (size_t)(S->ncol + 1));
+    if (!g || !l || !sup) {
+        free(g);
+        free(l);
+        free(sup);
+        return;
+    }
+    int *first = NULL, *list = NULL;
+    if (par_columns(S, &first, &list) != 0) {
+        free(g);
+        free(l);
+        free(sup);
+        return;
+    }
+    for (int p = 0; p < S->npar; p++) {
+        int ns = 0, nr = 0;
+        for (int x = first[p]; x < first[p + 1]; x++) {
+            int c = list[x];
+            double v = glp_get_col_prim(S->lp, S->col0 + c);
+            if (v > 1e-9)
+                sup[ns++] = c;
+        }
+        if (ns < 2)
+            continue;
+        for (int r = 0; r < nd->nrg; r++)
+            nr += nd->rg[r].p == p;
+        bool room = S->cls[S->par[p].cls].ctx.npin + nr < PL_MAX_PINS;
+        for (int i = 0; i < S->nind; i++) {
+            bool ranged = false; /* a range on (p, i) already: intersected */
+            for (int r = 0; r < nd->nrg && !ranged; r++)
+                ranged = nd->rg[r].p == p && nd->rg[r].i == i;
+            if (!room && !ranged)
+                continue;
+            double tot = 0;
+            for (int x = 0; x < ns; x++) {
+                g[x] = stk_gfa(sv_col_stk(S, sup[x]), i);
+                l[x] = glp_get_col_prim(S->lp, S->col0 + sup[x]);
+                tot += l[x];
+            }
+            /* sort by GFA (few entries) */
+            for (int a = 1; a < ns; a++)
+                for (int b = a; b > 0 && g[b] < g[b - 1]; b--) {
+                    double t = g[b];
+                    g[b] = g[b - 1];
+                    g[b - 1] = t;
+                    t = l[b];
+                    l[b] = l[b - 1];
+                    l[b - 1] = t;
+                }
+            double below = 0;
+            for (int x = 0; x + 1 < ns; x++) {
+                below += l[x];
+                double eps = 1e-6 * (1 + g[x]);
+                if (g[x + 1] - g[x] <= 2 * eps)
+                    continue;
+                double f = fmin(below, tot - below);
+                if (f > 1e-6)
+                    bp_cand_keep(cd, nc, (bp_cand){p, -1, i, g[x] + eps, f});
+            }
+        }
+    }
+    free(first);
+    free(list);
+    free(g);
+    free(l);
+    free(sup);
+}
+
+/* The branching: among the BP_STRONG candidates of the node's LP nearest
+ * to one half (options first: rule 1; GFA ranges when no option is
+ * fractional: rule 2), the one whose two children lose the most LP value
+ * (the product of the losses, each at least a small epsilon; the
+ * children's LPs over the columns so far, without pricing).  Returns
+ * false when nothing is fractional.  The node's bounds and LP are as
+ * before on return. */
+static bool bp_choose(solver *S, const bp_node *nd, int part0, bp_cand *out, double *mass)
+{
+    bp_cand cd[BP_STRONG];
+    int nc = 0;
+    const uint64_t *mask = nd->mask;
     for (int p = 0; p < S->npar; p++) {
         if (!(mask[p] & (mask[p] - 1)))
             continue; /* one option left: nothing to split */
@@ -1170,47 +1384,34 @@ static int bp_choose(solver *S, const uint64_t *mask, int part0, int *opt, doubl
         mass[0] = (mask[p] & 1) ? 1 - tot : 0;
         for (int o = 0; o <= S->nch; o++) {
             double f = fmin(mass[o], 1 - mass[o]);
-            if (!(mask[p] >> o & 1) || f <= 1e-6)
-                continue;
-            /* keep the BP_STRONG most fractional, in order */
-            int at = nc;
-            while (at > 0 && f > cf[at - 1] + 1e-9)
-                at--;
-            if (at >= BP_STRONG)
-                continue;
-            if (nc < BP_STRONG)
-                nc++;
-            for (int x = nc - 1; x > at; x--) {
-                cp[x] = cp[x - 1];
-                co[x] = co[x - 1];
-                cf[x] = cf[x - 1];
-            }
-            cp[at] = p;
-            co[at] = o;
-            cf[at] = f;
+            if ((mask[p] >> o & 1) && f > 1e-6)
+                bp_cand_keep(cd, &nc, (bp_cand){p, o, -1, 0, f});
         }
     }
     if (nc == 0)
-        return -1;
+        bp_gfa_cands(S, nd, cd, &nc);
+    if (nc == 0)
+        return false;
     if (nc == 1) {
-        *opt = co[0];
-        return cp[0];
+        *out = cd[0];
+        return true;
     }
     double base = S->lp_val, best = -1;
     int pick = 0;
     for (int x = 0; x < nc && !sv_stop(S); x++) {
-        uint64_t m = mask[cp[x]], only = 1ULL << co[x], rest = m & ~only;
+        bp_child ch[2];
+        bp_range rg[2];
+        bp_children(nd, &cd[x], ch, rg);
         double loss[2];
-        uint64_t child[2] = {only, rest};
         for (int k = 0; k < 2; k++) {
-            if (!child[k]) {
+            if (!ch[k].m) {
                 loss[k] = INFINITY;
                 continue;
             }
-            bp_apply_parcel(S, cp[x], child[k], part0);
+            bp_apply_parcel(S, nd, cd[x].p, &ch[k], part0);
             loss[k] = master_lp(S) == 0 ? fmax(base - S->lp_val, 0) : INFINITY;
         }
-        bp_apply_parcel(S, cp[x], m, part0);
+        bp_apply_parcel(S, nd, cd[x].p, NULL, part0);
         double score = fmax(loss[0], 1e-3) * fmax(loss[1], 1e-3);
         if (score > best) {
             best = score;
@@ -1219,8 +1420,8 @@ static int bp_choose(solver *S, const uint64_t *mask, int part0, int *opt, doubl
     }
     master_lp(S);         /* the node's LP again (its values serve the caller) */
     S->timed_out = false; /* a cut-short child LP is not the end */
-    *opt = co[pick];
-    return cp[pick];
+    *out = cd[pick];
+    return true;
 }
 
 static bool bp_integral(const solver *S, int part0, int *choice)
@@ -1240,11 +1441,64 @@ static bool bp_integral(const solver *S, int part0, int *choice)
     return art_sum(S) <= 1e-6;
 }
 
+static void bp_node_free(bp_node *nd)
+{
+    free(nd->mask);
+    free(nd->rg);
+    nd->mask = NULL;
+    nd->rg = NULL;
+}
+
+/* The children of nd for candidate x: nd itself becomes the second.
+ * Returns 0, or -1 when out of memory (nd unchanged). */
+static int bp_split(const solver *S, bp_node *nd, const bp_cand *x, bp_node *kid)
+{
+    int np = S->npar;
+    bp_child ch[2];
+    bp_range rg[2];
+    bp_children(nd, x, ch, rg);
+    int extra = x->o < 0 ? 1 : 0;
+    kid->mask = malloc(sizeof(uint64_t) * (size_t)(np + 1));
+    kid->rg = malloc(sizeof(bp_range) * (size_t)(nd->nrg + extra + 1));
+    bp_range *rg1 = extra ? realloc(nd->rg, sizeof(bp_range) * (size_t)(nd->nrg + 2)) : nd->rg;
+    if (!kid->mask || !kid->rg || (extra && !rg1)) {
+        free(kid->mask);
+        free(kid->rg);
+        if (rg1)
+            nd->rg = rg1;
+        return -1;
+    }
+    nd->rg = rg1;
+    memcpy(kid->mask, nd->mask, sizeof(uint64_t) * (size_t)np);
+    memcpy(kid->rg, nd->rg, sizeof(bp_range) * (size_t)nd->nrg);
+    kid->nrg = nd->nrg;
+    kid->bound = nd->bound;
+    kid->mask[x->p] = ch[0].m;
+    nd->mask[x->p] = ch[1].m;
+    if (extra) {
+        /* intersect with a range on the same (parcel, industry) */
+        bp_node *both[2] = {kid, nd};
+        for (int k = 0; k < 2; k++) {
+            bp_node *n = both[k];
+            int r = 0;
+            while (r < n->nrg && !(n->rg[r].p == x->p && n->rg[r].i == x->i))
+                r++;
+            if (r == n->nrg)
+                n->rg[n->nrg++] = rg[k];
+            else {
+                n->rg[r].lo = fmax(n->rg[r].lo, rg[k].lo);
+                n->rg[r].hi = fmin(n->rg[r].hi, rg[k].hi);
+            }
+        }
+    }
+    return 0;
+}
+
 /* Branch and price until the gap closes, the tree is resolved or the time
  * is up.  Returns 0, or -1 when out of memory or the solver failed. */
 static int branch_and_price(solver *S)
 {
-    int np = S->npar, rc = 0, nopen = 0, cap = 64, nodes = 0, stuck = 0;
+    int np = S->npar, rc = 0, nopen = 0, cap = 64, nodes = 0, stuck = 0, ranged = 0;
     double stuck_bound = -INFINITY;
     bp_node *open = malloc(sizeof *open * (size_t)cap);
     double *mass = malloc(sizeof(double) * (size_t)(S->nch + 2));
@@ -1260,11 +1514,8 @@ static int branch_and_price(solver *S)
     free(lam);
     lam = NULL;
     /* per parcel an artificial column: its row at 1 without a stack */
-    int part0 = glp_add_cols(S->lp, np);
+    int part0 = S->part0;
     for (int p = 0; p < np; p++) {
-        int ind[2] = {0, S->par[p].row};
-        double v[2] = {0, 1};
-        glp_set_mat_col(S->lp, part0 + p, 1, ind, v);
         const sl_parcel *pc = &S->z->p[S->par[p].zi];
         glp_set_obj_coef(S->lp, part0 + p,
                          -S->pen_m2 * 2 * fmax(1, pc->area_m2 * pc->plan_rules->far_max));
@@ -1280,6 +1531,8 @@ static int branch_and_price(solver *S)
     }
     uint64_t all = (S->nch >= 63 ? ~0ULL : (2ULL << S->nch) - 1);
     open[0].mask = malloc(sizeof(uint64_t) * (size_t)(np + 1));
+    open[0].rg = NULL;
+    open[0].nrg = 0;
     if (!open[0].mask) {
         rc = -1;
         goto out;
@@ -1308,11 +1561,11 @@ static int branch_and_price(solver *S)
         bp_node nd = open[pick];
         open[pick] = open[--nopen];
         if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
-            free(nd.mask);
+            bp_node_free(&nd);
             continue;
         }
         double b;
-        int r = bp_solve_node(S, nd.mask, part0, &b);
+        int r = bp_solve_node(S, &nd, part0, &b);
         nodes++;
         if (r != 0) {
             /* unfinished: the node stays open with its parent's bound */
@@ -1323,7 +1576,7 @@ static int branch_and_price(solver *S)
         }
         nd.bound = fmin(nd.bound, b);
         if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
-            free(nd.mask);
+            bp_node_free(&nd);
             continue;
         }
         if (bp_integral(S, part0, choice)) {
@@ -1331,46 +1584,45 @@ static int branch_and_price(solver *S)
              * lies below it (pruned next), else it is not splittable */
             sv_take_incumbent(S, choice, sv_plan_value(S, choice));
             if (S->have_inc && nd.bound <= S->inc_val + PL_EPS_VALUE) {
-                free(nd.mask);
+                bp_node_free(&nd);
                 continue;
             }
         } else if (round_lp(S) != 0) {
-            free(nd.mask);
+            bp_node_free(&nd);
             rc = -1;
             break;
         }
-        int opt = 0, p = bp_choose(S, nd.mask, part0, &opt, mass);
-        if (p < 0) {
-            /* fractional inside the options: this rule cannot split it */
+        bp_cand x;
+        if (!bp_choose(S, &nd, part0, &x, mass)) {
+            /* nothing either rule can split (an artificial in the LP,
+             * or no room for another range) */
             stuck++;
             stuck_bound = fmax(stuck_bound, nd.bound);
-            free(nd.mask);
+            bp_node_free(&nd);
             continue;
         }
+        ranged += x.o < 0;
         if (nopen + 2 > cap) {
             cap *= 2;
             bp_node *n = realloc(open, sizeof *n * (size_t)cap);
             if (!n) {
-                free(nd.mask);
+                bp_node_free(&nd);
                 rc = -1;
                 break;
             }
             open = n;
         }
-        uint64_t *m1 = malloc(sizeof(uint64_t) * (size_t)(np + 1));
-        if (!m1) {
-            free(nd.mask);
+        bp_node kid;
+        if (bp_split(S, &nd, &x, &kid) != 0) {
+            bp_node_free(&nd);
             rc = -1;
             break;
         }
-        memcpy(m1, nd.mask, sizeof(uint64_t) * (size_t)np);
-        m1[p] = 1ULL << opt;
-        nd.mask[p] &= ~(1ULL << opt);
-        open[nopen++] = (bp_node){m1, nd.bound};
-        if (nd.mask[p])
+        open[nopen++] = kid;
+        if (nd.mask[x.p])
             open[nopen++] = nd;
         else
-            free(nd.mask);
+            bp_node_free(&nd);
     }
     if (nopen == 0 && rc == 0 && !sv_stop(S)) {
         /* the tree is resolved: its bound is the stuck nodes' or the plan */
@@ -1380,11 +1632,12 @@ static int branch_and_price(solver *S)
     }
     if (S->o->verbose)
         sv_log(S, SL_LOG_TRACE,
-               "plan: branch and price: %d nodes solved, %d open, %d not splittable (bound %.1f)",
-               nodes, nopen, stuck, stuck_bound);
+               "plan: branch and price: %d nodes solved (%d split by a GFA range), %d open, %d "
+               "not splittable (bound %.1f)",
+               nodes, ranged, nopen, stuck, stuck_bound);
 out:
     for (int k = 0; k < nopen; k++)
-        free(open[k].mask);
+        bp_node_free(&open[k]);
     free(open);
     free(mass);
     free(choice);
@@ -2053,6 +2306,13 @@ static step integer_plans(solver *S)
         if (sv_improve(S) != 0)
             return STEP_NOMEM;
         sv_trace(S, "searches from the rounded LP");
+    }
+    if (o->tree_only) {
+        if (S->s.chains_max == 1 && S->nch >= 1 && S->nch <= 62 && sv_gap_open(S) && !sv_stop(S) &&
+            branch_and_price(S) != 0)
+            return STEP_SOLVER;
+        sv_trace(S, "branch and price alone");
+        return S->have_inc ? STEP_DONE : STEP_NO_PLAN;
     }
     if (integer_master(S, 0, o->gap, MIP_NODES_FIRST, &proved) != 0)
         return STEP_SOLVER;

@@ -386,6 +386,15 @@ int sv_add_column(solver *S, int par, int cls, int s)
             pv[nz] = k->gv[g];
         }
     int j = glp_add_cols(S->lp, 1);
+    /* every reader maps column c to GLPK column col0 + c: nothing else may
+     * add GLPK columns once stacks have (solve.c adds its own first) */
+    if (j != S->col0 + S->ncol) {
+        if (pi != ind) {
+            free(pi);
+            free(pv);
+        }
+        return -1; /* a programming error: the solve fails rather than misread */
+    }
     glp_set_col_bnds(S->lp, j, GLP_DB, 0, 1);
     glp_set_mat_col(S->lp, j, nz, pi, pv);
     glp_set_obj_coef(S->lp, j, S->phase == 1 ? 0 : k->cval);
@@ -505,7 +514,6 @@ void sv_free(solver *S)
     free(S->cols);
     free(S->hkeys);
     free(S->hvals);
-    free(S->glp_of_col);
     free(S->drow);
     free(S->dmin);
     free(S->dmax);

@@ -72,7 +72,6 @@ typedef struct solver {
     size_t hcap, hused;
     uint64_t *hkeys; /* (parcel, class stack) + 1 of every column; 0 free */
     int *hvals;      /* its index into cols */
-    int *glp_of_col;
     int nind;
     int *drow; /* demand row of industry i, 0 none */
     double *dmin, *dmax;
@@ -93,7 +92,10 @@ typedef struct solver {
                             neighbours have one parcel each) */
     double *cls_pibest; /* the same at the best bound */
     double nb_lag;      /* Σ max(0, bonus − both sides' duals) at these duals */
-    int col0;           /* GLPK index of real column 0 */
+    int part0;          /* GLPK index of parcel 0's column for branch and price
+                           (solve.c branch_and_price) */
+    int col0;           /* GLPK index of real column 0; real columns are
+                           contiguous from it */
     int nart;
     int *art_cols;
     double *art_pen; /* composite-phase penalty per unit */
