@@ -870,6 +870,16 @@ out:
     return rc;
 }
 
+int sv_local_search(solver *S)
+{
+    if (S->npar > HEUR_MAX_PARCELS || !S->have_inc || !sv_gap_open(S))
+        return 0;
+    if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
+        return -1;
+    sv_trace(S, "local search");
+    return 0;
+}
+
 int sv_improve(solver *S)
 {
     if (S->npar > HEUR_MAX_PARCELS || !sv_gap_open(S))

@@ -467,6 +467,8 @@ static bool demand_ok(const solver *S, const int *choice)
                 G[k->gi[g]] += k->gv[g];
         }
     bool ok = true;
+    for (int p = 0; p < S->npar && ok; p++)
+        ok = choice[p] < 0 ? !S->par[p].pinned : S->cols[choice[p]].parcel == p;
     for (int i = 0; i < S->nind && ok; i++) {
         double tol = 1e-6 + 1e-9 * fabs(G[i]);
         ok = G[i] <= S->dmax[i] + tol && G[i] >= S->dmin[i] - tol;
@@ -478,7 +480,7 @@ static bool demand_ok(const solver *S, const int *choice)
 void sv_take_incumbent(solver *S, const int *choice, double value)
 {
     if (!demand_ok(S, choice))
-        return; /* never an incumbent that breaks a demand range */
+        return; /* never an incumbent that breaks a demand range or a pin */
     if (S->nnb > 0)
         value = sv_plan_value(S, choice);
     if (S->have_inc && value <= S->inc_val + 1e-9)

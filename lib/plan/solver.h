@@ -110,7 +110,8 @@ typedef struct solver {
     double lp_val;
     double t0;
     double deadline;
-    int phase; /* master objective: 1, 2 or 3 (set_phase_costs) */
+    double mip_deadline; /* GLPK's integer master stops by then too (0: none) */
+    int phase;           /* master objective: 1, 2 or 3 (set_phase_costs) */
     bool timed_out;
     bool interrupted; /* options.interrupt was seen raised */
     /* incumbent */
@@ -181,5 +182,8 @@ void sv_free(solver *S);
  * search, then tabu search over near-optimal stacks).  0, or -1 when out
  * of memory. */
 int sv_improve(solver *S);
+
+/* search.c: the local search alone from the incumbent (0, or -1). */
+int sv_local_search(solver *S);
 
 #endif
