@@ -458,6 +458,36 @@ Test(plan, excluded_parcel_is_kept_with_its_reason)
     sl_plan_destroy(p);
 }
 
+/* A kept candidate whose industry's demand maximum is not reached
+ * exactly, but is closer than one of its floor plates: A alone takes the
+ * whole building of prod (G m², storeys of 6000 m²); B (1000 m² today,
+ * so rebuilding it costs 1000 m²-eq) is kept, and the 2000 m² left below
+ * the maximum are less than one storey of B's 6000 m² plate, which its
+ * reason says with both numbers. */
+Test(plan, kept_reason_names_a_maximum_within_one_floor_plate)
+{
+    tz t;
+    tz_init(&t);
+    int prod = tz_ind(&t, "prod", SL_KIND_PRODUCTION, 5.4, 1.0);
+    plain_parcel(&t, "A", 0);
+    plain_parcel(&t, "B", 1000);
+    sl_plan *p0 = solve(&t);
+    double g = p0->pp[0].gfa_m2;
+    cr_assert(g >= 12000, "A holds %.0f m²", g);
+    sl_plan_destroy(p0);
+    t.ind[prod].demand_max_m2 = g + 2000;
+    sl_plan *p = solve(&t);
+    cr_assert(p->pp[0].redeveloped && !p->pp[1].redeveloped);
+    cr_assert_float_eq(p->pp[0].gfa_m2, g, 1e-6);
+    char want[300];
+    snprintf(want, sizeof want,
+             "kept: demand for the industries it could hold is met by parcels worth more (at "
+             "demand_m2.max, or less than one of its floor plates below it: prod %.0f of %.0f m²)",
+             g, g + 2000);
+    cr_assert_str_eq(p->pp[1].reason, want);
+    sl_plan_destroy(p);
+}
+
 /* Branch and price on a zone where the demand ranges bind (the benchmark's
  * version-2 zone of 20 parcels, 12 industries, 3 chains): the root LP is
  * 0.5 % above the best plan, branching on the parcels' chains alone leaves

@@ -2173,15 +2173,29 @@ static bool kept_reason(const solver *S, const sl_plan *P, int zi, char *buf, si
         return true;
     }
     /* Worth rebuilding on its own: the zone's demand ranges are what kept
-     * it; name the industries whose maximum the plan reaches. */
+     * it; name the industries whose maximum the plan reaches, or comes so
+     * close to that one storey of this parcel's smallest floor plate would
+     * pass it. */
+    double plate = fp->factory_m2;
+    if (fp->office_m2 > 1e-9 && fp->office_m2 < plate)
+        plate = fp->office_m2;
     size_t o = (size_t)snprintf(buf, size,
                                 sl_tr(L, "kept: demand for the industries it could hold is met by "
-                                         "parcels worth more (at demand_m2.max:"));
+                                         "parcels worth more (at demand_m2.max, or less than one "
+                                         "of its floor plates below it:"));
     int named = 0;
-    for (int i = 0; i < S->nind && o < size - 80; i++)
-        if (isfinite(S->dmax[i]) && P->gfa_by_industry_m2[i] >= S->dmax[i] - 1)
+    for (int i = 0; i < S->nind && o < size - 80; i++) {
+        double g = P->gfa_by_industry_m2[i];
+        if (!isfinite(S->dmax[i]) || g < S->dmax[i] - fmax(1, plate))
+            continue;
+        if (g >= S->dmax[i] - 1)
             o += (size_t)snprintf(buf + o, size - o, sl_tr(L, "%s %s %.0f m²"),
                                   named++ ? sl_tr(L, ",") : "", sc->industries[i].id, S->dmax[i]);
+        else
+            o +=
+                (size_t)snprintf(buf + o, size - o, sl_tr(L, "%s %s %.0f of %.0f m²"),
+                                 named++ ? sl_tr(L, ",") : "", sc->industries[i].id, g, S->dmax[i]);
+    }
     if (!named) {
         if (!S->have_inc || sv_gap_open(S))
             snprintf(

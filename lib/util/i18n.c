@@ -88,9 +88,10 @@ static const struct {
      "保留：改造后价值不如现状（最佳楼层组合扣除现状后仅增加 %.0f m²当量；现状 %.0f m² × "
      "现状价值系数 %g）"},
     {"kept: demand for the industries it could hold is met by parcels worth more (at "
-     "demand_m2.max:",
-     "保留：可入驻产业的需求已由价值更高的地块满足（已达需求上限："},
+     "demand_m2.max, or less than one of its floor plates below it:",
+     "保留：可入驻产业的需求已由价值更高的地块满足（已达需求上限，或距上限不足本地块一层楼面："},
     {"%s %s %.0f m²", "%s%s %.0f m²"},
+    {"%s %s %.0f of %.0f m²", "%s%s %.0f / %.0f m²"},
     {",", "，"},
     {")", "）"},
     {"kept: not in the best plan found (the search stopped with the gap open; a longer time limit "
