@@ -1356,6 +1356,28 @@ static void bp_gfa_cands(solver *S, const bp_node *nd, bp_cand *cd, int *nc)
     free(sup);
 }
 
+/* LP mass per option of parcel p (mass[0] keep, mass[c + 1] chain c;
+ * shared-only stacks count for no chain) over its columns first[p] ..;
+ * returns the mass on stacks. */
+static double bp_masses(const solver *S, const int *first, const int *list, int p, double *mass)
+{
+    for (int o = 0; o <= S->nch; o++)
+        mass[o] = 0;
+    double tot = 0;
+    for (int x = first[p]; x < first[p + 1]; x++) {
+        int c = list[x];
+        double l = glp_get_col_prim(S->lp, S->col0 + c);
+        if (l <= 1e-9)
+            continue;
+        const stk *k = sv_col_stk(S, c);
+        tot += l;
+        if (k->nch > 0)
+            mass[k->ch[0] + 1] += l;
+    }
+    mass[0] = 1 - tot;
+    return tot;
+}
+
 /* The branching: among the BP_STRONG candidates of the node's LP nearest
  * to one half (options first: rule 1; GFA ranges when no option is
  * fractional: rule 2), the one whose two children lose the most LP value
@@ -1368,30 +1390,23 @@ static bool bp_choose(solver *S, const bp_node *nd, int part0, bp_cand *out, dou
     bp_cand cd[BP_STRONG];
     int nc = 0;
     const uint64_t *mask = nd->mask;
+    int *first = NULL, *list = NULL;
+    if (par_columns(S, &first, &list) != 0)
+        return false;
     for (int p = 0; p < S->npar; p++) {
         if (!(mask[p] & (mask[p] - 1)))
             continue; /* one option left: nothing to split */
-        for (int o = 0; o <= S->nch; o++)
-            mass[o] = 0;
-        double tot = 0;
-        for (int c = 0; c < S->ncol; c++) {
-            if (S->cols[c].parcel != p)
-                continue;
-            double l = glp_get_col_prim(S->lp, S->col0 + c);
-            if (l <= 1e-9)
-                continue;
-            const stk *k = sv_col_stk(S, c);
-            tot += l;
-            if (k->nch > 0)
-                mass[k->ch[0] + 1] += l;
-        }
-        mass[0] = (mask[p] & 1) ? 1 - tot : 0;
+        bp_masses(S, first, list, p, mass);
+        if (!(mask[p] & 1))
+            mass[0] = 0;
         for (int o = 0; o <= S->nch; o++) {
             double f = fmin(mass[o], 1 - mass[o]);
             if ((mask[p] >> o & 1) && f > 1e-6)
                 bp_cand_keep(cd, &nc, (bp_cand){p, o, -1, 0, f});
         }
     }
+    free(first);
+    free(list);
     if (nc == 0)
         bp_gfa_cands(S, nd, cd, &nc);
     if (nc == 0)
@@ -1498,28 +1513,6 @@ static int bp_split(const solver *S, bp_node *nd, const bp_cand *x, bp_node *kid
     return 0;
 }
 
-/* LP mass per option of parcel p (mass[0] keep, mass[c + 1] chain c;
- * shared-only stacks count for no chain) over its columns first[p] ..;
- * returns the mass on stacks. */
-static double bp_masses(const solver *S, const int *first, const int *list, int p, double *mass)
-{
-    for (int o = 0; o <= S->nch; o++)
-        mass[o] = 0;
-    double tot = 0;
-    for (int x = first[p]; x < first[p + 1]; x++) {
-        int c = list[x];
-        double l = glp_get_col_prim(S->lp, S->col0 + c);
-        if (l <= 1e-9)
-            continue;
-        const stk *k = sv_col_stk(S, c);
-        tot += l;
-        if (k->nch > 0)
-            mass[k->ch[0] + 1] += l;
-    }
-    mass[0] = 1 - tot;
-    return tot;
-}
-
 static int cand_by_mass(const void *a, const void *b)
 {
     const bp_cand *x = a, *y = b;
@@ -1553,71 +1546,41 @@ static double dive_cap(const solver *S, const int *first, const int *list, int p
     return m > 0 ? m : 1;
 }
 
-static int dive_chains(solver *S, const bp_node *nd, bp_node *d, double *mass, double second)
+static int dive_chains(solver *S, const bp_node *nd, bp_node *d, double *mass)
 {
-    int np = S->npar, nc = S->nch, npair = 0, *first = NULL, *list = NULL;
+    int np = S->npar, nc = S->nch, npair = 0, rc = -1, *first = NULL, *list = NULL;
     double *quota = calloc((size_t)nc + 1, sizeof(double));
-    int *at = calloc((size_t)nc + 2, sizeof(int));
+    double *q0 = malloc(sizeof(double) * (size_t)(nc + 1));
+    int *at = calloc((size_t)nc + 2, sizeof(int)), *next = malloc(sizeof(int) * (size_t)(nc + 1));
     bp_cand *pairs = malloc(sizeof(bp_cand) * ((size_t)np * (size_t)nc + 1));
     int *best = malloc(sizeof(int) * (size_t)(np + 1));
     double *cap = malloc(sizeof(double) * (size_t)(np + 1));
-    if (!quota || !at || !pairs || !best || !cap || par_columns(S, &first, &list) != 0) {
-        free(cap);
-        free(quota);
-        free(at);
-        free(pairs);
-        free(best);
-        return -1;
-    }
+    if (!quota || !q0 || !at || !next || !pairs || !best || !cap ||
+        par_columns(S, &first, &list) != 0)
+        goto out;
     for (int p = 0; p < np; p++) {
         bp_masses(S, first, list, p, mass);
-        double area = dive_cap(S, first, list, p);
-        cap[p] = area;
+        cap[p] = dive_cap(S, first, list, p);
         d->mask[p] = nd->mask[p] & 1;
         best[p] = -1;
         for (int c = 0; c < nc; c++) {
             if (!(nd->mask[p] >> (c + 1) & 1) || mass[c + 1] <= 1e-6)
                 continue;
-            quota[c] += mass[c + 1] * area;
+            quota[c] += mass[c + 1] * cap[p];
             pairs[npair++] = (bp_cand){p, c, -1, 0, mass[c + 1]};
-        }
-        double bm = 0;
-        for (int c = 0; c < nc; c++)
-            if ((nd->mask[p] >> (c + 1) & 1) && mass[c + 1] > bm + 1e-9) {
-                bm = mass[c + 1];
+            if (best[p] < 0 || mass[c + 1] > mass[best[p] + 1] + 1e-9)
                 best[p] = c;
-            }
+        }
     }
-    free(first);
-    free(list);
     /* per chain its parcels by mass: pairs sorted by (chain, mass) */
     qsort(pairs, (size_t)npair, sizeof *pairs, cand_by_mass);
-    int *next = malloc(sizeof(int) * (size_t)(nc + 1));
-    if (!next) {
-        free(cap);
-        free(quota);
-        free(at);
-        free(pairs);
-        free(best);
-        return -1;
-    }
     for (int x = 0; x < npair; x++)
         at[pairs[x].o + 1]++;
-    for (int c = 0; c < nc; c++)
+    for (int c = 0; c < nc; c++) {
         at[c + 1] += at[c];
-    for (int c = 0; c < nc; c++)
         next[c] = at[c];
-    double *q0 = malloc(sizeof(double) * (size_t)(nc + 1));
-    if (!q0) {
-        free(next);
-        free(cap);
-        free(quota);
-        free(at);
-        free(pairs);
-        free(best);
-        return -1;
+        q0[c] = quota[c];
     }
-    memcpy(q0, quota, sizeof(double) * (size_t)nc);
     for (;;) {
         /* the chain with the largest share of its quota left */
         int c = -1;
@@ -1630,28 +1593,26 @@ static int dive_chains(solver *S, const bp_node *nd, bp_node *d, double *mass, d
         int p = pairs[next[c]++].p;
         if (d->mask[p] >> 1)
             continue; /* taken by another chain */
-        double area = cap[p];
-        if (quota[c] < 0.5 * area)
+        if (quota[c] < 0.5 * cap[p])
             continue; /* too big for what is left: a smaller one may fit */
         d->mask[p] |= 1ULL << (c + 1);
-        quota[c] -= area;
+        quota[c] -= cap[p];
     }
     for (int p = 0; p < np; p++)
         if (!(d->mask[p] >> 1))
             d->mask[p] = best[p] >= 0 ? d->mask[p] | 1ULL << (best[p] + 1) : nd->mask[p];
-    /* a first stage: a second chain stays open where the LP holds much of
-     * the parcel on it */
-    for (int x = 0; second > 0 && x < npair; x++)
-        if (pairs[x].f >= second)
-            d->mask[pairs[x].p] |= 1ULL << (pairs[x].o + 1);
-    free(q0);
-    free(next);
-    free(cap);
+    rc = 0;
+out:
+    free(first);
+    free(list);
     free(quota);
+    free(q0);
     free(at);
+    free(next);
     free(pairs);
     free(best);
-    return 0;
+    free(cap);
+    return rc;
 }
 
 /* A dive from node nd (its LP just solved): every parcel gets one chain
@@ -1669,7 +1630,7 @@ static int bp_dive(solver *S, const bp_node *nd, int part0, double *mass)
                  malloc(sizeof(bp_range) * (size_t)(nd->nrg + 1)), nd->nrg, nd->bound};
     int *choice = malloc(sizeof(int) * (size_t)(np + 1));
     uint64_t *m1 = malloc(sizeof(uint64_t) * (size_t)(np + 1));
-    if (!d.mask || !d.rg || !choice || !m1 || dive_chains(S, nd, &d, mass, 0) != 0) {
+    if (!d.mask || !d.rg || !choice || !m1 || dive_chains(S, nd, &d, mass) != 0) {
         bp_node_free(&d);
         free(choice);
         free(m1);
