@@ -870,7 +870,11 @@ sl_status sl_phasing_solve(const sl_phase_input *in, sl_phasing **out, sl_error 
         ip.presolve = GLP_OFF;
         double left = limit - (now_s() - t0);
         ip.tm_lim = (int)fmin(fmax(left, 0.05) * 1000, 2e9);
-        ip.mip_gap = in->gap > 0 ? in->gap : 0;
+        /* GLPK measures its gap against its own tree bound, the status
+         * against the bound the callback last saw: a schedule GLPK called
+         * within plan.gap 0.1 % was 0.100095 % from that one.  Asking GLPK
+         * for nine tenths of the gap keeps "stopped on the gap" optimal. */
+        ip.mip_gap = in->gap > 0 ? 0.9 * in->gap : 0;
         ip.br_tech = GLP_BR_DTH;
         ip.bt_tech = GLP_BT_BLB;
         ip.gmi_cuts = GLP_OFF;

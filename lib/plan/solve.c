@@ -1489,7 +1489,8 @@ static int bp_split(const solver *S, bp_node *nd, const bp_cand *x, bp_node *kid
     }
     nd->rg = rg1;
     memcpy(kid->mask, nd->mask, sizeof(uint64_t) * (size_t)np);
-    memcpy(kid->rg, nd->rg, sizeof(bp_range) * (size_t)nd->nrg);
+    if (nd->nrg > 0) /* the root has no ranges (rg NULL) */
+        memcpy(kid->rg, nd->rg, sizeof(bp_range) * (size_t)nd->nrg);
     kid->nrg = nd->nrg;
     kid->bound = nd->bound;
     kid->mask[x->p] = ch[0].m;
@@ -1636,7 +1637,8 @@ static int bp_dive(solver *S, const bp_node *nd, int part0, double *mass)
         free(m1);
         return -1;
     }
-    memcpy(d.rg, nd->rg, sizeof(bp_range) * (size_t)nd->nrg);
+    if (nd->nrg > 0) /* the root has no ranges (rg NULL) */
+        memcpy(d.rg, nd->rg, sizeof(bp_range) * (size_t)nd->nrg);
     double before = S->have_inc ? S->inc_val : -INFINITY, b;
     int r = bp_solve_node(S, &d, part0, &b);
     free(m1);
