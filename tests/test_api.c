@@ -114,3 +114,26 @@ Test(api, textbuf_out_of_memory_is_nomem)
     cr_assert_eq(err.n, 0);
     sl_textbuf_clear(&b);
 }
+
+/* JSON string literals (summary.json, the GeoJSON stack arrays): quotes,
+ * backslashes and control characters escaped, UTF-8 passed through, the
+ * same bytes to a file and to a text buffer. */
+Test(api, json_string_escapes_the_same_to_file_and_buffer)
+{
+    const char *in = "a\"b\\c\nd\x01 医药";
+    const char *want = "\"a\\\"b\\\\c\\u000ad\\u0001 医药\"";
+    sl_textbuf b = {0};
+    sl_textbuf_json(&b, in);
+    char *got = sl_textbuf_take(&b);
+    cr_assert_str_eq(got, want);
+    free(got);
+    char file[256] = {0};
+    FILE *f = tmpfile();
+    cr_assert_not_null(f);
+    sl_json_string(f, in);
+    rewind(f);
+    size_t n = fread(file, 1, sizeof file - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    cr_assert_str_eq(file, want);
+}

@@ -212,22 +212,6 @@ static void set_text(OGRFeatureH f, int i, const char *s)
         OGR_F_SetFieldNull(f, i);
 }
 
-/* A JSON string literal of text (UTF-8 passed through). */
-static void json_string(sl_textbuf *b, const char *text)
-{
-    sl_textbuf_puts(b, "\"");
-    for (const char *c = text; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (u == '"' || u == '\\')
-            sl_textbuf_printf(b, "\\%c", u);
-        else if (u < 0x20)
-            sl_textbuf_printf(b, "\\u%04x", u);
-        else
-            sl_textbuf_printf(b, "%c", u);
-    }
-    sl_textbuf_puts(b, "\"");
-}
-
 /* The stack as a JSON array, bottom up (heap; NULL when out of memory). */
 static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
 {
@@ -237,7 +221,7 @@ static char *stack_json(const sl_scenario *sc, const sl_parcel_plan *pp)
         const sl_storey *st = &pp->storeys[i];
         sl_textbuf_printf(&b, "%s{\"block\":\"%s\",\"level\":%d,\"industry\":", i ? "," : "",
                           st->block == SL_BLOCK_OFFICE ? "office" : "factory", st->level);
-        json_string(&b, sc->industries[st->industry].id);
+        sl_textbuf_json(&b, sc->industries[st->industry].id);
         sl_textbuf_printf(&b, ",\"height_m\":%.2f,\"gfa_m2\":%.2f}", st->height_m,
                           sl_round2(st->gfa_m2));
     }
@@ -261,7 +245,7 @@ static char *chains_json(const sl_scenario *sc, const sl_parcel_plan *pp)
     for (int i = 0; i < n; i++) {
         if (i)
             sl_textbuf_puts(&b, ",");
-        json_string(&b, labels[i]);
+        sl_textbuf_json(&b, labels[i]);
     }
     sl_textbuf_puts(&b, "]");
     free(labels);

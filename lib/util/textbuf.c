@@ -182,17 +182,33 @@ void sl_str_appendf(char *buf, size_t size, const char *sep, const char *fmt, ..
     va_end(ap);
 }
 
+/* One byte of a JSON string literal as written: escaped when it is a
+ * quote, a backslash or a control character (UTF-8 passes through). */
+static const char *json_byte(unsigned char c, char out[8])
+{
+    if (c == '"' || c == '\\')
+        snprintf(out, 8, "\\%c", c);
+    else if (c < 0x20)
+        snprintf(out, 8, "\\u%04x", c);
+    else
+        snprintf(out, 8, "%c", c);
+    return out;
+}
+
 void sl_json_string(FILE *f, const char *s)
 {
+    char e[8];
     fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
+    for (; s && *s; s++)
+        fputs(json_byte((unsigned char)*s, e), f);
     fputc('"', f);
+}
+
+void sl_textbuf_json(sl_textbuf *b, const char *s)
+{
+    char e[8];
+    sl_textbuf_puts(b, "\"");
+    for (; s && *s; s++)
+        sl_textbuf_puts(b, json_byte((unsigned char)*s, e));
+    sl_textbuf_puts(b, "\"");
 }

@@ -50,6 +50,8 @@ sl_status sl_textbuf_write(const sl_textbuf *b, const char *path, sl_error *err)
 /* Write s (NULL: "") to f as a JSON string: quotes, backslashes and
  * control characters escaped; UTF-8 passes through. */
 void sl_json_string(FILE *f, const char *s);
+/* The same string literal appended to b. */
+void sl_textbuf_json(sl_textbuf *b, const char *s);
 
 /* Append printf-style to a fixed buffer of `size` bytes holding a
  * NUL-terminated list, with `sep` ("; ", ", ", "；") before the new part
