@@ -43,6 +43,107 @@
 #define TABU_DOWN        0.995 /* ... and while it holds */
 #define TABU_WMIN        0.05  /* penalty floor, per m² */
 
+/* Time to stop searching: sv_stop, or the searches' share of the time
+ * (S->search_deadline) is spent. */
+static bool search_stop(solver *S)
+{
+    return sv_stop(S) || (S->search_deadline > 0 && sv_now() >= S->search_deadline);
+}
+
+/* ---- the neighbour chain bonus in the searches ------------------------
+ *
+ * Both searches weigh a move by its stacks' values and the neighbour chain
+ * bonus it makes or breaks (docs/model.md §6): without the bonus a move
+ * to a stack of another chain looked like a gain while it cost every
+ * same-chain neighbour pair its bonus.  cnt[p × nch + c] counts parcel p's
+ * neighbours whose current stack has chain c. */
+
+typedef struct nbcount {
+    const solver *S;
+    int *cnt; /* NULL: no bonus in this zone */
+} nbcount;
+
+static int nb_other(const solver *S, int x, int p)
+{
+    int e = S->nb_list[x];
+    return S->nba[e] == p ? S->nbb[e] : S->nba[e];
+}
+
+/* cur_stk(p): parcel p's current stack (NULL kept) */
+static int nb_init(nbcount *N, const solver *S, const stk *const *cur)
+{
+    N->S = S;
+    N->cnt = NULL;
+    if (S->nnb == 0 || S->nch == 0 || !(S->nb_bonus > 0))
+        return 0;
+    N->cnt = calloc((size_t)S->npar * (size_t)S->nch + 1, sizeof(int));
+    if (!N->cnt)
+        return -1;
+    for (int p = 0; p < S->npar; p++)
+        for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
+            const stk *k = cur[nb_other(S, x, p)];
+            for (int j = 0; k && j < k->nch; j++)
+                N->cnt[(size_t)p * S->nch + k->ch[j]]++;
+        }
+    return 0;
+}
+
+/* Bonus of parcel p's pairs with stack k against its neighbours' stacks. */
+static double nb_of(const nbcount *N, int p, const stk *k)
+{
+    if (!N->cnt || !k)
+        return 0;
+    int n = 0;
+    for (int j = 0; j < k->nch; j++)
+        n += N->cnt[(size_t)p * N->S->nch + k->ch[j]];
+    return N->S->nb_bonus * n;
+}
+
+/* Parcel p moves from stack a to stack b (NULL: kept): its neighbours'
+ * counts follow. */
+static void nb_move_to(nbcount *N, int p, const stk *a, const stk *b)
+{
+    const solver *S = N->S;
+    if (!N->cnt)
+        return;
+    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
+        int *c = &N->cnt[(size_t)nb_other(S, x, p) * S->nch];
+        for (int j = 0; a && j < a->nch; j++)
+            c[a->ch[j]]--;
+        for (int j = 0; b && j < b->nch; j++)
+            c[b->ch[j]]++;
+    }
+}
+
+static int nb_common(const stk *a, const stk *b)
+{
+    int n = 0;
+    for (int x = 0; a && b && x < a->nch; x++)
+        for (int y = 0; y < b->nch; y++)
+            n += a->ch[x] == b->ch[y];
+    return n;
+}
+
+static bool nb_adjacent(const solver *S, int p, int q)
+{
+    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++)
+        if (nb_other(S, x, p) == q)
+            return true;
+    return false;
+}
+
+/* Two neighbours moving together: what the sum of their single-move
+ * bonus changes miscounts on their own pair (p from a0 to a1, q from b0
+ * to b1). */
+static double nb_pair_fix(const nbcount *N, int p, const stk *a0, const stk *a1, int q,
+                          const stk *b0, const stk *b1)
+{
+    if (!N->cnt || !nb_adjacent(N->S, p, q))
+        return 0;
+    return N->S->nb_bonus *
+           (nb_common(a1, b1) - nb_common(a1, b0) - nb_common(a0, b1) + nb_common(a0, b0));
+}
+
 /* ---- local search on the integer plan ----------------------------------
  *
  * The demand ranges bind on big floor plates: the LP fills each industry to
@@ -82,6 +183,7 @@ typedef struct lsearch {
     long long evals;
     long long next_check; /* evals at which to look at the clock again */
     bool edits;           /* add edits and pattern swaps */
+    nbcount nb;
 } lsearch;
 
 static double ls_value(const lsearch *L, int p, int s)
@@ -206,7 +308,8 @@ static int ls_add_move(lsearch *L, int p, int s)
     lsmv *m = &L->mv[L->nmv];
     m->p = p;
     m->s = s;
-    m->dv = ls_value(L, p, s) - ls_value(L, p, L->cur[p]);
+    m->dv =
+        ls_value(L, p, s) - ls_value(L, p, L->cur[p]) + nb_of(&L->nb, p, b) - nb_of(&L->nb, p, a);
     m->d0 = L->nd;
     m->viol_i = -1;
     m->viol_dir = 0;
@@ -284,6 +387,7 @@ static int ls_check(lsearch *L, const lsmv *const *m, int k, int *dir)
 
 static void ls_apply(lsearch *L, const lsmv *m)
 {
+    nb_move_to(&L->nb, m->p, ls_stk(L, m->p, L->cur[m->p]), ls_stk(L, m->p, m->s));
     for (int x = 0; x < m->nd; x++)
         L->G[L->di[m->d0 + x]] += L->dd[m->d0 + x];
     L->cur[m->p] = m->s;
@@ -292,20 +396,38 @@ static void ls_apply(lsearch *L, const lsmv *m)
 
 /* The deadline or an interrupt, looked at every 4096 evaluations (the
  * chains of moves evaluate millions on a large zone). */
+/* The bonus the single moves' dv miscount when moves m[0..k-1] are made
+ * together (neighbours among them). */
+static double ls_fix(const lsearch *L, const lsmv *const *m, int k)
+{
+    double f = 0;
+    for (int x = 0; x < k; x++)
+        for (int y = x + 1; y < k; y++)
+            f += nb_pair_fix(&L->nb, m[x]->p, ls_stk(L, m[x]->p, L->cur[m[x]->p]),
+                             ls_stk(L, m[x]->p, m[x]->s), m[y]->p,
+                             ls_stk(L, m[y]->p, L->cur[m[y]->p]), ls_stk(L, m[y]->p, m[y]->s));
+    return f;
+}
+
 static bool ls_time_up(solver *S, lsearch *L)
 {
     if (L->evals < L->next_check)
         return false;
     L->next_check = L->evals + 4096;
-    return sv_stop(S);
+    return search_stop(S);
 }
 
-/* Improve the incumbent with one-, two- and three-parcel moves until none
- * helps, the work limit or the deadline.  Returns 0, or -1 when out of
- * memory. */
-static int local_search(solver *S, bool edits)
+/* Improve the plan start (a column per parcel, -1 kept; NULL: the
+ * incumbent) with one-, two- and three-parcel moves until none helps, the
+ * work limit or the deadline; the result becomes the incumbent when it is
+ * better.  Returns 0, or -1 when out of memory. */
+static int local_search(solver *S, bool edits, const int *start)
 {
-    if (!S->have_inc || S->npar == 0)
+    if (!start && !S->have_inc)
+        return 0;
+    if (!start)
+        start = S->inc_choice;
+    if (S->npar == 0)
         return 0;
     int n = S->nind;
     lsearch L;
@@ -322,23 +444,30 @@ static int local_search(solver *S, bool edits)
     int rc = -1;
     if (!L.cur || !L.dirty || !L.G || !L.dG || !L.touch || !L.lst_start)
         goto out;
+    const stk **cur0 = malloc(sizeof *cur0 * (size_t)(S->npar + 1));
+    if (!cur0)
+        goto out;
     for (int p = 0; p < S->npar; p++) {
-        int c = S->inc_choice[p];
+        int c = start[p];
         L.cur[p] = c < 0 ? -1 : S->cols[c].s;
         L.dirty[p] = true;
-        const stk *k = ls_stk(&L, p, L.cur[p]);
+        const stk *k = cur0[p] = ls_stk(&L, p, L.cur[p]);
         if (k)
             for (int g = 0; g < k->ng; g++)
                 L.G[k->gi[g]] += k->gv[g];
     }
+    int nr = nb_init(&L.nb, S, cur0);
+    free(cur0);
+    if (nr != 0)
+        goto out;
     long long built = 0;
     bool stopped = false;
-    for (int iter = 0; !sv_stop(S) && built < LS_MOVES_BUILT; iter++) {
+    for (int iter = 0; !search_stop(S) && built < LS_MOVES_BUILT; iter++) {
         /* new stacks: the edits of every stack a parcel moved to, and its
          * storey sequence on every other parcel (pattern swaps) */
         for (int p = 0; p < S->npar; p++)
             if (L.dirty[p]) {
-                if (sv_stop(S)) { /* the edits of a large zone take a while */
+                if (search_stop(S)) { /* the edits of a large zone take a while */
                     stopped = true;
                     break;
                 }
@@ -448,8 +577,9 @@ static int local_search(solver *S, bool edits)
                     int d2;
                     int j = ls_check(&L, ab, 2, &d2);
                     if (j < 0) {
-                        if (a->dv + b->dv > best) {
-                            best = a->dv + b->dv;
+                        double v2 = a->dv + b->dv + ls_fix(&L, ab, 2);
+                        if (v2 > best) {
+                            best = v2;
                             ba = ia;
                             bb = ib;
                             bc = -1;
@@ -470,8 +600,10 @@ static int local_search(solver *S, bool edits)
                             continue;
                         ab[2] = c;
                         int d3;
-                        if (ls_check(&L, ab, 3, &d3) < 0) {
-                            best = a->dv + b->dv + c->dv;
+                        double v3;
+                        if (ls_check(&L, ab, 3, &d3) < 0 &&
+                            (v3 = a->dv + b->dv + c->dv + ls_fix(&L, ab, 3)) > best) {
+                            best = v3;
                             ba = ia;
                             bb = ib;
                             bc = ic;
@@ -514,6 +646,7 @@ static int local_search(solver *S, bool edits)
     }
     rc = 0;
 out:
+    free(L.nb.cnt);
     free(srt);
     free(L.cur);
     free(L.dirty);
@@ -577,8 +710,34 @@ static double tviol(const solver *S, int i, double g)
     return 0;
 }
 
+static const stk *ts_stk(const solver *S, int p, const tsopt *o)
+{
+    return o->s < 0 ? NULL : &S->cls[S->par[p].cls].stk[o->s];
+}
+
+/* The plan's value (stacks and neighbour bonus) and the counts, afresh. */
+static int ts_value(const solver *S, const tsopt *opt, const int *cur, nbcount *nb, double *val)
+{
+    const stk **k = malloc(sizeof *k * (size_t)(S->npar + 1));
+    if (!k)
+        return -1;
+    double v = 0;
+    for (int p = 0; p < S->npar; p++) {
+        k[p] = ts_stk(S, p, &opt[cur[p]]);
+        v += opt[cur[p]].v;
+    }
+    free(nb->cnt);
+    int r = nb_init(nb, S, k);
+    for (int p = 0; r == 0 && p < S->npar; p++)
+        v += 0.5 * nb_of(nb, p, k[p]);
+    free(k);
+    *val = v;
+    return r;
+}
+
 static int tabu_search(solver *S, int K, long long max_evals, double deadline)
 {
+    nbcount nb = {S, NULL};
     if (!S->have_inc || S->npar == 0)
         return 0;
     int n = S->nind;
@@ -624,7 +783,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
                 goto out;
             }
         pl_search_free(&q);
-        if (sv_stop(S))
+        if (search_stop(S))
             goto out_ok;
     }
     for (int p = 0; p < S->npar; p++) {
@@ -706,8 +865,8 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
             G[di[o->d0 + x]] += dd[o->d0 + x];
     }
     double val = 0, viol = 0;
-    for (int p = 0; p < S->npar; p++)
-        val += opt[cur[p]].v;
+    if (ts_value(S, opt, cur, &nb, &val) != 0)
+        goto out;
     double best_val = val;
     if (S->o->verbose)
         sv_log(S, SL_LOG_TRACE, "plan: tabu search starts at %.1f (incumbent %.1f)", val,
@@ -725,7 +884,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
     long long it;
     long long last_best = 0;
     for (it = 1; it <= max_iter; it++) {
-        if ((it & 63) == 0 && sv_stop(S))
+        if ((it & 63) == 0 && search_stop(S))
             break;
         double bestd = -INFINITY;
         int bp = -1, bo = -1;
@@ -739,11 +898,12 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
                 base += basei[i];
             }
             bool is_tabu = tabu[p] > it;
+            double nb0 = nb_of(&nb, p, ts_stk(S, p, co));
             for (int oi = ostart[p]; oi < ostart[p + 1]; oi++) {
                 if (oi == cur[p])
                     continue;
                 const tsopt *o = &opt[oi];
-                double dv = o->v - co->v;
+                double dv = o->v - co->v + nb_of(&nb, p, ts_stk(S, p, o)) - nb0;
                 double dpen = base;
                 for (int x = 0; x < o->nd; x++) {
                     int i = di[o->d0 + x];
@@ -781,7 +941,9 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
             G[di[co->d0 + x]] -= dd[co->d0 + x];
         for (int x = 0; x < no->nd; x++)
             G[di[no->d0 + x]] += dd[no->d0 + x];
-        val += no->v - co->v;
+        val +=
+            no->v - co->v + nb_of(&nb, bp, ts_stk(S, bp, no)) - nb_of(&nb, bp, ts_stk(S, bp, co));
+        nb_move_to(&nb, bp, ts_stk(S, bp, co), ts_stk(S, bp, no));
         cur[bp] = bo;
         rng ^= rng << 13;
         rng ^= rng >> 7;
@@ -809,13 +971,13 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
             /* back to the best plan */
             memcpy(cur, best_cur, sizeof(int) * (size_t)S->npar);
             memset(G, 0, sizeof(double) * (size_t)n);
-            val = 0;
             for (int p = 0; p < S->npar; p++) {
                 const tsopt *o = &opt[cur[p]];
-                val += o->v;
                 for (int x = 0; x < o->nd; x++)
                     G[di[o->d0 + x]] += dd[o->d0 + x];
             }
+            if (ts_value(S, opt, cur, &nb, &val) != 0)
+                goto out;
             for (int i = 0; i < n; i++)
                 W[i] = 2 * pmax;
             for (int p = 0; p < S->npar; p++) {
@@ -856,6 +1018,7 @@ static int tabu_search(solver *S, int K, long long max_evals, double deadline)
 out_ok:
     rc = 0;
 out:
+    free(nb.cnt);
     free(ostart);
     free(opt);
     free(keys);
@@ -870,11 +1033,11 @@ out:
     return rc;
 }
 
-int sv_local_search(solver *S)
+int sv_local_search(solver *S, const int *start)
 {
-    if (S->npar > HEUR_MAX_PARCELS || !S->have_inc || !sv_gap_open(S))
+    if (S->npar > HEUR_MAX_PARCELS || !(start || S->have_inc) || !sv_gap_open(S))
         return 0;
-    if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
+    if (local_search(S, S->npar <= LS_EDIT_PARCELS, start) != 0)
         return -1;
     sv_trace(S, "local search");
     return 0;
@@ -884,17 +1047,19 @@ int sv_improve(solver *S)
 {
     if (S->npar > HEUR_MAX_PARCELS || !sv_gap_open(S))
         return 0;
-    if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
+    if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
         return -1;
     sv_trace(S, "local search");
-    if (!sv_gap_open(S) || sv_stop(S))
+    if (!sv_gap_open(S) || search_stop(S))
         return 0;
     double before = S->inc_val;
-    if (tabu_search(S, TABU_K, TABU_EVALS, S->deadline) != 0)
+    if (tabu_search(S, TABU_K, TABU_EVALS,
+                    S->search_deadline > 0 ? fmin(S->search_deadline, S->deadline) : S->deadline) !=
+        0)
         return -1;
     sv_trace(S, "tabu search");
-    if (S->inc_val > before && sv_gap_open(S) && !sv_stop(S)) {
-        if (local_search(S, S->npar <= LS_EDIT_PARCELS) != 0)
+    if (S->inc_val > before && sv_gap_open(S) && !search_stop(S)) {
+        if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
             return -1;
         sv_trace(S, "local search");
     }

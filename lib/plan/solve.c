@@ -29,7 +29,7 @@
 
 /* Work limits (counts, not seconds, so that a run that finishes within
  * its time limit gives the same plan on any machine). */
-#define MIP_PCH_COLS_MAX  5000   /* larger masters branch without pseudocosts */
+#define MIP_PCH_COLS_MAX  2000   /* larger masters branch without pseudocosts */
 #define MIP_NODES_FIRST   4000   /* first integer master: branch-and-bound nodes */
 #define PRICE_NODES_FAST  4000   /* fast pricing rounds: search nodes per class */
 #define ENUM_STACKS_MAX   200000 /* enumeration: stacks in all */
@@ -39,6 +39,8 @@
 #define BP_STRONG         12     /* branch and price: branchings tried per node */
 #define BP_DIVE_EVERY     64     /* branch and price: a dive after this many nodes */
 #define MIP_FIRST_SHARE   0.25   /* the first integer master: its share of the time left */
+#define SEARCH_SHARE      0.3    /* the searches before branch and price: their share of it */
+#define DIVE_SEARCH_SHARE 0.3    /* the local search after a dive: its share of it */
 
 static bool rules_equal(const sl_ruleset *a, const sl_ruleset *b)
 {
@@ -513,6 +515,20 @@ static void apply_move(const solver *S, double *G, int a, int b)
     }
 }
 
+/* The change of the neighbour chain bonus when parcel p moves to column b
+ * (-1 = kept), its neighbours as choice says. */
+static double nb_move(const solver *S, int *choice, int p, int b)
+{
+    if (S->nnb == 0 || S->nb_first[p] == S->nb_first[p + 1])
+        return 0;
+    int a = choice[p];
+    double before = sv_neighbour_share(S, choice, p);
+    choice[p] = b;
+    double after = sv_neighbour_share(S, choice, p);
+    choice[p] = a;
+    return 2 * (after - before);
+}
+
 /* Rounding and repair: start from the largest λ of each parcel (or the
  * best column when lam is NULL), move parcels between their columns until
  * the demand ranges hold, then improve one parcel at a time.  Returns true
@@ -569,6 +585,9 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
                     continue;
                 double dv, d_o;
                 move_delta(S, G, choice[p], c, &dv, &d_o);
+                if (dv > -1e-9 && dv > bdv - 1e-9)
+                    continue; /* repairs nothing */
+                d_o += nb_move(S, choice, p, c);
                 if (dv < bdv - 1e-9 || (dv < -1e-9 && fabs(dv - bdv) <= 1e-9 && d_o > bdo)) {
                     bdv = dv;
                     bdo = d_o;
@@ -602,7 +621,10 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
                     continue;
                 double dv, d_o;
                 move_delta(S, G, choice[p], c, &dv, &d_o);
-                if (dv <= 1e-9 && d_o > bdo) {
+                if (dv > 1e-9)
+                    continue;
+                d_o += nb_move(S, choice, p, c);
+                if (d_o > bdo) {
                     bdo = d_o;
                     bc = c;
                 }
@@ -616,11 +638,7 @@ static bool heuristic(solver *S, const double *lam, int *choice, double *value)
         if (!improved)
             break;
     }
-    double v = 0;
-    for (int p = 0; p < S->npar; p++)
-        if (choice[p] >= 0)
-            v += sv_col_stk(S, choice[p])->cval;
-    *value = v;
+    *value = sv_plan_value(S, choice);
 done:
     free(G);
     free(st);
@@ -630,23 +648,32 @@ done:
 
 /* Round the master's current LP values (optimal or not) with the
  * heuristic; the result becomes the incumbent when it is a plan. */
-static int round_lp(solver *S)
+/* A plan from the master's current LP values (optimal or not), rounded
+ * and repaired by the heuristic: 1 with choice[] and *value, 0 when the
+ * heuristic found none, -1 when out of memory. */
+static int lp_plan(solver *S, int *choice, double *value)
 {
     double *lam = malloc(sizeof(double) * (size_t)(S->ncol + 1));
-    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
-    if (!lam || !choice) {
-        free(lam);
-        free(choice);
+    if (!lam)
         return -1;
-    }
     for (int c = 0; c < S->ncol; c++)
         lam[c] = glp_get_col_prim(S->lp, S->col0 + c);
-    double hv;
-    if (heuristic(S, lam, choice, &hv))
-        sv_take_incumbent(S, choice, hv);
+    int r = heuristic(S, lam, choice, value) ? 1 : 0;
     free(lam);
+    return r;
+}
+
+/* Round the master's LP; the result becomes the incumbent when it is a
+ * better plan. */
+static int round_lp(solver *S)
+{
+    int *choice = malloc(sizeof(int) * (size_t)(S->npar + 1));
+    double hv;
+    int r = choice ? lp_plan(S, choice, &hv) : -1;
+    if (r > 0)
+        sv_take_incumbent(S, choice, hv);
     free(choice);
-    return 0;
+    return r < 0 ? -1 : 0;
 }
 
 typedef struct mip_cb {
@@ -661,8 +688,9 @@ typedef struct mip_cb {
 static void mip_callback(glp_tree *T, void *info)
 {
     mip_cb *cb = info;
-    if (sv_stop(cb->S)) { /* interrupt, or the deadline: GLPK's own tm_lim
-                             is not checked everywhere */
+    if (sv_stop(cb->S) || (cb->S->mip_deadline > 0 && sv_now() >= cb->S->mip_deadline)) {
+        /* interrupt, or a deadline: GLPK's own tm_lim is not checked
+         * everywhere */
         glp_ios_terminate(T);
         return;
     }
@@ -1547,6 +1575,163 @@ static double dive_cap(const solver *S, const int *first, const int *list, int p
     return m > 0 ? m : 1;
 }
 
+/* Same-chain neighbours of parcel p under the labels lab (chain or -1),
+ * by chain: nbc[c] for every chain c. */
+static void polish_counts(const solver *S, const int *lab, int p, int *nbc)
+{
+    for (int c = 0; c < S->nch; c++)
+        nbc[c] = 0;
+    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
+        int e = S->nb_list[x], q = S->nba[e] == p ? S->nbb[e] : S->nba[e];
+        if (lab[q] >= 0)
+            nbc[lab[q]]++;
+    }
+}
+
+static int polish_same(const solver *S, const int *lab)
+{
+    int n = 0;
+    for (int e = 0; e < S->nnb; e++)
+        n += lab[S->nba[e]] >= 0 && lab[S->nba[e]] == lab[S->nbb[e]];
+    return n;
+}
+
+static bool polish_adjacent(const solver *S, int p, int q)
+{
+    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
+        int e = S->nb_list[x];
+        if (S->nba[e] == q || S->nbb[e] == q)
+            return true;
+    }
+    return false;
+}
+
+/* The dive's chains, polished for the neighbour chain bonus.  The LP
+ * earns the whole bonus of a group of neighbours by giving every one of
+ * them the same mixture of chains; the quota assignment then cuts such a
+ * group into scattered pieces of each chain, and every neighbour pair
+ * across two chains loses its bonus.  Here parcels move between chains
+ * (alone, or two swapping theirs) when their value under the node's
+ * demand duals (the best of their columns with the chain: c_s − Σ y_i
+ * g_{s,i}) plus the bonus of their same-chain neighbours rises, and each
+ * chain's floor space stays within half a parcel of its quota (or no
+ * further from it than before).  Deterministic: parcels in index order,
+ * passes until nothing improves. */
+static void dive_polish(const solver *S, const bp_node *nd, const int *first, const int *list,
+                        const double *cap, const double *quota, uint64_t *mask)
+{
+    int np = S->npar, nc = S->nch;
+    if (S->nnb == 0 || nc < 2 || !(S->nb_bonus > 0))
+        return;
+    double *u = malloc(sizeof(double) * (size_t)np * (size_t)nc + 1);
+    double *y = malloc(sizeof(double) * (size_t)(S->nind + 1));
+    int *lab = malloc(sizeof(int) * (size_t)(np + 1));
+    int *nbp = malloc(sizeof(int) * (size_t)(nc + 1)),
+        *nbq = malloc(sizeof(int) * (size_t)(nc + 1));
+    double *load = calloc((size_t)nc + 1, sizeof(double));
+    if (!u || !y || !lab || !nbp || !nbq || !load)
+        goto out;
+    for (int i = 0; i < S->nind; i++)
+        y[i] = S->drow[i] ? glp_get_row_dual(S->lp, S->drow[i]) : 0;
+    for (int p = 0; p < np; p++) {
+        lab[p] = -1;
+        for (int c = 0; c < nc; c++) {
+            u[(size_t)p * nc + c] = -INFINITY;
+            if ((mask[p] >> (c + 1)) & 1)
+                lab[p] = c;
+        }
+        for (int x = first[p]; x < first[p + 1]; x++) {
+            const stk *k = sv_col_stk(S, list[x]);
+            if (k->nch != 1 || !((nd->mask[p] >> (k->ch[0] + 1)) & 1))
+                continue;
+            double v = k->cval;
+            for (int j = 0; j < k->ng; j++)
+                v -= y[k->gi[j]] * k->gv[j];
+            double *t = &u[(size_t)p * nc + k->ch[0]];
+            *t = fmax(*t, v);
+        }
+        if (lab[p] >= 0 && !isfinite(u[(size_t)p * nc + lab[p]]))
+            lab[p] = -1; /* not a chain this parcel has columns of: leave it */
+        if (lab[p] >= 0)
+            load[lab[p]] += cap[p];
+    }
+    double B = S->nb_bonus;
+    int e0 = polish_same(S, lab), nmoves = 0, pass;
+    for (pass = 0; pass < 100; pass++) {
+        bool moved = false;
+        for (int p = 0; p < np; p++) {
+            int a = lab[p];
+            if (a < 0)
+                continue;
+            polish_counts(S, lab, p, nbp);
+            double best = 1e-6 * fmax(1, B);
+            int bb = -1, bq = -1;
+            for (int b = 0; b < nc; b++) {
+                if (b == a || !isfinite(u[(size_t)p * nc + b]))
+                    continue;
+                double g1 = u[(size_t)p * nc + b] - u[(size_t)p * nc + a] + B * (nbp[b] - nbp[a]);
+                /* alone: the loads must stay near their quotas */
+                double da0 = fabs(load[a] - quota[a]), db0 = fabs(load[b] - quota[b]);
+                double da1 = fabs(load[a] - cap[p] - quota[a]),
+                       db1 = fabs(load[b] + cap[p] - quota[b]);
+                if (g1 > best && da1 <= fmax(da0, 0.5 * cap[p]) && db1 <= fmax(db0, 0.5 * cap[p])) {
+                    best = g1;
+                    bb = b;
+                    bq = -1;
+                }
+                /* with a parcel of chain b taking chain a */
+                for (int q = 0; q < np; q++) {
+                    if (lab[q] != b || !isfinite(u[(size_t)q * nc + a]))
+                        continue;
+                    double ub = u[(size_t)q * nc + a] - u[(size_t)q * nc + b];
+                    if (g1 + ub + 2 * B * 4 <= best) /* cannot win: skip the counts */
+                        continue;
+                    polish_counts(S, lab, q, nbq);
+                    double g = g1 + ub + B * (nbq[a] - nbq[b]);
+                    if (polish_adjacent(S, p, q))
+                        g -= 2 * B;
+                    double d = cap[q] - cap[p];
+                    double da = fabs(load[a] + d - quota[a]), db = fabs(load[b] - d - quota[b]);
+                    double tol = 0.5 * fmin(cap[p], cap[q]);
+                    if (g > best && da <= fmax(da0, tol) && db <= fmax(db0, tol)) {
+                        best = g;
+                        bb = b;
+                        bq = q;
+                    }
+                }
+            }
+            if (bb < 0)
+                continue;
+            lab[p] = bb;
+            load[a] -= cap[p];
+            load[bb] += cap[p];
+            if (bq >= 0) {
+                lab[bq] = a;
+                load[bb] -= cap[bq];
+                load[a] += cap[bq];
+            }
+            moved = true;
+            nmoves++;
+        }
+        if (!moved)
+            break;
+    }
+    if (S->o->verbose)
+        sv_log(S, SL_LOG_TRACE,
+               "plan: dive: %d of %d neighbour pairs share a chain, %d after %d moves in %d passes",
+               e0, S->nnb, polish_same(S, lab), nmoves, pass);
+    for (int p = 0; p < np; p++)
+        if (lab[p] >= 0)
+            mask[p] = (mask[p] & 1) | 1ULL << (lab[p] + 1);
+out:
+    free(u);
+    free(y);
+    free(lab);
+    free(nbp);
+    free(nbq);
+    free(load);
+}
+
 static int dive_chains(solver *S, const bp_node *nd, bp_node *d, double *mass)
 {
     int np = S->npar, nc = S->nch, npair = 0, rc = -1, *first = NULL, *list = NULL;
@@ -1602,6 +1787,8 @@ static int dive_chains(solver *S, const bp_node *nd, bp_node *d, double *mass)
     for (int p = 0; p < np; p++)
         if (!(d->mask[p] >> 1))
             d->mask[p] = best[p] >= 0 ? d->mask[p] | 1ULL << (best[p] + 1) : nd->mask[p];
+    if (S->ndives++ % 2 == 0)
+        dive_polish(S, nd, first, list, cap, q0, d->mask);
     rc = 0;
 out:
     free(first);
@@ -1642,22 +1829,38 @@ static int bp_dive(solver *S, const bp_node *nd, int part0, double *mass)
     double before = S->have_inc ? S->inc_val : -INFINITY, b;
     int r = bp_solve_node(S, &d, part0, &b);
     free(m1);
+    bool have = false;
     if (r < 0) {
         rc = -1;
     } else if (r == 0) {
-        if (bp_integral(S, part0, choice))
+        double v;
+        if (bp_integral(S, part0, choice)) {
+            have = true;
+        } else {
+            int h = lp_plan(S, choice, &v);
+            rc = h < 0 ? -1 : 0;
+            have = h > 0;
+        }
+        if (have)
             sv_take_incumbent(S, choice, sv_plan_value(S, choice));
-        else if (round_lp(S) != 0)
+    }
+    sv_trace(S,
+             S->have_inc && S->inc_val > before ? "dive: a better plan" : "dive: nothing better");
+    /* The local search from the dive's plan, better than the incumbent or
+     * not: another start (on the bundled scenario the dives' rounded plans
+     * are a little below the incumbent, and the search lifts some above
+     * it).  Only from plans no further below the incumbent than the bound
+     * is above it, and with a tenth of the time left, so that the tree
+     * keeps most of the time. */
+    if (rc == 0 && have && sv_gap_open(S) && !sv_stop(S) &&
+        sv_plan_value(S, choice) >= 2 * S->inc_val - S->bound) {
+        S->search_deadline = sv_now() + DIVE_SEARCH_SHARE * (S->deadline - sv_now());
+        if (sv_local_search(S, choice) != 0)
             rc = -1;
+        S->search_deadline = 0;
     }
     free(choice);
     bp_node_free(&d);
-    sv_trace(S,
-             S->have_inc && S->inc_val > before ? "dive: a better plan" : "dive: nothing better");
-    if (rc == 0 && S->have_inc && S->inc_val > before && sv_gap_open(S) && !sv_stop(S)) {
-        if (sv_local_search(S) != 0)
-            rc = -1;
-    }
     bp_apply(S, nd, part0);
     if (rc == 0 && master_lp(S) < 0)
         rc = -1;
@@ -2494,7 +2697,10 @@ static step integer_plans(solver *S)
     if (round_lp(S) != 0)
         return STEP_NOMEM;
     if (S->have_inc && sv_gap_open(S) && !sv_stop(S)) {
-        if (sv_improve(S) != 0)
+        S->search_deadline = sv_now() + SEARCH_SHARE * (S->deadline - sv_now());
+        int r = sv_improve(S);
+        S->search_deadline = 0;
+        if (r != 0)
             return STEP_NOMEM;
         sv_trace(S, "searches from the rounded LP");
     }
@@ -2524,7 +2730,10 @@ static step integer_plans(solver *S)
             return STEP_SOLVER;
     }
     if (sv_gap_open(S) && !sv_stop(S)) {
-        if (sv_improve(S) != 0)
+        S->search_deadline = sv_now() + SEARCH_SHARE * (S->deadline - sv_now());
+        int r = sv_improve(S);
+        S->search_deadline = 0;
+        if (r != 0)
             return STEP_NOMEM;
     }
     if (sv_gap_open(S) && !sv_stop(S)) {

@@ -110,8 +110,10 @@ typedef struct solver {
     double lp_val;
     double t0;
     double deadline;
-    double mip_deadline; /* GLPK's integer master stops by then too (0: none) */
-    int phase;           /* master objective: 1, 2 or 3 (set_phase_costs) */
+    double mip_deadline;    /* GLPK's integer master stops by then too (0: none) */
+    double search_deadline; /* the searches of search.c stop by then too (0: none) */
+    int ndives;             /* branch and price's dives so far */
+    int phase;              /* master objective: 1, 2 or 3 (set_phase_costs) */
     bool timed_out;
     bool interrupted; /* options.interrupt was seen raised */
     /* incumbent */
@@ -183,7 +185,9 @@ void sv_free(solver *S);
  * of memory. */
 int sv_improve(solver *S);
 
-/* search.c: the local search alone from the incumbent (0, or -1). */
-int sv_local_search(solver *S);
+/* search.c: the local search alone, from plan start (a column per parcel,
+ * -1 kept, meeting every demand range) or, when NULL, from the incumbent;
+ * its plan becomes the incumbent when better (0, or -1). */
+int sv_local_search(solver *S, const int *start);
 
 #endif
