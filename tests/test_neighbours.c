@@ -30,20 +30,20 @@ static void teardown(void)
 }
 TestSuite(neighbours, .init = setup, .fini = teardown);
 
+/* A GeoJSON layer in EPSG:4547 and its 100 m squares (parcel id, x from,
+ * x to; y 2,860,000-2,860,100), M1 at FAR 0.5. */
+#define FC_4547                                                                            \
+    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":" \
+    "\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":["
+#define SQUARE(id, x0, x1)                                                                \
+    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"" id "\",\"LU\":\"M1\",\"FAR\":0.5}," \
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[" #x0 ",2860000],[" #x1        \
+    ",2860000],[" #x1 ",2860100],[" #x0 ",2860100],[" #x0 ",2860000]]]}}"
+
 /* Three 100 m squares in EPSG:4547 on one row: A at x 0, B 29 m east of A,
  * C 31 m east of B. */
-static const char *GEO =
-    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-    "\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":["
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590000,2860000],[590100,2860000],"
-    "[590100,2860100],[590000,2860100],[590000,2860000]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"B\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590129,2860000],[590229,2860000],"
-    "[590229,2860100],[590129,2860100],[590129,2860000]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"C\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590260,2860000],[590360,2860000],"
-    "[590360,2860100],[590260,2860100],[590260,2860000]]]}}]}";
+static const char *GEO = FC_4547 SQUARE("A", 590000, 590100) "," SQUARE(
+    "B", 590129, 590229) "," SQUARE("C", 590260, 590360) "]}";
 
 /* One chain, one production industry: every redeveloped parcel is themed
  * c1; no demand limit, so all three are redeveloped. */
@@ -137,21 +137,8 @@ Test(neighbours, two_neighbours_of_one_chain_earn_the_bonus)
 /* Four 100 m squares in a row, 20 m apart: A-B, B-C and C-D are
  * neighbours, nothing else is (120 m and more).  Two chains of one
  * industry each, alike but for the chain. */
-static const char *ROW =
-    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-    "\"urn:ogc:def:crs:EPSG::4547\"}},\"features\":["
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"A\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590000,2860000],[590100,2860000],"
-    "[590100,2860100],[590000,2860100],[590000,2860000]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"B\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590120,2860000],[590220,2860000],"
-    "[590220,2860100],[590120,2860100],[590120,2860000]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"C\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590240,2860000],[590340,2860000],"
-    "[590340,2860100],[590240,2860100],[590240,2860000]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"ID\":\"D\",\"LU\":\"M1\",\"FAR\":0.5},"
-    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[590360,2860000],[590460,2860000],"
-    "[590460,2860100],[590360,2860100],[590360,2860000]]]}}]}";
+static const char *ROW = FC_4547 SQUARE("A", 590000, 590100) "," SQUARE(
+    "B", 590120, 590220) "," SQUARE("C", 590240, 590340) "," SQUARE("D", 590360, 590460) "]}";
 
 static const char *ROW_SCEN = "name: row\n"
                               "parcels:\n"
