@@ -759,7 +759,12 @@ Test(errors, ranges)
                  "t.yaml:6:41: pins[0].floors must be >= 1 (got 0)",
                  "t.yaml:6:56: pins[0].min_gfa_m2 must be >= 0 (got -1)",
                  "t.yaml:7:22: plan.time_limit_s must be > 0 (got 0)",
-                 "t.yaml:7:30: plan.gap must be >= 0 (got -0.1)");
+                 "t.yaml:7:30: plan.gap must be between 0 and 1 (got -0.1)");
+    /* a gap is a share, as plan --gap says: 5 would be 500 % */
+    EXPECT_PARSE(HEAD "industries:\n" IND("a") "plan: {gap: 5}\n",
+                 "t.yaml:4:13: plan.gap must be between 0 and 1 (got 5); did you mean 0.05?");
+    EXPECT_PARSE(HEAD "industries:\n" IND("a") "plan: {gap: 0.5%}\n",
+                 "t.yaml:4:13: plan.gap: expected a number, got '0.5%'; did you mean 0.005?");
 }
 
 Test(errors, v2_keys)

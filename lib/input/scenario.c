@@ -1861,7 +1861,7 @@ static void sub_exclude(ctx *c, const char *path, ynode *v, void *obj)
 enum { PLAN_RULES = 0 };
 static const field plan_fields[] = {
     F_KEEP("rules", false),
-    F_NUMBER("gap", sl_scenario, gap, false, 0.001, 0, false, INFINITY),
+    F_NUMBER("gap", sl_scenario, gap, false, 0.001, 0, false, 1),
     F_NUMBER("time_limit_s", sl_scenario, time_limit_s, false, 60, 0, true, INFINITY),
     F_NESTED("objective", false, sub_objective),
     F_INTEGER("chains_per_building_max", sl_scenario, chains_per_building_max, false, 1, 0, 1000),
