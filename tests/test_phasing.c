@@ -173,6 +173,28 @@ Test(phasing, a_pin_the_budget_cannot_pay_is_infeasible)
     sl_phasing_destroy(ph);
 }
 
+/* The same with one building year: A alone spends 300 in 2027, against
+ * 200, and the message says "1 year". */
+Test(phasing, a_pin_the_budget_cannot_pay_in_one_building_year)
+{
+    sl_phase_parcel ps[] = {parcel("A", 10, 300, 0, 1000), parcel("B7-2", 10, 400, 0, 1000)};
+    ps[0].pinned_start = 2027;
+    ps[1].pinned_start = 2028;
+    double budget[] = {200, 100, 100, 100};
+    sl_phase_input in;
+    input(&in, 4, 1, 2, ps);
+    in.n_budget = 4;
+    in.budget_cny = budget;
+    sl_phasing *ph = solve(&in);
+    cr_assert_eq(ph->status, SL_PLAN_INFEASIBLE);
+    cr_assert_geq(ph->n_conflicts, 1);
+    cr_assert_str_eq(ph->conflicts[0],
+                     "phasing: the budget cannot pay the pinned start of parcel A in 2027 "
+                     "(capex 300 CNY over 1 year): by 2027 the pinned parcels spend 300 CNY but "
+                     "the budget up to 2027 is 200 CNY");
+    sl_phasing_destroy(ph);
+}
+
 Test(phasing, no_parcels)
 {
     sl_phase_input in;

@@ -296,10 +296,10 @@ static void pin_conflicts(const sl_phase_input *in, int *pins, const table *tb, 
             const sl_phase_parcel *q = &in->parcels[who];
             conflict(c,
                      "phasing: the budget cannot pay the pinned start of parcel %s in %d "
-                     "(capex %.0f CNY over %d years): by %d the pinned parcels spend %.0f CNY "
+                     "(capex %.0f CNY over %d year%s): by %d the pinned parcels spend %.0f CNY "
                      "but the budget up to %d is %.0f CNY",
-                     q->id, pins[who], capex_of(q), B, Y0 + t, tb->cum_spend[t], Y0 + t,
-                     tb->cum_budget[t]);
+                     q->id, pins[who], capex_of(q), B, B == 1 ? "" : "s", Y0 + t, tb->cum_spend[t],
+                     Y0 + t, tb->cum_budget[t]);
             break;
         }
     }
