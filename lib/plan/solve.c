@@ -1684,7 +1684,8 @@ static void dive_polish(const solver *S, const bp_node *nd, const int *first, co
                     if (lab[q] != b || !isfinite(u[(size_t)q * nc + a]))
                         continue;
                     double ub = u[(size_t)q * nc + a] - u[(size_t)q * nc + b];
-                    if (g1 + ub + 2 * B * 4 <= best) /* cannot win: skip the counts */
+                    /* its neighbours bound what it can gain: skip the counts */
+                    if (g1 + ub + B * (S->nb_first[q + 1] - S->nb_first[q]) <= best)
                         continue;
                     polish_counts(S, lab, q, nbq);
                     double g = g1 + ub + B * (nbq[a] - nbq[b]);
