@@ -69,7 +69,8 @@ static int nb_other(const solver *S, int x, int p)
     return S->nba[e] == p ? S->nbb[e] : S->nba[e];
 }
 
-/* cur_stk(p): parcel p's current stack (NULL kept) */
+/* The counts for the plan cur (cur[p]: parcel p's stack, NULL kept); 0, or -1
+ * when out of memory. */
 static int nb_init(nbcount *N, const solver *S, const stk *const *cur)
 {
     N->S = S;
