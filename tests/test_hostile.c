@@ -326,7 +326,7 @@ Test(scenario_input, nan_infinite_negative_huge_numbers)
                 "-8)\n"
                 "hostile/numbers.yaml:16:17: rules.after.ramp_floor: expected an integer, got "
                 "'99999999999999999999'\n"
-                "hostile/numbers.yaml:17:13: plan.gap must be >= 0 (got -0.1)\n"
+                "hostile/numbers.yaml:17:13: plan.gap must be between 0 and 1 (got -0.1)\n"
                 "hostile/numbers.yaml:17:33: plan.time_limit_s: expected a finite number, got "
                 "'1e400'\n");
 }
