@@ -152,18 +152,29 @@ Test(phasing, a_pin_before_its_parcel_is_ready_is_infeasible)
     sl_phasing_destroy(ph);
 }
 
-Test(phasing, a_pin_the_budget_cannot_pay_is_infeasible)
+/* A (capex 300) pinned to 2027 and B7-2 (capex 400) to 2028, a budget of
+ * 200 then 100 a year, building over build years. */
+static sl_phasing *pins_over_budget(sl_phase_parcel *ps, int build)
 {
-    sl_phase_parcel ps[] = {parcel("A", 10, 300, 0, 1000), parcel("B7-2", 10, 400, 0, 1000)};
+    ps[0] = parcel("A", 10, 300, 0, 1000);
+    ps[1] = parcel("B7-2", 10, 400, 0, 1000);
     ps[0].pinned_start = 2027;
     ps[1].pinned_start = 2028;
-    double budget[] = {200, 100, 100, 100};
+    static double budget[] = {200, 100, 100, 100};
     sl_phase_input in;
-    input(&in, 4, 2, 2, ps);
+    input(&in, 4, build, 2, ps);
     in.n_budget = 4;
     in.budget_cny = budget;
     sl_phasing *ph = solve(&in);
     cr_assert_eq(ph->status, SL_PLAN_INFEASIBLE);
+    cr_assert_geq(ph->n_conflicts, 1);
+    return ph;
+}
+
+Test(phasing, a_pin_the_budget_cannot_pay_is_infeasible)
+{
+    sl_phase_parcel ps[2];
+    sl_phasing *ph = pins_over_budget(ps, 2);
     cr_assert_eq(ph->n_conflicts, 1);
     /* by 2028: A 150 + 150, B 200 = 500 against 300 */
     cr_assert_str_eq(ph->conflicts[0],
@@ -177,17 +188,8 @@ Test(phasing, a_pin_the_budget_cannot_pay_is_infeasible)
  * 200, and the message says "1 year". */
 Test(phasing, a_pin_the_budget_cannot_pay_in_one_building_year)
 {
-    sl_phase_parcel ps[] = {parcel("A", 10, 300, 0, 1000), parcel("B7-2", 10, 400, 0, 1000)};
-    ps[0].pinned_start = 2027;
-    ps[1].pinned_start = 2028;
-    double budget[] = {200, 100, 100, 100};
-    sl_phase_input in;
-    input(&in, 4, 1, 2, ps);
-    in.n_budget = 4;
-    in.budget_cny = budget;
-    sl_phasing *ph = solve(&in);
-    cr_assert_eq(ph->status, SL_PLAN_INFEASIBLE);
-    cr_assert_geq(ph->n_conflicts, 1);
+    sl_phase_parcel ps[2];
+    sl_phasing *ph = pins_over_budget(ps, 1);
     cr_assert_str_eq(ph->conflicts[0],
                      "phasing: the budget cannot pay the pinned start of parcel A in 2027 "
                      "(capex 300 CNY over 1 year): by 2027 the pinned parcels spend 300 CNY but "
