@@ -63,12 +63,6 @@ typedef struct nbcount {
     int *cnt; /* NULL: no bonus in this zone */
 } nbcount;
 
-static int nb_other(const solver *S, int x, int p)
-{
-    int e = S->nb_list[x];
-    return S->nba[e] == p ? S->nbb[e] : S->nba[e];
-}
-
 /* The counts for the plan cur (cur[p]: parcel p's stack, NULL kept); 0, or -1
  * when out of memory. */
 static int nb_init(nbcount *N, const solver *S, const stk *const *cur)
@@ -82,7 +76,7 @@ static int nb_init(nbcount *N, const solver *S, const stk *const *cur)
         return -1;
     for (int p = 0; p < S->npar; p++)
         for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
-            const stk *k = cur[nb_other(S, x, p)];
+            const stk *k = cur[sv_nb_other(S, x, p)];
             for (int j = 0; k && j < k->nch; j++)
                 N->cnt[(size_t)p * S->nch + k->ch[j]]++;
         }
@@ -108,29 +102,12 @@ static void nb_move_to(nbcount *N, int p, const stk *a, const stk *b)
     if (!N->cnt)
         return;
     for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
-        int *c = &N->cnt[(size_t)nb_other(S, x, p) * S->nch];
+        int *c = &N->cnt[(size_t)sv_nb_other(S, x, p) * S->nch];
         for (int j = 0; a && j < a->nch; j++)
             c[a->ch[j]]--;
         for (int j = 0; b && j < b->nch; j++)
             c[b->ch[j]]++;
     }
-}
-
-static int nb_common(const stk *a, const stk *b)
-{
-    int n = 0;
-    for (int x = 0; a && b && x < a->nch; x++)
-        for (int y = 0; y < b->nch; y++)
-            n += a->ch[x] == b->ch[y];
-    return n;
-}
-
-static bool nb_adjacent(const solver *S, int p, int q)
-{
-    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++)
-        if (nb_other(S, x, p) == q)
-            return true;
-    return false;
 }
 
 /* Two neighbours moving together: what the sum of their single-move
@@ -139,10 +116,10 @@ static bool nb_adjacent(const solver *S, int p, int q)
 static double nb_pair_fix(const nbcount *N, int p, const stk *a0, const stk *a1, int q,
                           const stk *b0, const stk *b1)
 {
-    if (!N->cnt || !nb_adjacent(N->S, p, q))
+    if (!N->cnt || !sv_neighbours(N->S, p, q))
         return 0;
-    return N->S->nb_bonus *
-           (nb_common(a1, b1) - nb_common(a1, b0) - nb_common(a0, b1) + nb_common(a0, b0));
+    return N->S->nb_bonus * (sv_common_chains(a1, b1) - sv_common_chains(a1, b0) -
+                             sv_common_chains(a0, b1) + sv_common_chains(a0, b0));
 }
 
 /* ---- local search on the integer plan ----------------------------------
@@ -1048,6 +1025,14 @@ int sv_improve(solver *S)
 {
     if (S->npar > HEUR_MAX_PARCELS || !sv_gap_open(S))
         return 0;
+    /* The searches are deterministic: from the plan they last ended at,
+     * with no new master columns, they start again where they stopped (on
+     * the sample scenario, after an integer master that found nothing
+     * better, the second run took 9 s of the 60 and gained 0.1 m²-eq). */
+    if (S->improved_ncol == S->ncol && S->have_inc && S->inc_val == S->improved_val) {
+        sv_trace(S, "searches (skipped: nothing new since the last)");
+        return 0;
+    }
     if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
         return -1;
     sv_trace(S, "local search");
@@ -1063,6 +1048,10 @@ int sv_improve(solver *S)
         if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
             return -1;
         sv_trace(S, "local search");
+    }
+    if (!search_stop(S)) { /* not cut short */
+        S->improved_ncol = S->ncol;
+        S->improved_val = S->inc_val;
     }
     return 0;
 }

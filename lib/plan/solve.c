@@ -1582,7 +1582,7 @@ static void polish_counts(const solver *S, const int *lab, int p, int *nbc)
     for (int c = 0; c < S->nch; c++)
         nbc[c] = 0;
     for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
-        int e = S->nb_list[x], q = S->nba[e] == p ? S->nbb[e] : S->nba[e];
+        int q = sv_nb_other(S, x, p);
         if (lab[q] >= 0)
             nbc[lab[q]]++;
     }
@@ -1594,16 +1594,6 @@ static int polish_same(const solver *S, const int *lab)
     for (int e = 0; e < S->nnb; e++)
         n += lab[S->nba[e]] >= 0 && lab[S->nba[e]] == lab[S->nbb[e]];
     return n;
-}
-
-static bool polish_adjacent(const solver *S, int p, int q)
-{
-    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++) {
-        int e = S->nb_list[x];
-        if (S->nba[e] == q || S->nbb[e] == q)
-            return true;
-    }
-    return false;
 }
 
 /* The dive's chains, polished for the neighbour chain bonus.  The LP
@@ -1689,7 +1679,7 @@ static void dive_polish(const solver *S, const bp_node *nd, const int *first, co
                         continue;
                     polish_counts(S, lab, q, nbq);
                     double g = g1 + ub + B * (nbq[a] - nbq[b]);
-                    if (polish_adjacent(S, p, q))
+                    if (sv_neighbours(S, p, q))
                         g -= 2 * B;
                     double d = cap[q] - cap[p];
                     double da = fabs(load[a] + d - quota[a]), db = fabs(load[b] - d - quota[b]);
@@ -2845,6 +2835,7 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     }
     solver S;
     memset(&S, 0, sizeof S);
+    S.improved_ncol = -1;
     S.z = z;
     S.sc = z->sc;
     S.o = o;

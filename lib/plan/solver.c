@@ -412,10 +412,25 @@ const stk *sv_col_stk(const solver *S, int c)
     return &S->cls[S->cols[c].cls].stk[S->cols[c].s];
 }
 
-static bool has_chain(const stk *k, int c)
+int sv_common_chains(const stk *a, const stk *b)
 {
-    for (int x = 0; x < k->nch; x++)
-        if (k->ch[x] == c)
+    int n = 0;
+    for (int x = 0; a && b && x < a->nch; x++)
+        for (int y = 0; y < b->nch; y++)
+            n += a->ch[x] == b->ch[y];
+    return n;
+}
+
+int sv_nb_other(const solver *S, int x, int p)
+{
+    int e = S->nb_list[x];
+    return S->nba[e] == p ? S->nbb[e] : S->nba[e];
+}
+
+bool sv_neighbours(const solver *S, int p, int q)
+{
+    for (int x = S->nb_first ? S->nb_first[p] : 0; S->nb_first && x < S->nb_first[p + 1]; x++)
+        if (sv_nb_other(S, x, p) == q)
             return true;
     return false;
 }
@@ -426,11 +441,7 @@ static int pair_common(const solver *S, const int *choice, int e)
     int ca = choice[S->nba[e]], cb = choice[S->nbb[e]];
     if (ca < 0 || cb < 0)
         return 0;
-    const stk *a = sv_col_stk(S, ca), *b = sv_col_stk(S, cb);
-    int n = 0;
-    for (int x = 0; x < a->nch; x++)
-        n += has_chain(b, a->ch[x]);
-    return n;
+    return sv_common_chains(sv_col_stk(S, ca), sv_col_stk(S, cb));
 }
 
 double sv_neighbour_share(const solver *S, const int *choice, int par)

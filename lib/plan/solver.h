@@ -122,6 +122,10 @@ typedef struct solver {
     bool have_inc;
     char **msgs;
     int nmsgs;
+    /* sv_improve: the columns and the incumbent's value when it last ran
+     * to its end (improved_ncol -1: never) */
+    int improved_ncol;
+    double improved_val;
 } solver;
 
 double sv_now(void);
@@ -148,6 +152,13 @@ const stk *sv_col_stk(const solver *S, int c);
 /* The value of a plan: its stacks' values plus the neighbour chain
  * bonuses its themed neighbours earn. */
 double sv_plan_value(const solver *S, const int *choice);
+
+/* Neighbours: the parcel across slot x of p's pairs (nb_first[p] <= x <
+ * nb_first[p + 1]); whether p and q are neighbours; the chains two stacks
+ * share (0 when either is NULL, i.e. kept). */
+int sv_nb_other(const solver *S, int x, int p);
+bool sv_neighbours(const solver *S, int p, int q);
+int sv_common_chains(const stk *a, const stk *b);
 
 /* Neighbour bonus earned by parcel par (its half share of each pair). */
 double sv_neighbour_share(const solver *S, const int *choice, int par);
