@@ -1025,14 +1025,6 @@ int sv_improve(solver *S)
 {
     if (S->npar > HEUR_MAX_PARCELS || !sv_gap_open(S))
         return 0;
-    /* The searches are deterministic: from the plan they last ended at,
-     * with no new master columns, they start again where they stopped (on
-     * the sample scenario, after an integer master that found nothing
-     * better, the second run took 9 s of the 60 and gained 0.1 m²-eq). */
-    if (S->improved_ncol == S->ncol && S->have_inc && S->inc_val == S->improved_val) {
-        sv_trace(S, "searches (skipped: nothing new since the last)");
-        return 0;
-    }
     if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
         return -1;
     sv_trace(S, "local search");
@@ -1048,10 +1040,6 @@ int sv_improve(solver *S)
         if (local_search(S, S->npar <= LS_EDIT_PARCELS, NULL) != 0)
             return -1;
         sv_trace(S, "local search");
-    }
-    if (!search_stop(S)) { /* not cut short */
-        S->improved_ncol = S->ncol;
-        S->improved_val = S->inc_val;
     }
     return 0;
 }

@@ -2835,7 +2835,6 @@ sl_status sl_plan_solve(const sl_zone *z, const sl_plan_options *o, sl_plan **ou
     }
     solver S;
     memset(&S, 0, sizeof S);
-    S.improved_ncol = -1;
     S.z = z;
     S.sc = z->sc;
     S.o = o;

@@ -122,10 +122,6 @@ typedef struct solver {
     bool have_inc;
     char **msgs;
     int nmsgs;
-    /* sv_improve: the columns and the incumbent's value when it last ran
-     * to its end (improved_ncol -1: never) */
-    int improved_ncol;
-    double improved_val;
 } solver;
 
 double sv_now(void);
