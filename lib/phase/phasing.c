@@ -19,6 +19,7 @@
 #include <ogr_api.h>
 
 #include "eval/evaluate.h"
+#include "util/glpk_util.h"
 #include "util/ogr_util.h"
 
 #include "util/log.h"
@@ -1025,22 +1026,10 @@ sl_status sl_phasing_export_model(const sl_phase_input *in, const char *path, sl
         sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the phasing model");
         return SL_ERR_NOMEM;
     }
-    size_t n = strlen(path);
-    bool mps = n > 4 && strcmp(path + n - 4, ".mps") == 0;
-    if (mps) {
-        glp_set_obj_dir(P, GLP_MIN);
-        for (int j = 1; j <= glp_get_num_cols(P); j++)
-            glp_set_obj_coef(P, j, -glp_get_obj_coef(P, j));
-        glp_set_obj_name(P, "minus_discounted_value");
-    }
-    int rc = mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, path) : glp_write_lp(P, NULL, path);
+    st = sl_glpk_write_model(P, path, "minus_discounted_value", err);
     glp_delete_prob(P);
     glp_term_hook(NULL, NULL);
-    if (rc != 0) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write the model", path);
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    return st;
 }
 
 /* ---- a plan's phasing -------------------------------------------------- */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "plan/plan.h"
+#include "util/glpk_util.h"
 
 /* Column/row building with a growable sparse row.  An allocation that
  * fails sets *oom and every later call does nothing: the caller checks
@@ -612,22 +613,8 @@ sl_status sl_plan_export_model(const sl_zone *z, const char *path, sl_error *err
         sl_error_add(err, SL_ERR_NOMEM, "export-model: out of memory building the model");
         return SL_ERR_NOMEM;
     }
-    size_t n = strlen(path);
-    bool mps = n > 4 && strcmp(path + n - 4, ".mps") == 0;
-    if (mps) {
-        /* MPS has no objective sense and solvers read it as a
-         * minimisation: write min -value so that every solver agrees. */
-        glp_set_obj_dir(P, GLP_MIN);
-        for (int j = 1; j <= glp_get_num_cols(P); j++)
-            glp_set_obj_coef(P, j, -glp_get_obj_coef(P, j));
-        glp_set_obj_name(P, "minus_value_m2eq");
-    }
-    int rc = mps ? glp_write_mps(P, GLP_MPS_FILE, NULL, path) : glp_write_lp(P, NULL, path);
+    sl_status st = sl_glpk_write_model(P, path, "minus_value_m2eq", err);
     glp_delete_prob(P);
     glp_term_hook(NULL, NULL);
-    if (rc != 0) {
-        sl_error_add(err, SL_ERR_IO, "%s: cannot write the model", path);
-        return SL_ERR_IO;
-    }
-    return SL_OK;
+    return st;
 }
