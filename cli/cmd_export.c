@@ -112,6 +112,17 @@ int cmd_export_model(int argc, char **argv)
     if (st == SL_OK && rename(tmp, a.out) != 0) {
         sl_error_add(&err, SL_ERR_IO, "%s: cannot write: %s", a.out, strerror(errno));
         st = SL_ERR_IO;
+    } else if (st == SL_ERR_IO) {
+        /* GLPK says only that it failed, and of the temporary file: say
+         * it of the file asked for, with the system's reason */
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            int e = errno;
+            sl_error_clear(&err);
+            sl_error_add(&err, SL_ERR_IO, "%s: cannot write: %s", a.out, strerror(e));
+        } else {
+            fclose(f);
+        }
     }
     if (st != SL_OK)
         unlink(tmp);

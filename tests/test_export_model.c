@@ -176,6 +176,15 @@ Test(export, cli_writes_lp_and_mps)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "must end in .lp or .mps"), "%s", r.err);
     t_run_free(&r);
+    /* a directory that does not exist: named as asked, with the reason,
+     * and nothing left behind */
+    snprintf(bad, sizeof bad, "%s/no-such-dir/m.mps", dir);
+    r = t_cli("export-model", "plan/one-parcel.yaml", "-o", bad, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, bad) && strstr(r.err, "cannot write: No such file or directory") &&
+                  !strstr(r.err, ".tmp-"),
+              "%s", r.err);
+    t_run_free(&r);
     r = t_sh("glpsol --lp %s | grep -c 'INTEGER OPTIMAL'; ls -A %s", lp, dir);
     cr_assert_str_eq(r.out, "1\nm.lp\nm.mps\n", "%s", r.out);
     t_run_free(&r);
