@@ -113,16 +113,17 @@ int cmd_export_model(int argc, char **argv)
         sl_error_add(&err, SL_ERR_IO, "%s: cannot write: %s", a.out, strerror(errno));
         st = SL_ERR_IO;
     } else if (st == SL_ERR_IO) {
-        /* GLPK says only that it failed, and of the temporary file: say
-         * it of the file asked for, with the system's reason */
+        /* GLPK says only that it failed, and of the temporary file: say it
+         * of the file asked for, with the system's reason where one shows
+         * (a directory that does not exist or cannot be written; a disk
+         * that filled up during the write shows none) */
         FILE *f = fopen(tmp, "w");
-        if (!f) {
-            int e = errno;
-            sl_error_clear(&err);
-            sl_error_add(&err, SL_ERR_IO, "%s: cannot write: %s", a.out, strerror(e));
-        } else {
+        int e = f ? 0 : errno;
+        if (f)
             fclose(f);
-        }
+        sl_error_clear(&err);
+        sl_error_add(&err, SL_ERR_IO, "%s: cannot write%s%s", a.out, e ? ": " : " the model",
+                     e ? strerror(e) : " (is the disk full?)");
     }
     if (st != SL_OK)
         unlink(tmp);

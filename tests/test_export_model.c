@@ -192,6 +192,34 @@ Test(export, cli_writes_lp_and_mps)
     free(dir);
 }
 
+/* The disk fills up while the model is written: exit 1, a message naming
+ * the file asked for (not the temporary one beside it), nothing left. */
+Test(export, disk_full, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    t_run r = t_sh("mkdir %s/mnt && mount -t tmpfs -o size=64k tmpfs %s/mnt", dir, dir);
+    bool mounted = r.status == 0;
+    t_run_free(&r);
+    if (!mounted) {
+        t_rmtree(dir);
+        free(dir);
+        cr_skip_test("cannot mount a tmpfs here");
+    }
+    char out[4200];
+    snprintf(out, sizeof out, "%s/mnt/m.mps", dir);
+    r = t_cli("export-model", "../scenarios/gonggai.yaml", "-o", out, NULL);
+    t_run m = t_sh("ls -A %s/mnt; umount %s/mnt", dir, dir);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    char want[4400];
+    snprintf(want, sizeof want, "%s: cannot write the model (is the disk full?)", out);
+    cr_assert(strstr(r.err, want) && !strstr(r.err, ".tmp-"), "%s", r.err);
+    cr_assert_str_eq(m.out, "", "nothing left: %s", m.out);
+    t_run_free(&m);
+    t_run_free(&r);
+    t_rmtree(dir);
+    free(dir);
+}
+
 /* The optimum glpsol reports for an LP model file, NAN when none. */
 static double glpsol_lp_optimum(const char *dir)
 {
