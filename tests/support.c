@@ -116,6 +116,14 @@ char *t_tmpdir(void)
     return d ? strdup(d) : NULL;
 }
 
+bool t_mount_tmpfs(const char *dir, const char *size)
+{
+    t_run r = t_sh("mkdir -p '%s/mnt' && mount -t tmpfs -o size=%s tmpfs '%s/mnt'", dir, size, dir);
+    bool ok = r.status == 0;
+    t_run_free(&r);
+    return ok;
+}
+
 void t_rmtree(const char *dir)
 {
     if (!dir || !*dir || strcmp(dir, "/") == 0)

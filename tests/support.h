@@ -2,6 +2,7 @@
 #ifndef T_SUPPORT_H
 #define T_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Exit status reported for a child whose stderr holds an ASan, LSan or
@@ -25,6 +26,10 @@ void t_run_free(t_run *r);
 /* A fresh empty temporary directory (heap string); removed by t_rmtree. */
 char *t_tmpdir(void);
 void t_rmtree(const char *dir);
+/* A tmpfs of `size` (e.g. "64k") mounted at dir/mnt, for tests of a full
+ * or read-only disk; false when mounting is not permitted here (not root,
+ * or a container without CAP_SYS_ADMIN).  Unmount it before t_rmtree. */
+bool t_mount_tmpfs(const char *dir, const char *size);
 /* Whole file, NUL-terminated (heap), or NULL; *len gets the size. */
 char *t_slurp(const char *path, size_t *len);
 /* Write text to dir/name; returns the heap path. */

@@ -197,17 +197,14 @@ Test(export, cli_writes_lp_and_mps)
 Test(export, disk_full, .timeout = 120)
 {
     char *dir = t_tmpdir();
-    t_run r = t_sh("mkdir %s/mnt && mount -t tmpfs -o size=64k tmpfs %s/mnt", dir, dir);
-    bool mounted = r.status == 0;
-    t_run_free(&r);
-    if (!mounted) {
+    if (!t_mount_tmpfs(dir, "64k")) {
         t_rmtree(dir);
         free(dir);
         cr_skip_test("cannot mount a tmpfs here");
     }
     char out[4200];
     snprintf(out, sizeof out, "%s/mnt/m.mps", dir);
-    r = t_cli("export-model", "../scenarios/gonggai.yaml", "-o", out, NULL);
+    t_run r = t_cli("export-model", "../scenarios/gonggai.yaml", "-o", out, NULL);
     t_run m = t_sh("ls -A %s/mnt; umount %s/mnt", dir, dir);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[4400];

@@ -254,16 +254,6 @@ Test(atomic, sigkill_while_writing)
     free(before);
 }
 
-/* A tmpfs of `size`, mounted at work/mnt; false when mounting is not
- * permitted here (not root, or in a container without CAP_SYS_ADMIN). */
-static bool mount_tmpfs(const char *size)
-{
-    t_run r = t_sh("mkdir -p %s/mnt && mount -t tmpfs -o size=%s tmpfs %s/mnt", work, size, work);
-    bool ok = r.status == 0;
-    t_run_free(&r);
-    return ok;
-}
-
 /* stderr of a run that found the disk full: every line names a file of
  * DIR (the GeoJSON and the GeoPackage are written side by side, so either
  * may meet the full disk first), and one says so. */
@@ -281,7 +271,7 @@ static void assert_disk_full(const char *err, const char *out)
  * naming the file, the previous run's files intact, nothing else left. */
 Test(atomic, disk_full)
 {
-    if (!mount_tmpfs("640k"))
+    if (!t_mount_tmpfs(work, "640k"))
         cr_skip_test("cannot mount a tmpfs here");
     char out[4096];
     snprintf(out, sizeof out, "%s/mnt/out", work);
@@ -307,7 +297,7 @@ Test(atomic, disk_full)
     /* Too small for anything: the summary cannot be written either. */
     r = t_sh("umount %s/mnt", work);
     t_run_free(&r);
-    cr_assert(mount_tmpfs("64k"));
+    cr_assert(t_mount_tmpfs(work, "64k"));
     for (int i = 0; i < 5; i++) { /* the writer threads race: every time */
         r = t_cli("evaluate", GONGGAI, "-o", out, "-q", NULL);
         cr_assert_eq(r.status, 1, "%s", r.err);
@@ -322,7 +312,7 @@ Test(atomic, disk_full)
 /* A read-only output directory: exit 1, the path named, nothing written. */
 Test(atomic, read_only_output)
 {
-    if (!mount_tmpfs("1m"))
+    if (!t_mount_tmpfs(work, "1m"))
         cr_skip_test("cannot mount a tmpfs here");
     t_run r = t_sh("mkdir %s/mnt/out && mount -o remount,ro %s/mnt", work, work);
     cr_assert_eq(r.status, 0, "%s", r.err);

@@ -193,17 +193,14 @@ Test(xlsx, errors_name_the_path, .timeout = 120)
 Test(xlsx, disk_full, .timeout = 120)
 {
     char *dir = t_tmpdir();
-    t_run r = t_sh("mkdir %s/mnt && mount -t tmpfs -o size=296k tmpfs %s/mnt", dir, dir);
-    bool mounted = r.status == 0;
-    t_run_free(&r);
-    if (!mounted) {
+    if (!t_mount_tmpfs(dir, "296k")) {
         t_rmtree(dir);
         free(dir);
         cr_skip_test("cannot mount a tmpfs here");
     }
     char out[4200];
     snprintf(out, sizeof out, "%s/mnt/out", dir);
-    r = t_cli("evaluate", GONGGAI, "-o", out, "--formats", "xlsx", "-q", NULL);
+    t_run r = t_cli("evaluate", GONGGAI, "-o", out, "--formats", "xlsx", "-q", NULL);
     t_run m = t_sh("ls -A %s/mnt; ls -A %s; umount %s/mnt", dir, out, dir);
     cr_assert_eq(r.status, 1, "%s", r.err);
     char want[4400];
