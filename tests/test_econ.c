@@ -422,3 +422,33 @@ Test(econ, evaluate_gonggai_grades, .timeout = 300)
     t_rmtree(dir);
     free(dir);
 }
+
+/* The plan report's economics note counts its years in English: "over 1 year"
+ * for a one-year horizon, "over 20 years" by default. */
+Test(econ, report_counts_the_years, .timeout = 300)
+{
+    char *dir = t_tmpdir();
+    char *base = t_src("scenarios/gonggai.yaml");
+    char text[4400];
+    snprintf(text, sizeof text, "extends: %s\neconomics: {horizon_years: 1}\n", base);
+    char *one = t_write(dir, "one.yaml", text);
+    const struct {
+        const char *scenario, *want;
+    } runs[] = {{one, "NPV over 1 year at 6 %."}, {base, "NPV over 20 years at 6 %."}};
+    for (int k = 0; k < 2; k++) {
+        char out[4200];
+        snprintf(out, sizeof out, "%s/out%d", dir, k);
+        t_run r = t_cli("plan", runs[k].scenario, "-o", out, "--time-limit", "2", "--quiet", NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        t_run_free(&r);
+        snprintf(out, sizeof out, "%s/out%d/report.html", dir, k);
+        char *html = t_slurp(out, NULL);
+        cr_assert(html && strstr(html, runs[k].want), "%s not in %s", runs[k].want, out);
+        cr_assert(!strstr(html, "over 1 years"));
+        free(html);
+    }
+    free(one);
+    free(base);
+    t_rmtree(dir);
+    free(dir);
+}

@@ -376,6 +376,10 @@ static const struct {
     {", B ≥ ", "，B类 ≥ "},
     {", C ≥ ", "，C类 ≥ "},
     {", else D (%s), over the zone's industrial parcels. Cash per year = NOI + %g × tax; NPV over "
+     "%d year at %g %%.",
+     "，其余为D类（%s），按片区内工业地块计。年现金流 = 净经营收入 + %g × 税收；净现值按 %d "
+     "年、折现率 %g %% 计算。"},
+    {", else D (%s), over the zone's industrial parcels. Cash per year = NOI + %g × tax; NPV over "
      "%d years at %g %%.",
      "，其余为D类（%s），按片区内工业地块计。年现金流 = 净经营收入 + %g × 税收；净现值按 %d "
      "年、折现率 %g %% 计算。"},
