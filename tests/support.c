@@ -124,6 +124,17 @@ bool t_mount_tmpfs(const char *dir, const char *size)
     return ok;
 }
 
+char *t_tmpfs_dir(const char *size)
+{
+    char *dir = t_tmpdir();
+    if (dir && !t_mount_tmpfs(dir, size)) {
+        t_rmtree(dir);
+        free(dir);
+        dir = NULL;
+    }
+    return dir;
+}
+
 void t_rmtree(const char *dir)
 {
     if (!dir || !*dir || strcmp(dir, "/") == 0)

@@ -30,6 +30,10 @@ void t_rmtree(const char *dir);
  * or read-only disk; false when mounting is not permitted here (not root,
  * or a container without CAP_SYS_ADMIN).  Unmount it before t_rmtree. */
 bool t_mount_tmpfs(const char *dir, const char *size);
+/* A fresh temporary directory with a tmpfs of `size` mounted at its mnt/
+ * (heap string), or NULL, with nothing left behind, when mounting is not
+ * permitted.  Unmount dir/mnt before t_rmtree. */
+char *t_tmpfs_dir(const char *size);
 /* Whole file, NUL-terminated (heap), or NULL; *len gets the size. */
 char *t_slurp(const char *path, size_t *len);
 /* Write text to dir/name; returns the heap path. */

@@ -196,12 +196,9 @@ Test(export, cli_writes_lp_and_mps)
  * the file asked for (not the temporary one beside it), nothing left. */
 Test(export, disk_full, .timeout = 120)
 {
-    char *dir = t_tmpdir();
-    if (!t_mount_tmpfs(dir, "64k")) {
-        t_rmtree(dir);
-        free(dir);
+    char *dir = t_tmpfs_dir("64k");
+    if (!dir)
         cr_skip_test("cannot mount a tmpfs here");
-    }
     char out[4200];
     snprintf(out, sizeof out, "%s/mnt/m.mps", dir);
     t_run r = t_cli("export-model", "../scenarios/gonggai.yaml", "-o", out, NULL);

@@ -192,12 +192,9 @@ Test(xlsx, errors_name_the_path, .timeout = 120)
  * DIR/shanglou.xlsx, nothing left behind. */
 Test(xlsx, disk_full, .timeout = 120)
 {
-    char *dir = t_tmpdir();
-    if (!t_mount_tmpfs(dir, "296k")) {
-        t_rmtree(dir);
-        free(dir);
+    char *dir = t_tmpfs_dir("296k");
+    if (!dir)
         cr_skip_test("cannot mount a tmpfs here");
-    }
     char out[4200];
     snprintf(out, sizeof out, "%s/mnt/out", dir);
     t_run r = t_cli("evaluate", GONGGAI, "-o", out, "--formats", "xlsx", "-q", NULL);

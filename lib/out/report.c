@@ -997,17 +997,17 @@ static void economics(sl_textbuf *b, const sl_zone *z, const sl_plan *plan, cons
     sl_textbuf_num(b, e->cutoff_cny[1] / 1e4, 2);
     sl_textbuf_puts(b, sl_tr(L, ", C ≥ "));
     sl_textbuf_num(b, e->cutoff_cny[2] / 1e4, 2);
-    /* one format per number of years, so that a one-year horizon reads well */
     sl_textbuf_printf(b,
-                      sl_tr(L, ep->horizon_years == 1
-                                   ? ", else D (%s), over the zone's industrial parcels. Cash per "
-                                     "year = NOI + %g × tax; NPV over %d year at %g %%."
-                                   : ", else D (%s), over the zone's industrial parcels. Cash per "
-                                     "year = NOI + %g × tax; NPV over %d years at %g %%."),
+                      sl_tr(L, ", else D (%s), over the zone's industrial parcels. Cash per year = "
+                               "NOI + %g × tax; NPV over "),
                       e->cutoffs_given
                           ? sl_tr(L, "from the scenario")
                           : sl_tr(L, "the zone's 75th, 30th and 5th percentiles of today"),
-                      ep->tax_share, ep->horizon_years, 100 * ep->discount_rate);
+                      ep->tax_share);
+    /* one format per number of years, so that a one-year horizon reads well */
+    sl_textbuf_printf(b,
+                      sl_tr(L, ep->horizon_years == 1 ? "%d year at %g %%." : "%d years at %g %%."),
+                      ep->horizon_years, 100 * ep->discount_rate);
     sl_textbuf_puts(b, "</p>\n");
     static const char *const pc[] = {SL_N("id"),
                                      SL_N("capex 万元"),

@@ -429,7 +429,9 @@ int sv_nb_other(const solver *S, int x, int p)
 
 bool sv_neighbours(const solver *S, int p, int q)
 {
-    for (int x = S->nb_first ? S->nb_first[p] : 0; S->nb_first && x < S->nb_first[p + 1]; x++)
+    if (!S->nb_first) /* no pairs in this zone */
+        return false;
+    for (int x = S->nb_first[p]; x < S->nb_first[p + 1]; x++)
         if (sv_nb_other(S, x, p) == q)
             return true;
     return false;

@@ -375,14 +375,10 @@ static const struct {
     {"Grade cut-offs (亩均税收, 万元/亩): A ≥ ", "等级划分（亩均税收，万元/亩）：A类 ≥ "},
     {", B ≥ ", "，B类 ≥ "},
     {", C ≥ ", "，C类 ≥ "},
-    {", else D (%s), over the zone's industrial parcels. Cash per year = NOI + %g × tax; NPV over "
-     "%d year at %g %%.",
-     "，其余为D类（%s），按片区内工业地块计。年现金流 = 净经营收入 + %g × 税收；净现值按 %d "
-     "年、折现率 %g %% 计算。"},
-    {", else D (%s), over the zone's industrial parcels. Cash per year = NOI + %g × tax; NPV over "
-     "%d years at %g %%.",
-     "，其余为D类（%s），按片区内工业地块计。年现金流 = 净经营收入 + %g × 税收；净现值按 %d "
-     "年、折现率 %g %% 计算。"},
+    {", else D (%s), over the zone's industrial parcels. Cash per year = NOI + %g × tax; NPV over ",
+     "，其余为D类（%s），按片区内工业地块计。年现金流 = 净经营收入 + %g × 税收；净现值按 "},
+    {"%d year at %g %%.", "%d 年、折现率 %g %% 计算。"},
+    {"%d years at %g %%.", "%d 年、折现率 %g %% 计算。"},
     {"from the scenario", "取自情景文件"},
     {"the zone's 75th, 30th and 5th percentiles of today", "取片区现状的第 75、30、5 百分位"},
     {"capex 万元", "改造投资 万元"},
